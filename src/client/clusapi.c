@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libclusapi: cluster handles.  OpenClusterEx finds the cluster service (LPC
+ * socket, or name -> addresses -> endpoint mapper -> port), binds MS-CMRP and
+ * opens a cluster context handle; the HCLUSTER it returns is a registry token
+ * for a session that owns the connection.  Calls on one session are serialised
+ * by its mutex, so handles may be shared between threads.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/utf16.h"
+#include "base/werror.h"
+#include "cmrp/cmrp.h"
+#include "registry.h"
+#include "rpc/client.h"
+#include "rpc/epm.h"
+
+#define KIND_CLUSTER 0x434c5553u /* "CLUS" */
+#define EPM_DEFAULT_PORT 135
+
+struct cluster_session {
+	pthread_mutex_t lock;
+	struct rpc_client rpc;
+	struct rpc_ctx_handle handle;
+	uint32_t granted;
+};
+
+CLUSAPI_API DWORD GetLastError(void)
+{
+	return werror_get_last();
+}
+
+CLUSAPI_API void SetLastError(DWORD code)
+{
+	werror_set_last(code);
+}
+
+CLUSAPI_API const char *ClusapiErrorMessage(DWORD code)
+{
+	return werror_message(code);
+}
+
+CLUSAPI_API const char *ClusapiErrorName(DWORD code)
+{
+	return werror_name(code);
+}
+
+CLUSAPI_API LPWSTR ClusapiUtf8ToWide(const char *utf8)
+{
+	if (!utf8) {
+		werror_set_last(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	uint16_t *w = utf16_from_utf8_dup(utf8);
+	if (!w)
+		werror_set_last(errno == ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_DATA);
+	return (LPWSTR)w;
+}
+
+CLUSAPI_API char *ClusapiWideToUtf8(LPCWSTR wide)
+{
+	if (!wide) {
+		werror_set_last(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	const uint16_t *w = (const uint16_t *)wide;
+	char *s = utf16_to_utf8_dup(w, utf16_len(w));
+	if (!s)
+		werror_set_last(errno == ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_DATA);
+	return s;
+}
+
+static void session_destroy(void *obj)
+{
+	struct cluster_session *s = obj;
+	rpc_client_close(&s->rpc);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+/* One call on a locked session: encode done by the caller, decode by `decode`. */
+static DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
+			  bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+{
+	uint8_t *resp;
+	size_t len;
+	bool be;
+
+	if (req->error)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	if (!s->rpc.bound)
+		return RPC_S_SERVER_UNAVAILABLE; /* the connection broke earlier */
+	DWORD err = rpc_client_call(&s->rpc, opnum, req->data, req->len, &resp, &len, &be);
+	if (err)
+		return err;
+	struct ndr_pull in;
+	ndr_pull_init(&in, resp, len, be);
+	bool ok = decode(&in, arg);
+	free(resp);
+	return ok ? ERROR_SUCCESS : RPC_X_BAD_STUB_DATA;
+}
+
+static bool decode_open_ex(struct ndr_pull *in, void *arg)
+{
+	return cmrp_open_cluster_decode_out(in, arg, true);
+}
+
+/* Bind MS-CMRP on a connected client and open the cluster handle. */
+static DWORD open_on(struct cluster_session *s, uint32_t desired)
+{
+	struct cmrp_open_cluster_out o;
+	struct ndr_push req;
+	DWORD err = rpc_client_bind(&s->rpc, &cmrp_syntax);
+	if (err)
+		return err;
+	ndr_push_init(&req);
+	cmrp_open_cluster_ex_encode_in(&req, desired);
+	err = session_call(s, CMRP_OPEN_CLUSTER_EX, &req, decode_open_ex, &o);
+	ndr_push_free(&req);
+	if (err)
+		return err;
+	if (o.status)
+		return o.status;
+	if (rpc_uuid_is_nil(&o.handle.uuid))
+		return RPC_X_BAD_STUB_DATA;
+	s->handle = o.handle;
+	s->granted = o.granted;
+	return ERROR_SUCCESS;
+}
+
+static uint16_t epm_port(void)
+{
+	const char *env = getenv("CLUSAPI_EPMAPPER_PORT");
+	if (env && *env) {
+		char *end;
+		unsigned long p = strtoul(env, &end, 10);
+		if (!*end && p > 0 && p < 65536)
+			return (uint16_t)p;
+	}
+	return EPM_DEFAULT_PORT;
+}
+
+static void set_port(struct sockaddr *sa, uint16_t port)
+{
+	if (sa->sa_family == AF_INET)
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+}
+
+/* Ask the endpoint mapper of one address for our port. */
+static DWORD map_endpoint(struct sockaddr *sa, socklen_t len, uint16_t *port)
+{
+	struct rpc_client epm;
+	rpc_client_init(&epm);
+	set_port(sa, epm_port());
+	DWORD err = rpc_client_connect_addr(&epm, sa, len);
+	if (!err)
+		err = rpc_client_bind(&epm, &epm_syntax);
+	if (!err)
+		err = epm_client_map_tcp(&epm, &cmrp_syntax, port);
+	rpc_client_close(&epm);
+	return err;
+}
+
+/* Is this error about the place rather than about us?  Then another address
+ * of the same name may do better. */
+static bool try_next_address(DWORD err)
+{
+	return err == RPC_S_SERVER_UNAVAILABLE || err == EPT_S_NOT_REGISTERED || err == RPC_S_CALL_FAILED ||
+	       err == RPC_S_PROTOCOL_ERROR || err == RPC_S_UNKNOWN_IF;
+}
+
+static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t desired)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC };
+	struct addrinfo *res = NULL;
+	char host[256];
+	size_t n = strlen(name);
+
+	/* Accept "[v6]" as well as the bare literal. */
+	if (n >= 2 && name[0] == '[' && name[n - 1] == ']' && n - 2 < sizeof(host)) {
+		memcpy(host, name + 1, n - 2);
+		host[n - 2] = 0;
+	} else if (n < sizeof(host)) {
+		memcpy(host, name, n + 1);
+	} else {
+		return RPC_S_INVALID_BINDING;
+	}
+	if (!*host)
+		return RPC_S_INVALID_BINDING;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return RPC_S_SERVER_UNAVAILABLE;
+
+	DWORD err = RPC_S_SERVER_UNAVAILABLE, best = RPC_S_SERVER_UNAVAILABLE;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+			continue;
+		uint16_t port = 0;
+		err = map_endpoint(ai->ai_addr, ai->ai_addrlen, &port);
+		if (!err) {
+			set_port(ai->ai_addr, port);
+			rpc_client_close(&s->rpc);
+			rpc_client_init(&s->rpc);
+			err = rpc_client_connect_addr(&s->rpc, ai->ai_addr, ai->ai_addrlen);
+			if (!err)
+				err = open_on(s, desired);
+		}
+		if (!err || !try_next_address(err))
+			break;
+		/* "registered nowhere" says more than "nobody answered". */
+		if (err == EPT_S_NOT_REGISTERED || best == RPC_S_SERVER_UNAVAILABLE)
+			best = err;
+	}
+	freeaddrinfo(res);
+	return (err && try_next_address(err)) ? best : err;
+}
+
+static DWORD open_local(struct cluster_session *s, uint32_t desired)
+{
+	const char *path = getenv("CLUSAPI_LPC_SOCKET");
+	if (!path || !*path)
+		path = CLUSAPI_DEFAULT_LPC_SOCKET;
+	DWORD err = rpc_client_connect_unix(&s->rpc, path);
+	return err ? err : open_on(s, desired);
+}
+
+CLUSAPI_API HCLUSTER OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess, DWORD *GrantedAccess)
+{
+	char *name = NULL;
+	DWORD err;
+
+	if (GrantedAccess)
+		*GrantedAccess = 0;
+	if (DesiredAccess == 0) {
+		werror_set_last(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	if (lpszClusterName) {
+		name = ClusapiWideToUtf8(lpszClusterName);
+		if (!name)
+			return NULL; /* last error set */
+	}
+	struct cluster_session *s = calloc(1, sizeof(*s));
+	if (!s) {
+		free(name);
+		werror_set_last(ERROR_NOT_ENOUGH_MEMORY);
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	rpc_client_init(&s->rpc);
+	err = name ? open_remote(s, name, DesiredAccess) : open_local(s, DesiredAccess);
+	free(name);
+	if (err) {
+		session_destroy(s);
+		werror_set_last(err);
+		return NULL;
+	}
+	uintptr_t token = registry_add(s, KIND_CLUSTER, session_destroy);
+	if (!token) {
+		session_destroy(s);
+		werror_set_last(ERROR_NOT_ENOUGH_MEMORY);
+		return NULL;
+	}
+	if (GrantedAccess)
+		*GrantedAccess = s->granted;
+	werror_set_last(ERROR_SUCCESS);
+	return (HCLUSTER)token;
+}
+
+CLUSAPI_API HCLUSTER OpenCluster(LPCWSTR lpszClusterName)
+{
+	return OpenClusterEx(lpszClusterName, GENERIC_ALL, NULL);
+}
+
+static bool decode_close(struct ndr_pull *in, void *arg)
+{
+	struct rpc_ctx_handle h;
+	return cmrp_close_decode_out(in, &h, arg);
+}
+
+CLUSAPI_API BOOL CloseCluster(HCLUSTER hCluster)
+{
+	uintptr_t token = (uintptr_t)hCluster;
+	struct cluster_session *s = registry_take(token, KIND_CLUSTER);
+	if (!s) {
+		werror_set_last(ERROR_INVALID_HANDLE);
+		return FALSE;
+	}
+	uint32_t result = ERROR_SUCCESS;
+	struct ndr_push req;
+	ndr_push_init(&req);
+	cmrp_handle_encode(&req, &s->handle);
+	pthread_mutex_lock(&s->lock);
+	DWORD err = session_call(s, CMRP_CLOSE_CLUSTER, &req, decode_close, &result);
+	/* The handle is gone for the caller whatever the server said; closing
+	 * the connection also runs down anything left on the server. */
+	rpc_client_close(&s->rpc);
+	pthread_mutex_unlock(&s->lock);
+	ndr_push_free(&req);
+	registry_put(token);
+	if (!err)
+		err = result;
+	werror_set_last(err);
+	return err == ERROR_SUCCESS;
+}
+
+/* Copy a UTF-16 string out with the Windows buffer convention. */
+static DWORD copy_out(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch)
+{
+	if (!cch)
+		return ERROR_INVALID_PARAMETER;
+	DWORD have = *cch;
+	*cch = (DWORD)src->units;
+	if (!buf)
+		return ERROR_SUCCESS; /* a length query */
+	if (have <= src->units)
+		return ERROR_MORE_DATA;
+	memcpy(buf, src->s, src->units * sizeof(WCHAR));
+	buf[src->units] = 0;
+	return ERROR_SUCCESS;
+}
+
+static bool decode_name(struct ndr_pull *in, void *arg)
+{
+	return cmrp_get_cluster_name_decode_out(in, arg);
+}
+
+static bool decode_version2(struct ndr_pull *in, void *arg)
+{
+	return cmrp_version_decode_out(in, arg, true);
+}
+
+static DWORD get_names(struct cluster_session *s, struct cmrp_cluster_name_out *o)
+{
+	struct ndr_push req;
+	ndr_push_init(&req);
+	DWORD err = session_call(s, CMRP_GET_CLUSTER_NAME, &req, decode_name, o);
+	ndr_push_free(&req);
+	if (!err && o->result) {
+		err = o->result;
+		cmrp_cluster_name_out_free(o);
+	}
+	if (!err && (!o->cluster.s || !o->node.s)) {
+		cmrp_cluster_name_out_free(o);
+		err = RPC_X_BAD_STUB_DATA;
+	}
+	return err;
+}
+
+static void copy_fixed(WCHAR *dst, size_t cap, const struct cmrp_string *src)
+{
+	size_t n = src->s ? (src->units < cap - 1 ? src->units : cap - 1) : 0;
+	if (n)
+		memcpy(dst, src->s, n * sizeof(WCHAR));
+	dst[n] = 0;
+}
+
+static DWORD get_version(struct cluster_session *s, LPCLUSTERVERSIONINFO info)
+{
+	struct cmrp_version_out v;
+	struct ndr_push req;
+	ndr_push_init(&req);
+	DWORD err = session_call(s, CMRP_GET_CLUSTER_VERSION2, &req, decode_version2, &v);
+	ndr_push_free(&req);
+	if (err)
+		return err;
+	if (v.result) {
+		cmrp_version_out_free(&v);
+		return v.result;
+	}
+	info->MajorVersion = v.major;
+	info->MinorVersion = v.minor;
+	info->BuildNumber = v.build;
+	copy_fixed(info->szVendorId, 64, &v.vendor);
+	copy_fixed(info->szCSDVersion, 64, &v.csd);
+	info->dwClusterHighestVersion = v.highest;
+	info->dwClusterLowestVersion = v.lowest;
+	info->dwFlags = v.flags;
+	info->dwReserved = 0;
+	cmrp_version_out_free(&v);
+	return ERROR_SUCCESS;
+}
+
+/* Run fn on the session behind a handle, under its lock. */
+static DWORD with_session(HCLUSTER h, DWORD (*fn)(struct cluster_session *s, void *arg), void *arg)
+{
+	uintptr_t token = (uintptr_t)h;
+	struct cluster_session *s = registry_get(token, KIND_CLUSTER);
+	if (!s)
+		return ERROR_INVALID_HANDLE;
+	pthread_mutex_lock(&s->lock);
+	DWORD err = fn(s, arg);
+	pthread_mutex_unlock(&s->lock);
+	registry_put(token);
+	return err;
+}
+
+struct info_args {
+	LPWSTR name;
+	LPDWORD cch;
+	LPCLUSTERVERSIONINFO info;
+	bool node; /* the node name instead of the cluster's */
+};
+
+static DWORD info_fn(struct cluster_session *s, void *arg)
+{
+	struct info_args *a = arg;
+	struct cmrp_cluster_name_out names;
+	DWORD err = get_names(s, &names);
+	if (err)
+		return err;
+	err = copy_out(a->node ? &names.node : &names.cluster, a->name, a->cch);
+	cmrp_cluster_name_out_free(&names);
+	if (!err && a->info)
+		err = get_version(s, a->info);
+	return err;
+}
+
+CLUSAPI_API DWORD GetClusterInformation(HCLUSTER hCluster, LPWSTR lpszClusterName, LPDWORD lpcchClusterName,
+					LPCLUSTERVERSIONINFO lpClusterInfo)
+{
+	if (!lpcchClusterName || (lpClusterInfo && lpClusterInfo->dwVersionInfoSize < sizeof(CLUSTERVERSIONINFO)))
+		return ERROR_INVALID_PARAMETER;
+	struct info_args a = { lpszClusterName, lpcchClusterName, lpClusterInfo, false };
+	return with_session(hCluster, info_fn, &a);
+}
+
+CLUSAPI_API DWORD ClusapiGetConnectedNodeName(HCLUSTER hCluster, LPWSTR lpszNodeName, LPDWORD lpcchNodeName)
+{
+	if (!lpcchNodeName)
+		return ERROR_INVALID_PARAMETER;
+	struct info_args a = { lpszNodeName, lpcchNodeName, NULL, true };
+	return with_session(hCluster, info_fn, &a);
+}
+
+static DWORD granted_fn(struct cluster_session *s, void *arg)
+{
+	*(uint32_t *)arg = s->granted;
+	return ERROR_SUCCESS;
+}
+
+CLUSAPI_API DWORD ClusapiGetGrantedAccess(HCLUSTER hCluster)
+{
+	uint32_t granted = 0;
+	DWORD err = with_session(hCluster, granted_fn, &granted);
+	werror_set_last(err);
+	return err ? 0 : granted;
+}

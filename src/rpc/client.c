@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+void rpc_client_init(struct rpc_client *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->max_xmit = RPC_DEFAULT_FRAG;
+	c->max_recv = RPC_DEFAULT_FRAG;
+	c->next_call_id = 1;
+	c->timeout_ms = RPC_CLIENT_DEFAULT_TIMEOUT_MS;
+	ndr_push_init(&c->scratch);
+}
+
+void rpc_client_close(struct rpc_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->rbuf);
+	ndr_push_free(&c->scratch);
+	c->fd = -1;
+	c->rbuf = NULL;
+	c->bound = false;
+}
+
+static long rpc_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Wait for fd to be ready; false on timeout or error. */
+static bool rpc_wait(int fd, short events, long deadline)
+{
+	for (;;) {
+		long left = deadline - rpc_now_ms();
+		if (left <= 0)
+			return false;
+		struct pollfd pfd = { .fd = fd, .events = events };
+		int n = poll(&pfd, 1, (int)left);
+		if (n > 0)
+			return true;
+		if (n < 0 && errno != EINTR)
+			return false;
+	}
+}
+
+static DWORD rpc_client_connect_fd(struct rpc_client *c, int fd, const struct sockaddr *sa, socklen_t len)
+{
+	long deadline = rpc_now_ms() + c->timeout_ms;
+
+	if (connect(fd, sa, len) < 0) {
+		if (errno != EINPROGRESS) {
+			close(fd);
+			return RPC_S_SERVER_UNAVAILABLE;
+		}
+		int err = 0;
+		socklen_t elen = sizeof(err);
+		if (!rpc_wait(fd, POLLOUT, deadline) || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err) {
+			close(fd);
+			return RPC_S_SERVER_UNAVAILABLE;
+		}
+	}
+	c->fd = fd;
+	return ERROR_SUCCESS;
+}
+
+DWORD rpc_client_connect_unix(struct rpc_client *c, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return RPC_S_INVALID_BINDING;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return RPC_S_SERVER_UNAVAILABLE;
+	return rpc_client_connect_fd(c, fd, (struct sockaddr *)&sun, sizeof(sun));
+}
+
+DWORD rpc_client_connect_addr(struct rpc_client *c, const struct sockaddr *sa, socklen_t len)
+{
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return RPC_S_SERVER_UNAVAILABLE;
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return rpc_client_connect_fd(c, fd, sa, len);
+}
+
+static DWORD rpc_client_send(struct rpc_client *c, const uint8_t *p, size_t n)
+{
+	long deadline = rpc_now_ms() + c->timeout_ms;
+	while (n) {
+		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		} else if (w < 0 && errno == EINTR) {
+			continue;
+		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!rpc_wait(c->fd, POLLOUT, deadline))
+				return RPC_S_CALL_FAILED;
+		} else {
+			return RPC_S_CALL_FAILED;
+		}
+	}
+	return ERROR_SUCCESS;
+}
+
+static DWORD rpc_client_recv_exact(struct rpc_client *c, uint8_t *p, size_t n, long deadline)
+{
+	while (n) {
+		ssize_t r = recv(c->fd, p, n, 0);
+		if (r > 0) {
+			p += r;
+			n -= (size_t)r;
+		} else if (r == 0) {
+			return RPC_S_CALL_FAILED;
+		} else if (errno == EINTR) {
+			continue;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (!rpc_wait(c->fd, POLLIN, deadline))
+				return RPC_S_CALL_FAILED;
+		} else {
+			return RPC_S_CALL_FAILED;
+		}
+	}
+	return ERROR_SUCCESS;
+}
+
+/* Read one PDU into c->rbuf (at most RPC_MAX_FRAG bytes). */
+static DWORD rpc_client_recv_pdu(struct rpc_client *c, struct rpc_hdr *h)
+{
+	long deadline = rpc_now_ms() + c->timeout_ms;
+	DWORD err;
+
+	if (!c->rbuf) {
+		c->rbuf = malloc(RPC_MAX_FRAG);
+		if (!c->rbuf)
+			return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	err = rpc_client_recv_exact(c, c->rbuf, RPC_HDR_LEN, deadline);
+	if (err)
+		return err;
+	if (rpc_hdr_decode(c->rbuf, RPC_HDR_LEN, h) < 0)
+		return RPC_S_PROTOCOL_ERROR;
+	return rpc_client_recv_exact(c, c->rbuf + RPC_HDR_LEN, (size_t)h->frag_length - RPC_HDR_LEN, deadline);
+}
+
+static DWORD rpc_nak_to_error(uint16_t reason)
+{
+	switch (reason) {
+	case RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED:
+	case RPC_NAK_INVALID_CHECKSUM:
+		return ERROR_ACCESS_DENIED;
+	case RPC_NAK_TEMPORARY_CONGESTION:
+	case RPC_NAK_LOCAL_LIMIT_EXCEEDED:
+		return RPC_S_SERVER_TOO_BUSY;
+	default:
+		return RPC_S_CALL_FAILED_DNE;
+	}
+}
+
+DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
+{
+	struct rpc_bind b;
+	struct rpc_bind_ack ack;
+	struct rpc_hdr h;
+	uint32_t call_id = c->next_call_id++;
+	DWORD err;
+
+	memset(&b, 0, sizeof(b));
+	b.max_xmit_frag = RPC_DEFAULT_FRAG;
+	b.max_recv_frag = RPC_DEFAULT_FRAG;
+	b.n_ctx = 2;
+	b.ctx[0].ctx_id = 0;
+	b.ctx[0].n_transfer = 1;
+	b.ctx[0].abstract = *iface;
+	b.ctx[0].transfer[0] = rpc_syntax_ndr;
+	b.ctx[1].ctx_id = 1;
+	b.ctx[1].n_transfer = 1;
+	b.ctx[1].abstract = *iface;
+	rpc_syntax_btfn(&b.ctx[1].transfer[0], RPC_BTFN_SEC_CTX_MULTIPLEX | RPC_BTFN_KEEP_ON_ORPHAN);
+	if (!rpc_bind_encode(&c->scratch, RPC_PTYPE_BIND, call_id, &b))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	err = rpc_client_send(c, c->scratch.data, c->scratch.len);
+	if (err)
+		return RPC_S_SERVER_UNAVAILABLE;
+	err = rpc_client_recv_pdu(c, &h);
+	if (err)
+		return err == RPC_S_CALL_FAILED ? RPC_S_SERVER_UNAVAILABLE : err;
+	if (h.call_id != call_id)
+		return RPC_S_PROTOCOL_ERROR;
+	if (h.ptype == RPC_PTYPE_BIND_NAK) {
+		uint16_t reason = 0;
+		rpc_bind_nak_decode(c->rbuf, &h, &reason);
+		return rpc_nak_to_error(reason);
+	}
+	if (h.ptype != RPC_PTYPE_BIND_ACK || rpc_bind_ack_decode(c->rbuf, &h, &ack) < 0)
+		return RPC_S_PROTOCOL_ERROR;
+	if (ack.n_results < 1 || ack.results[0].result != RPC_RESULT_ACCEPT)
+		return RPC_S_UNKNOWN_IF;
+	if (ack.n_results >= 2 && ack.results[1].result == RPC_RESULT_NEGOTIATE_ACK)
+		c->btfn_features = ack.results[1].reason;
+	if (ack.max_xmit_frag < RPC_MIN_FRAG || ack.max_recv_frag < RPC_MIN_FRAG)
+		return RPC_S_PROTOCOL_ERROR;
+	/* The server's max_xmit is what we may receive, and the reverse. */
+	c->max_recv = ack.max_xmit_frag;
+	c->max_xmit = ack.max_recv_frag < RPC_DEFAULT_FRAG ? ack.max_recv_frag : RPC_DEFAULT_FRAG;
+	c->assoc_group = ack.assoc_group_id;
+	c->ctx_id = 0;
+	c->bound = true;
+	return ERROR_SUCCESS;
+}
+
+static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uint16_t opnum, const uint8_t *stub,
+				     size_t stub_len)
+{
+	size_t chunk = ((size_t)c->max_xmit - RPC_REQUEST_HDR_LEN) & ~(size_t)7;
+	size_t off = 0;
+
+	do {
+		size_t n = stub_len - off < chunk ? stub_len - off : chunk;
+		uint8_t flags = 0;
+		if (off == 0)
+			flags |= RPC_PFC_FIRST_FRAG;
+		if (off + n == stub_len)
+			flags |= RPC_PFC_LAST_FRAG;
+		if (!rpc_request_encode(&c->scratch, flags, call_id, (uint32_t)(stub_len - off), c->ctx_id, opnum,
+					stub + off, n))
+			return ERROR_NOT_ENOUGH_MEMORY;
+		DWORD err = rpc_client_send(c, c->scratch.data, c->scratch.len);
+		if (err)
+			return err;
+		off += n;
+	} while (off < stub_len);
+	return ERROR_SUCCESS;
+}
+
+DWORD rpc_client_call(struct rpc_client *c, uint16_t opnum, const uint8_t *stub, size_t stub_len, uint8_t **out,
+		      size_t *out_len, bool *big_endian)
+{
+	uint32_t call_id = c->next_call_id++;
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct rpc_hdr h;
+	DWORD err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!c->bound)
+		return RPC_S_INVALID_BINDING;
+	err = rpc_client_send_request(c, call_id, opnum, stub, stub_len);
+	if (err)
+		return err;
+	for (bool first = true;; first = false) {
+		err = rpc_client_recv_pdu(c, &h);
+		if (err)
+			goto fail;
+		err = RPC_S_PROTOCOL_ERROR;
+		if (h.call_id != call_id)
+			goto fail;
+		if (h.ptype == RPC_PTYPE_FAULT) {
+			struct rpc_fault f;
+			if (rpc_fault_decode(c->rbuf, &h, &f) < 0)
+				goto fail;
+			free(buf);
+			/* A fault ends the call cleanly: the association goes on. */
+			return werror_from_fault(f.status);
+		}
+		if (h.ptype == RPC_PTYPE_SHUTDOWN) {
+			err = RPC_S_CALL_FAILED;
+			goto fail;
+		}
+		struct rpc_response r;
+		if (h.ptype != RPC_PTYPE_RESPONSE || rpc_response_decode(c->rbuf, &h, &r) < 0)
+			goto fail;
+		if (first != !!(h.pfc_flags & RPC_PFC_FIRST_FRAG))
+			goto fail;
+		if (first)
+			*big_endian = rpc_hdr_big_endian(&h);
+		if (r.stub_len > RPC_CLIENT_MAX_RESPONSE - len) {
+			err = ERROR_NOT_ENOUGH_MEMORY;
+			goto fail;
+		}
+		if (len + r.stub_len > cap) {
+			size_t ncap = cap ? cap : 1024;
+			while (ncap < len + r.stub_len)
+				ncap *= 2;
+			uint8_t *p = realloc(buf, ncap);
+			if (!p) {
+				err = ERROR_NOT_ENOUGH_MEMORY;
+				goto fail;
+			}
+			buf = p;
+			cap = ncap;
+		}
+		if (r.stub_len)
+			memcpy(buf + len, r.stub, r.stub_len);
+		len += r.stub_len;
+		if (h.pfc_flags & RPC_PFC_LAST_FRAG)
+			break;
+	}
+	*out = buf;
+	*out_len = len;
+	return ERROR_SUCCESS;
+fail:
+	free(buf);
+	/* The stream may be out of step now: this association is finished. */
+	c->bound = false;
+	return err;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The client side of a DCE/RPC association over a stream socket (TCP or Unix):
+ * bind with fragment-size and bind-time feature negotiation, calls with request
+ * fragmentation and response reassembly, call_id matching.  One call at a time
+ * per association; the caller serialises.  Errors are Windows codes.
+ */
+#ifndef RPC_CLIENT_H
+#define RPC_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "base/werror.h"
+#include "ndr.h"
+#include "pdu.h"
+
+struct rpc_client {
+	int fd;
+	uint16_t max_xmit;
+	uint16_t max_recv;
+	uint32_t assoc_group;
+	uint32_t next_call_id;
+	uint16_t ctx_id;
+	bool bound;
+	int timeout_ms;
+	uint64_t btfn_features; /* what the server acknowledged */
+	uint8_t *rbuf;          /* one fragment */
+	struct ndr_push scratch;
+};
+
+/* Cap on a reassembled response. */
+#define RPC_CLIENT_MAX_RESPONSE (64u * 1024u * 1024u)
+#define RPC_CLIENT_DEFAULT_TIMEOUT_MS 30000
+
+void rpc_client_init(struct rpc_client *c);
+/* Connect: RPC_S_SERVER_UNAVAILABLE when nobody answers. */
+DWORD rpc_client_connect_unix(struct rpc_client *c, const char *path);
+DWORD rpc_client_connect_addr(struct rpc_client *c, const struct sockaddr *sa, socklen_t len);
+/* Bind the interface (NDR 2.0) and offer bind-time feature negotiation. */
+DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface);
+/* One call.  On success *out is a malloc'd reassembled stub (caller frees) and
+ * *big_endian tells its byte order.  A fault comes back as its Windows code. */
+DWORD rpc_client_call(struct rpc_client *c, uint16_t opnum, const uint8_t *stub, size_t stub_len, uint8_t **out,
+		      size_t *out_len, bool *big_endian);
+void rpc_client_close(struct rpc_client *c);
+
+#endif

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "server.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/werror.h"
+
+/* Default cap on one reassembled request: MS-CMRP requests are small. */
+#define RPC_DEFAULT_MAX_REQUEST (4u * 1024u * 1024u)
+/* Cap on output queued for a connection that does not read its replies. */
+#define RPC_MAX_QUEUED_OUTPUT (64u * 1024u * 1024u)
+
+void rpc_srv_conn_init(struct rpc_srv_conn *c, const struct rpc_server_conf *conf, void *user, const char *sec_addr)
+{
+	memset(c, 0, sizeof(*c));
+	c->conf = conf;
+	c->user = user;
+	c->max_xmit = RPC_DEFAULT_FRAG;
+	c->max_recv = RPC_DEFAULT_FRAG;
+	if (sec_addr)
+		snprintf(c->sec_addr, sizeof(c->sec_addr), "%s", sec_addr);
+	ndr_push_init(&c->scratch);
+	ndr_push_init(&c->reply);
+}
+
+void rpc_srv_conn_free(struct rpc_srv_conn *c)
+{
+	free(c->call_buf);
+	free(c->out);
+	ndr_push_free(&c->scratch);
+	ndr_push_free(&c->reply);
+	memset(c, 0, sizeof(*c));
+}
+
+uint32_t rpc_new_assoc_group(void)
+{
+	static atomic_uint next = 0x12340;
+	uint32_t g;
+	do
+		g = atomic_fetch_add(&next, 1);
+	while (g == 0);
+	return g;
+}
+
+long rpc_srv_conn_frame(const struct rpc_srv_conn *c, const uint8_t *buf, size_t avail)
+{
+	struct rpc_hdr h;
+
+	if (avail < RPC_HDR_LEN)
+		return 0;
+	if (rpc_hdr_decode(buf, avail, &h) < 0)
+		return -1;
+	if (h.frag_length > c->max_recv)
+		return -1;
+	return avail < h.frag_length ? 0 : (long)h.frag_length;
+}
+
+static int rpc_srv_queue(struct rpc_srv_conn *c, const struct ndr_push *pdu)
+{
+	if (pdu->error)
+		return -1;
+	size_t pending = c->out_len - c->out_off;
+	if (pending + pdu->len > RPC_MAX_QUEUED_OUTPUT)
+		return -1;
+	if (c->out_off && c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	if (c->out_len + pdu->len > c->out_cap) {
+		/* Compact before growing. */
+		if (c->out_off) {
+			memmove(c->out, c->out + c->out_off, pending);
+			c->out_len = pending;
+			c->out_off = 0;
+		}
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		while (cap < c->out_len + pdu->len)
+			cap *= 2;
+		uint8_t *p = realloc(c->out, cap);
+		if (!p)
+			return -1;
+		c->out = p;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, pdu->data, pdu->len);
+	c->out_len += pdu->len;
+	return 0;
+}
+
+static int rpc_srv_fault(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, uint32_t status, bool did_not_execute)
+{
+	if (!rpc_fault_encode(&c->scratch, did_not_execute ? RPC_PFC_DID_NOT_EXECUTE : 0, call_id, ctx_id, status))
+		return -1;
+	return rpc_srv_queue(c, &c->scratch);
+}
+
+static const struct rpc_server_iface *rpc_srv_find_iface(const struct rpc_srv_conn *c, const struct rpc_syntax *abs)
+{
+	for (size_t i = 0; i < c->conf->n_ifaces; i++) {
+		const struct rpc_server_iface *f = c->conf->ifaces[i];
+		/* Same UUID and major version; any minor up to ours will do. */
+		if (rpc_uuid_equal(&f->syntax.uuid, &abs->uuid) && f->syntax.major == abs->major &&
+		    abs->minor <= f->syntax.minor)
+			return f;
+	}
+	return NULL;
+}
+
+static struct rpc_srv_ctx *rpc_srv_find_ctx(struct rpc_srv_conn *c, uint16_t ctx_id)
+{
+	for (uint8_t i = 0; i < c->n_ctx; i++)
+		if (c->ctx[i].ctx_id == ctx_id)
+			return &c->ctx[i];
+	return NULL;
+}
+
+/* Decide one presentation context of a bind or alter_context. */
+static void rpc_srv_negotiate_ctx(struct rpc_srv_conn *c, const struct rpc_pres_ctx *pc, struct rpc_ctx_result *res)
+{
+	const struct rpc_server_iface *iface = rpc_srv_find_iface(c, &pc->abstract);
+	uint64_t features;
+
+	memset(res, 0, sizeof(*res));
+	for (uint8_t t = 0; t < pc->n_transfer; t++) {
+		if (rpc_syntax_is_btfn(&pc->transfer[t], &features)) {
+			/* MS-RPCE 3.3.1.5.3: answer with the features we support.  We keep
+			 * the connection when a call is orphaned; we have no security
+			 * contexts to multiplex. */
+			res->result = RPC_RESULT_NEGOTIATE_ACK;
+			res->reason = (uint16_t)(features & RPC_BTFN_KEEP_ON_ORPHAN);
+			return;
+		}
+	}
+	if (!iface) {
+		res->result = RPC_RESULT_PROVIDER_REJECT;
+		res->reason = RPC_REASON_ABSTRACT_NOT_SUPPORTED;
+		return;
+	}
+	for (uint8_t t = 0; t < pc->n_transfer; t++) {
+		if (!rpc_syntax_equal(&pc->transfer[t], &rpc_syntax_ndr))
+			continue;
+		struct rpc_srv_ctx *existing = rpc_srv_find_ctx(c, pc->ctx_id);
+		if (existing && existing->iface != iface)
+			break; /* a context id cannot change its meaning */
+		if (!existing) {
+			if (c->n_ctx >= RPC_MAX_CONTEXTS)
+				break;
+			c->ctx[c->n_ctx].ctx_id = pc->ctx_id;
+			c->ctx[c->n_ctx].iface = iface;
+			c->n_ctx++;
+		}
+		res->result = RPC_RESULT_ACCEPT;
+		res->transfer = rpc_syntax_ndr;
+		return;
+	}
+	res->result = RPC_RESULT_PROVIDER_REJECT;
+	res->reason = RPC_REASON_TRANSFER_NOT_SUPPORTED;
+}
+
+static uint16_t rpc_clamp_frag(uint16_t asked)
+{
+	return asked < RPC_DEFAULT_FRAG ? asked : RPC_DEFAULT_FRAG;
+}
+
+static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu)
+{
+	struct rpc_bind b;
+	struct rpc_bind_ack ack;
+	bool alter = h->ptype == RPC_PTYPE_ALTER_CONTEXT;
+
+	if (rpc_bind_decode(pdu, h, &b) < 0 || b.n_ctx == 0) {
+		if (alter)
+			return -1;
+		rpc_bind_nak_encode(&c->scratch, h->call_id, RPC_NAK_NOT_SPECIFIED);
+		rpc_srv_queue(c, &c->scratch);
+		return -1;
+	}
+	if (alter != c->bound) {
+		/* bind twice, or alter_context before bind: a protocol error. */
+		return -1;
+	}
+	if (b.has_auth) {
+		/* No authentication provider yet: say so (MS-RPCE 3.3.1.5.2). */
+		rpc_bind_nak_encode(&c->scratch, h->call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED);
+		rpc_srv_queue(c, &c->scratch);
+		return -1;
+	}
+	if (!alter) {
+		if (b.max_xmit_frag < RPC_MIN_FRAG || b.max_recv_frag < RPC_MIN_FRAG) {
+			rpc_bind_nak_encode(&c->scratch, h->call_id, RPC_NAK_LOCAL_LIMIT_EXCEEDED);
+			rpc_srv_queue(c, &c->scratch);
+			return -1;
+		}
+		c->max_recv = rpc_clamp_frag(b.max_xmit_frag);
+		c->max_xmit = rpc_clamp_frag(b.max_recv_frag);
+		/* Association groups are not shared between connections here: a
+		 * client that asks to join one gets its own (context handles stay on
+		 * the connection that opened them). */
+		c->assoc_group = b.assoc_group_id ? b.assoc_group_id : rpc_new_assoc_group();
+	}
+
+	memset(&ack, 0, sizeof(ack));
+	ack.max_xmit_frag = c->max_xmit;
+	ack.max_recv_frag = c->max_recv;
+	ack.assoc_group_id = c->assoc_group;
+	if (!alter)
+		snprintf(ack.sec_addr, sizeof(ack.sec_addr), "%s", c->sec_addr);
+	ack.n_results = b.n_ctx;
+	for (uint8_t i = 0; i < b.n_ctx; i++)
+		rpc_srv_negotiate_ctx(c, &b.ctx[i], &ack.results[i]);
+	c->bound = true;
+	if (!rpc_bind_ack_encode(&c->scratch, alter ? RPC_PTYPE_ALTER_CONTEXT_RESP : RPC_PTYPE_BIND_ACK, 0, h->call_id, &ack))
+		return -1;
+	return rpc_srv_queue(c, &c->scratch);
+}
+
+static void rpc_srv_call_reset(struct rpc_srv_conn *c)
+{
+	c->in_call = false;
+	c->call_len = 0;
+	/* Do not keep a big buffer around after a big call. */
+	if (c->call_cap > 65536) {
+		free(c->call_buf);
+		c->call_buf = NULL;
+		c->call_cap = 0;
+	}
+}
+
+static int rpc_srv_append_stub(struct rpc_srv_conn *c, const uint8_t *stub, size_t len)
+{
+	size_t max = c->conf->max_request_bytes ? c->conf->max_request_bytes : RPC_DEFAULT_MAX_REQUEST;
+	if (len > max - c->call_len)
+		return -1;
+	if (c->call_len + len > c->call_cap) {
+		size_t cap = c->call_cap ? c->call_cap : 1024;
+		while (cap < c->call_len + len)
+			cap *= 2;
+		if (cap > max)
+			cap = max;
+		uint8_t *p = realloc(c->call_buf, cap);
+		if (!p)
+			return -1;
+		c->call_buf = p;
+		c->call_cap = cap;
+	}
+	if (len)
+		memcpy(c->call_buf + c->call_len, stub, len);
+	c->call_len += len;
+	return 0;
+}
+
+static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, const uint8_t *stub, size_t len)
+{
+	/* Non-last fragments carry a multiple of 8 stub bytes. */
+	size_t chunk = ((size_t)c->max_xmit - RPC_RESPONSE_HDR_LEN) & ~(size_t)7;
+	size_t off = 0;
+
+	do {
+		size_t n = len - off < chunk ? len - off : chunk;
+		uint8_t flags = 0;
+		if (off == 0)
+			flags |= RPC_PFC_FIRST_FRAG;
+		if (off + n == len)
+			flags |= RPC_PFC_LAST_FRAG;
+		if (!rpc_response_encode(&c->scratch, flags, call_id, (uint32_t)(len - off), ctx_id, stub + off, n))
+			return -1;
+		if (rpc_srv_queue(c, &c->scratch) < 0)
+			return -1;
+		off += n;
+	} while (off < len);
+	return 0;
+}
+
+static int rpc_srv_dispatch(struct rpc_srv_conn *c)
+{
+	struct rpc_srv_ctx *ctx = rpc_srv_find_ctx(c, c->call_ctx);
+	struct ndr_pull in;
+	uint32_t fault;
+	int rc;
+
+	if (!ctx) {
+		rc = rpc_srv_fault(c, c->call_id, c->call_ctx, NCA_S_UNK_IF, true);
+		rpc_srv_call_reset(c);
+		return rc;
+	}
+	ndr_pull_init(&in, c->call_buf, c->call_len, c->call_big_endian);
+	ndr_push_init(&c->reply);
+	fault = ctx->iface->dispatch(ctx->iface, c->user, c->call_opnum, &in, &c->reply);
+	if (fault == 0 && c->reply.error)
+		fault = NCA_S_FAULT_REMOTE_NO_MEMORY;
+	if (fault)
+		rc = rpc_srv_fault(c, c->call_id, c->call_ctx, fault, fault == NCA_S_OP_RNG_ERROR);
+	else
+		rc = rpc_srv_respond(c, c->call_id, c->call_ctx, c->reply.data, c->reply.len);
+	ndr_push_free(&c->reply);
+	rpc_srv_call_reset(c);
+	return rc;
+}
+
+static int rpc_srv_request(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu)
+{
+	struct rpc_request r;
+
+	if (!c->bound || rpc_request_decode(pdu, h, &r) < 0 || r.has_auth)
+		return -1;
+	if (h->pfc_flags & RPC_PFC_FIRST_FRAG) {
+		if (c->in_call)
+			return -1; /* interleaved calls: we did not offer CONC_MPX */
+		c->in_call = true;
+		c->call_id = h->call_id;
+		c->call_ctx = r.ctx_id;
+		c->call_opnum = r.opnum;
+		c->call_big_endian = rpc_hdr_big_endian(h);
+		c->call_len = 0;
+	} else if (!c->in_call || c->call_id != h->call_id || c->call_ctx != r.ctx_id ||
+		   c->call_opnum != r.opnum) {
+		return -1;
+	}
+	if (rpc_srv_append_stub(c, r.stub, r.stub_len) < 0) {
+		/* Too big: refuse the call and close, since the rest of its
+		 * fragments would follow. */
+		rpc_srv_fault(c, c->call_id, c->call_ctx, NCA_S_FAULT_REMOTE_NO_MEMORY, true);
+		rpc_srv_call_reset(c);
+		return -1;
+	}
+	if (!(h->pfc_flags & RPC_PFC_LAST_FRAG))
+		return 0;
+	return rpc_srv_dispatch(c);
+}
+
+int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
+{
+	struct rpc_hdr h;
+
+	if (rpc_hdr_decode(pdu, len, &h) < 0 || h.frag_length != len)
+		return -1;
+	switch (h.ptype) {
+	case RPC_PTYPE_BIND:
+	case RPC_PTYPE_ALTER_CONTEXT:
+		return rpc_srv_bind(c, &h, pdu);
+	case RPC_PTYPE_REQUEST:
+		return rpc_srv_request(c, &h, pdu);
+	case RPC_PTYPE_CO_CANCEL:
+		/* Calls run to completion before the next PDU is read: nothing is
+		 * left to cancel. */
+		return c->bound ? 0 : -1;
+	case RPC_PTYPE_ORPHANED:
+		if (c->in_call && c->call_id == h.call_id)
+			rpc_srv_call_reset(c);
+		return c->bound ? 0 : -1;
+	default:
+		/* auth3 without a security context, server-to-client PDUs, and
+		 * unknown types: the peer does not speak this protocol. */
+		return -1;
+	}
+}

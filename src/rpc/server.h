@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The server side of a DCE/RPC connection, independent of the transport: the
+ * event loop hands it whole PDUs (rpc_srv_conn_frame() says where one ends) and
+ * sends whatever it appends to the output buffer.  It negotiates fragment sizes
+ * and presentation contexts, reassembles fragmented requests under a hard cap,
+ * dispatches to the interface that owns the context, and fragments responses.
+ * Anything malformed gets a fault or a close; nothing from the wire is trusted.
+ */
+#ifndef RPC_SERVER_H
+#define RPC_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ndr.h"
+#include "pdu.h"
+
+struct rpc_server_iface;
+
+/* Returns 0 (reply in `out`) or a fault status (NCA_S_*, werror.h). */
+typedef uint32_t (*rpc_dispatch_fn)(const struct rpc_server_iface *iface, void *conn_user, uint16_t opnum,
+				    struct ndr_pull *in, struct ndr_push *out);
+
+struct rpc_server_iface {
+	struct rpc_syntax syntax;
+	const char *name;
+	rpc_dispatch_fn dispatch;
+	void *ctx; /* the interface's own state */
+};
+
+#define RPC_SERVER_MAX_IFACES 4
+
+struct rpc_server_conf {
+	const struct rpc_server_iface *ifaces[RPC_SERVER_MAX_IFACES];
+	size_t n_ifaces;
+	/* Cap on one reassembled request; bigger calls are refused. */
+	size_t max_request_bytes;
+};
+
+struct rpc_srv_ctx {
+	uint16_t ctx_id;
+	const struct rpc_server_iface *iface;
+};
+
+struct rpc_srv_conn {
+	const struct rpc_server_conf *conf;
+	void *user;
+	char sec_addr[16];
+	bool bound;
+	uint16_t max_xmit;
+	uint16_t max_recv;
+	uint32_t assoc_group;
+	uint8_t n_ctx;
+	struct rpc_srv_ctx ctx[RPC_MAX_CONTEXTS];
+
+	/* The request being reassembled. */
+	bool in_call;
+	uint32_t call_id;
+	uint16_t call_ctx;
+	uint16_t call_opnum;
+	bool call_big_endian;
+	uint8_t *call_buf;
+	size_t call_len;
+	size_t call_cap;
+
+	/* Bytes waiting to be sent. */
+	uint8_t *out;
+	size_t out_len;
+	size_t out_off;
+	size_t out_cap;
+
+	struct ndr_push scratch;
+	struct ndr_push reply;
+};
+
+/* sec_addr: what bind_ack names as our address (the TCP port as text, or a
+ * socket path), may be NULL. */
+void rpc_srv_conn_init(struct rpc_srv_conn *c, const struct rpc_server_conf *conf, void *user, const char *sec_addr);
+void rpc_srv_conn_free(struct rpc_srv_conn *c);
+
+/* Length of the next PDU in buf: 0 = need more bytes, -1 = malformed or too big
+ * (close the connection). */
+long rpc_srv_conn_frame(const struct rpc_srv_conn *c, const uint8_t *buf, size_t avail);
+
+/* Process one whole PDU.  0 = go on, -1 = send what is queued, then close. */
+int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len);
+
+/* A fresh association group id (never 0). */
+uint32_t rpc_new_assoc_group(void);
+
+#endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The daemon's shared state, handed to every session. */
+#ifndef SERVER_CLUSTERD_H
+#define SERVER_CLUSTERD_H
+
+#include <stdbool.h>
+
+#include "access.h"
+#include "identity.h"
+#include "rpc/server.h"
+
+struct server_state {
+	struct identity id;
+	struct acl_file acl;
+	bool down_level; /* test switch: behave as a server without opnum 117 */
+};
+
+/* The MS-CMRP interface served by clusterd (iface->ctx = struct server_state). */
+void cmrp_server_iface(struct rpc_server_iface *iface, struct server_state *st);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The event loop: one epoll set holding the listeners and every connection;
+ * non-blocking sockets; whole PDUs handed to the RPC engine; replies written as
+ * the socket takes them. */
+#ifndef SERVER_LOOP_H
+#define SERVER_LOOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clusterd.h"
+#include "rpc/epm.h"
+
+enum listener_kind { LISTEN_CMRP_TCP, LISTEN_LPC, LISTEN_EPM };
+
+struct loop;
+
+struct loop *loop_new(struct server_state *st, size_t max_conns);
+/* Add a listening socket the loop then owns. */
+int loop_add_listener(struct loop *l, int fd, enum listener_kind kind);
+/* The endpoint mapper's registry (filled by the caller before loop_run). */
+struct epm_registry *loop_epm_registry(struct loop *l);
+/* Run until SIGINT or SIGTERM; 0 on a clean stop. */
+int loop_run(struct loop *l);
+void loop_free(struct loop *l);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A session is one client connection: who the caller is and the context handles
+ * it opened.  Handles are 16 random bytes, looked up in this session's own hash
+ * table, so a handle is useless on any other connection; all of them go when
+ * the connection goes (context handle rundown).
+ */
+#ifndef SERVER_SESSION_H
+#define SERVER_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "access.h"
+#include "rpc/ndr.h"
+
+enum handle_type {
+	HANDLE_NONE = 0,
+	HANDLE_CLUSTER = 1,
+};
+
+struct handle_entry {
+	struct rpc_uuid uuid; /* all zero = free slot */
+	uint8_t type;
+	uint8_t rights;
+};
+
+struct server_state;
+
+struct session {
+	struct server_state *server;
+	struct principal who;
+	bool is_lpc;
+	struct handle_entry *slots;
+	size_t cap; /* power of two, or 0 */
+	size_t count;
+};
+
+/* Hard cap on handles one connection may hold. */
+#define SESSION_MAX_HANDLES (1u << 20)
+
+void session_init(struct session *s, struct server_state *server, const struct principal *who, bool is_lpc);
+/* Rundown: forget every handle. */
+void session_free(struct session *s);
+/* A new handle of `type` with `rights`; false when out of memory or over the cap. */
+bool session_handle_new(struct session *s, uint8_t type, uint8_t rights, struct rpc_ctx_handle *out);
+/* The entry for a handle of the given type, or NULL (unknown, closed, forged,
+ * another session's, or of another type). */
+struct handle_entry *session_handle_find(struct session *s, const struct rpc_ctx_handle *h, uint8_t type);
+/* Close: true if it existed. */
+bool session_handle_close(struct session *s, const struct rpc_ctx_handle *h, uint8_t type);
+
+#endif
