@@ -146,6 +146,14 @@ CLUSAPI_API BOOL CloseCluster(HCLUSTER hCluster);
 CLUSAPI_API DWORD GetClusterInformation(HCLUSTER hCluster, LPWSTR lpszClusterName, LPDWORD lpcchClusterName,
 			    LPCLUSTERVERSIONINFO lpClusterInfo);
 
+/*
+ * Rename the cluster (needs full access).  As on Windows, success is reported as
+ * ERROR_RESOURCE_PROPERTIES_STORED: the name is stored durably and used from now
+ * on.  An invalid name (not a DNS label: letters, digits, '-', 1 to 63) gives
+ * ERROR_INVALID_NAME; a read-only handle ERROR_ACCESS_DENIED.
+ */
+CLUSAPI_API DWORD SetClusterName(HCLUSTER hCluster, LPCWSTR lpszNewClusterName);
+
 /* ---- last error (thread-local, as on Windows) -------------------------- */
 CLUSAPI_API DWORD GetLastError(void);
 CLUSAPI_API void SetLastError(DWORD dwErrCode);

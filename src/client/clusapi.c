@@ -439,6 +439,44 @@ CLUSAPI_API DWORD ClusapiGetConnectedNodeName(HCLUSTER hCluster, LPWSTR lpszNode
 	return with_session(hCluster, info_fn, &a);
 }
 
+struct rename_args {
+	LPCWSTR name;
+	uint32_t result;
+};
+
+static bool decode_status_result(struct ndr_pull *in, void *arg)
+{
+	uint32_t rpc_status;
+	return cmrp_status_result_decode_out(in, &rpc_status, arg);
+}
+
+static DWORD rename_fn(struct cluster_session *s, void *arg)
+{
+	struct rename_args *a = arg;
+	const uint16_t *w = (const uint16_t *)a->name;
+	size_t units = utf16_len(w);
+	if (units == 0 || units >= CMRP_MAX_NAME_UNITS)
+		return ERROR_INVALID_NAME;
+	/* The server checks the handle's access, but a read-only handle should
+	 * fail the same way even against a lenient server. */
+	if (s->granted != GENERIC_ALL)
+		return ERROR_ACCESS_DENIED;
+	struct ndr_push req;
+	ndr_push_init(&req);
+	cmrp_set_cluster_name_encode_in(&req, w, units);
+	DWORD err = session_call(s, CMRP_SET_CLUSTER_NAME, &req, decode_status_result, &a->result);
+	ndr_push_free(&req);
+	return err ? err : a->result;
+}
+
+CLUSAPI_API DWORD SetClusterName(HCLUSTER hCluster, LPCWSTR lpszNewClusterName)
+{
+	if (!lpszNewClusterName)
+		return ERROR_INVALID_PARAMETER;
+	struct rename_args a = { lpszNewClusterName, 0 };
+	return with_session(hCluster, rename_fn, &a);
+}
+
 static DWORD granted_fn(struct cluster_session *s, void *arg)
 {
 	*(uint32_t *)arg = s->granted;
