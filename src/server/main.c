@@ -31,7 +31,8 @@ struct options {
 	const char *listen[MAX_LISTEN];
 	size_t nlisten;
 	bool listen_none;
-	const char *epmapper;
+	const char *epmapper[MAX_LISTEN];
+	size_t nepmapper;
 	const char *admin_group;
 	const char *node_name;
 	bool allow_anonymous;
@@ -55,7 +56,8 @@ static void usage(FILE *f)
 		"                            listeners); \"none\" for LPC only; default *:0\n"
 		"  -u, --lpc-socket PATH     local socket; default " CLUSAPI_DEFAULT_LPC_SOCKET "\n"
 		"  -e, --epmapper ADDR:PORT|none\n"
-		"                            endpoint mapper; default *:135 as root, none otherwise\n"
+		"                            endpoint mapper; repeatable like --listen; default\n"
+		"                            *:135 as root, none otherwise\n"
 		"  -g, --admin-group NAME    group given full access in a new ACL; default " DEFAULT_ADMIN_GROUP "\n"
 		"  -n, --node-name NAME      this node's name; default the short host name\n"
 		"  -c, --max-connections N   default 16384\n"
@@ -119,7 +121,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->lpc_socket = optarg;
 			break;
 		case 'e':
-			o->epmapper = optarg;
+			if (o->nepmapper == MAX_LISTEN) {
+				fprintf(stderr, "clusterd: at most %d --epmapper addresses\n", MAX_LISTEN);
+				return 2;
+			}
+			o->epmapper[o->nepmapper++] = optarg;
 			break;
 		case 'g':
 			o->admin_group = optarg;
@@ -168,8 +174,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "clusterd: --listen none cannot be combined with listen addresses\n");
 		return 2;
 	}
-	if (!o->epmapper)
-		o->epmapper = geteuid() == 0 ? "*:135" : "none";
+	if (o->nepmapper == 0)
+		o->epmapper[o->nepmapper++] = geteuid() == 0 ? "*:135" : "none";
+	for (size_t i = 0; i < o->nepmapper; i++) {
+		if (strcmp(o->epmapper[i], "none") == 0 && o->nepmapper > 1) {
+			fprintf(stderr, "clusterd: --epmapper none cannot be combined with addresses\n");
+			return 2;
+		}
+	}
 	return 0;
 }
 
@@ -306,8 +318,10 @@ int main(int argc, char **argv)
 		snprintf(reg->entries[0].annotation, sizeof(reg->entries[0].annotation), "Failover Cluster Management API");
 		reg->n = 1;
 	}
-	if (strcmp(o.epmapper, "none") != 0 && open_tcp(l, o.epmapper, LISTEN_EPM, NULL) < 0)
-		goto out_unlink;
+	uint16_t epm_port = 0;
+	for (size_t i = 0; i < o.nepmapper; i++)
+		if (strcmp(o.epmapper[i], "none") != 0 && open_tcp(l, o.epmapper[i], LISTEN_EPM, &epm_port) < 0)
+			goto out_unlink;
 
 	log_info("cluster \"%s\", node \"%s\", state in %s: ready", st.id.cluster_name, st.id.node_name, o.state_dir);
 	rc = loop_run(l) == 0 ? 0 : 1;

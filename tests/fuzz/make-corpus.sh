@@ -1,0 +1,161 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Regenerate the fuzz seed corpora from the captured Samba session
+# (tests/data/samba-session.tsv: frame, srcport, dstport, ptype, opnum, hex TCP
+# payload; port 135 is the endpoint mapper).
+#
+#   corpus/pdu/  one file per client connection: a selector byte (0x00 = the
+#                MS-CMRP interface, 0x01 = the endpoint mapper; see fuzz_pdu.c)
+#                followed by every PDU the client sent on that connection.
+#   corpus/ndr/  one file per distinct captured PDU (either direction), plus the
+#                endpoint-mapper tower and the SetClusterName string cut out of
+#                their stubs.
+#
+# A few "derived-*" seeds are built from the captured syntaxes and stubs to
+# reach what the capture lacks (OpenClusterEx, fragmented requests,
+# alter_context, ept_lookup, big-endian data, fault and bind_nak PDUs).
+#
+# Usage: tests/fuzz/make-corpus.sh   (rewrites tests/fuzz/corpus/)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+exec python3 - "$here/../data/samba-session.tsv" "$here/corpus" <<'PY'
+import os, shutil, struct, sys
+
+tsv, out = sys.argv[1], sys.argv[2]
+rows = []
+with open(tsv) as f:
+    for line in f:
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        frame, sport, dport, ptype, opnum, hexdata = line.split("\t")
+        rows.append((int(frame), int(sport), int(dport), int(ptype),
+                     opnum, bytes.fromhex(hexdata)))
+
+EPM_PORT = 135
+CLIENT_PTYPES = {0, 11, 14, 16, 18, 19}
+
+def norm(pdu):
+    """The PDU with its call_id (and a bind_ack's association group) zeroed,
+    to drop duplicates."""
+    pdu = pdu[:12] + bytes(4) + pdu[16:]
+    if pdu[2] == 12:
+        pdu = pdu[:20] + bytes(4) + pdu[24:]
+    return pdu
+
+# ---- a small PDU builder for the derived seeds -------------------------
+def hdr(ptype, flags, body, call_id, be=False):
+    e = ">" if be else "<"
+    drep = b"\x00\x00\x00\x00" if be else b"\x10\x00\x00\x00"
+    return (bytes([5, 0, ptype, flags]) + drep +
+            struct.pack(e + "HHI", 16 + len(body), 0, call_id) + body)
+
+def uuid_bytes(u, be):
+    # u: the 16 wire bytes as captured (little-endian fields)
+    tl, tm, th = struct.unpack("<IHH", u[:8])
+    return struct.pack((">" if be else "<") + "IHH", tl, tm, th) + u[8:16]
+
+def syntax(u, major, minor, be):
+    return uuid_bytes(u, be) + struct.pack((">" if be else "<") + "HH", major, minor)
+
+CMRP = bytes.fromhex("b2b87db9634ccf11bff608002be23f2f")
+EPM = bytes.fromhex("0883afe11f5dc91191a408002b14a0fa")
+NDR = bytes.fromhex("045d888aeb1cc9119fe808002b104860")
+
+def bind(ptype, call_id, ctxs, be=False, frag=5840):
+    e = ">" if be else "<"
+    body = struct.pack(e + "HHIB3x", frag, frag, 0, len(ctxs))
+    for ctx_id, abstract in ctxs:
+        body += struct.pack(e + "HBx", ctx_id, 1)
+        body += syntax(abstract[0], abstract[1], abstract[2], be)
+        body += syntax(NDR, 2, 0, be)
+    return hdr(ptype, 3, body, call_id, be)
+
+def request(call_id, opnum, stub, flags=3, ctx_id=0, be=False, alloc=None):
+    e = ">" if be else "<"
+    body = struct.pack(e + "IHH", len(stub) if alloc is None else alloc, ctx_id, opnum) + stub
+    return hdr(0, flags, body, call_id, be)
+
+def nstring(text, be=False):
+    e = ">" if be else "<"
+    units = [ord(c) for c in text] + [0]
+    s = struct.pack(e + "III", len(units), 0, len(units))
+    s += b"".join(struct.pack(e + "H", u) for u in units)
+    return s
+
+# ---- write ---------------------------------------------------------------
+for sub in ("pdu", "ndr"):
+    shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
+    os.makedirs(os.path.join(out, sub))
+
+def put(sub, name, data):
+    with open(os.path.join(out, sub, name), "wb") as f:
+        f.write(data)
+
+# pdu: one stream per client connection, duplicates dropped.
+conns = {}
+for frame, sport, dport, ptype, opnum, data in rows:
+    if ptype in CLIENT_PTYPES:
+        conns.setdefault((sport, dport), []).append((frame, ptype, opnum, data))
+seen = set()
+for (sport, dport), pdus in sorted(conns.items(), key=lambda kv: kv[1][0][0]):
+    sel = b"\x01" if dport == EPM_PORT else b"\x00"
+    stream = sel + b"".join(d for _, _, _, d in pdus)
+    key = sel + b"".join(norm(d) for _, _, _, d in pdus)
+    if key in seen:
+        continue
+    seen.add(key)
+    what = "-".join("bind" if p == 11 else "op" + o for _, p, o, _ in pdus)
+    iface = "epm" if dport == EPM_PORT else "cmrp"
+    put("pdu", "conn-%05d-%s-%s" % (sport, iface, what), stream)
+
+cmrp_bind = bind(11, 1, [(0, (CMRP, 3, 0))])
+epm_bind = bind(11, 1, [(0, (EPM, 3, 0))])
+setname_stub = nstring("vm-cluster")
+# OpenClusterEx(GENERIC_ALL), then CloseCluster on a NULL handle.
+put("pdu", "derived-cmrp-openex-close", b"\x00" + cmrp_bind +
+    request(2, 117, struct.pack("<I", 0x10000000)) +
+    request(3, 1, bytes(20)))
+# The same on a down-level server (selector bit 1): opnum 117 is refused.
+put("pdu", "derived-cmrp-downlevel-openex", b"\x02" + cmrp_bind +
+    request(2, 117, struct.pack("<I", 0x02000000)) + request(3, 0, b""))
+# SetClusterName in two fragments (8 stub bytes, then the rest).
+put("pdu", "derived-cmrp-setname-fragmented", b"\x00" + cmrp_bind +
+    request(2, 2, setname_stub[:8], flags=1, alloc=len(setname_stub)) +
+    request(2, 2, setname_stub[8:], flags=2, alloc=len(setname_stub) - 8))
+# alter_context adding the interface under a second context id, then a call on it.
+put("pdu", "derived-cmrp-alter-context", b"\x00" + cmrp_bind +
+    bind(14, 2, [(1, (CMRP, 3, 0))]) + request(3, 3, b"", ctx_id=1))
+# Everything big-endian: bind, GetClusterName, SetClusterName, GetClusterVersion2.
+put("pdu", "derived-cmrp-bigendian", b"\x00" + bind(11, 1, [(0, (CMRP, 3, 0))], be=True) +
+    request(2, 3, b"", be=True) + request(3, 2, nstring("be-cluster", be=True), be=True) +
+    request(4, 102, b"", be=True))
+# ept_lookup with no object and no interface: every registered entry.
+put("pdu", "derived-epm-lookup", b"\x01" + epm_bind +
+    request(2, 2, struct.pack("<IIII", 0, 0, 0, 0) + bytes(20) + struct.pack("<I", 4)))
+
+# ndr: every distinct PDU.
+seen = set()
+for frame, sport, dport, ptype, opnum, data in rows:
+    if norm(data) in seen:
+        continue
+    seen.add(norm(data))
+    side = "c2s" if ptype in CLIENT_PTYPES else "s2c"
+    kind = {0: "request", 2: "response", 11: "bind", 12: "bind_ack"}.get(ptype, "ptype%d" % ptype)
+    iface = "epm" if EPM_PORT in (sport, dport) else "cmrp"
+    put("ndr", "frame-%03d-%s-%s-%s%s" % (frame, side, iface, kind, "-op" + opnum if opnum else ""), data)
+    if ptype == 0 and iface == "epm" and opnum == "3":
+        # ept_map stub after the 24-byte request header: object ptr, tower ptr,
+        # max_count, length, then the tower octets.
+        stub = data[24:]
+        n = struct.unpack("<I", stub[12:16])[0]
+        put("ndr", "frame-%03d-epm-tower" % frame, stub[16:16 + n])
+    if ptype == 0 and iface == "cmrp" and opnum == "2":
+        put("ndr", "frame-%03d-cmrp-setname-string" % frame, data[24:])
+put("ndr", "derived-fault", hdr(3, 3, struct.pack("<IHBxI4x", 0, 0, 0, 0x1c010002), 2))
+put("ndr", "derived-bind_nak", hdr(13, 3, struct.pack("<HBBB", 0, 1, 5, 0), 1))
+put("ndr", "derived-bigendian-setname-request", request(3, 2, nstring("be-cluster", be=True), be=True))
+put("ndr", "derived-bigendian-bind", bind(11, 1, [(0, (CMRP, 3, 0))], be=True))
+put("ndr", "derived-cmrp-openex-request", request(2, 117, struct.pack("<I", 0x10000000)))
+PY
