@@ -228,8 +228,7 @@ static uint32_t epm_map(const struct epm_registry *reg, struct ndr_pull *in, str
 }
 
 /* ept_lookup: [in] inquiry_type, object, interface_id, vers_option,
- * [in,out] entry_handle, [in] max_ents; [out] num_ents, entries[], status.
- * Everything fits in one answer, so the handle we return is always NULL. */
+ * [in,out] entry_handle, [in] max_ents; [out] num_ents, entries[], status. */
 static uint32_t epm_lookup(const struct epm_registry *reg, struct ndr_pull *in, struct ndr_push *out)
 {
 	uint32_t inquiry, ref, vers_option, max_ents;
@@ -251,13 +250,17 @@ static uint32_t epm_lookup(const struct epm_registry *reg, struct ndr_pull *in, 
 	if (in->error)
 		return NCA_S_FAULT_NDR;
 
-	/* A continuation of a lookup we finished has nothing more. */
+	/* A lookup that starts returns everything there is (up to max_ents) and
+	 * a handle to go on with; going on finds no more entries and ends with a
+	 * NULL handle (C706 ept_lookup). */
 	uint32_t n = rpc_uuid_is_nil(&handle.uuid) ? (uint32_t)reg->n : 0;
 	if (n > max_ents)
 		n = max_ents;
 
-	static const struct rpc_ctx_handle zero;
-	ndr_push_ctx_handle(out, &zero);
+	struct rpc_ctx_handle next = { 0 };
+	if (n)
+		next.uuid.time_low = 0x6570656e; /* "end": only ever means "no more" */
+	ndr_push_ctx_handle(out, &next);
 	ndr_push_u32(out, n);
 	ndr_push_u32(out, max_ents);
 	ndr_push_u32(out, 0);

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Benchmark (not a test): OpenClusterEx + GetClusterInformation + CloseCluster
+ * cycles over LPC and TCP, next to the floor: a raw socket connect, two round
+ * trips of a small message to an echo server, and close, on the same transport.
+ * Everything is measured in one run and reported as ratios to the floor.
+ *
+ * Usage: bench_open CYCLES   (with CLUSAPI_LPC_SOCKET / CLUSAPI_EPMAPPER_PORT
+ * pointing at a running clusterd; run by bench/run.sh)
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clusapi.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* An echo server in a child process: one connection at a time, echo until EOF. */
+static pid_t echo_server(int lfd)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		char buf[256];
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (write(fd, buf, (size_t)n) != n)
+				break;
+		close(fd);
+	}
+}
+
+static int floor_cycle(const struct sockaddr *sa, socklen_t len)
+{
+	char msg[64] = "ping", buf[64];
+	int fd = socket(sa->sa_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	if (sa->sa_family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, sa, len) < 0) {
+		close(fd);
+		return -1;
+	}
+	for (int rt = 0; rt < 2; rt++) {
+		if (write(fd, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+			break;
+		size_t got = 0;
+		while (got < sizeof(buf)) {
+			ssize_t n = read(fd, buf + got, sizeof(buf) - got);
+			if (n <= 0) {
+				close(fd);
+				return -1;
+			}
+			got += (size_t)n;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static double bench_floor(const struct sockaddr *sa, socklen_t len, int cycles)
+{
+	double t0 = now();
+	for (int i = 0; i < cycles; i++)
+		if (floor_cycle(sa, len) < 0) {
+			fprintf(stderr, "floor cycle failed\n");
+			exit(1);
+		}
+	return (now() - t0) / cycles;
+}
+
+static double bench_clusapi(LPCWSTR name, int cycles)
+{
+	double t0 = now();
+	for (int i = 0; i < cycles; i++) {
+		HCLUSTER h = OpenClusterEx(name, GENERIC_READ, NULL);
+		if (!h) {
+			fprintf(stderr, "OpenClusterEx failed: %s\n", ClusapiErrorMessage(GetLastError()));
+			exit(1);
+		}
+		WCHAR buf[64];
+		DWORD cch = 64;
+		CLUSTERVERSIONINFO vi = { .dwVersionInfoSize = sizeof(vi) };
+		if (GetClusterInformation(h, buf, &cch, &vi) != ERROR_SUCCESS || !CloseCluster(h)) {
+			fprintf(stderr, "cycle failed\n");
+			exit(1);
+		}
+	}
+	return (now() - t0) / cycles;
+}
+
+int main(int argc, char **argv)
+{
+	int cycles = argc > 1 ? atoi(argv[1]) : 2000;
+	if (cycles <= 0)
+		cycles = 2000;
+
+	/* Floors: TCP on 127.0.0.1 and a Unix socket. */
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t slen = sizeof(sin);
+	int tfd = socket(AF_INET, SOCK_STREAM, 0);
+	bind(tfd, (struct sockaddr *)&sin, sizeof(sin));
+	listen(tfd, 128);
+	getsockname(tfd, (struct sockaddr *)&sin, &slen);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/clusapi-bench-%d.sock", (int)getpid());
+	unlink(sun.sun_path);
+	int ufd = socket(AF_UNIX, SOCK_STREAM, 0);
+	bind(ufd, (struct sockaddr *)&sun, sizeof(sun));
+	listen(ufd, 128);
+	pid_t tp = echo_server(tfd), up = echo_server(ufd);
+
+	/* Warm up everything once, then measure interleaved rounds so that both
+	 * sides see the same machine. */
+	bench_floor((struct sockaddr *)&sin, sizeof(sin), 100);
+	bench_floor((struct sockaddr *)&sun, sizeof(sun), 100);
+	bench_clusapi(NULL, 100);
+	bench_clusapi(u"127.0.0.1", 100);
+	double f_tcp = 0, f_unix = 0, c_lpc = 0, c_tcp = 0;
+	int rounds = 5, per = cycles / rounds;
+	for (int r = 0; r < rounds; r++) {
+		f_unix += bench_floor((struct sockaddr *)&sun, sizeof(sun), per);
+		c_lpc += bench_clusapi(NULL, per);
+		f_tcp += bench_floor((struct sockaddr *)&sin, sizeof(sin), per);
+		c_tcp += bench_clusapi(u"127.0.0.1", per);
+	}
+	f_tcp /= rounds, f_unix /= rounds, c_lpc /= rounds, c_tcp /= rounds;
+	kill(tp, SIGKILL);
+	kill(up, SIGKILL);
+	waitpid(tp, NULL, 0);
+	waitpid(up, NULL, 0);
+	unlink(sun.sun_path);
+
+	printf("cycles per measurement: %d (in %d interleaved rounds)\n", per * rounds, rounds);
+	printf("%-58s %9.1f us\n", "floor, Unix socket: connect + 2 round trips + close", f_unix * 1e6);
+	printf("%-58s %9.1f us  ratio %.2fx\n", "LPC: OpenClusterEx + GetClusterInformation + CloseCluster", c_lpc * 1e6,
+	       c_lpc / f_unix);
+	printf("%-58s %9.1f us\n", "floor, TCP 127.0.0.1: connect + 2 round trips + close", f_tcp * 1e6);
+	printf("%-58s %9.1f us  ratio %.2fx\n", "TCP: OpenClusterEx + GetClusterInformation + CloseCluster", c_tcp * 1e6,
+	       c_tcp / f_tcp);
+	return 0;
+}

@@ -1,0 +1,19 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Run the benchmarks against a fresh clusterd and print the ratios.
+# Usage: bench/run.sh [BUILD_DIR] [CYCLES]
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+cycles=${2:-5000}
+tmp=$(mktemp -d /tmp/clusapi-bench-XXXXXX)
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+"$build/src/clusterd" --foreground --state-dir "$tmp/state" --lpc-socket "$tmp/lpc.sock" \
+	--listen 127.0.0.1:0 --epmapper 127.0.0.1:0 --allow-anonymous > "$tmp/log" 2>&1 &
+pid=$!
+for _ in $(seq 1 500); do grep -q ': ready' "$tmp/log" && break; sleep 0.01; done
+export CLUSAPI_LPC_SOCKET="$tmp/lpc.sock"
+CLUSAPI_EPMAPPER_PORT=$(sed -n 's/.*endpoint mapper listening.*(port \([0-9]*\)).*/\1/p' "$tmp/log")
+export CLUSAPI_EPMAPPER_PORT
+echo "== bench_open ($(nproc) cores, $(uname -r))"
+LD_LIBRARY_PATH="$build/src" "$build/bench/bench_open" "$cycles"
