@@ -13,6 +13,7 @@ ninja -C build > /dev/null
 tmp=$(mktemp -d /tmp/clusterd-demo-XXXXXX)
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null && wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+touch "$tmp/clusterd.log"
 build/src/clusterd --foreground --state-dir "$tmp/state" --lpc-socket "$tmp/lpc.sock" \
 	--listen 127.0.0.1:0 --epmapper 127.0.0.1:0 > "$tmp/clusterd.log" 2>&1 &
 pid=$!

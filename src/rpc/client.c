@@ -27,12 +27,17 @@ void rpc_client_close(struct rpc_client *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
-	free(c->rbuf);
+	free(c->in);
 	ndr_push_free(&c->scratch);
 	c->fd = -1;
+	c->in = NULL;
 	c->rbuf = NULL;
+	c->in_len = c->in_off = c->pdu_len = 0;
 	c->bound = false;
 }
+
+/* The input buffer holds one maximal fragment beyond whatever is unread. */
+#define RPC_CLIENT_INBUF (2u * (RPC_MAX_FRAG + 1u))
 
 static long rpc_now_ms(void)
 {
@@ -73,6 +78,16 @@ static DWORD rpc_client_connect_fd(struct rpc_client *c, int fd, const struct so
 			return RPC_S_SERVER_UNAVAILABLE;
 		}
 	}
+	/* From here on the socket blocks, with the call timeout on every read
+	 * and write: one system call per PDU in the common case. */
+	int flags = fcntl(fd, F_GETFL);
+	struct timeval tv = { .tv_sec = c->timeout_ms / 1000, .tv_usec = (c->timeout_ms % 1000) * 1000 };
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		close(fd);
+		return RPC_S_SERVER_UNAVAILABLE;
+	}
 	c->fd = fd;
 	return ERROR_SUCCESS;
 }
@@ -102,7 +117,6 @@ DWORD rpc_client_connect_addr(struct rpc_client *c, const struct sockaddr *sa, s
 
 static DWORD rpc_client_send(struct rpc_client *c, const uint8_t *p, size_t n)
 {
-	long deadline = rpc_now_ms() + c->timeout_ms;
 	while (n) {
 		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
 		if (w > 0) {
@@ -110,54 +124,59 @@ static DWORD rpc_client_send(struct rpc_client *c, const uint8_t *p, size_t n)
 			n -= (size_t)w;
 		} else if (w < 0 && errno == EINTR) {
 			continue;
-		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (!rpc_wait(c->fd, POLLOUT, deadline))
-				return RPC_S_CALL_FAILED;
 		} else {
-			return RPC_S_CALL_FAILED;
+			return RPC_S_CALL_FAILED; /* error, or the send timeout */
 		}
 	}
 	return ERROR_SUCCESS;
 }
 
-static DWORD rpc_client_recv_exact(struct rpc_client *c, uint8_t *p, size_t n, long deadline)
+/* Make at least `want` unread bytes available in c->in. */
+static DWORD rpc_client_fill(struct rpc_client *c, size_t want)
 {
-	while (n) {
-		ssize_t r = recv(c->fd, p, n, 0);
-		if (r > 0) {
-			p += r;
-			n -= (size_t)r;
-		} else if (r == 0) {
-			return RPC_S_CALL_FAILED;
-		} else if (errno == EINTR) {
+	while (c->in_len - c->in_off < want) {
+		ssize_t r = recv(c->fd, c->in + c->in_len, RPC_CLIENT_INBUF - c->in_len, 0);
+		if (r > 0)
+			c->in_len += (size_t)r;
+		else if (r < 0 && errno == EINTR)
 			continue;
-		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (!rpc_wait(c->fd, POLLIN, deadline))
-				return RPC_S_CALL_FAILED;
-		} else {
-			return RPC_S_CALL_FAILED;
-		}
+		else
+			return RPC_S_CALL_FAILED; /* EOF, error or the receive timeout */
 	}
 	return ERROR_SUCCESS;
 }
 
-/* Read one PDU into c->rbuf (at most RPC_MAX_FRAG bytes). */
+/* Read the next PDU; c->rbuf points at it until the next call. */
 static DWORD rpc_client_recv_pdu(struct rpc_client *c, struct rpc_hdr *h)
 {
-	long deadline = rpc_now_ms() + c->timeout_ms;
 	DWORD err;
 
-	if (!c->rbuf) {
-		c->rbuf = malloc(RPC_MAX_FRAG);
-		if (!c->rbuf)
+	if (!c->in) {
+		c->in = malloc(RPC_CLIENT_INBUF);
+		if (!c->in)
 			return ERROR_NOT_ENOUGH_MEMORY;
 	}
-	err = rpc_client_recv_exact(c, c->rbuf, RPC_HDR_LEN, deadline);
+	/* Drop the PDU handed out last time; keep what follows it. */
+	c->in_off += c->pdu_len;
+	c->pdu_len = 0;
+	if (c->in_off == c->in_len) {
+		c->in_off = c->in_len = 0;
+	} else if (c->in_len - c->in_off < RPC_MAX_FRAG && c->in_off > RPC_CLIENT_INBUF - RPC_MAX_FRAG) {
+		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
+		c->in_len -= c->in_off;
+		c->in_off = 0;
+	}
+	err = rpc_client_fill(c, RPC_HDR_LEN);
 	if (err)
 		return err;
-	if (rpc_hdr_decode(c->rbuf, RPC_HDR_LEN, h) < 0)
+	if (rpc_hdr_decode(c->in + c->in_off, RPC_HDR_LEN, h) < 0)
 		return RPC_S_PROTOCOL_ERROR;
-	return rpc_client_recv_exact(c, c->rbuf + RPC_HDR_LEN, (size_t)h->frag_length - RPC_HDR_LEN, deadline);
+	err = rpc_client_fill(c, h->frag_length);
+	if (err)
+		return err;
+	c->rbuf = c->in + c->in_off;
+	c->pdu_len = h->frag_length;
+	return ERROR_SUCCESS;
 }
 
 static DWORD rpc_nak_to_error(uint16_t reason)

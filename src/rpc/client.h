@@ -27,7 +27,11 @@ struct rpc_client {
 	bool bound;
 	int timeout_ms;
 	uint64_t btfn_features; /* what the server acknowledged */
-	uint8_t *rbuf;          /* one fragment */
+	uint8_t *rbuf;          /* the PDU last received (inside `in`) */
+	uint8_t *in;            /* buffered input */
+	size_t in_len;
+	size_t in_off;
+	size_t pdu_len;
 	struct ndr_push scratch;
 };
 

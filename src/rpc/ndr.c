@@ -209,7 +209,8 @@ bool ndr_push_zeros(struct ndr_push *ndr, size_t n)
 {
 	if (!ndr_push_grow(ndr, n))
 		return false;
-	memset(ndr->data + ndr->len, 0, n);
+	if (n) /* an empty push has no buffer yet */
+		memset(ndr->data + ndr->len, 0, n);
 	ndr->len += n;
 	return true;
 }

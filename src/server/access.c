@@ -229,8 +229,15 @@ static int acl_write_default(const char *path, const char *admin_group, char *er
 			 "uid:0 full\n");
 	if (geteuid() != 0)
 		n += snprintf(text + n, sizeof(text) - (size_t)n, "uid:%u full\n", (unsigned)geteuid());
-	if (admin_group && *admin_group)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "group:%s full\n", admin_group);
+	if (admin_group && *admin_group) {
+		struct group gr, *res = NULL;
+		char buf[8192];
+		bool known = getgrnam_r(admin_group, &gr, buf, sizeof(buf), &res) == 0 && res;
+		/* A group this host does not have yet is written commented out, so
+		 * that every start does not warn about it. */
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%sgroup:%s full%s\n", known ? "" : "# ", admin_group,
+			      known ? "" : "   (no such group when this file was made)");
+	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
