@@ -122,6 +122,8 @@ static void conn_close(struct conn *c)
 	epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->it.fd, NULL);
 	close(c->it.fd);
 	/* Rundown: every context handle of this connection goes with it. */
+	if (c->sess.count)
+		log_debug("connection closed: %zu context handle(s) run down", c->sess.count);
 	session_free(&c->sess);
 	rpc_srv_conn_free(&c->rpc);
 	free(c->rbuf);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,7 +31,7 @@ static struct daemon d;
 static int group_setup(void **state)
 {
 	(void)state;
-	static const char *const extra[] = { "--allow-anonymous", NULL };
+	static const char *const extra[] = { "--allow-anonymous", "--verbose", NULL };
 	return daemon_start(&d, DAEMON_TCP, extra);
 }
 
@@ -138,6 +139,34 @@ static void test_handles_belong_to_their_connection(void **state)
 	assert_int_equal(close_cluster(&b, hb, &out), ERROR_INVALID_HANDLE);
 	rpc_client_close(&a);
 	rpc_client_close(&b);
+}
+
+static int count_in_log(const char *what)
+{
+	FILE *f = fopen(d.log, "r");
+	char line[512];
+	int n = 0;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, what) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void test_rundown(void **state)
+{
+	(void)state;
+	struct rpc_client c;
+	connect_bound(&c);
+	int before = count_in_log("3 context handle(s) run down");
+	open_cluster(&c);
+	open_cluster(&c);
+	open_cluster(&c);
+	rpc_client_close(&c); /* the connection goes with three handles open */
+	for (int i = 0; i < 200 && count_in_log("3 context handle(s) run down") == before; i++)
+		usleep(10000);
+	assert_int_equal(count_in_log("3 context handle(s) run down"), before + 1);
+	assert_server_alive();
 }
 
 static void test_opnums(void **state)
@@ -480,8 +509,19 @@ static void test_big_endian_client(void **state)
 static void test_many_connections(void **state)
 {
 	(void)state;
-	enum { N = 500 };
+	enum { N = 2000 };
 	static int fds[N];
+	struct rlimit rl;
+	/* The server takes thousands; the test needs the descriptors too. */
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_cur < N + 100) {
+		rl.rlim_cur = rl.rlim_max < N + 100 ? rl.rlim_max : N + 100;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < N + 100) {
+		fprintf(stderr, "skipped: RLIMIT_NOFILE hard limit %lu is below %d\n", (unsigned long)rl.rlim_max, N + 100);
+		skip();
+	}
 	for (int i = 0; i < N; i++)
 		fds[i] = raw_bound();
 	assert_server_alive();
@@ -509,6 +549,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handles_belong_to_their_connection),
+		cmocka_unit_test(test_rundown),
 		cmocka_unit_test(test_opnums),
 		cmocka_unit_test(test_set_name_bad_strings),
 		cmocka_unit_test(test_truncated_pdu),
