@@ -301,6 +301,7 @@ static size_t make_bind(uint8_t *out, const struct rpc_syntax *iface, uint32_t c
 	b.ctx[0].transfer[0] = rpc_syntax_ndr;
 	ndr_push_init(&p);
 	assert_true(rpc_bind_encode(&p, RPC_PTYPE_BIND, call_id, &b));
+	assert_true(p.len <= 256); /* callers' buffers hold 256 bytes */
 	memcpy(out, p.data, p.len);
 	size_t n = p.len;
 	ndr_push_free(&p);
@@ -324,6 +325,7 @@ static size_t make_request(uint8_t *out, uint8_t flags, uint32_t call_id, uint32
 	struct ndr_push p;
 	ndr_push_init(&p);
 	assert_true(rpc_request_encode(&p, flags, call_id, alloc_hint, ctx, opnum, stub, len));
+	assert_true(p.len <= RPC_REQUEST_HDR_LEN + len);
 	memcpy(out, p.data, p.len);
 	size_t n = p.len;
 	ndr_push_free(&p);
@@ -344,7 +346,7 @@ static void expect_fault_or_close(int fd)
 static void test_truncated_pdu(void **state)
 {
 	(void)state;
-	uint8_t buf[64];
+	uint8_t buf[256];
 	int fd = raw_connect();
 	size_t n = make_bind(buf, &cmrp_syntax, 1);
 	raw_send(fd, buf, n / 2); /* half a bind, then hang up */
@@ -361,7 +363,7 @@ static void test_truncated_pdu(void **state)
 static void test_bad_frag_length(void **state)
 {
 	(void)state;
-	uint8_t buf[128];
+	uint8_t buf[256];
 	/* below the header size */
 	int fd = raw_bound();
 	size_t n = make_request(buf, 3, 2, 0, 0, CMRP_GET_CLUSTER_NAME, NULL, 0);
@@ -418,7 +420,7 @@ static void test_endless_fragments(void **state)
 static void test_unknown_ptype(void **state)
 {
 	(void)state;
-	uint8_t buf[64];
+	uint8_t buf[256];
 	int fd = raw_bound();
 	size_t n = make_request(buf, 3, 2, 0, 0, 0, NULL, 0);
 	buf[2] = 42;
@@ -441,7 +443,7 @@ static void test_unknown_ptype(void **state)
 static void test_request_before_bind(void **state)
 {
 	(void)state;
-	uint8_t buf[64];
+	uint8_t buf[256];
 	int fd = raw_connect();
 	size_t n = make_request(buf, 3, 1, 0, 0, CMRP_GET_CLUSTER_NAME, NULL, 0);
 	raw_send(fd, buf, n);

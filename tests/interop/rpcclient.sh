@@ -32,3 +32,4 @@ echo "ok: clusapi_get_cluster_version2"
 out=$(run epmlookup)
 echo "$out" | grep -qi "b97db8b2-4c63-11cf-bff6-08002be23f2f" || fail "epmlookup: $out"
 echo "ok: epmlookup"
+stop_daemon || fail "clusterd did not stop cleanly (sanitizer report or crash?)"

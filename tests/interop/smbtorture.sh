@@ -21,5 +21,6 @@ for t in $tests; do
 	fi
 done
 kill -0 "$DAEMON_PID" || fail "clusterd died during the suite"
+stop_daemon || fail "clusterd did not stop cleanly (sanitizer report or crash?)"
 echo "smbtorture: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

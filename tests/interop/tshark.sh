@@ -37,3 +37,4 @@ count() { echo "$decoded" | grep -c "$1"; }
 name=$(cat "$TMP/state/cluster-name")
 echo "$decoded" | grep -q "ClusterName: $name" || fail "cluster name not seen in the decode"
 echo "ok: tshark decoded $(tshark -r "$cap" 2>/dev/null | wc -l) packets, none malformed"
+stop_daemon || fail "clusterd did not stop cleanly (sanitizer report or crash?)"
