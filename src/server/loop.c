@@ -318,12 +318,25 @@ int loop_run(struct loop *l)
 	}
 }
 
+/* Tell a bound client the server is going away (a shutdown PDU, best effort:
+ * the connection closes right after whatever happens). */
+static void conn_say_shutdown(struct conn *c)
+{
+	struct ndr_push p;
+	ndr_push_init(&p);
+	if (c->rpc.bound && rpc_shutdown_encode(&p, 0))
+		(void)!send(c->it.fd, p.data, p.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	ndr_push_free(&p);
+}
+
 void loop_free(struct loop *l)
 {
 	if (!l)
 		return;
-	while (l->conns)
+	while (l->conns) {
+		conn_say_shutdown(l->conns);
 		conn_close(l->conns);
+	}
 	while (l->listeners) {
 		struct listener *ls = l->listeners;
 		l->listeners = ls->next;
