@@ -194,9 +194,9 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 		}
 		c->max_recv = rpc_clamp_frag(b.max_xmit_frag);
 		c->max_xmit = rpc_clamp_frag(b.max_recv_frag);
-		/* Association groups are not shared between connections here: a
-		 * client that asks to join one gets its own (context handles stay on
-		 * the connection that opened them). */
+		/* A client that names an association group gets that id echoed;
+		 * groups are not shared between connections here, so context
+		 * handles stay on the connection that opened them. */
 		c->assoc_group = b.assoc_group_id ? b.assoc_group_id : rpc_new_assoc_group();
 	}
 
