@@ -248,24 +248,20 @@ DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
 static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uint16_t opnum, const uint8_t *stub,
 				     size_t stub_len)
 {
-	size_t chunk = ((size_t)c->max_xmit - RPC_REQUEST_HDR_LEN) & ~(size_t)7;
-	size_t off = 0;
+	struct rpc_frag_iter it;
+	const uint8_t *p;
+	uint32_t hint;
+	uint8_t flags;
+	size_t n;
 
-	do {
-		size_t n = stub_len - off < chunk ? stub_len - off : chunk;
-		uint8_t flags = 0;
-		if (off == 0)
-			flags |= RPC_PFC_FIRST_FRAG;
-		if (off + n == stub_len)
-			flags |= RPC_PFC_LAST_FRAG;
-		if (!rpc_request_encode(&c->scratch, flags, call_id, (uint32_t)(stub_len - off), c->ctx_id, opnum,
-					stub + off, n))
+	rpc_frag_iter_init(&it, stub, stub_len, c->max_xmit, RPC_REQUEST_HDR_LEN);
+	while (rpc_frag_next(&it, &flags, &hint, &p, &n)) {
+		if (!rpc_request_encode(&c->scratch, flags, call_id, hint, c->ctx_id, opnum, p, n))
 			return ERROR_NOT_ENOUGH_MEMORY;
 		DWORD err = rpc_client_send(c, c->scratch.data, c->scratch.len);
 		if (err)
 			return err;
-		off += n;
-	} while (off < stub_len);
+	}
 	return ERROR_SUCCESS;
 }
 

@@ -370,3 +370,31 @@ bool rpc_simple_encode(struct ndr_push *p, uint8_t ptype, uint8_t flags, uint32_
 	rpc_hdr_push(p, ptype, flags, call_id);
 	return rpc_pdu_finish(p);
 }
+
+void rpc_frag_iter_init(struct rpc_frag_iter *it, const uint8_t *stub, size_t len, uint16_t max_frag, size_t hdr_len)
+{
+	it->stub = stub;
+	it->len = len;
+	it->off = 0;
+	it->chunk = ((size_t)max_frag - hdr_len) & ~(size_t)7;
+	it->done = false;
+}
+
+bool rpc_frag_next(struct rpc_frag_iter *it, uint8_t *flags, uint32_t *alloc_hint, const uint8_t **p, size_t *n)
+{
+	if (it->done)
+		return false;
+	size_t left = it->len - it->off;
+	*n = left < it->chunk ? left : it->chunk;
+	*flags = 0;
+	if (it->off == 0)
+		*flags |= RPC_PFC_FIRST_FRAG;
+	if (*n == left) {
+		*flags |= RPC_PFC_LAST_FRAG;
+		it->done = true;
+	}
+	*alloc_hint = (uint32_t)left;
+	*p = it->stub + it->off;
+	it->off += *n;
+	return true;
+}

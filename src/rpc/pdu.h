@@ -182,6 +182,21 @@ int rpc_request_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_r
 int rpc_response_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_response *r);
 int rpc_fault_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_fault *f);
 
+/* Cutting a stub into request or response fragments that fit max_frag: each
+ * non-last fragment carries a multiple of 8 stub bytes; an empty stub is one
+ * fragment. */
+struct rpc_frag_iter {
+	const uint8_t *stub;
+	size_t len;
+	size_t off;
+	size_t chunk;
+	bool done;
+};
+void rpc_frag_iter_init(struct rpc_frag_iter *it, const uint8_t *stub, size_t len, uint16_t max_frag, size_t hdr_len);
+/* The next fragment: its flags (FIRST/LAST), alloc_hint (bytes left) and
+ * bytes; false when there are no more. */
+bool rpc_frag_next(struct rpc_frag_iter *it, uint8_t *flags, uint32_t *alloc_hint, const uint8_t **p, size_t *n);
+
 /* Encoders: each writes one whole PDU into a fresh push.  false on failure. */
 bool rpc_bind_encode(struct ndr_push *p, uint8_t ptype, uint32_t call_id, const struct rpc_bind *b);
 bool rpc_bind_ack_encode(struct ndr_push *p, uint8_t ptype, uint8_t flags, uint32_t call_id,

@@ -252,23 +252,18 @@ static int rpc_srv_append_stub(struct rpc_srv_conn *c, const uint8_t *stub, size
 
 static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, const uint8_t *stub, size_t len)
 {
-	/* Non-last fragments carry a multiple of 8 stub bytes. */
-	size_t chunk = ((size_t)c->max_xmit - RPC_RESPONSE_HDR_LEN) & ~(size_t)7;
-	size_t off = 0;
+	struct rpc_frag_iter it;
+	const uint8_t *p;
+	uint32_t hint;
+	uint8_t flags;
+	size_t n;
 
-	do {
-		size_t n = len - off < chunk ? len - off : chunk;
-		uint8_t flags = 0;
-		if (off == 0)
-			flags |= RPC_PFC_FIRST_FRAG;
-		if (off + n == len)
-			flags |= RPC_PFC_LAST_FRAG;
-		if (!rpc_response_encode(&c->scratch, flags, call_id, (uint32_t)(len - off), ctx_id, stub + off, n))
+	rpc_frag_iter_init(&it, stub, len, c->max_xmit, RPC_RESPONSE_HDR_LEN);
+	while (rpc_frag_next(&it, &flags, &hint, &p, &n)) {
+		if (!rpc_response_encode(&c->scratch, flags, call_id, hint, ctx_id, p, n) ||
+		    rpc_srv_queue(c, &c->scratch) < 0)
 			return -1;
-		if (rpc_srv_queue(c, &c->scratch) < 0)
-			return -1;
-		off += n;
-	} while (off < len);
+	}
 	return 0;
 }
 
