@@ -36,8 +36,10 @@ void rpc_client_close(struct rpc_client *c)
 	c->bound = false;
 }
 
-/* The input buffer holds one maximal fragment beyond whatever is unread. */
-#define RPC_CLIENT_INBUF (2u * (RPC_MAX_FRAG + 1u))
+/* We offer (and so accept) fragments of at most RPC_DEFAULT_FRAG bytes; the
+ * input buffer holds one whole fragment beyond whatever is unread, and stays
+ * small enough not to cost an mmap per connection. */
+#define RPC_CLIENT_INBUF (2u * RPC_DEFAULT_FRAG)
 
 static long rpc_now_ms(void)
 {
@@ -161,7 +163,7 @@ static DWORD rpc_client_recv_pdu(struct rpc_client *c, struct rpc_hdr *h)
 	c->pdu_len = 0;
 	if (c->in_off == c->in_len) {
 		c->in_off = c->in_len = 0;
-	} else if (c->in_len - c->in_off < RPC_MAX_FRAG && c->in_off > RPC_CLIENT_INBUF - RPC_MAX_FRAG) {
+	} else if (c->in_off > RPC_CLIENT_INBUF - RPC_DEFAULT_FRAG) {
 		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
 		c->in_len -= c->in_off;
 		c->in_off = 0;
@@ -169,7 +171,7 @@ static DWORD rpc_client_recv_pdu(struct rpc_client *c, struct rpc_hdr *h)
 	err = rpc_client_fill(c, RPC_HDR_LEN);
 	if (err)
 		return err;
-	if (rpc_hdr_decode(c->in + c->in_off, RPC_HDR_LEN, h) < 0)
+	if (rpc_hdr_decode(c->in + c->in_off, RPC_HDR_LEN, h) < 0 || h->frag_length > RPC_DEFAULT_FRAG)
 		return RPC_S_PROTOCOL_ERROR;
 	err = rpc_client_fill(c, h->frag_length);
 	if (err)
@@ -236,8 +238,9 @@ DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
 		c->btfn_features = ack.results[1].reason;
 	if (ack.max_xmit_frag < RPC_MIN_FRAG || ack.max_recv_frag < RPC_MIN_FRAG)
 		return RPC_S_PROTOCOL_ERROR;
-	/* The server's max_xmit is what we may receive, and the reverse. */
-	c->max_recv = ack.max_xmit_frag;
+	/* The server's max_xmit is what we may receive (never more than we
+	 * offered), and the reverse. */
+	c->max_recv = ack.max_xmit_frag < RPC_DEFAULT_FRAG ? ack.max_xmit_frag : RPC_DEFAULT_FRAG;
 	c->max_xmit = ack.max_recv_frag < RPC_DEFAULT_FRAG ? ack.max_recv_frag : RPC_DEFAULT_FRAG;
 	c->assoc_group = ack.assoc_group_id;
 	c->ctx_id = 0;
