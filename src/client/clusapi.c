@@ -83,26 +83,32 @@ static void session_destroy(void *obj)
 	free(s);
 }
 
+/* Decode one finished call's reply (and free it). */
+static DWORD finish_call(struct rpc_call *call, bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+{
+	DWORD err = call->status;
+	if (!err) {
+		struct ndr_pull in;
+		ndr_pull_init(&in, call->out, call->out_len, call->big_endian);
+		err = decode(&in, arg) ? ERROR_SUCCESS : RPC_X_BAD_STUB_DATA;
+	}
+	free(call->out);
+	call->out = NULL;
+	return err;
+}
+
 /* One call on a locked session: encode done by the caller, decode by `decode`. */
 static DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
 			  bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
 {
-	uint8_t *resp;
-	size_t len;
-	bool be;
+	struct rpc_call call = { .opnum = opnum, .stub = req->data, .stub_len = req->len };
 
 	if (req->error)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	if (!s->rpc.bound)
 		return RPC_S_SERVER_UNAVAILABLE; /* the connection broke earlier */
-	DWORD err = rpc_client_call(&s->rpc, opnum, req->data, req->len, &resp, &len, &be);
-	if (err)
-		return err;
-	struct ndr_pull in;
-	ndr_pull_init(&in, resp, len, be);
-	bool ok = decode(&in, arg);
-	free(resp);
-	return ok ? ERROR_SUCCESS : RPC_X_BAD_STUB_DATA;
+	DWORD err = rpc_client_call_many(&s->rpc, &call, 1);
+	return err ? err : finish_call(&call, decode, arg);
 }
 
 static bool decode_open_ex(struct ndr_pull *in, void *arg)
@@ -336,23 +342,6 @@ static bool decode_version2(struct ndr_pull *in, void *arg)
 	return cmrp_version_decode_out(in, arg, true);
 }
 
-static DWORD get_names(struct cluster_session *s, struct cmrp_cluster_name_out *o)
-{
-	struct ndr_push req;
-	ndr_push_init(&req);
-	DWORD err = session_call(s, CMRP_GET_CLUSTER_NAME, &req, decode_name, o);
-	ndr_push_free(&req);
-	if (!err && o->result) {
-		err = o->result;
-		cmrp_cluster_name_out_free(o);
-	}
-	if (!err && (!o->cluster.s || !o->node.s)) {
-		cmrp_cluster_name_out_free(o);
-		err = RPC_X_BAD_STUB_DATA;
-	}
-	return err;
-}
-
 static void copy_fixed(WCHAR *dst, size_t cap, const struct cmrp_string *src)
 {
 	size_t n = src->s ? (src->units < cap - 1 ? src->units : cap - 1) : 0;
@@ -361,30 +350,59 @@ static void copy_fixed(WCHAR *dst, size_t cap, const struct cmrp_string *src)
 	dst[n] = 0;
 }
 
-static DWORD get_version(struct cluster_session *s, LPCLUSTERVERSIONINFO info)
+static DWORD names_result(DWORD err, struct cmrp_cluster_name_out *o)
 {
-	struct cmrp_version_out v;
-	struct ndr_push req;
-	ndr_push_init(&req);
-	DWORD err = session_call(s, CMRP_GET_CLUSTER_VERSION2, &req, decode_version2, &v);
-	ndr_push_free(&req);
+	if (!err && o->result)
+		err = o->result;
+	if (!err && (!o->cluster.s || !o->node.s))
+		err = RPC_X_BAD_STUB_DATA;
+	if (err)
+		cmrp_cluster_name_out_free(o);
+	return err;
+}
+
+static DWORD version_result(DWORD err, struct cmrp_version_out *v, LPCLUSTERVERSIONINFO info)
+{
+	if (!err && v->result)
+		err = v->result;
+	if (!err) {
+		info->MajorVersion = v->major;
+		info->MinorVersion = v->minor;
+		info->BuildNumber = v->build;
+		copy_fixed(info->szVendorId, 64, &v->vendor);
+		copy_fixed(info->szCSDVersion, 64, &v->csd);
+		info->dwClusterHighestVersion = v->highest;
+		info->dwClusterLowestVersion = v->lowest;
+		info->dwFlags = v->flags;
+		info->dwReserved = 0;
+	}
+	cmrp_version_out_free(v);
+	return err;
+}
+
+/* GetClusterName, and GetClusterVersion2 when info is wanted: both in one round
+ * trip when the server takes concurrent calls. */
+static DWORD get_names_version(struct cluster_session *s, struct cmrp_cluster_name_out *names,
+			       LPCLUSTERVERSIONINFO info)
+{
+	struct rpc_call calls[2] = { { .opnum = CMRP_GET_CLUSTER_NAME }, { .opnum = CMRP_GET_CLUSTER_VERSION2 } };
+	struct cmrp_version_out v = { 0 };
+
+	memset(names, 0, sizeof(*names));
+	if (!s->rpc.bound)
+		return RPC_S_SERVER_UNAVAILABLE;
+	DWORD err = rpc_client_call_many(&s->rpc, calls, info ? 2 : 1);
 	if (err)
 		return err;
-	if (v.result) {
-		cmrp_version_out_free(&v);
-		return v.result;
-	}
-	info->MajorVersion = v.major;
-	info->MinorVersion = v.minor;
-	info->BuildNumber = v.build;
-	copy_fixed(info->szVendorId, 64, &v.vendor);
-	copy_fixed(info->szCSDVersion, 64, &v.csd);
-	info->dwClusterHighestVersion = v.highest;
-	info->dwClusterLowestVersion = v.lowest;
-	info->dwFlags = v.flags;
-	info->dwReserved = 0;
-	cmrp_version_out_free(&v);
-	return ERROR_SUCCESS;
+	DWORD name_err = names_result(finish_call(&calls[0], decode_name, names), names);
+	if (!info)
+		return name_err;
+	DWORD ver_err = version_result(finish_call(&calls[1], decode_version2, &v), &v, info);
+	if (name_err)
+		return name_err;
+	if (ver_err)
+		cmrp_cluster_name_out_free(names);
+	return ver_err;
 }
 
 /* Run fn on the session behind a handle, under its lock. */
@@ -412,13 +430,11 @@ static DWORD info_fn(struct cluster_session *s, void *arg)
 {
 	struct info_args *a = arg;
 	struct cmrp_cluster_name_out names;
-	DWORD err = get_names(s, &names);
+	DWORD err = get_names_version(s, &names, a->info);
 	if (err)
 		return err;
 	err = copy_out(a->node ? &names.node : &names.cluster, a->name, a->cch);
 	cmrp_cluster_name_out_free(&names);
-	if (!err && a->info)
-		err = get_version(s, a->info);
 	return err;
 }
 

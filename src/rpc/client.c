@@ -206,6 +206,7 @@ DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
 	memset(&b, 0, sizeof(b));
 	b.max_xmit_frag = RPC_DEFAULT_FRAG;
 	b.max_recv_frag = RPC_DEFAULT_FRAG;
+	b.conc_mpx = true;
 	b.n_ctx = 2;
 	b.ctx[0].ctx_id = 0;
 	b.ctx[0].n_transfer = 1;
@@ -243,6 +244,7 @@ DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
 	c->max_recv = ack.max_xmit_frag < RPC_DEFAULT_FRAG ? ack.max_xmit_frag : RPC_DEFAULT_FRAG;
 	c->max_xmit = ack.max_recv_frag < RPC_DEFAULT_FRAG ? ack.max_recv_frag : RPC_DEFAULT_FRAG;
 	c->assoc_group = ack.assoc_group_id;
+	c->conc_mpx = (h.pfc_flags & RPC_PFC_CONC_MPX) != 0;
 	c->ctx_id = 0;
 	c->bound = true;
 	return ERROR_SUCCESS;
@@ -268,76 +270,136 @@ static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uin
 	return ERROR_SUCCESS;
 }
 
-DWORD rpc_client_call(struct rpc_client *c, uint16_t opnum, const uint8_t *stub, size_t stub_len, uint8_t **out,
-		      size_t *out_len, bool *big_endian)
+/* Add one response fragment to its call; a Windows error if it does not fit
+ * the call's sequence. */
+static DWORD rpc_client_take_fragment(struct rpc_client *c, const struct rpc_hdr *h, struct rpc_call *call,
+				      size_t *cap)
 {
-	uint32_t call_id = c->next_call_id++;
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0;
-	struct rpc_hdr h;
-	DWORD err;
+	bool first = call->out == NULL && !call->started;
+	struct rpc_response r;
 
-	*out = NULL;
-	*out_len = 0;
-	if (!c->bound)
-		return RPC_S_INVALID_BINDING;
-	err = rpc_client_send_request(c, call_id, opnum, stub, stub_len);
-	if (err)
-		return err;
-	for (bool first = true;; first = false) {
+	if (rpc_response_decode(c->rbuf, h, &r) < 0 || first != !!(h->pfc_flags & RPC_PFC_FIRST_FRAG))
+		return RPC_S_PROTOCOL_ERROR;
+	if (first)
+		call->big_endian = rpc_hdr_big_endian(h);
+	call->started = true;
+	if (r.stub_len > RPC_CLIENT_MAX_RESPONSE - call->out_len)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	if (call->out_len + r.stub_len > *cap || !call->out) {
+		size_t ncap = *cap ? *cap : 1024;
+		while (ncap < call->out_len + r.stub_len)
+			ncap *= 2;
+		uint8_t *p = realloc(call->out, ncap);
+		if (!p)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		call->out = p;
+		*cap = ncap;
+	}
+	if (r.stub_len)
+		memcpy(call->out + call->out_len, r.stub, r.stub_len);
+	call->out_len += r.stub_len;
+	if (h->pfc_flags & RPC_PFC_LAST_FRAG)
+		call->done = true;
+	return ERROR_SUCCESS;
+}
+
+/* Send calls[0..n) (all at once when the server accepted concurrent
+ * multiplexing), then read until every one is answered. */
+static DWORD rpc_client_run(struct rpc_client *c, struct rpc_call *calls, size_t n)
+{
+	uint32_t first_id = c->next_call_id;
+	size_t caps[RPC_CLIENT_MAX_BATCH] = { 0 };
+	size_t pending = n;
+	DWORD err = ERROR_SUCCESS;
+	struct rpc_hdr h;
+
+	for (size_t i = 0; i < n; i++) {
+		calls[i].out = NULL;
+		calls[i].out_len = 0;
+		calls[i].status = ERROR_SUCCESS;
+		calls[i].started = calls[i].done = false;
+		err = rpc_client_send_request(c, c->next_call_id++, calls[i].opnum, calls[i].stub, calls[i].stub_len);
+		if (err)
+			goto fail;
+	}
+	while (pending) {
 		err = rpc_client_recv_pdu(c, &h);
 		if (err)
 			goto fail;
 		err = RPC_S_PROTOCOL_ERROR;
-		if (h.call_id != call_id)
+		/* call ids wrap; the difference says which call this is */
+		uint32_t idx = h.call_id - first_id;
+		if (idx >= n || calls[idx].done)
 			goto fail;
+		struct rpc_call *call = &calls[idx];
 		if (h.ptype == RPC_PTYPE_FAULT) {
 			struct rpc_fault f;
-			if (rpc_fault_decode(c->rbuf, &h, &f) < 0)
+			if (call->started || rpc_fault_decode(c->rbuf, &h, &f) < 0)
 				goto fail;
-			free(buf);
-			/* A fault ends the call cleanly: the association goes on. */
-			return werror_from_fault(f.status);
-		}
-		if (h.ptype == RPC_PTYPE_SHUTDOWN) {
+			/* A fault ends its call cleanly: the association goes on. */
+			call->status = werror_from_fault(f.status);
+			call->done = true;
+		} else if (h.ptype == RPC_PTYPE_RESPONSE) {
+			err = rpc_client_take_fragment(c, &h, call, &caps[idx]);
+			if (err)
+				goto fail;
+		} else if (h.ptype == RPC_PTYPE_SHUTDOWN) {
 			err = RPC_S_CALL_FAILED;
 			goto fail;
-		}
-		struct rpc_response r;
-		if (h.ptype != RPC_PTYPE_RESPONSE || rpc_response_decode(c->rbuf, &h, &r) < 0)
-			goto fail;
-		if (first != !!(h.pfc_flags & RPC_PFC_FIRST_FRAG))
-			goto fail;
-		if (first)
-			*big_endian = rpc_hdr_big_endian(&h);
-		if (r.stub_len > RPC_CLIENT_MAX_RESPONSE - len) {
-			err = ERROR_NOT_ENOUGH_MEMORY;
+		} else {
 			goto fail;
 		}
-		if (len + r.stub_len > cap) {
-			size_t ncap = cap ? cap : 1024;
-			while (ncap < len + r.stub_len)
-				ncap *= 2;
-			uint8_t *p = realloc(buf, ncap);
-			if (!p) {
-				err = ERROR_NOT_ENOUGH_MEMORY;
-				goto fail;
-			}
-			buf = p;
-			cap = ncap;
-		}
-		if (r.stub_len)
-			memcpy(buf + len, r.stub, r.stub_len);
-		len += r.stub_len;
-		if (h.pfc_flags & RPC_PFC_LAST_FRAG)
-			break;
+		if (call->done)
+			pending--;
 	}
-	*out = buf;
-	*out_len = len;
 	return ERROR_SUCCESS;
 fail:
-	free(buf);
+	for (size_t i = 0; i < n; i++) {
+		free(calls[i].out);
+		calls[i].out = NULL;
+		calls[i].out_len = 0;
+	}
 	/* The stream may be out of step now: this association is finished. */
 	c->bound = false;
 	return err;
+}
+
+DWORD rpc_client_call_many(struct rpc_client *c, struct rpc_call *calls, size_t n)
+{
+	if (!c->bound)
+		return RPC_S_INVALID_BINDING;
+	if (n == 0 || n > RPC_CLIENT_MAX_BATCH)
+		return ERROR_INVALID_PARAMETER;
+	if (c->conc_mpx)
+		return rpc_client_run(c, calls, n);
+	for (size_t i = 0; i < n; i++) {
+		DWORD err = rpc_client_run(c, &calls[i], 1);
+		if (err) {
+			for (size_t k = 0; k < i; k++) {
+				free(calls[k].out);
+				calls[k].out = NULL;
+			}
+			return err;
+		}
+	}
+	return ERROR_SUCCESS;
+}
+
+DWORD rpc_client_call(struct rpc_client *c, uint16_t opnum, const uint8_t *stub, size_t stub_len, uint8_t **out,
+		      size_t *out_len, bool *big_endian)
+{
+	struct rpc_call call = { .opnum = opnum, .stub = stub, .stub_len = stub_len };
+	*out = NULL;
+	*out_len = 0;
+	DWORD err = rpc_client_call_many(c, &call, 1);
+	if (!err)
+		err = call.status;
+	if (err) {
+		free(call.out);
+		return err;
+	}
+	*out = call.out;
+	*out_len = call.out_len;
+	*big_endian = call.big_endian;
+	return ERROR_SUCCESS;
 }

@@ -27,6 +27,7 @@ struct rpc_client {
 	bool bound;
 	int timeout_ms;
 	uint64_t btfn_features; /* what the server acknowledged */
+	bool conc_mpx;          /* the server takes several calls in flight */
 	uint8_t *rbuf;          /* the PDU last received (inside `in`) */
 	uint8_t *in;            /* buffered input */
 	size_t in_len;
@@ -49,6 +50,26 @@ DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface);
  * *big_endian tells its byte order.  A fault comes back as its Windows code. */
 DWORD rpc_client_call(struct rpc_client *c, uint16_t opnum, const uint8_t *stub, size_t stub_len, uint8_t **out,
 		      size_t *out_len, bool *big_endian);
+
+/* Several calls at once: sent back to back when the server accepted
+ * concurrent multiplexing (PFC_CONC_MPX), one after the other otherwise.  The
+ * transport error is returned; each call's own result (a fault's Windows
+ * code, or 0 with the stub in out) is in calls[i]. */
+#define RPC_CLIENT_MAX_BATCH 4
+struct rpc_call {
+	uint16_t opnum;
+	const uint8_t *stub;
+	size_t stub_len;
+	/* results */
+	DWORD status;
+	uint8_t *out; /* malloc'd, caller frees */
+	size_t out_len;
+	bool big_endian;
+	bool started;
+	bool done;
+};
+DWORD rpc_client_call_many(struct rpc_client *c, struct rpc_call *calls, size_t n);
+
 void rpc_client_close(struct rpc_client *c);
 
 #endif

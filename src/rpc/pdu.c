@@ -117,6 +117,7 @@ int rpc_bind_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_bind
 	uint16_t pad16;
 
 	memset(b, 0, sizeof(*b));
+	b->conc_mpx = (h->pfc_flags & RPC_PFC_CONC_MPX) != 0;
 	rpc_body_pull(&ndr, pdu, h);
 	ndr_pull_u16(&ndr, &b->max_xmit_frag);
 	ndr_pull_u16(&ndr, &b->max_recv_frag);
@@ -274,7 +275,7 @@ static bool rpc_pdu_finish(struct ndr_push *p)
 
 bool rpc_bind_encode(struct ndr_push *p, uint8_t ptype, uint32_t call_id, const struct rpc_bind *b)
 {
-	rpc_hdr_push(p, ptype, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG, call_id);
+	rpc_hdr_push(p, ptype, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG | (b->conc_mpx ? RPC_PFC_CONC_MPX : 0), call_id);
 	ndr_push_u16(p, b->max_xmit_frag);
 	ndr_push_u16(p, b->max_recv_frag);
 	ndr_push_u32(p, b->assoc_group_id);

@@ -106,6 +106,7 @@ struct rpc_bind {
 	uint16_t max_xmit_frag;
 	uint16_t max_recv_frag;
 	uint32_t assoc_group_id;
+	bool conc_mpx; /* PFC_CONC_MPX in the header */
 	uint8_t n_ctx;
 	struct rpc_pres_ctx ctx[RPC_MAX_CONTEXTS];
 	bool has_auth;

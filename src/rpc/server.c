@@ -28,7 +28,8 @@ void rpc_srv_conn_init(struct rpc_srv_conn *c, const struct rpc_server_conf *con
 
 void rpc_srv_conn_free(struct rpc_srv_conn *c)
 {
-	free(c->call_buf);
+	for (size_t i = 0; i < RPC_SRV_MAX_CALLS; i++)
+		free(c->calls[i].buf);
 	free(c->out);
 	ndr_push_free(&c->scratch);
 	ndr_push_free(&c->reply);
@@ -192,6 +193,10 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 			rpc_srv_queue(c, &c->scratch);
 			return -1;
 		}
+		/* Concurrent multiplexing when asked for: calls are still run one
+		 * by one, in the order their last fragments arrive, but their
+		 * fragments may interleave and the client need not wait. */
+		c->conc_mpx = b.conc_mpx;
 		c->max_recv = rpc_clamp_frag(b.max_xmit_frag);
 		c->max_xmit = rpc_clamp_frag(b.max_recv_frag);
 		/* A client that names an association group gets that id echoed;
@@ -210,44 +215,66 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 	for (uint8_t i = 0; i < b.n_ctx; i++)
 		rpc_srv_negotiate_ctx(c, &b.ctx[i], &ack.results[i]);
 	c->bound = true;
-	if (!rpc_bind_ack_encode(&c->scratch, alter ? RPC_PTYPE_ALTER_CONTEXT_RESP : RPC_PTYPE_BIND_ACK, 0, h->call_id, &ack))
+	if (!rpc_bind_ack_encode(&c->scratch, alter ? RPC_PTYPE_ALTER_CONTEXT_RESP : RPC_PTYPE_BIND_ACK,
+				 c->conc_mpx ? RPC_PFC_CONC_MPX : 0, h->call_id, &ack))
 		return -1;
 	return rpc_srv_queue(c, &c->scratch);
 }
 
-static void rpc_srv_call_reset(struct rpc_srv_conn *c)
+static void rpc_srv_call_reset(struct rpc_srv_conn *c, struct rpc_srv_call *call)
 {
-	c->in_call = false;
-	c->call_len = 0;
+	c->call_bytes -= call->len;
+	call->in_use = false;
+	call->len = 0;
 	/* Do not keep a big buffer around after a big call. */
-	if (c->call_cap > 65536) {
-		free(c->call_buf);
-		c->call_buf = NULL;
-		c->call_cap = 0;
+	if (call->cap > 65536) {
+		free(call->buf);
+		call->buf = NULL;
+		call->cap = 0;
 	}
 }
 
-static int rpc_srv_append_stub(struct rpc_srv_conn *c, const uint8_t *stub, size_t len)
+static int rpc_srv_append_stub(struct rpc_srv_conn *c, struct rpc_srv_call *call, const uint8_t *stub, size_t len)
 {
 	size_t max = c->conf->max_request_bytes ? c->conf->max_request_bytes : RPC_DEFAULT_MAX_REQUEST;
-	if (len > max - c->call_len)
+	/* The cap holds for all calls of the connection together. */
+	if (len > max - c->call_bytes)
 		return -1;
-	if (c->call_len + len > c->call_cap) {
-		size_t cap = c->call_cap ? c->call_cap : 1024;
-		while (cap < c->call_len + len)
+	if (call->len + len > call->cap) {
+		size_t cap = call->cap ? call->cap : 1024;
+		while (cap < call->len + len)
 			cap *= 2;
 		if (cap > max)
 			cap = max;
-		uint8_t *p = realloc(c->call_buf, cap);
+		uint8_t *p = realloc(call->buf, cap);
 		if (!p)
 			return -1;
-		c->call_buf = p;
-		c->call_cap = cap;
+		call->buf = p;
+		call->cap = cap;
 	}
 	if (len)
-		memcpy(c->call_buf + c->call_len, stub, len);
-	c->call_len += len;
+		memcpy(call->buf + call->len, stub, len);
+	call->len += len;
+	c->call_bytes += len;
 	return 0;
+}
+
+static struct rpc_srv_call *rpc_srv_find_call(struct rpc_srv_conn *c, uint32_t call_id)
+{
+	for (size_t i = 0; i < RPC_SRV_MAX_CALLS; i++)
+		if (c->calls[i].in_use && c->calls[i].call_id == call_id)
+			return &c->calls[i];
+	return NULL;
+}
+
+/* A slot for a new call; NULL when the client has too many in flight. */
+static struct rpc_srv_call *rpc_srv_new_call(struct rpc_srv_conn *c)
+{
+	size_t limit = c->conc_mpx ? RPC_SRV_MAX_CALLS : 1;
+	for (size_t i = 0; i < limit; i++)
+		if (!c->calls[i].in_use)
+			return &c->calls[i];
+	return NULL;
 }
 
 static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, const uint8_t *stub, size_t len)
@@ -267,61 +294,63 @@ static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ct
 	return 0;
 }
 
-static int rpc_srv_dispatch(struct rpc_srv_conn *c)
+static int rpc_srv_dispatch(struct rpc_srv_conn *c, struct rpc_srv_call *call)
 {
-	struct rpc_srv_ctx *ctx = rpc_srv_find_ctx(c, c->call_ctx);
+	struct rpc_srv_ctx *ctx = rpc_srv_find_ctx(c, call->ctx_id);
 	struct ndr_pull in;
 	uint32_t fault;
 	int rc;
 
 	if (!ctx) {
-		rc = rpc_srv_fault(c, c->call_id, c->call_ctx, NCA_S_UNK_IF, true);
-		rpc_srv_call_reset(c);
+		rc = rpc_srv_fault(c, call->call_id, call->ctx_id, NCA_S_UNK_IF, true);
+		rpc_srv_call_reset(c, call);
 		return rc;
 	}
-	ndr_pull_init(&in, c->call_buf, c->call_len, c->call_big_endian);
+	ndr_pull_init(&in, call->buf, call->len, call->big_endian);
 	ndr_push_init(&c->reply);
-	fault = ctx->iface->dispatch(ctx->iface, c->user, c->call_opnum, &in, &c->reply);
+	fault = ctx->iface->dispatch(ctx->iface, c->user, call->opnum, &in, &c->reply);
 	if (fault == 0 && c->reply.error)
 		fault = NCA_S_FAULT_REMOTE_NO_MEMORY;
 	if (fault)
-		rc = rpc_srv_fault(c, c->call_id, c->call_ctx, fault, fault == NCA_S_OP_RNG_ERROR);
+		rc = rpc_srv_fault(c, call->call_id, call->ctx_id, fault, fault == NCA_S_OP_RNG_ERROR);
 	else
-		rc = rpc_srv_respond(c, c->call_id, c->call_ctx, c->reply.data, c->reply.len);
+		rc = rpc_srv_respond(c, call->call_id, call->ctx_id, c->reply.data, c->reply.len);
 	ndr_push_free(&c->reply);
-	rpc_srv_call_reset(c);
+	rpc_srv_call_reset(c, call);
 	return rc;
 }
 
 static int rpc_srv_request(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu)
 {
 	struct rpc_request r;
+	struct rpc_srv_call *call;
 
 	if (!c->bound || rpc_request_decode(pdu, h, &r) < 0 || r.has_auth)
 		return -1;
+	call = rpc_srv_find_call(c, h->call_id);
 	if (h->pfc_flags & RPC_PFC_FIRST_FRAG) {
-		if (c->in_call)
-			return -1; /* interleaved calls: we did not offer CONC_MPX */
-		c->in_call = true;
-		c->call_id = h->call_id;
-		c->call_ctx = r.ctx_id;
-		c->call_opnum = r.opnum;
-		c->call_big_endian = rpc_hdr_big_endian(h);
-		c->call_len = 0;
-	} else if (!c->in_call || c->call_id != h->call_id || c->call_ctx != r.ctx_id ||
-		   c->call_opnum != r.opnum) {
+		/* A call id in use, or more calls at once than we offered. */
+		if (call || !(call = rpc_srv_new_call(c)))
+			return -1;
+		call->in_use = true;
+		call->call_id = h->call_id;
+		call->ctx_id = r.ctx_id;
+		call->opnum = r.opnum;
+		call->big_endian = rpc_hdr_big_endian(h);
+		call->len = 0;
+	} else if (!call || call->ctx_id != r.ctx_id || call->opnum != r.opnum) {
 		return -1;
 	}
-	if (rpc_srv_append_stub(c, r.stub, r.stub_len) < 0) {
+	if (rpc_srv_append_stub(c, call, r.stub, r.stub_len) < 0) {
 		/* Too big: refuse the call and close, since the rest of its
 		 * fragments would follow. */
-		rpc_srv_fault(c, c->call_id, c->call_ctx, NCA_S_FAULT_REMOTE_NO_MEMORY, true);
-		rpc_srv_call_reset(c);
+		rpc_srv_fault(c, call->call_id, call->ctx_id, NCA_S_FAULT_REMOTE_NO_MEMORY, true);
+		rpc_srv_call_reset(c, call);
 		return -1;
 	}
 	if (!(h->pfc_flags & RPC_PFC_LAST_FRAG))
 		return 0;
-	return rpc_srv_dispatch(c);
+	return rpc_srv_dispatch(c, call);
 }
 
 int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
@@ -340,10 +369,12 @@ int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
 		/* Calls run to completion before the next PDU is read: nothing is
 		 * left to cancel. */
 		return c->bound ? 0 : -1;
-	case RPC_PTYPE_ORPHANED:
-		if (c->in_call && c->call_id == h.call_id)
-			rpc_srv_call_reset(c);
+	case RPC_PTYPE_ORPHANED: {
+		struct rpc_srv_call *call = rpc_srv_find_call(c, h.call_id);
+		if (call)
+			rpc_srv_call_reset(c, call);
 		return c->bound ? 0 : -1;
+	}
 	default:
 		/* auth3 without a security context, server-to-client PDUs, and
 		 * unknown types: the peer does not speak this protocol. */

@@ -31,6 +31,8 @@ struct rpc_server_iface {
 };
 
 #define RPC_SERVER_MAX_IFACES 4
+/* Calls one connection may have in reassembly at once (PFC_CONC_MPX). */
+#define RPC_SRV_MAX_CALLS 4
 
 struct rpc_server_conf {
 	const struct rpc_server_iface *ifaces[RPC_SERVER_MAX_IFACES];
@@ -55,15 +57,20 @@ struct rpc_srv_conn {
 	uint8_t n_ctx;
 	struct rpc_srv_ctx ctx[RPC_MAX_CONTEXTS];
 
-	/* The request being reassembled. */
-	bool in_call;
-	uint32_t call_id;
-	uint16_t call_ctx;
-	uint16_t call_opnum;
-	bool call_big_endian;
-	uint8_t *call_buf;
-	size_t call_len;
-	size_t call_cap;
+	/* Requests being reassembled: one at a time, or up to RPC_SRV_MAX_CALLS
+	 * interleaved when the client asked for concurrent multiplexing. */
+	bool conc_mpx;
+	struct rpc_srv_call {
+		bool in_use;
+		uint32_t call_id;
+		uint16_t ctx_id;
+		uint16_t opnum;
+		bool big_endian;
+		uint8_t *buf;
+		size_t len;
+		size_t cap;
+	} calls[RPC_SRV_MAX_CALLS];
+	size_t call_bytes; /* reassembled bytes held, all calls together */
 
 	/* Bytes waiting to be sent. */
 	uint8_t *out;

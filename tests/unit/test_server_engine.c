@@ -822,6 +822,68 @@ static void test_interleaved_fragments(void **state)
 	expect_no_output(&e->c);
 }
 
+/* With PFC_CONC_MPX asked for at bind, the fragments of several calls may
+ * interleave; each is answered when its last fragment arrives. */
+static void test_concurrent_multiplexing(void **state)
+{
+	struct engine *e = *state;
+	struct rpc_pres_ctx ctx = pctx(0, calc_syntax(), rpc_syntax_ndr);
+	struct rpc_bind b;
+	struct ndr_push p;
+	struct outq q;
+	uint8_t echo[8] = { 4, 0, 0, 0, 'a', 'b', 'c', 'd' };
+	uint8_t add[8] = { 2, 0, 0, 0, 3, 0, 0, 0 };
+	size_t len;
+
+	memset(&b, 0, sizeof(b));
+	b.max_xmit_frag = b.max_recv_frag = 5840;
+	b.conc_mpx = true;
+	b.n_ctx = 1;
+	b.ctx[0] = ctx;
+	ndr_push_init(&p);
+	assert_true(rpc_bind_encode(&p, RPC_PTYPE_BIND, 1, &b));
+	assert_int_equal(feed_push(&e->c, &p), 0);
+	outq_take(&e->c, &q);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.h[0].ptype, RPC_PTYPE_BIND_ACK);
+	assert_true(q.h[0].pfc_flags & RPC_PFC_CONC_MPX);
+	outq_free(&q);
+
+	/* call 10 starts, call 11 comes whole, then call 10 ends */
+	assert_int_equal(send_request(&e->c, RPC_PFC_FIRST_FRAG, 10, 0, OP_ECHO, echo, 4), 0);
+	assert_int_equal(send_request(&e->c, FL, 11, 0, OP_ADD, add, 8), 0);
+	outq_take(&e->c, &q);
+	uint8_t *r = collect_response(&q, 11, 0, 5840, &len);
+	assert_int_equal(len, 4);
+	assert_int_equal(r[0], 5);
+	free(r);
+	outq_free(&q);
+	assert_int_equal(send_request(&e->c, RPC_PFC_LAST_FRAG, 10, 0, OP_ECHO, echo + 4, 4), 0);
+	outq_take(&e->c, &q);
+	r = collect_response(&q, 10, 0, 5840, &len);
+	assert_int_equal(len, 8);
+	assert_memory_equal(r, echo, 8);
+	free(r);
+	outq_free(&q);
+
+	/* a call id already in flight cannot start again */
+	assert_int_equal(send_request(&e->c, RPC_PFC_FIRST_FRAG, 20, 0, OP_ECHO, echo, 4), 0);
+	assert_int_equal(send_request(&e->c, RPC_PFC_FIRST_FRAG, 20, 0, OP_ECHO, echo, 4), -1);
+	rpc_srv_conn_free(&e->c);
+
+	/* at most RPC_SRV_MAX_CALLS calls in reassembly at once */
+	rpc_srv_conn_init(&e->c, &e->conf, NULL, "135");
+	b.ctx[0] = ctx;
+	ndr_push_init(&p);
+	assert_true(rpc_bind_encode(&p, RPC_PTYPE_BIND, 1, &b));
+	assert_int_equal(feed_push(&e->c, &p), 0);
+	outq_take(&e->c, &q);
+	outq_free(&q);
+	for (uint32_t id = 30; id < 30 + RPC_SRV_MAX_CALLS; id++)
+		assert_int_equal(send_request(&e->c, RPC_PFC_FIRST_FRAG, id, 0, OP_ECHO, echo, 4), 0);
+	assert_int_equal(send_request(&e->c, RPC_PFC_FIRST_FRAG, 99, 0, OP_ECHO, echo, 4), -1);
+}
+
 static void test_orphaned_and_cancel(void **state)
 {
 	struct engine *e = *state;
@@ -834,7 +896,7 @@ static void test_orphaned_and_cancel(void **state)
 	ndr_push_init(&p);
 	assert_true(rpc_simple_encode(&p, RPC_PTYPE_ORPHANED, FL, 60));
 	assert_int_equal(feed_push(&e->c, &p), 0);
-	assert_false(e->c.in_call);
+	assert_false(e->c.calls[0].in_use);
 	/* so a new call may start */
 	assert_int_equal(call_add(&e->c, 61, 0, 20, 22), 42);
 
@@ -1073,6 +1135,7 @@ int main(void)
 		T(test_unknown_context),
 		T(test_request_too_big),
 		T(test_interleaved_fragments),
+		T(test_concurrent_multiplexing),
 		T(test_orphaned_and_cancel),
 		T(test_unknown_ptype_closes),
 		T(test_frame),
