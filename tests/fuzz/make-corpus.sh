@@ -13,8 +13,9 @@
 #                their stubs.
 #
 # A few "derived-*" seeds are built from the captured syntaxes and stubs to
-# reach what the capture lacks (OpenClusterEx, fragmented requests,
-# alter_context, ept_lookup, big-endian data, fault and bind_nak PDUs).
+# reach what the capture lacks (OpenClusterEx, closing handles, fragmented
+# requests, alter_context, ept_lookup, big-endian data, fault and bind_nak
+# PDUs).
 #
 # Usage: tests/fuzz/make-corpus.sh   (rewrites tests/fuzz/corpus/)
 set -eu
@@ -117,7 +118,17 @@ setname_stub = nstring("vm-cluster")
 put("pdu", "derived-cmrp-openex-close", b"\x00" + cmrp_bind +
     request(2, 117, struct.pack("<I", 0x10000000)) +
     request(3, 1, bytes(20)))
-# The same on a down-level server (selector bit 1): opnum 117 is refused.
+# Open four handles (the last one for reading), then close them one by one:
+# "HND" + k stands for the k-th handle the session holds (fuzz_pdu.c puts the
+# real one in its place).
+def handle(k):
+    return bytes(4) + b"HND" + bytes([k]) + bytes(12)
+put("pdu", "derived-cmrp-open-close-handles", b"\x00" + cmrp_bind +
+    request(2, 0, b"") + request(3, 0, b"") + request(4, 0, b"") +
+    request(5, 117, struct.pack("<I", 0x80000000)) +
+    request(6, 1, handle(1)) + request(7, 1, handle(0)) + request(8, 1, handle(2)) +
+    request(9, 1, handle(0)))
+# OpenClusterEx on a down-level server (selector bit 1): opnum 117 is refused.
 put("pdu", "derived-cmrp-downlevel-openex", b"\x02" + cmrp_bind +
     request(2, 117, struct.pack("<I", 0x02000000)) + request(3, 0, b""))
 # SetClusterName in two fragments (8 stub bytes, then the rest).

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Fuzz every decoder with the same input: the PDU header and (when the header
+ * says the PDU fits) every PDU body decoder, the endpoint-mapper tower, NDR
+ * strings in both byte orders and every MS-CMRP stub decoder in both byte
+ * orders.  When the input is a request or response PDU, its stub goes through
+ * the MS-CMRP decoders too, in the byte order its header names.
+ *
+ * Whatever decodes is encoded again and decoded once more: the two decodings
+ * must agree (the encoders and decoders are each other's inverse).  A
+ * disagreement aborts, like a memory error does.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmrp/cmrp.h"
+#include "rpc/epm.h"
+#include "rpc/ndr.h"
+#include "rpc/pdu.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)                                                                                        \
+	do {                                                                                               \
+		if (!(cond))                                                                               \
+			abort();                                                                           \
+	} while (0)
+
+static bool uuid_eq(const struct rpc_uuid *a, const struct rpc_uuid *b)
+{
+	return rpc_uuid_equal(a, b);
+}
+
+static bool handle_eq(const struct rpc_ctx_handle *a, const struct rpc_ctx_handle *b)
+{
+	return a->attributes == b->attributes && uuid_eq(&a->uuid, &b->uuid);
+}
+
+static bool string_eq(const struct cmrp_string *a, const struct cmrp_string *b)
+{
+	if (!a->s || !b->s)
+		return !a->s && !b->s;
+	return a->units == b->units && memcmp(a->s, b->s, (a->units + 1) * sizeof(uint16_t)) == 0;
+}
+
+/* A decoded string is NUL-terminated, has no NUL inside and fits the cap. */
+static void check_string(const uint16_t *s, size_t units, size_t max_units)
+{
+	CHECK(s != NULL);
+	CHECK(units + 1 <= max_units);
+	CHECK(s[units] == 0);
+	for (size_t i = 0; i < units; i++)
+		CHECK(s[i] != 0);
+}
+
+static void check_cmrp_string(const struct cmrp_string *s)
+{
+	if (s->s)
+		check_string(s->s, s->units, CMRP_MAX_NAME_UNITS);
+	else
+		CHECK(s->units == 0);
+}
+
+/* Re-decode what an encoder produced (always little-endian). */
+static void reopen(struct ndr_pull *in, struct ndr_push *p)
+{
+	CHECK(!p->error);
+	ndr_pull_init(in, p->data, p->len, false);
+}
+
+/* ---- MS-CMRP stubs ------------------------------------------------------ */
+
+static void fuzz_open_cluster_ex_in(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	uint32_t desired, again;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!cmrp_open_cluster_ex_decode_in(&in, &desired))
+		return;
+	ndr_push_init(&p);
+	CHECK(cmrp_open_cluster_ex_encode_in(&p, desired));
+	reopen(&in, &p);
+	CHECK(cmrp_open_cluster_ex_decode_in(&in, &again) && again == desired);
+	ndr_push_free(&p);
+}
+
+static void fuzz_open_cluster_out(const uint8_t *data, size_t size, bool be, bool ex)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	struct cmrp_open_cluster_out o, again;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!cmrp_open_cluster_decode_out(&in, &o, ex))
+		return;
+	ndr_push_init(&p);
+	CHECK(cmrp_open_cluster_encode_out(&p, &o, ex));
+	reopen(&in, &p);
+	CHECK(cmrp_open_cluster_decode_out(&in, &again, ex));
+	CHECK(again.granted == o.granted && again.status == o.status && handle_eq(&again.handle, &o.handle));
+	ndr_push_free(&p);
+}
+
+static void fuzz_handle(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	struct rpc_ctx_handle h, again;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!cmrp_handle_decode(&in, &h))
+		return;
+	ndr_push_init(&p);
+	CHECK(cmrp_handle_encode(&p, &h));
+	reopen(&in, &p);
+	CHECK(cmrp_handle_decode(&in, &again) && handle_eq(&h, &again));
+	ndr_push_free(&p);
+}
+
+static void fuzz_close_out(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	struct rpc_ctx_handle h, h2;
+	uint32_t result, result2;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!cmrp_close_decode_out(&in, &h, &result))
+		return;
+	ndr_push_init(&p);
+	CHECK(cmrp_close_encode_out(&p, &h, result));
+	reopen(&in, &p);
+	CHECK(cmrp_close_decode_out(&in, &h2, &result2) && handle_eq(&h, &h2) && result == result2);
+	ndr_push_free(&p);
+}
+
+static void fuzz_set_cluster_name_in(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	struct cmrp_string name, again;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!cmrp_set_cluster_name_decode_in(&in, &name)) {
+		CHECK(name.s == NULL);
+		return;
+	}
+	CHECK(name.s != NULL);
+	check_cmrp_string(&name);
+	ndr_push_init(&p);
+	CHECK(cmrp_set_cluster_name_encode_in(&p, name.s, name.units));
+	reopen(&in, &p);
+	CHECK(cmrp_set_cluster_name_decode_in(&in, &again));
+	CHECK(string_eq(&name, &again));
+	cmrp_string_free(&again);
+	cmrp_string_free(&name);
+	ndr_push_free(&p);
+}
+
+static void fuzz_status_result_out(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	uint32_t st, res, st2, res2;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!cmrp_status_result_decode_out(&in, &st, &res))
+		return;
+	ndr_push_init(&p);
+	CHECK(cmrp_status_result_encode_out(&p, st, res));
+	reopen(&in, &p);
+	CHECK(cmrp_status_result_decode_out(&in, &st2, &res2) && st == st2 && res == res2);
+	ndr_push_free(&p);
+}
+
+static void fuzz_get_cluster_name_out(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	struct cmrp_cluster_name_out o, again;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!cmrp_get_cluster_name_decode_out(&in, &o)) {
+		CHECK(o.cluster.s == NULL && o.node.s == NULL);
+		return;
+	}
+	check_cmrp_string(&o.cluster);
+	check_cmrp_string(&o.node);
+	ndr_push_init(&p);
+	CHECK(cmrp_get_cluster_name_encode_out(&p, &o));
+	reopen(&in, &p);
+	CHECK(cmrp_get_cluster_name_decode_out(&in, &again));
+	CHECK(string_eq(&o.cluster, &again.cluster) && string_eq(&o.node, &again.node) && o.result == again.result);
+	cmrp_cluster_name_out_free(&again);
+	cmrp_cluster_name_out_free(&o);
+	ndr_push_free(&p);
+}
+
+static void fuzz_version_out(const uint8_t *data, size_t size, bool be, bool v2)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	struct cmrp_version_out o, again;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!cmrp_version_decode_out(&in, &o, v2)) {
+		CHECK(o.vendor.s == NULL && o.csd.s == NULL);
+		return;
+	}
+	check_cmrp_string(&o.vendor);
+	check_cmrp_string(&o.csd);
+	ndr_push_init(&p);
+	CHECK(cmrp_version_encode_out(&p, &o, v2));
+	reopen(&in, &p);
+	CHECK(cmrp_version_decode_out(&in, &again, v2));
+	CHECK(o.major == again.major && o.minor == again.minor && o.build == again.build);
+	CHECK(string_eq(&o.vendor, &again.vendor) && string_eq(&o.csd, &again.csd));
+	CHECK(o.has_opver == again.has_opver && o.highest == again.highest && o.lowest == again.lowest &&
+	      o.flags == again.flags && o.rpc_status == again.rpc_status && o.result == again.result);
+	cmrp_version_out_free(&again);
+	cmrp_version_out_free(&o);
+	ndr_push_free(&p);
+}
+
+static void fuzz_cmrp(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+
+	fuzz_open_cluster_ex_in(data, size, be);
+	fuzz_open_cluster_out(data, size, be, false);
+	fuzz_open_cluster_out(data, size, be, true);
+	fuzz_handle(data, size, be);
+	fuzz_close_out(data, size, be);
+	fuzz_set_cluster_name_in(data, size, be);
+	fuzz_status_result_out(data, size, be);
+	fuzz_get_cluster_name_out(data, size, be);
+	fuzz_version_out(data, size, be, false);
+	fuzz_version_out(data, size, be, true);
+	/* The calls without [in] parameters: an empty stub, up to padding. */
+	ndr_pull_init(&in, data, size, be);
+	CHECK(cmrp_decode_done(&in) == (size < 8));
+}
+
+/* ---- NDR strings -------------------------------------------------------- */
+
+static void fuzz_string(const uint8_t *data, size_t size, bool be, size_t max_units)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	uint16_t *s, *s2;
+	size_t units, units2;
+
+	ndr_pull_init(&in, data, size, be);
+	if (!ndr_pull_string(&in, &s, &units, max_units)) {
+		CHECK(s == NULL && in.error);
+		return;
+	}
+	check_string(s, units, max_units < NDR_MAX_STRING_UNITS ? max_units : NDR_MAX_STRING_UNITS);
+	CHECK(in.off == 12 + (units + 1) * 2 && in.off <= size);
+	ndr_push_init(&p);
+	CHECK(ndr_push_string(&p, s, units));
+	reopen(&in, &p);
+	CHECK(ndr_pull_string(&in, &s2, &units2, max_units));
+	CHECK(units2 == units && memcmp(s, s2, (units + 1) * sizeof(uint16_t)) == 0);
+	CHECK(ndr_pull_remaining(&in) == 0);
+	free(s2);
+	free(s);
+	ndr_push_free(&p);
+}
+
+/* ---- the endpoint mapper's tower --------------------------------------- */
+
+static void fuzz_tower(const uint8_t *data, size_t size)
+{
+	struct epm_tower t, again;
+	struct ndr_push p;
+
+	if (epm_tower_decode(data, size, &t) < 0)
+		return;
+	/* The encoder only writes ncacn_ip_tcp towers. */
+	if (t.rpc_protocol != EPM_PROT_NCACN || t.transport != EPM_PROT_TCP)
+		return;
+	ndr_push_init(&p);
+	CHECK(epm_tower_encode(&p, &t) && !p.error);
+	CHECK(epm_tower_decode(p.data, p.len, &again) == 0);
+	CHECK(rpc_syntax_equal(&t.iface, &again.iface) && rpc_syntax_equal(&t.transfer, &again.transfer));
+	CHECK(t.rpc_protocol == again.rpc_protocol && t.transport == again.transport && t.port == again.port &&
+	      t.ipv4 == again.ipv4);
+	ndr_push_free(&p);
+}
+
+/* ---- PDUs --------------------------------------------------------------- */
+
+/* An encoded PDU decodes to a header of its own length. */
+static void reopen_pdu(struct ndr_push *p, struct rpc_hdr *h)
+{
+	CHECK(!p->error);
+	CHECK(rpc_hdr_decode(p->data, p->len, h) == 0 && h->frag_length == p->len);
+}
+
+static void fuzz_bind(const uint8_t *pdu, const struct rpc_hdr *h)
+{
+	struct rpc_bind b, again;
+	struct rpc_hdr h2;
+	struct ndr_push p;
+
+	if (rpc_bind_decode(pdu, h, &b) < 0)
+		return;
+	CHECK(b.n_ctx <= RPC_MAX_CONTEXTS);
+	if (b.has_auth)
+		CHECK(b.auth.value + b.auth.value_len <= pdu + h->frag_length);
+	ndr_push_init(&p);
+	if (!rpc_bind_encode(&p, h->ptype, h->call_id, &b)) {
+		/* Only when it would not fit a fragment. */
+		CHECK(p.len > RPC_MAX_FRAG);
+		ndr_push_free(&p);
+		return;
+	}
+	reopen_pdu(&p, &h2);
+	CHECK(rpc_bind_decode(p.data, &h2, &again) == 0 && !again.has_auth);
+	CHECK(b.max_xmit_frag == again.max_xmit_frag && b.max_recv_frag == again.max_recv_frag &&
+	      b.assoc_group_id == again.assoc_group_id && b.n_ctx == again.n_ctx);
+	for (uint8_t i = 0; i < b.n_ctx; i++) {
+		const struct rpc_pres_ctx *x = &b.ctx[i], *y = &again.ctx[i];
+		CHECK(x->ctx_id == y->ctx_id && x->n_transfer == y->n_transfer &&
+		      rpc_syntax_equal(&x->abstract, &y->abstract));
+		for (uint8_t t = 0; t < x->n_transfer; t++)
+			CHECK(rpc_syntax_equal(&x->transfer[t], &y->transfer[t]));
+	}
+	ndr_push_free(&p);
+}
+
+static void fuzz_bind_ack(const uint8_t *pdu, const struct rpc_hdr *h)
+{
+	struct rpc_bind_ack a, again;
+	struct rpc_hdr h2;
+	struct ndr_push p;
+
+	if (rpc_bind_ack_decode(pdu, h, &a) < 0)
+		return;
+	CHECK(a.n_results <= RPC_MAX_CONTEXTS && memchr(a.sec_addr, 0, sizeof(a.sec_addr)));
+	ndr_push_init(&p);
+	CHECK(rpc_bind_ack_encode(&p, h->ptype, 0, h->call_id, &a));
+	reopen_pdu(&p, &h2);
+	CHECK(rpc_bind_ack_decode(p.data, &h2, &again) == 0);
+	CHECK(a.max_xmit_frag == again.max_xmit_frag && a.max_recv_frag == again.max_recv_frag &&
+	      a.assoc_group_id == again.assoc_group_id && strcmp(a.sec_addr, again.sec_addr) == 0 &&
+	      a.n_results == again.n_results);
+	for (uint8_t i = 0; i < a.n_results; i++)
+		CHECK(a.results[i].result == again.results[i].result && a.results[i].reason == again.results[i].reason &&
+		      rpc_syntax_equal(&a.results[i].transfer, &again.results[i].transfer));
+	ndr_push_free(&p);
+}
+
+static void fuzz_request(const uint8_t *pdu, const struct rpc_hdr *h)
+{
+	struct rpc_request r, again;
+	struct rpc_hdr h2;
+	struct ndr_push p;
+
+	if (rpc_request_decode(pdu, h, &r) < 0)
+		return;
+	CHECK(r.stub >= pdu + RPC_REQUEST_HDR_LEN && r.stub + r.stub_len <= pdu + h->frag_length);
+	fuzz_cmrp(r.stub, r.stub_len, rpc_hdr_big_endian(h));
+	/* The encoder writes no object UUID and no auth trailer. */
+	ndr_push_init(&p);
+	CHECK(rpc_request_encode(&p, h->pfc_flags & (RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG), h->call_id, r.alloc_hint,
+				 r.ctx_id, r.opnum, r.stub, r.stub_len));
+	reopen_pdu(&p, &h2);
+	CHECK(rpc_request_decode(p.data, &h2, &again) == 0);
+	CHECK(again.alloc_hint == r.alloc_hint && again.ctx_id == r.ctx_id && again.opnum == r.opnum &&
+	      again.stub_len == r.stub_len && memcmp(again.stub, r.stub, r.stub_len) == 0 && !again.has_auth);
+	ndr_push_free(&p);
+}
+
+static void fuzz_response(const uint8_t *pdu, const struct rpc_hdr *h)
+{
+	struct rpc_response r, again;
+	struct rpc_hdr h2;
+	struct ndr_push p;
+
+	if (rpc_response_decode(pdu, h, &r) < 0)
+		return;
+	CHECK(r.stub >= pdu + RPC_RESPONSE_HDR_LEN && r.stub + r.stub_len <= pdu + h->frag_length);
+	fuzz_cmrp(r.stub, r.stub_len, rpc_hdr_big_endian(h));
+	ndr_push_init(&p);
+	CHECK(rpc_response_encode(&p, h->pfc_flags, h->call_id, r.alloc_hint, r.ctx_id, r.stub, r.stub_len));
+	reopen_pdu(&p, &h2);
+	CHECK(rpc_response_decode(p.data, &h2, &again) == 0);
+	CHECK(again.alloc_hint == r.alloc_hint && again.ctx_id == r.ctx_id && again.stub_len == r.stub_len &&
+	      memcmp(again.stub, r.stub, r.stub_len) == 0);
+	ndr_push_free(&p);
+}
+
+static void fuzz_fault(const uint8_t *pdu, const struct rpc_hdr *h)
+{
+	struct rpc_fault f, again;
+	struct rpc_hdr h2;
+	struct ndr_push p;
+
+	if (rpc_fault_decode(pdu, h, &f) < 0)
+		return;
+	ndr_push_init(&p);
+	CHECK(rpc_fault_encode(&p, 0, h->call_id, f.ctx_id, f.status));
+	reopen_pdu(&p, &h2);
+	CHECK(rpc_fault_decode(p.data, &h2, &again) == 0 && again.ctx_id == f.ctx_id && again.status == f.status);
+	ndr_push_free(&p);
+}
+
+static void fuzz_bind_nak(const uint8_t *pdu, const struct rpc_hdr *h)
+{
+	uint16_t reason, again;
+	struct rpc_hdr h2;
+	struct ndr_push p;
+
+	if (rpc_bind_nak_decode(pdu, h, &reason) < 0)
+		return;
+	ndr_push_init(&p);
+	CHECK(rpc_bind_nak_encode(&p, h->call_id, reason));
+	reopen_pdu(&p, &h2);
+	CHECK(rpc_bind_nak_decode(p.data, &h2, &again) == 0 && again == reason);
+	ndr_push_free(&p);
+}
+
+static void fuzz_pdu(const uint8_t *data, size_t size)
+{
+	struct rpc_hdr h;
+
+	if (rpc_hdr_decode(data, size, &h) < 0)
+		return;
+	CHECK(size >= RPC_HDR_LEN && h.frag_length >= RPC_HDR_LEN);
+	if (h.frag_length > size)
+		return;
+	/* Every body decoder, whatever the header's type says: each must cope
+	 * with any body. */
+	fuzz_bind(data, &h);
+	fuzz_bind_ack(data, &h);
+	fuzz_request(data, &h);
+	fuzz_response(data, &h);
+	fuzz_fault(data, &h);
+	fuzz_bind_nak(data, &h);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_pdu(data, size);
+	fuzz_tower(data, size);
+	fuzz_string(data, size, false, NDR_MAX_STRING_UNITS);
+	fuzz_string(data, size, true, NDR_MAX_STRING_UNITS);
+	fuzz_string(data, size, false, CMRP_MAX_NAME_UNITS);
+	fuzz_cmrp(data, size, false);
+	fuzz_cmrp(data, size, true);
+	return 0;
+}
