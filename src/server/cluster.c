@@ -32,7 +32,7 @@ static uint32_t op_open_cluster(struct session *s, struct ndr_pull *in, struct n
 		return NCA_S_FAULT_NDR;
 	/* ApiOpenCluster requires "All" (MS-CMRP 3.1.4.2.1). */
 	o.status = access_grant(desired, caller_rights(s), &rights, &o.granted);
-	if (o.status == ERROR_SUCCESS && !session_handle_new(s, HANDLE_CLUSTER, (uint8_t)rights, &o.handle))
+	if (o.status == ERROR_SUCCESS && !session_handle_new(s, HANDLE_CLUSTER, (uint8_t)rights, NULL, NULL, &o.handle))
 		o.status = ERROR_NOT_ENOUGH_MEMORY;
 	if (o.status != ERROR_SUCCESS) {
 		char who[64];

@@ -7,12 +7,14 @@
 
 #include "access.h"
 #include "identity.h"
+#include "backend/backend.h"
 #include "rpc/server.h"
 
 struct server_state {
 	struct identity id;
 	struct acl_file acl;
 	bool down_level; /* test switch: behave as a server without opnum 117 */
+	struct backend *be; /* where the cluster's objects live */
 };
 
 /* The MS-CMRP interface served by clusterd (iface->ctx = struct server_state). */

@@ -274,10 +274,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "clusterd: %s\n", err);
 		return 1;
 	}
+	st.be = backend_embedded_open(o.state_dir, st.id.node_name, st.id.cluster_name, err, sizeof(err));
+	if (!st.be) {
+		fprintf(stderr, "clusterd: %s\n", err);
+		return 1;
+	}
 	char acl_path[600];
 	snprintf(acl_path, sizeof(acl_path), "%s/cluster.acl", o.state_dir);
 	if (acl_file_load(&st.acl, acl_path, o.admin_group, o.allow_anonymous, err, sizeof(err)) < 0) {
 		fprintf(stderr, "clusterd: %s\n", err);
+		st.be->ops->destroy(st.be);
 		return 1;
 	}
 	if (o.allow_anonymous)
@@ -289,6 +295,7 @@ int main(int argc, char **argv)
 	if (!l) {
 		fprintf(stderr, "clusterd: cannot create the event loop: %s\n", strerror(errno));
 		acl_file_free(&st.acl);
+		st.be->ops->destroy(st.be);
 		return 1;
 	}
 	rc = 1;
@@ -330,5 +337,6 @@ out_unlink:
 out:
 	loop_free(l);
 	acl_file_free(&st.acl);
+	st.be->ops->destroy(st.be);
 	return rc;
 }

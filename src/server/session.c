@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -15,6 +16,8 @@ void session_init(struct session *s, struct server_state *server, const struct p
 
 void session_free(struct session *s)
 {
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slots[i].key);
 	free(s->slots);
 	s->slots = NULL;
 	s->cap = s->count = 0;
@@ -66,12 +69,15 @@ static struct handle_entry *find_slot(struct session *s, const struct rpc_uuid *
 	return NULL;
 }
 
-bool session_handle_new(struct session *s, uint8_t type, uint8_t rights, struct rpc_ctx_handle *out)
+bool session_handle_new(struct session *s, uint8_t type, uint8_t rights, const char *obj, const char *key,
+			struct rpc_ctx_handle *out)
 {
 	struct handle_entry e = { .type = type, .rights = rights };
 
 	if (s->count >= SESSION_MAX_HANDLES)
 		return false;
+	if (obj)
+		snprintf(e.obj, sizeof(e.obj), "%s", obj);
 	/* Keep the table at most half full so probes stay short. */
 	if ((s->count + 1) * 2 > s->cap && !session_grow(s))
 		return false;
@@ -84,6 +90,8 @@ bool session_handle_new(struct session *s, uint8_t type, uint8_t rights, struct 
 		e.uuid.time_hi = (uint16_t)(b[6] | b[7] << 8);
 		memcpy(e.uuid.rest, b + 8, 8);
 	} while (rpc_uuid_is_nil(&e.uuid) || find_slot(s, &e.uuid));
+	if (key && !(e.key = strdup(key)))
+		return false;
 	insert_slot(s, &e);
 	s->count++;
 	out->attributes = 0;
@@ -107,6 +115,7 @@ bool session_handle_close(struct session *s, const struct rpc_ctx_handle *h, uin
 	/* Backward-shift deletion keeps every probe chain intact without
 	 * tombstones. */
 	size_t i = (size_t)(e - s->slots);
+	free(s->slots[i].key);
 	memset(&s->slots[i], 0, sizeof(s->slots[i]));
 	size_t j = i;
 	for (;;) {

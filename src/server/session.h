@@ -18,12 +18,24 @@
 enum handle_type {
 	HANDLE_NONE = 0,
 	HANDLE_CLUSTER = 1,
+	HANDLE_NODE,
+	HANDLE_GROUP,
+	HANDLE_RESOURCE,
+	HANDLE_NETWORK,
+	HANDLE_NETIF,
+	HANDLE_KEY,
+	HANDLE_NOTIFY,
+	HANDLE_GROUPSET,
 };
+
+#define HANDLE_OBJ_MAX 40
 
 struct handle_entry {
 	struct rpc_uuid uuid; /* all zero = free slot */
 	uint8_t type;
 	uint8_t rights;
+	char obj[HANDLE_OBJ_MAX]; /* the backend id of the object it stands for */
+	char *key;                /* HANDLE_KEY: the registry path (malloc'd) */
 };
 
 struct server_state;
@@ -43,8 +55,11 @@ struct session {
 void session_init(struct session *s, struct server_state *server, const struct principal *who, bool is_lpc);
 /* Rundown: forget every handle. */
 void session_free(struct session *s);
-/* A new handle of `type` with `rights`; false when out of memory or over the cap. */
-bool session_handle_new(struct session *s, uint8_t type, uint8_t rights, struct rpc_ctx_handle *out);
+/* A new handle of `type` with `rights` for object `obj` (a backend id, may be
+ * NULL) and, for registry keys, `key` (copied); false when out of memory or
+ * over the cap. */
+bool session_handle_new(struct session *s, uint8_t type, uint8_t rights, const char *obj, const char *key,
+			struct rpc_ctx_handle *out);
 /* The entry for a handle of the given type, or NULL (unknown, closed, forged,
  * another session's, or of another type). */
 struct handle_entry *session_handle_find(struct session *s, const struct rpc_ctx_handle *h, uint8_t type);

@@ -280,6 +280,29 @@ static void new_session(struct session *s)
 	assert_true(s->is_lpc);
 }
 
+static void test_session_objects(void **state)
+{
+	(void)state;
+	struct session s;
+	struct principal who = { .kind = PRINCIPAL_ANONYMOUS };
+	struct rpc_ctx_handle h1, h2;
+	session_init(&s, NULL, &who, false);
+	assert_true(session_handle_new(&s, HANDLE_RESOURCE, ACCESS_READ, "1234-abcd", NULL, &h1));
+	assert_true(session_handle_new(&s, HANDLE_KEY, ACCESS_ALL, NULL, "Groups\\abc", &h2));
+	struct handle_entry *e = session_handle_find(&s, &h1, HANDLE_RESOURCE);
+	assert_non_null(e);
+	assert_string_equal(e->obj, "1234-abcd");
+	assert_null(e->key);
+	assert_null(session_handle_find(&s, &h1, HANDLE_GROUP)); /* right object, wrong type */
+	e = session_handle_find(&s, &h2, HANDLE_KEY);
+	assert_non_null(e);
+	assert_string_equal(e->key, "Groups\\abc");
+	/* closing frees the path (ASan would see a leak); rundown frees the rest */
+	assert_true(session_handle_close(&s, &h2, HANDLE_KEY));
+	assert_true(session_handle_new(&s, HANDLE_KEY, ACCESS_ALL, NULL, "Nodes", &h2));
+	session_free(&s);
+}
+
 static void test_session_basic(void **state)
 {
 	(void)state;
@@ -295,9 +318,9 @@ static void test_session_basic(void **state)
 	assert_null(session_handle_find(&s, &h1, HANDLE_CLUSTER));
 	assert_false(session_handle_close(&s, &h1, HANDLE_CLUSTER));
 
-	assert_true(session_handle_new(&s, HANDLE_CLUSTER, ACCESS_READ, &h1));
-	assert_true(session_handle_new(&s, HANDLE_CLUSTER, ACCESS_ALL, &h2));
-	assert_true(session_handle_new(&other, HANDLE_CLUSTER, ACCESS_ALL, &h3));
+	assert_true(session_handle_new(&s, HANDLE_CLUSTER, ACCESS_READ, NULL, NULL, &h1));
+	assert_true(session_handle_new(&s, HANDLE_CLUSTER, ACCESS_ALL, NULL, NULL, &h2));
+	assert_true(session_handle_new(&other, HANDLE_CLUSTER, ACCESS_ALL, NULL, NULL, &h3));
 	assert_int_equal(s.count, 2);
 	assert_int_equal(h1.attributes, 0);
 	assert_false(rpc_uuid_is_nil(&h1.uuid));
@@ -344,7 +367,7 @@ static void test_session_basic(void **state)
 	assert_int_equal(s.count, 0);
 
 	/* rundown */
-	assert_true(session_handle_new(&s, HANDLE_CLUSTER, ACCESS_READ, &h1));
+	assert_true(session_handle_new(&s, HANDLE_CLUSTER, ACCESS_READ, NULL, NULL, &h1));
 	session_free(&s);
 	assert_int_equal(s.count, 0);
 	assert_null(s.slots);
@@ -364,7 +387,7 @@ static void test_session_many_handles(void **state)
 	assert_non_null(h);
 	new_session(&s);
 	for (size_t i = 0; i < COUNT; i++)
-		assert_true(session_handle_new(&s, HANDLE_CLUSTER, (uint8_t)(i & 3), &h[i]));
+		assert_true(session_handle_new(&s, HANDLE_CLUSTER, (uint8_t)(i & 3), NULL, NULL, &h[i]));
 	assert_int_equal(s.count, COUNT);
 	assert_true(s.cap >= 2 * COUNT);
 	assert_int_equal(s.cap & (s.cap - 1), 0);
@@ -392,7 +415,7 @@ static void test_session_many_handles(void **state)
 	/* new handles fill the holes and old ones stay */
 	struct rpc_ctx_handle extra[1000];
 	for (size_t i = 0; i < 1000; i++)
-		assert_true(session_handle_new(&s, HANDLE_CLUSTER, 3, &extra[i]));
+		assert_true(session_handle_new(&s, HANDLE_CLUSTER, 3, NULL, NULL, &extra[i]));
 	for (size_t i = 0; i < 1000; i++)
 		assert_non_null(session_handle_find(&s, &extra[i], HANDLE_CLUSTER));
 
@@ -458,7 +481,7 @@ static void empty_table(struct session *s)
 {
 	struct rpc_ctx_handle first;
 	new_session(s);
-	assert_true(session_handle_new(s, HANDLE_CLUSTER, 1, &first));
+	assert_true(session_handle_new(s, HANDLE_CLUSTER, 1, NULL, NULL, &first));
 	assert_true(session_handle_close(s, &first, HANDLE_CLUSTER));
 	assert_int_equal(s->count, 0);
 	assert_true(s->cap >= 16);
@@ -625,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_acl_rights),
 		cmocka_unit_test(test_access_grant_matrix),
 		cmocka_unit_test(test_session_basic),
+		cmocka_unit_test(test_session_objects),
 		cmocka_unit_test(test_session_many_handles),
 		cmocka_unit_test(test_session_collisions_wrap),
 		cmocka_unit_test(test_session_mixed_homes),

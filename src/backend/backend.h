@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The backend interface: where the cluster's objects live.
+ *
+ * The MS-CMRP layer (src/server: sessions, handles, access checks, marshalling)
+ * reaches the cluster's nodes, groups, resources, resource types, networks,
+ * network interfaces and its registry only through this table of operations.
+ * Nothing here is Windows-protocol specific: objects have a kind, a stable id, a
+ * name and a neutral state; the server maps those onto MS-CMRP values and error
+ * codes.  Two implementations are planned: `embedded` (one node, SQLite, the
+ * default) and `pacemaker` (many nodes, on a Pacemaker/corosync cluster).
+ *
+ * Rules every implementation keeps:
+ * - names compare case-insensitively (as cluster names do) and are unique per
+ *   kind; ids never change and are never reused;
+ * - a change that returns BE_OK is durable (it survives a crash of clusterd);
+ * - a call that fails changes nothing;
+ * - calls are made from the event-loop thread only.
+ */
+#ifndef BACKEND_BACKEND_H
+#define BACKEND_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum be_kind {
+	BE_NODE = 1,
+	BE_GROUP = 2,
+	BE_RESOURCE = 3,
+	BE_RESTYPE = 4,
+	BE_NETWORK = 5,
+	BE_NETIF = 6,
+};
+#define BE_KIND_MAX 6
+
+enum be_status {
+	BE_OK = 0,
+	BE_NOT_FOUND,   /* no such object, key or value */
+	BE_EXISTS,      /* the name is taken */
+	BE_INVALID,     /* a bad argument: empty name, unknown type, bad path */
+	BE_BUSY,        /* the object's state forbids it now */
+	BE_NOT_EMPTY,   /* a group with resources, a key with subkeys */
+	BE_DEPENDENCY,  /* another object depends on this one */
+	BE_NO_QUORUM,   /* the cluster lost quorum (multi-node backends) */
+	BE_UNSUPPORTED, /* this backend cannot do that */
+	BE_IO,          /* storage failed */
+	BE_NO_MEMORY,
+};
+
+/* States; each kind uses a subset. */
+enum be_state {
+	BE_STATE_UNKNOWN = 0,
+	BE_STATE_UP,              /* node, network, netif */
+	BE_STATE_DOWN,            /* node, network, netif */
+	BE_STATE_PAUSED,          /* node */
+	BE_STATE_ONLINE,          /* group, resource */
+	BE_STATE_OFFLINE,         /* group, resource */
+	BE_STATE_FAILED,          /* group, resource, netif */
+	BE_STATE_PARTIAL,         /* group: some resources online, none failed */
+	BE_STATE_ONLINE_PENDING,  /* resource, group: going online */
+	BE_STATE_OFFLINE_PENDING, /* resource, group: going offline */
+};
+
+#define BE_ID_MAX 40
+#define BE_NAME_MAX 256 /* UTF-8 bytes, NUL included */
+
+struct be_object {
+	enum be_kind kind;
+	char id[BE_ID_MAX];      /* stable, unique: a UUID in text form */
+	char name[BE_NAME_MAX];
+	enum be_state state;
+	char owner[BE_NAME_MAX];  /* group, resource: the node it runs on; netif: its node */
+	char parent[BE_NAME_MAX]; /* resource: its group; netif: its network */
+	char type[BE_NAME_MAX];   /* resource: its resource type */
+	char address[64];         /* network: its subnet; netif: its address */
+	uint32_t number;          /* node: its node number (1, 2, ...) */
+	bool core;                /* part of the cluster's own core group */
+};
+
+enum be_action {
+	BE_ACT_ONLINE,  /* group, resource (and what it depends on) */
+	BE_ACT_OFFLINE, /* group, resource (and what depends on it) */
+	BE_ACT_FAIL,    /* resource: mark failed, as a failure would */
+	BE_ACT_PAUSE,   /* node */
+	BE_ACT_RESUME,  /* node */
+	BE_ACT_EVICT,   /* node */
+	BE_ACT_MOVE,    /* group, to the node named by `target` (NULL: any other) */
+};
+
+/* Registry value types: the numbers of the Windows registry types, which MS-CMRP
+ * carries unchanged. */
+enum be_value_type {
+	BE_VAL_NONE = 0,
+	BE_VAL_SZ = 1,
+	BE_VAL_EXPAND_SZ = 2,
+	BE_VAL_BINARY = 3,
+	BE_VAL_DWORD = 4,
+	BE_VAL_MULTI_SZ = 7,
+	BE_VAL_QWORD = 11,
+};
+
+#define BE_REG_PATH_MAX 1024 /* bytes, NUL included */
+#define BE_REG_DEPTH_MAX 32  /* key levels */
+#define BE_REG_VALUE_MAX (1u << 20)
+
+struct be_value {
+	char name[BE_NAME_MAX];
+	uint32_t type;
+	uint8_t *data; /* malloc'd by reg_get / reg_list_values; the caller frees */
+	size_t len;
+};
+
+enum be_event_what { BE_EV_ADDED, BE_EV_DELETED, BE_EV_STATE, BE_EV_RENAMED, BE_EV_REGISTRY };
+
+struct be_event {
+	enum be_event_what what;
+	enum be_kind kind; /* 0 for BE_EV_REGISTRY */
+	char id[BE_ID_MAX];
+	char name[BE_NAME_MAX]; /* the object's name, or the registry key */
+	enum be_state state;
+};
+
+/* Visitors return 0 to go on, anything else to stop (which is then returned). */
+typedef int (*be_object_fn)(const struct be_object *obj, void *arg);
+typedef int (*be_name_fn)(const char *name, void *arg);
+typedef int (*be_value_fn)(const struct be_value *value, void *arg);
+typedef void (*be_event_fn)(const struct be_event *ev, void *arg);
+
+struct backend;
+
+struct backend_ops {
+	const char *name;
+	void (*destroy)(struct backend *b);
+
+	/* ---- objects ---- */
+	int (*lookup)(struct backend *b, enum be_kind kind, const char *name, struct be_object *out);
+	int (*get)(struct backend *b, enum be_kind kind, const char *id, struct be_object *out);
+	/* All objects of a kind, in a stable order; parent (a group for
+	 * resources, a network for netifs, a node for groups) narrows it. */
+	int (*list)(struct backend *b, enum be_kind kind, const char *parent, be_object_fn fn, void *arg);
+	/* Groups (parent unused) and resources (parent: group name, type: a
+	 * resource type name).  The new object is offline. */
+	int (*create)(struct backend *b, enum be_kind kind, const char *name, const char *parent, const char *type,
+		      struct be_object *out);
+	int (*remove)(struct backend *b, enum be_kind kind, const char *id);
+	int (*rename)(struct backend *b, enum be_kind kind, const char *id, const char *name);
+	int (*act)(struct backend *b, enum be_kind kind, const char *id, enum be_action action, const char *target);
+	/* What a resource depends on. */
+	int (*dependencies)(struct backend *b, const char *resource_id, be_object_fn fn, void *arg);
+	/* The quorum resource and its path (empty when the quorum is by node
+	 * majority alone). */
+	int (*quorum)(struct backend *b, struct be_object *resource, char *path, size_t path_len);
+
+	/* ---- the cluster registry: keys are '\\'-separated paths, "" is the root ---- */
+	int (*reg_key_exists)(struct backend *b, const char *key);
+	int (*reg_create_key)(struct backend *b, const char *key, bool *created);
+	int (*reg_delete_key)(struct backend *b, const char *key); /* BE_NOT_EMPTY with subkeys */
+	int (*reg_list_keys)(struct backend *b, const char *key, be_name_fn fn, void *arg);
+	int (*reg_list_values)(struct backend *b, const char *key, be_value_fn fn, void *arg);
+	int (*reg_get)(struct backend *b, const char *key, const char *name, struct be_value *out);
+	int (*reg_set)(struct backend *b, const char *key, const struct be_value *value);
+	int (*reg_delete_value)(struct backend *b, const char *key, const char *name);
+
+	/* ---- changes: fn is called (on the loop thread) after each change ---- */
+	int (*watch)(struct backend *b, be_event_fn fn, void *arg);
+};
+
+struct backend {
+	const struct backend_ops *ops;
+};
+
+/* The embedded single-node backend: its database lives in state_dir. */
+struct backend *backend_embedded_open(const char *state_dir, const char *node_name, const char *cluster_name,
+				      char *err, size_t errlen);
+
+/* A short English word for a status, for logs. */
+const char *be_status_name(int status);
+
+#endif

@@ -1,0 +1,1065 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The embedded single-node backend: the cluster's objects and registry in a
+ * SQLite database (STATE/cluster.db), WAL mode with synchronous=FULL so that a
+ * change is on disk before it is acknowledged.  The schema carries a version
+ * (PRAGMA user_version) and is migrated forward at open; a database from a
+ * newer clusterd is refused rather than guessed at.
+ *
+ * On first start the database is seeded from the host: this node, one network
+ * per IPv4 subnet of the host's interfaces with one interface each, the core
+ * group "Cluster Group" with its "Cluster Name" and "Cluster IP Address"
+ * resources, the built-in resource types, and registry keys for each object.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include "backend/backend.h"
+
+#define SCHEMA_VERSION 1
+
+struct embedded {
+	struct backend base;
+	sqlite3 *db;
+	char node[BE_NAME_MAX];
+	be_event_fn watch_fn;
+	void *watch_arg;
+};
+
+static struct embedded *E(struct backend *b)
+{
+	return (struct embedded *)b;
+}
+
+const char *be_status_name(int status)
+{
+	static const char *const names[] = { "ok", "not found", "exists", "invalid", "busy", "not empty",
+					     "dependency", "no quorum", "unsupported", "i/o error", "no memory" };
+	return status >= 0 && status <= BE_NO_MEMORY ? names[status] : "unknown";
+}
+
+/* ---- small SQL helpers ------------------------------------------------- */
+
+static int sql_exec(struct embedded *e, const char *sql)
+{
+	return sqlite3_exec(e->db, sql, NULL, NULL, NULL) == SQLITE_OK ? BE_OK : BE_IO;
+}
+
+/* Prepare and bind text arguments (NULL-terminated list of strings). */
+static sqlite3_stmt *sql_prepare(struct embedded *e, const char *sql, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	if (sqlite3_prepare_v2(e->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	va_start(ap, sql);
+	int i = 1;
+	for (const char *s = va_arg(ap, const char *); s; s = va_arg(ap, const char *))
+		sqlite3_bind_text(st, i++, s, -1, SQLITE_TRANSIENT);
+	va_end(ap);
+	return st;
+}
+
+/* Run a statement to completion; BE_EXISTS on a uniqueness violation. */
+static int sql_step_done(sqlite3_stmt *st)
+{
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	int ext = st ? sqlite3_extended_errcode(sqlite3_db_handle(st)) : 0;
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return BE_OK;
+	return ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ? BE_EXISTS : BE_IO;
+}
+
+static int tx_begin(struct embedded *e)
+{
+	return sql_exec(e, "BEGIN IMMEDIATE");
+}
+
+static int tx_end(struct embedded *e, int rc)
+{
+	if (rc == BE_OK)
+		return sql_exec(e, "COMMIT") == BE_OK ? BE_OK : (sql_exec(e, "ROLLBACK"), BE_IO);
+	sql_exec(e, "ROLLBACK");
+	return rc;
+}
+
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	snprintf(dst, cap, "%s", s ? (const char *)s : "");
+}
+
+#define OBJ_COLUMNS "kind, id, name, state, owner, parent, type, address, number, core"
+
+static void row_to_object(sqlite3_stmt *st, struct be_object *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = (enum be_kind)sqlite3_column_int(st, 0);
+	copy_col(o->id, sizeof(o->id), st, 1);
+	copy_col(o->name, sizeof(o->name), st, 2);
+	o->state = (enum be_state)sqlite3_column_int(st, 3);
+	copy_col(o->owner, sizeof(o->owner), st, 4);
+	copy_col(o->parent, sizeof(o->parent), st, 5);
+	copy_col(o->type, sizeof(o->type), st, 6);
+	copy_col(o->address, sizeof(o->address), st, 7);
+	o->number = (uint32_t)sqlite3_column_int(st, 8);
+	o->core = sqlite3_column_int(st, 9) != 0;
+}
+
+static void new_id(char *buf)
+{
+	uint8_t b[16];
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		memset(b, 0x5a, sizeof(b));
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	snprintf(buf, BE_ID_MAX, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+static void emit(struct embedded *e, enum be_event_what what, enum be_kind kind, const char *id, const char *name,
+		 enum be_state state)
+{
+	if (!e->watch_fn)
+		return;
+	struct be_event ev = { .what = what, .kind = kind, .state = state };
+	snprintf(ev.id, sizeof(ev.id), "%s", id ? id : "");
+	snprintf(ev.name, sizeof(ev.name), "%s", name ? name : "");
+	e->watch_fn(&ev, e->watch_arg);
+}
+
+/* ---- names and registry paths ---------------------------------------------- */
+
+static bool name_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n == 0 || n >= BE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == '\\')
+			return false;
+	return true;
+}
+
+/* A registry path: components separated by single backslashes, each a valid
+ * name, at most BE_REG_DEPTH_MAX deep.  "" is the root. */
+static bool path_ok(const char *path)
+{
+	size_t n = strlen(path), depth = 0, comp = 0;
+	if (n == 0)
+		return true;
+	if (n >= BE_REG_PATH_MAX || path[0] == '\\' || path[n - 1] == '\\')
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || path[i] == '\\') {
+			if (comp == 0 || comp >= BE_NAME_MAX || ++depth > BE_REG_DEPTH_MAX)
+				return false;
+			comp = 0;
+		} else if ((unsigned char)path[i] < 0x20) {
+			return false;
+		} else {
+			comp++;
+		}
+	}
+	return true;
+}
+
+/* ---- registry ------------------------------------------------------------------ */
+
+static int key_exists(struct embedded *e, const char *key)
+{
+	if (!*key)
+		return BE_OK;
+	sqlite3_stmt *st = sql_prepare(e, "SELECT 1 FROM reg_keys WHERE path = ?", key, NULL);
+	int rc = st && sqlite3_step(st) == SQLITE_ROW ? BE_OK : BE_NOT_FOUND;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Create key and its missing ancestors (inside a transaction). */
+static int key_create(struct embedded *e, const char *key, bool *created)
+{
+	char parent[BE_REG_PATH_MAX];
+	if (created)
+		*created = false;
+	if (!*key || key_exists(e, key) == BE_OK)
+		return BE_OK;
+	snprintf(parent, sizeof(parent), "%s", key);
+	char *slash = strrchr(parent, '\\');
+	const char *name = key;
+	if (slash) {
+		*slash = 0;
+		name = slash + 1 - parent + key;
+		int rc = key_create(e, parent, NULL);
+		if (rc)
+			return rc;
+	} else {
+		parent[0] = 0;
+	}
+	int rc = sql_step_done(sql_prepare(e, "INSERT INTO reg_keys(path, parent, name) VALUES (?, ?, ?)", key, parent,
+					   name, NULL));
+	if (rc == BE_OK && created)
+		*created = true;
+	return rc;
+}
+
+static int value_set(struct embedded *e, const char *key, const char *name, uint32_t type, const void *data,
+		     size_t len)
+{
+	sqlite3_stmt *st = sql_prepare(e, "INSERT OR REPLACE INTO reg_values(key, name, type, data) VALUES (?, ?, ?, ?)",
+				       key, name, NULL);
+	if (!st)
+		return BE_IO;
+	sqlite3_bind_int64(st, 3, type);
+	sqlite3_bind_blob(st, 4, len ? data : "", (int)len, SQLITE_TRANSIENT);
+	return sql_step_done(st);
+}
+
+static int value_set_sz(struct embedded *e, const char *key, const char *name, const char *text)
+{
+	/* REG_SZ is UTF-16LE with its NUL, as MS-CMRP carries it. */
+	uint8_t buf[2 * BE_NAME_MAX + 2];
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p && n + 4 <= sizeof(buf); p++) {
+		buf[n++] = *p < 0x80 ? *p : '?'; /* object names we seed are ASCII */
+		buf[n++] = 0;
+	}
+	buf[n++] = 0;
+	buf[n++] = 0;
+	return value_set(e, key, name, BE_VAL_SZ, buf, n);
+}
+
+static int value_set_dword(struct embedded *e, const char *key, const char *name, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	return value_set(e, key, name, BE_VAL_DWORD, b, 4);
+}
+
+static const char *kind_key(enum be_kind kind)
+{
+	switch (kind) {
+	case BE_NODE:
+		return "Nodes";
+	case BE_GROUP:
+		return "Groups";
+	case BE_RESOURCE:
+		return "Resources";
+	case BE_RESTYPE:
+		return "ResourceTypes";
+	case BE_NETWORK:
+		return "Networks";
+	default:
+		return "NetworkInterfaces";
+	}
+}
+
+/* The registry key of an object: KIND\ID (resource types by name). */
+static void object_key(char *out, size_t cap, enum be_kind kind, const char *id, const char *name)
+{
+	snprintf(out, cap, "%s\\%s", kind_key(kind), kind == BE_RESTYPE ? name : id);
+}
+
+static int key_delete_tree(struct embedded *e, const char *key)
+{
+	char like[BE_REG_PATH_MAX + 4];
+	snprintf(like, sizeof(like), "%s\\%%", key);
+	int rc = sql_step_done(sql_prepare(e, "DELETE FROM reg_values WHERE key = ? OR key LIKE ?", key, like, NULL));
+	if (rc == BE_OK)
+		rc = sql_step_done(sql_prepare(e, "DELETE FROM reg_keys WHERE path = ? OR path LIKE ?", key, like, NULL));
+	return rc;
+}
+
+/* ---- objects ----------------------------------------------------------------------- */
+
+static int object_insert(struct embedded *e, const struct be_object *o)
+{
+	char number[16], key[BE_REG_PATH_MAX];
+	snprintf(number, sizeof(number), "%u", o->number);
+	sqlite3_stmt *st = sql_prepare(e,
+				       "INSERT INTO objects(kind, id, name, state, owner, parent, type, address, number, core)"
+				       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				       NULL);
+	if (!st)
+		return BE_IO;
+	sqlite3_bind_int(st, 1, o->kind);
+	sqlite3_bind_text(st, 2, o->id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, o->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, o->state);
+	sqlite3_bind_text(st, 5, o->owner, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, o->parent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, o->type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, o->address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 9, (int)o->number);
+	sqlite3_bind_int(st, 10, o->core);
+	int rc = sql_step_done(st);
+	if (rc)
+		return rc;
+	object_key(key, sizeof(key), o->kind, o->id, o->name);
+	rc = key_create(e, key, NULL);
+	if (!rc)
+		rc = value_set_sz(e, key, "Name", o->name);
+	return rc;
+}
+
+static int object_by(struct embedded *e, enum be_kind kind, const char *column, const char *value, struct be_object *out)
+{
+	char sql[160];
+	char k[8];
+	snprintf(sql, sizeof(sql), "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ? AND %s = ?", column);
+	snprintf(k, sizeof(k), "%d", kind);
+	sqlite3_stmt *st = sql_prepare(e, sql, k, value, NULL);
+	if (!st)
+		return BE_IO;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		row_to_object(st, out);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? BE_OK : rc == SQLITE_DONE ? BE_NOT_FOUND : BE_IO;
+}
+
+static int emb_lookup(struct backend *b, enum be_kind kind, const char *name, struct be_object *out)
+{
+	if (!name_ok(name))
+		return BE_NOT_FOUND;
+	return object_by(E(b), kind, "name", name, out);
+}
+
+static int emb_get(struct backend *b, enum be_kind kind, const char *id, struct be_object *out)
+{
+	return object_by(E(b), kind, "id", id, out);
+}
+
+static int emb_list(struct backend *b, enum be_kind kind, const char *parent, be_object_fn fn, void *arg)
+{
+	struct embedded *e = E(b);
+	char k[8];
+	snprintf(k, sizeof(k), "%d", kind);
+	const char *col = kind == BE_GROUP ? "owner" : "parent";
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ?%s%s%s ORDER BY seq",
+		 parent ? " AND " : "", parent ? col : "", parent ? " = ?" : "");
+	sqlite3_stmt *st = sql_prepare(e, sql, k, parent, NULL);
+	if (!st)
+		return BE_IO;
+	int rc, stop = 0;
+	struct be_object o;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_to_object(st, &o);
+		stop = fn(&o, arg);
+	}
+	sqlite3_finalize(st);
+	return stop ? stop : rc == SQLITE_DONE ? BE_OK : BE_IO;
+}
+
+static int set_state(struct embedded *e, const struct be_object *o, enum be_state state)
+{
+	char s[8];
+	snprintf(s, sizeof(s), "%d", state);
+	int rc = sql_step_done(sql_prepare(e, "UPDATE objects SET state = ? WHERE id = ?", s, o->id, NULL));
+	if (rc == BE_OK && o->state != state)
+		emit(e, BE_EV_STATE, o->kind, o->id, o->name, state);
+	return rc;
+}
+
+struct group_tally {
+	int online, offline, failed, pending, total;
+};
+
+static int tally_fn(const struct be_object *r, void *arg)
+{
+	struct group_tally *t = arg;
+	t->total++;
+	if (r->state == BE_STATE_ONLINE)
+		t->online++;
+	else if (r->state == BE_STATE_FAILED)
+		t->failed++;
+	else if (r->state == BE_STATE_ONLINE_PENDING || r->state == BE_STATE_OFFLINE_PENDING)
+		t->pending++;
+	else
+		t->offline++;
+	return 0;
+}
+
+/* A group's state follows from its resources. */
+static int group_refresh(struct embedded *e, const char *group_name)
+{
+	struct be_object g;
+	struct group_tally t = { 0 };
+	int rc = object_by(e, BE_GROUP, "name", group_name, &g);
+	if (rc)
+		return rc;
+	rc = emb_list(&e->base, BE_RESOURCE, group_name, tally_fn, &t);
+	if (rc)
+		return rc;
+	enum be_state s = t.failed ? BE_STATE_FAILED
+			  : t.pending ? BE_STATE_ONLINE_PENDING
+			  : t.total == 0 ? g.state == BE_STATE_ONLINE ? BE_STATE_ONLINE : BE_STATE_OFFLINE
+			  : t.online == t.total ? BE_STATE_ONLINE
+			  : t.online ? BE_STATE_PARTIAL
+				     : BE_STATE_OFFLINE;
+	return set_state(e, &g, s);
+}
+
+static int emb_create(struct backend *b, enum be_kind kind, const char *name, const char *parent, const char *type,
+		      struct be_object *out)
+{
+	struct embedded *e = E(b);
+	struct be_object o = { .kind = kind, .state = BE_STATE_OFFLINE }, g, t;
+
+	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE))
+		return BE_INVALID;
+	int rc = tx_begin(e);
+	if (rc)
+		return rc;
+	if (object_by(e, kind, "name", name, &t) == BE_OK) {
+		rc = BE_EXISTS;
+	} else if (kind == BE_RESOURCE) {
+		if (!parent || object_by(e, BE_GROUP, "name", parent, &g) != BE_OK)
+			rc = BE_NOT_FOUND;
+		else if (!type || object_by(e, BE_RESTYPE, "name", type, &t) != BE_OK)
+			rc = BE_INVALID;
+		else {
+			snprintf(o.parent, sizeof(o.parent), "%s", g.name);
+			snprintf(o.owner, sizeof(o.owner), "%s", g.owner);
+			snprintf(o.type, sizeof(o.type), "%s", t.name);
+		}
+	} else {
+		snprintf(o.owner, sizeof(o.owner), "%s", e->node);
+	}
+	if (!rc) {
+		new_id(o.id);
+		snprintf(o.name, sizeof(o.name), "%s", name);
+		rc = object_insert(e, &o);
+	}
+	if (!rc && kind == BE_RESOURCE)
+		rc = group_refresh(e, o.parent);
+	rc = tx_end(e, rc);
+	if (!rc) {
+		if (out)
+			*out = o;
+		emit(e, BE_EV_ADDED, kind, o.id, o.name, o.state);
+	}
+	return rc;
+}
+
+static int count_rows(struct embedded *e, const char *sql, const char *a)
+{
+	sqlite3_stmt *st = sql_prepare(e, sql, a, NULL);
+	int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
+{
+	struct embedded *e = E(b);
+	struct be_object o;
+	char key[BE_REG_PATH_MAX];
+	int rc = tx_begin(e);
+	if (rc)
+		return rc;
+	rc = object_by(e, kind, "id", id, &o);
+	if (!rc && (kind != BE_GROUP && kind != BE_RESOURCE))
+		rc = BE_UNSUPPORTED;
+	if (!rc && o.core)
+		rc = BE_BUSY; /* the cluster's own objects stay */
+	if (!rc && kind == BE_GROUP && count_rows(e, "SELECT count(*) FROM objects WHERE kind = 3 AND parent = ?", o.name))
+		rc = BE_NOT_EMPTY;
+	if (!rc && kind == BE_RESOURCE && (o.state == BE_STATE_ONLINE || o.state == BE_STATE_ONLINE_PENDING))
+		rc = BE_BUSY;
+	if (!rc && kind == BE_RESOURCE && count_rows(e, "SELECT count(*) FROM deps WHERE depends_on = ?", o.id))
+		rc = BE_DEPENDENCY;
+	if (!rc)
+		rc = sql_step_done(sql_prepare(e, "DELETE FROM deps WHERE resource = ?", o.id, NULL));
+	if (!rc)
+		rc = sql_step_done(sql_prepare(e, "DELETE FROM objects WHERE id = ?", o.id, NULL));
+	if (!rc) {
+		object_key(key, sizeof(key), kind, o.id, o.name);
+		rc = key_delete_tree(e, key);
+	}
+	if (!rc && kind == BE_RESOURCE)
+		rc = group_refresh(e, o.parent);
+	rc = tx_end(e, rc);
+	if (!rc)
+		emit(e, BE_EV_DELETED, kind, o.id, o.name, o.state);
+	return rc;
+}
+
+static int emb_rename(struct backend *b, enum be_kind kind, const char *id, const char *name)
+{
+	struct embedded *e = E(b);
+	struct be_object o, other;
+	char key[BE_REG_PATH_MAX];
+	if (!name_ok(name))
+		return BE_INVALID;
+	int rc = tx_begin(e);
+	if (rc)
+		return rc;
+	rc = object_by(e, kind, "id", id, &o);
+	if (!rc && object_by(e, kind, "name", name, &other) == BE_OK && strcmp(other.id, o.id) != 0)
+		rc = BE_EXISTS;
+	if (!rc && kind == BE_RESTYPE)
+		rc = BE_UNSUPPORTED;
+	if (!rc)
+		rc = sql_step_done(sql_prepare(e, "UPDATE objects SET name = ? WHERE id = ?", name, o.id, NULL));
+	/* Names are how resources name their group and netifs their network. */
+	if (!rc && kind == BE_GROUP)
+		rc = sql_step_done(sql_prepare(e, "UPDATE objects SET parent = ? WHERE kind = 3 AND parent = ?", name,
+					       o.name, NULL));
+	if (!rc && kind == BE_NETWORK)
+		rc = sql_step_done(sql_prepare(e, "UPDATE objects SET parent = ? WHERE kind = 6 AND parent = ?", name,
+					       o.name, NULL));
+	if (!rc) {
+		object_key(key, sizeof(key), kind, o.id, o.name);
+		rc = value_set_sz(e, key, "Name", name);
+	}
+	rc = tx_end(e, rc);
+	if (!rc)
+		emit(e, BE_EV_RENAMED, kind, o.id, name, o.state);
+	return rc;
+}
+
+/* ---- the resource state machine -------------------------------------------- */
+
+static int resource_online(struct embedded *e, const struct be_object *r, int depth);
+static int resource_offline(struct embedded *e, const struct be_object *r, int depth);
+
+struct dep_walk {
+	struct embedded *e;
+	int depth;
+	bool online;
+	int rc;
+};
+
+static int dep_step(const struct be_object *r, void *arg)
+{
+	struct dep_walk *w = arg;
+	w->rc = w->online ? resource_online(w->e, r, w->depth + 1) : resource_offline(w->e, r, w->depth + 1);
+	return w->rc;
+}
+
+/* Visit the resources r depends on (down) or that depend on r (up). */
+static int deps_visit(struct embedded *e, const char *id, bool up, be_object_fn fn, void *arg)
+{
+	const char *sql = up ? "SELECT " OBJ_COLUMNS " FROM objects WHERE id IN"
+			       " (SELECT resource FROM deps WHERE depends_on = ?) ORDER BY seq"
+			     : "SELECT " OBJ_COLUMNS " FROM objects WHERE id IN"
+			       " (SELECT depends_on FROM deps WHERE resource = ?) ORDER BY seq";
+	struct be_object o[64];
+	size_t n = 0;
+	sqlite3_stmt *st = sql_prepare(e, sql, id, NULL);
+	if (!st)
+		return BE_IO;
+	while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
+		row_to_object(st, &o[n++]);
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		int rc = fn(&o[i], arg);
+		if (rc)
+			return rc;
+	}
+	return BE_OK;
+}
+
+/* Dependencies first: what r depends on comes online before r. */
+static int resource_online(struct embedded *e, const struct be_object *r, int depth)
+{
+	if (depth > 16)
+		return BE_DEPENDENCY; /* a cycle, or absurdly deep */
+	struct dep_walk w = { e, depth, true, 0 };
+	int rc = deps_visit(e, r->id, false, dep_step, &w);
+	if (rc)
+		return rc;
+	return set_state(e, r, BE_STATE_ONLINE);
+}
+
+/* Dependents first: what depends on r goes offline before r. */
+static int resource_offline(struct embedded *e, const struct be_object *r, int depth)
+{
+	if (depth > 16)
+		return BE_DEPENDENCY;
+	struct dep_walk w = { e, depth, false, 0 };
+	int rc = deps_visit(e, r->id, true, dep_step, &w);
+	if (rc)
+		return rc;
+	return set_state(e, r, BE_STATE_OFFLINE);
+}
+
+struct group_walk {
+	struct embedded *e;
+	bool online;
+};
+
+static int group_member_fn(const struct be_object *r, void *arg)
+{
+	struct group_walk *w = arg;
+	struct be_object fresh;
+	/* An earlier member may already have moved this one along. */
+	if (object_by(w->e, BE_RESOURCE, "id", r->id, &fresh))
+		return BE_IO;
+	return w->online ? resource_online(w->e, &fresh, 0) : resource_offline(w->e, &fresh, 0);
+}
+
+static int emb_act(struct backend *b, enum be_kind kind, const char *id, enum be_action action, const char *target)
+{
+	struct embedded *e = E(b);
+	struct be_object o;
+	int rc = tx_begin(e);
+	if (rc)
+		return rc;
+	rc = object_by(e, kind, "id", id, &o);
+	if (rc)
+		return tx_end(e, rc);
+	switch (kind) {
+	case BE_RESOURCE:
+		if (action == BE_ACT_ONLINE)
+			rc = resource_online(e, &o, 0);
+		else if (action == BE_ACT_OFFLINE)
+			rc = resource_offline(e, &o, 0);
+		else if (action == BE_ACT_FAIL)
+			rc = set_state(e, &o, BE_STATE_FAILED);
+		else
+			rc = BE_INVALID;
+		if (!rc)
+			rc = group_refresh(e, o.parent);
+		break;
+	case BE_GROUP:
+		if (action == BE_ACT_ONLINE || action == BE_ACT_OFFLINE) {
+			struct group_walk w = { e, action == BE_ACT_ONLINE };
+			rc = emb_list(b, BE_RESOURCE, o.name, group_member_fn, &w);
+			if (!rc)
+				rc = set_state(e, &o, w.online ? BE_STATE_ONLINE : BE_STATE_OFFLINE);
+			if (!rc)
+				rc = group_refresh(e, o.name);
+		} else if (action == BE_ACT_MOVE) {
+			/* One node: the only place a group can be is here. */
+			rc = target && strcasecmp(target, e->node) != 0 ? BE_NOT_FOUND : BE_OK;
+		} else {
+			rc = BE_INVALID;
+		}
+		break;
+	case BE_NODE:
+		if (action == BE_ACT_PAUSE)
+			rc = o.state == BE_STATE_PAUSED ? BE_BUSY : set_state(e, &o, BE_STATE_PAUSED);
+		else if (action == BE_ACT_RESUME)
+			rc = o.state != BE_STATE_PAUSED ? BE_BUSY : set_state(e, &o, BE_STATE_UP);
+		else if (action == BE_ACT_EVICT)
+			rc = BE_BUSY; /* the last node of a cluster cannot be evicted */
+		else
+			rc = BE_INVALID;
+		break;
+	default:
+		rc = BE_UNSUPPORTED;
+	}
+	return tx_end(e, rc);
+}
+
+static int emb_dependencies(struct backend *b, const char *resource_id, be_object_fn fn, void *arg)
+{
+	return deps_visit(E(b), resource_id, false, fn, arg);
+}
+
+static int emb_quorum(struct backend *b, struct be_object *resource, char *path, size_t path_len)
+{
+	/* One node is its own majority; the core network name stands for the
+	 * quorum, with no witness path. */
+	if (path_len)
+		path[0] = 0;
+	return object_by(E(b), BE_RESOURCE, "name", "Cluster Name", resource);
+}
+
+/* ---- registry operations ---------------------------------------------------------- */
+
+static int emb_reg_key_exists(struct backend *b, const char *key)
+{
+	return path_ok(key) ? key_exists(E(b), key) : BE_INVALID;
+}
+
+static int emb_reg_create_key(struct backend *b, const char *key, bool *created)
+{
+	struct embedded *e = E(b);
+	if (!path_ok(key) || !*key)
+		return BE_INVALID;
+	int rc = tx_begin(e);
+	if (!rc)
+		rc = key_create(e, key, created);
+	rc = tx_end(e, rc);
+	if (!rc && created && *created)
+		emit(e, BE_EV_REGISTRY, 0, NULL, key, 0);
+	return rc;
+}
+
+static int emb_reg_delete_key(struct backend *b, const char *key)
+{
+	struct embedded *e = E(b);
+	if (!path_ok(key) || !*key)
+		return BE_INVALID;
+	int rc = tx_begin(e);
+	if (!rc)
+		rc = key_exists(e, key);
+	if (!rc && count_rows(e, "SELECT count(*) FROM reg_keys WHERE parent = ?", key))
+		rc = BE_NOT_EMPTY;
+	if (!rc)
+		rc = key_delete_tree(e, key);
+	rc = tx_end(e, rc);
+	if (!rc)
+		emit(e, BE_EV_REGISTRY, 0, NULL, key, 0);
+	return rc;
+}
+
+static int emb_reg_list_keys(struct backend *b, const char *key, be_name_fn fn, void *arg)
+{
+	struct embedded *e = E(b);
+	if (!path_ok(key))
+		return BE_INVALID;
+	int rc = key_exists(e, key);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = sql_prepare(e, "SELECT name FROM reg_keys WHERE parent = ? ORDER BY rowid", key, NULL);
+	if (!st)
+		return BE_IO;
+	int stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn((const char *)sqlite3_column_text(st, 0), arg);
+	sqlite3_finalize(st);
+	return stop ? stop : rc == SQLITE_DONE ? BE_OK : BE_IO;
+}
+
+static void row_to_value(sqlite3_stmt *st, struct be_value *v, bool copy)
+{
+	copy_col(v->name, sizeof(v->name), st, 0);
+	v->type = (uint32_t)sqlite3_column_int64(st, 1);
+	v->len = (size_t)sqlite3_column_bytes(st, 2);
+	v->data = NULL;
+	if (copy) {
+		v->data = malloc(v->len ? v->len : 1);
+		if (v->data && v->len)
+			memcpy(v->data, sqlite3_column_blob(st, 2), v->len);
+	} else {
+		v->data = (uint8_t *)sqlite3_column_blob(st, 2);
+	}
+}
+
+static int emb_reg_list_values(struct backend *b, const char *key, be_value_fn fn, void *arg)
+{
+	struct embedded *e = E(b);
+	if (!path_ok(key))
+		return BE_INVALID;
+	int rc = key_exists(e, key);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = sql_prepare(e, "SELECT name, type, data FROM reg_values WHERE key = ? ORDER BY rowid", key,
+				       NULL);
+	if (!st)
+		return BE_IO;
+	int stop = 0;
+	struct be_value v;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_to_value(st, &v, false); /* valid during the callback only */
+		stop = fn(&v, arg);
+	}
+	sqlite3_finalize(st);
+	return stop ? stop : rc == SQLITE_DONE ? BE_OK : BE_IO;
+}
+
+static int emb_reg_get(struct backend *b, const char *key, const char *name, struct be_value *out)
+{
+	struct embedded *e = E(b);
+	if (!path_ok(key))
+		return BE_INVALID;
+	sqlite3_stmt *st = sql_prepare(e, "SELECT name, type, data FROM reg_values WHERE key = ? AND name = ?", key,
+				       name, NULL);
+	if (!st)
+		return BE_IO;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		row_to_value(st, out, true);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return out->data ? BE_OK : BE_NO_MEMORY;
+	return rc == SQLITE_DONE ? (key_exists(e, key) ? BE_INVALID : BE_NOT_FOUND) : BE_IO;
+}
+
+static int emb_reg_set(struct backend *b, const char *key, const struct be_value *v)
+{
+	struct embedded *e = E(b);
+	if (!path_ok(key) || strlen(v->name) >= BE_NAME_MAX || v->len > BE_REG_VALUE_MAX)
+		return BE_INVALID;
+	int rc = tx_begin(e);
+	if (!rc)
+		rc = key_exists(e, key);
+	if (!rc)
+		rc = value_set(e, key, v->name, v->type, v->data, v->len);
+	rc = tx_end(e, rc);
+	if (!rc)
+		emit(e, BE_EV_REGISTRY, 0, NULL, key, 0);
+	return rc;
+}
+
+static int emb_reg_delete_value(struct backend *b, const char *key, const char *name)
+{
+	struct embedded *e = E(b);
+	if (!path_ok(key))
+		return BE_INVALID;
+	int rc = tx_begin(e);
+	if (!rc && count_rows(e, "SELECT count(*) FROM reg_values WHERE key = ? AND name = ?", key) < 0)
+		rc = BE_IO;
+	if (!rc) {
+		sqlite3_stmt *st = sql_prepare(e, "DELETE FROM reg_values WHERE key = ? AND name = ?", key, name, NULL);
+		rc = sql_step_done(st);
+		if (!rc && sqlite3_changes(e->db) == 0)
+			rc = BE_NOT_FOUND;
+	}
+	rc = tx_end(e, rc);
+	if (!rc)
+		emit(e, BE_EV_REGISTRY, 0, NULL, key, 0);
+	return rc;
+}
+
+static int emb_watch(struct backend *b, be_event_fn fn, void *arg)
+{
+	E(b)->watch_fn = fn;
+	E(b)->watch_arg = arg;
+	return BE_OK;
+}
+
+static void emb_destroy(struct backend *b)
+{
+	struct embedded *e = E(b);
+	if (!e)
+		return;
+	sqlite3_close(e->db);
+	free(e);
+}
+
+static const struct backend_ops embedded_ops = {
+	.name = "embedded",
+	.destroy = emb_destroy,
+	.lookup = emb_lookup,
+	.get = emb_get,
+	.list = emb_list,
+	.create = emb_create,
+	.remove = emb_remove,
+	.rename = emb_rename,
+	.act = emb_act,
+	.dependencies = emb_dependencies,
+	.quorum = emb_quorum,
+	.reg_key_exists = emb_reg_key_exists,
+	.reg_create_key = emb_reg_create_key,
+	.reg_delete_key = emb_reg_delete_key,
+	.reg_list_keys = emb_reg_list_keys,
+	.reg_list_values = emb_reg_list_values,
+	.reg_get = emb_reg_get,
+	.reg_set = emb_reg_set,
+	.reg_delete_value = emb_reg_delete_value,
+	.watch = emb_watch,
+};
+
+/* ---- schema and first start ------------------------------------------------------ */
+
+static const char schema_v1[] =
+	"CREATE TABLE objects("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" kind INTEGER NOT NULL, id TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL COLLATE NOCASE, state INTEGER NOT NULL,"
+	" owner TEXT NOT NULL DEFAULT '' COLLATE NOCASE, parent TEXT NOT NULL DEFAULT '' COLLATE NOCASE,"
+	" type TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '',"
+	" number INTEGER NOT NULL DEFAULT 0, core INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE(kind, name));"
+	"CREATE INDEX objects_parent ON objects(kind, parent);"
+	"CREATE TABLE deps(resource TEXT NOT NULL, depends_on TEXT NOT NULL, PRIMARY KEY(resource, depends_on));"
+	"CREATE TABLE reg_keys(path TEXT PRIMARY KEY COLLATE NOCASE, parent TEXT NOT NULL COLLATE NOCASE,"
+	" name TEXT NOT NULL);"
+	"CREATE INDEX reg_keys_parent ON reg_keys(parent);"
+	"CREATE TABLE reg_values(key TEXT NOT NULL COLLATE NOCASE, name TEXT NOT NULL COLLATE NOCASE,"
+	" type INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(key, name));";
+
+static int seed_object(struct embedded *e, enum be_kind kind, const char *name, enum be_state state, const char *owner,
+		       const char *parent, const char *type, const char *address, uint32_t number, bool core,
+		       struct be_object *out)
+{
+	struct be_object o = { .kind = kind, .state = state, .number = number, .core = core };
+	new_id(o.id);
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	snprintf(o.owner, sizeof(o.owner), "%s", owner ? owner : "");
+	snprintf(o.parent, sizeof(o.parent), "%s", parent ? parent : "");
+	snprintf(o.type, sizeof(o.type), "%s", type ? type : "");
+	snprintf(o.address, sizeof(o.address), "%s", address ? address : "");
+	if (out)
+		*out = o;
+	return object_insert(e, &o);
+}
+
+/* Networks and interfaces from the host's IPv4 interfaces: one network per
+ * subnet, named as a Windows cluster names them. */
+static int seed_networks(struct embedded *e)
+{
+	struct ifaddrs *ifs = NULL, *i;
+	char subnets[8][64];
+	size_t nnets = 0, nifs = 0;
+	int rc = BE_OK;
+
+	getifaddrs(&ifs);
+	for (int pass = 0; pass < 2 && nnets == 0 && !rc; pass++) {
+		/* Real interfaces first; loopback only when there is nothing else. */
+		for (i = ifs; i && !rc && nnets < 8; i = i->ifa_next) {
+			if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask)
+				continue;
+			bool loop = (i->ifa_flags & IFF_LOOPBACK) != 0;
+			if (loop != (pass == 1))
+				continue;
+			struct in_addr a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+			struct in_addr m = ((struct sockaddr_in *)i->ifa_netmask)->sin_addr;
+			struct in_addr net = { .s_addr = a.s_addr & m.s_addr };
+			char nets[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN], subnet[64], netname[64], ifname[BE_NAME_MAX];
+			inet_ntop(AF_INET, &net, nets, sizeof(nets));
+			inet_ntop(AF_INET, &a, addr, sizeof(addr));
+			snprintf(subnet, sizeof(subnet), "%s/%d", nets, __builtin_popcount(m.s_addr));
+			size_t k;
+			for (k = 0; k < nnets && strcmp(subnets[k], subnet) != 0; k++)
+				;
+			snprintf(netname, sizeof(netname), "Cluster Network %zu", k + 1);
+			if (k == nnets) {
+				snprintf(subnets[nnets++], sizeof(subnets[0]), "%s", subnet);
+				rc = seed_object(e, BE_NETWORK, netname, BE_STATE_UP, NULL, NULL, NULL, subnet, 0, false, NULL);
+			}
+			if (nifs == 0)
+				snprintf(ifname, sizeof(ifname), "%.200s - Ethernet", e->node);
+			else
+				snprintf(ifname, sizeof(ifname), "%.200s - Ethernet %zu", e->node, nifs + 1);
+			nifs++;
+			if (!rc) {
+				struct be_object nif;
+				char key[BE_REG_PATH_MAX];
+				rc = seed_object(e, BE_NETIF, ifname, BE_STATE_UP, e->node, netname, NULL, addr, 0, false,
+						 &nif);
+				object_key(key, sizeof(key), BE_NETIF, nif.id, nif.name);
+				if (!rc)
+					rc = value_set_sz(e, key, "Adapter", i->ifa_name);
+			}
+		}
+	}
+	freeifaddrs(ifs);
+	return rc;
+}
+
+static int seed(struct embedded *e, const char *cluster_name)
+{
+	static const char *const types[] = { "Generic Application", "Generic Service", "Generic Script",
+					     "IP Address", "Network Name" };
+	struct be_object node;
+	int rc = seed_object(e, BE_NODE, e->node, BE_STATE_UP, NULL, NULL, NULL, NULL, 1, true, &node);
+	for (size_t i = 0; !rc && i < sizeof(types) / sizeof(types[0]); i++)
+		rc = seed_object(e, BE_RESTYPE, types[i], BE_STATE_UNKNOWN, NULL, NULL, NULL, NULL, 0, true, NULL);
+	if (!rc)
+		rc = seed_networks(e);
+	if (!rc)
+		rc = seed_object(e, BE_GROUP, "Cluster Group", BE_STATE_ONLINE, e->node, NULL, NULL, NULL, 0, true, NULL);
+	struct be_object ip, name;
+	if (!rc)
+		rc = seed_object(e, BE_RESOURCE, "Cluster IP Address", BE_STATE_ONLINE, e->node, "Cluster Group",
+				 "IP Address", NULL, 0, true, &ip);
+	if (!rc)
+		rc = seed_object(e, BE_RESOURCE, "Cluster Name", BE_STATE_ONLINE, e->node, "Cluster Group",
+				 "Network Name", NULL, 0, true, &name);
+	/* The name depends on the address, as on Windows. */
+	if (!rc)
+		rc = sql_step_done(sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", name.id, ip.id,
+					       NULL));
+	if (!rc)
+		rc = value_set_sz(e, "", "ClusterName", cluster_name);
+	if (!rc)
+		rc = value_set_dword(e, "", "ClusterFunctionalLevel", 9);
+	char key[BE_REG_PATH_MAX];
+	if (!rc) {
+		object_key(key, sizeof(key), BE_NODE, node.id, node.name);
+		rc = value_set_dword(e, key, "NodeNumber", 1);
+	}
+	return rc;
+}
+
+static int migrate(struct embedded *e, const char *cluster_name, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = sql_prepare(e, "PRAGMA user_version", NULL);
+	int version = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (version < 0) {
+		snprintf(err, errlen, "cannot read the database schema version: %s", sqlite3_errmsg(e->db));
+		return -1;
+	}
+	if (version > SCHEMA_VERSION) {
+		snprintf(err, errlen, "the database has schema version %d, newer than this clusterd knows (%d): use a newer clusterd",
+			 version, SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == SCHEMA_VERSION)
+		return 0;
+	/* Version 0 -> 1: create and seed, all or nothing.  Later versions add
+	 * their steps here, each in the same transaction as the version bump. */
+	int rc = tx_begin(e);
+	if (!rc)
+		rc = sql_exec(e, schema_v1);
+	if (!rc)
+		rc = seed(e, cluster_name);
+	if (!rc)
+		rc = sql_exec(e, "PRAGMA user_version = 1");
+	rc = tx_end(e, rc);
+	if (rc) {
+		snprintf(err, errlen, "cannot create the cluster database: %s", sqlite3_errmsg(e->db));
+		return -1;
+	}
+	return 0;
+}
+
+struct backend *backend_embedded_open(const char *state_dir, const char *node_name, const char *cluster_name,
+				      char *err, size_t errlen)
+{
+	char path[600];
+	struct embedded *e = calloc(1, sizeof(*e));
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	e->base.ops = &embedded_ops;
+	snprintf(e->node, sizeof(e->node), "%s", node_name);
+	snprintf(path, sizeof(path), "%s/cluster.db", state_dir);
+	if (sqlite3_open_v2(path, &e->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path, e->db ? sqlite3_errmsg(e->db) : "out of memory");
+		emb_destroy(&e->base);
+		return NULL;
+	}
+	sqlite3_busy_timeout(e->db, 5000);
+	/* WAL with synchronous=FULL: every commit is on disk before we answer;
+	 * a crash loses nothing acknowledged and never corrupts the file. */
+	if (sql_exec(e, "PRAGMA journal_mode = WAL") || sql_exec(e, "PRAGMA synchronous = FULL") ||
+	    sql_exec(e, "PRAGMA foreign_keys = ON")) {
+		snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(e->db));
+		emb_destroy(&e->base);
+		return NULL;
+	}
+	sqlite3_stmt *st = sql_prepare(e, "PRAGMA quick_check", NULL);
+	bool ok = st && sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	sqlite3_finalize(st);
+	if (!ok) {
+		snprintf(err, errlen, "%s is damaged (quick_check failed): restore it from a backup", path);
+		emb_destroy(&e->base);
+		return NULL;
+	}
+	if (migrate(e, cluster_name, err, errlen) < 0) {
+		emb_destroy(&e->base);
+		return NULL;
+	}
+	return &e->base;
+}
