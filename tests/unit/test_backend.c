@@ -101,7 +101,10 @@ static void test_seeded(void **state)
 	get(b, BE_RESTYPE, "IP Address");
 	get(b, BE_NETWORK, "Cluster Network 1");
 	get(b, BE_NETIF, "node1 - Ethernet");
-	assert_int_equal(count(b, BE_RESOURCE, "Cluster Group"), 2);
+	get(b, BE_RESTYPE, "Physical Disk");
+	get(b, BE_RESTYPE, "Storage Pool");
+	get(b, BE_RESOURCE, "Network Name");
+	assert_int_equal(count(b, BE_RESOURCE, "Cluster Group"), 3);
 	assert_int_equal(count(b, BE_GROUP, "node1"), 1);
 	assert_int_equal(count(b, BE_NODE, NULL), 1);
 	struct be_object q;
@@ -163,10 +166,14 @@ static void test_state_machine(void **state)
 	/* offline the address: what depends on it goes first */
 	assert_int_equal(b->ops->act(b, BE_RESOURCE, ip.id, BE_ACT_OFFLINE, NULL), BE_OK);
 	assert_int_equal(get(b, BE_RESOURCE, "Cluster Name").state, BE_STATE_OFFLINE);
+	assert_int_equal(get(b, BE_RESOURCE, "Network Name").state, BE_STATE_OFFLINE);
 	assert_int_equal(get(b, BE_GROUP, "Cluster Group").state, BE_STATE_OFFLINE);
-	/* online the name: what it depends on comes first */
+	/* online the name: what it depends on comes first, the rest stays */
 	assert_int_equal(b->ops->act(b, BE_RESOURCE, name.id, BE_ACT_ONLINE, NULL), BE_OK);
 	assert_int_equal(get(b, BE_RESOURCE, "Cluster IP Address").state, BE_STATE_ONLINE);
+	assert_int_equal(get(b, BE_RESOURCE, "Network Name").state, BE_STATE_OFFLINE);
+	assert_int_equal(get(b, BE_GROUP, "Cluster Group").state, BE_STATE_PARTIAL);
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, get(b, BE_RESOURCE, "Network Name").id, BE_ACT_ONLINE, NULL), BE_OK);
 	assert_int_equal(get(b, BE_GROUP, "Cluster Group").state, BE_STATE_ONLINE);
 	/* a failure shows in the group */
 	assert_int_equal(b->ops->act(b, BE_RESOURCE, name.id, BE_ACT_FAIL, NULL), BE_OK);

@@ -957,7 +957,7 @@ static int seed_networks(struct embedded *e)
 static int seed(struct embedded *e, const char *cluster_name)
 {
 	static const char *const types[] = { "Generic Application", "Generic Service", "Generic Script",
-					     "IP Address", "Network Name" };
+					     "IP Address", "Network Name", "Physical Disk", "Storage Pool" };
 	struct be_object node;
 	int rc = seed_object(e, BE_NODE, e->node, BE_STATE_UP, NULL, NULL, NULL, NULL, 1, true, &node);
 	for (size_t i = 0; !rc && i < sizeof(types) / sizeof(types[0]); i++)
@@ -973,7 +973,16 @@ static int seed(struct embedded *e, const char *cluster_name)
 	if (!rc)
 		rc = seed_object(e, BE_RESOURCE, "Cluster Name", BE_STATE_ONLINE, e->node, "Cluster Group",
 				 "Network Name", NULL, 0, true, &name);
-	/* The name depends on the address, as on Windows. */
+	/* The cluster's client access point: a second network name, as a Windows
+	 * cluster has for its management point. */
+	struct be_object cap;
+	if (!rc)
+		rc = seed_object(e, BE_RESOURCE, "Network Name", BE_STATE_ONLINE, e->node, "Cluster Group",
+				 "Network Name", NULL, 0, true, &cap);
+	/* The names depend on the address, as on Windows. */
+	if (!rc)
+		rc = sql_step_done(sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", cap.id, ip.id,
+					       NULL));
 	if (!rc)
 		rc = sql_step_done(sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", name.id, ip.id,
 					       NULL));
@@ -981,6 +990,10 @@ static int seed(struct embedded *e, const char *cluster_name)
 		rc = value_set_sz(e, "", "ClusterName", cluster_name);
 	if (!rc)
 		rc = value_set_dword(e, "", "ClusterFunctionalLevel", 9);
+	char instance[BE_ID_MAX];
+	new_id(instance);
+	if (!rc)
+		rc = value_set_sz(e, "", "ClusterInstanceID", instance);
 	char key[BE_REG_PATH_MAX];
 	if (!rc) {
 		object_key(key, sizeof(key), BE_NODE, node.id, node.name);
