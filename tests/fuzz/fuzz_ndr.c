@@ -3,8 +3,9 @@
  * Fuzz every decoder with the same input: the PDU header and (when the header
  * says the PDU fits) every PDU body decoder, the endpoint-mapper tower, NDR
  * strings in both byte orders and every MS-CMRP stub decoder in both byte
- * orders.  When the input is a request or response PDU, its stub goes through
- * the MS-CMRP decoders too, in the byte order its header names.
+ * orders (cmrp.h and cmrp_objects.h).  When the input is a request or
+ * response PDU, its stub goes through the MS-CMRP decoders too, in the byte
+ * order its header names.
  *
  * Whatever decodes is encoded again and decoded once more: the two decodings
  * must agree (the encoders and decoders are each other's inverse).  A
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "cmrp/cmrp.h"
+#include "cmrp/cmrp_objects.h"
 #include "rpc/epm.h"
 #include "rpc/ndr.h"
 #include "rpc/pdu.h"
@@ -225,6 +227,349 @@ static void fuzz_version_out(const uint8_t *data, size_t size, bool be, bool v2)
 	ndr_push_free(&p);
 }
 
+/* ---- MS-CMRP object calls (cmrp_objects.h) ------------------------------ */
+
+static bool blob_eq(const struct cmrp_blob *a, const struct cmrp_blob *b)
+{
+	return a->present == b->present && a->len == b->len &&
+	       (!a->present || !a->len || memcmp(a->data, b->data, a->len) == 0);
+}
+
+static bool sd_eq(const struct cmrp_security_descriptor *a, const struct cmrp_security_descriptor *b)
+{
+	return a->present == b->present && a->cb_in == b->cb_in && a->cb_out == b->cb_out &&
+	       (!a->present || !a->cb_out || memcmp(a->data, b->data, a->cb_out) == 0);
+}
+
+static void fuzz_name_in(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	struct cmrp_string s, again;
+	uint32_t v, v2;
+
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_name_decode_in(&in, &s)) {
+		check_cmrp_string(&s);
+		ndr_push_init(&p);
+		CHECK(cmrp_name_encode_in(&p, s.s, s.units));
+		reopen(&in, &p);
+		CHECK(cmrp_name_decode_in(&in, &again) && string_eq(&s, &again));
+		cmrp_string_free(&again);
+		cmrp_string_free(&s);
+		ndr_push_free(&p);
+	} else {
+		CHECK(s.s == NULL);
+	}
+
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_name_u32_decode_in(&in, &s, &v)) {
+		check_cmrp_string(&s);
+		ndr_push_init(&p);
+		CHECK(cmrp_name_u32_encode_in(&p, s.s, s.units, v));
+		reopen(&in, &p);
+		CHECK(cmrp_name_u32_decode_in(&in, &again, &v2) && string_eq(&s, &again) && v == v2);
+		cmrp_string_free(&again);
+		cmrp_string_free(&s);
+		ndr_push_free(&p);
+	} else {
+		CHECK(s.s == NULL);
+	}
+
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_u32_decode_in(&in, &v)) {
+		ndr_push_init(&p);
+		CHECK(cmrp_u32_encode_in(&p, v));
+		reopen(&in, &p);
+		CHECK(cmrp_u32_decode_in(&in, &v2) && v == v2);
+		ndr_push_free(&p);
+	}
+}
+
+static void fuzz_handle_shapes_in(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+	struct rpc_ctx_handle h, h2, a, b;
+	struct cmrp_string s, again;
+	uint32_t v[2], w[2];
+	bool f, f2;
+
+	for (size_t n = 1; n <= 2; n++) {
+		ndr_pull_init(&in, data, size, be);
+		if (!cmrp_handle_u32s_decode_in(&in, &h, v, n))
+			continue;
+		ndr_push_init(&p);
+		CHECK(cmrp_handle_u32s_encode_in(&p, &h, v, n));
+		reopen(&in, &p);
+		CHECK(cmrp_handle_u32s_decode_in(&in, &h2, w, n) && handle_eq(&h, &h2) &&
+		      memcmp(v, w, n * sizeof(v[0])) == 0);
+		ndr_push_free(&p);
+	}
+	for (size_t n = 0; n <= 1; n++) {
+		ndr_pull_init(&in, data, size, be);
+		if (!cmrp_handle_name_decode_in(&in, &h, &s, v, n)) {
+			CHECK(s.s == NULL);
+			continue;
+		}
+		check_cmrp_string(&s);
+		ndr_push_init(&p);
+		CHECK(cmrp_handle_name_encode_in(&p, &h, s.s, s.units, v, n));
+		reopen(&in, &p);
+		CHECK(cmrp_handle_name_decode_in(&in, &h2, &again, w, n) && handle_eq(&h, &h2) && string_eq(&s, &again) &&
+		      (n == 0 || v[0] == w[0]));
+		cmrp_string_free(&again);
+		cmrp_string_free(&s);
+		ndr_push_free(&p);
+	}
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_two_handles_decode_in(&in, &a, &b)) {
+		ndr_push_init(&p);
+		CHECK(cmrp_two_handles_encode_in(&p, &a, &b));
+		reopen(&in, &p);
+		CHECK(cmrp_two_handles_decode_in(&in, &h, &h2) && handle_eq(&a, &h) && handle_eq(&b, &h2));
+		ndr_push_free(&p);
+	}
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_handle_bool_decode_in(&in, &h, &f)) {
+		ndr_push_init(&p);
+		CHECK(cmrp_handle_bool_encode_in(&p, &h, f));
+		reopen(&in, &p);
+		CHECK(cmrp_handle_bool_decode_in(&in, &h2, &f2) && handle_eq(&h, &h2) && f == f2);
+		ndr_push_free(&p);
+	}
+}
+
+static void fuzz_create_in(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+
+	struct cmrp_create_resource_in cr, cr2;
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_create_resource_decode_in(&in, &cr)) {
+		check_cmrp_string(&cr.name);
+		check_cmrp_string(&cr.type);
+		ndr_push_init(&p);
+		CHECK(cmrp_create_resource_encode_in(&p, &cr));
+		reopen(&in, &p);
+		CHECK(cmrp_create_resource_decode_in(&in, &cr2));
+		CHECK(handle_eq(&cr.group, &cr2.group) && string_eq(&cr.name, &cr2.name) &&
+		      string_eq(&cr.type, &cr2.type) && cr.flags == cr2.flags);
+		cmrp_create_resource_in_free(&cr2);
+		cmrp_create_resource_in_free(&cr);
+		ndr_push_free(&p);
+	} else {
+		CHECK(cr.name.s == NULL && cr.type.s == NULL);
+	}
+
+	struct cmrp_create_key_in ck, ck2;
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_create_key_decode_in(&in, &ck)) {
+		check_cmrp_string(&ck.subkey);
+		ndr_push_init(&p);
+		CHECK(cmrp_create_key_encode_in(&p, &ck));
+		reopen(&in, &p);
+		CHECK(cmrp_create_key_decode_in(&in, &ck2));
+		CHECK(handle_eq(&ck.key, &ck2.key) && string_eq(&ck.subkey, &ck2.subkey) && ck.options == ck2.options &&
+		      ck.sam_desired == ck2.sam_desired && ck.has_attributes == ck2.has_attributes &&
+		      ck.attr_length == ck2.attr_length && ck.inherit == ck2.inherit && sd_eq(&ck.sd, &ck2.sd));
+		cmrp_create_key_in_free(&ck2);
+		cmrp_create_key_in_free(&ck);
+		ndr_push_free(&p);
+	} else {
+		CHECK(ck.subkey.s == NULL && ck.sd.data == NULL);
+	}
+
+	struct cmrp_set_value_in sv, sv2;
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_set_value_decode_in(&in, &sv)) {
+		check_cmrp_string(&sv.name);
+		CHECK(sv.len <= CMRP_MAX_BUFFER_BYTES && (sv.len == 0) == (sv.data == NULL));
+		ndr_push_init(&p);
+		CHECK(cmrp_set_value_encode_in(&p, &sv));
+		reopen(&in, &p);
+		CHECK(cmrp_set_value_decode_in(&in, &sv2));
+		CHECK(handle_eq(&sv.key, &sv2.key) && string_eq(&sv.name, &sv2.name) && sv.type == sv2.type &&
+		      sv.len == sv2.len && (!sv.len || memcmp(sv.data, sv2.data, sv.len) == 0));
+		cmrp_set_value_in_free(&sv2);
+		cmrp_set_value_in_free(&sv);
+		ndr_push_free(&p);
+	} else {
+		CHECK(sv.name.s == NULL && sv.data == NULL);
+	}
+
+	struct rpc_ctx_handle h, h2;
+	uint32_t si, si2;
+	struct cmrp_security_descriptor sd, sd2;
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_key_security_decode_in(&in, &h, &si, &sd)) {
+		ndr_push_init(&p);
+		CHECK(cmrp_key_security_encode_in(&p, &h, si, &sd));
+		reopen(&in, &p);
+		CHECK(cmrp_key_security_decode_in(&in, &h2, &si2, &sd2));
+		CHECK(handle_eq(&h, &h2) && si == si2 && sd_eq(&sd, &sd2));
+		cmrp_security_descriptor_free(&sd2);
+		cmrp_security_descriptor_free(&sd);
+		ndr_push_free(&p);
+	} else {
+		CHECK(sd.data == NULL);
+	}
+}
+
+static void fuzz_control_in(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+	struct ndr_push p;
+
+	for (int kind = CMRP_CONTROL_PLAIN; kind <= CMRP_CONTROL_TYPE_NODE; kind++) {
+		struct cmrp_control_in r, again;
+		ndr_pull_init(&in, data, size, be);
+		if (!cmrp_control_decode_in(&in, &r, (enum cmrp_control_kind)kind)) {
+			CHECK(r.type_name.s == NULL && r.in.data == NULL);
+			continue;
+		}
+		check_cmrp_string(&r.type_name);
+		CHECK(!r.in.present || r.in.len <= CMRP_MAX_BUFFER_BYTES);
+		ndr_push_init(&p);
+		CHECK(cmrp_control_encode_in(&p, &r, (enum cmrp_control_kind)kind));
+		reopen(&in, &p);
+		CHECK(cmrp_control_decode_in(&in, &again, (enum cmrp_control_kind)kind));
+		CHECK(handle_eq(&r.handle, &again.handle) && handle_eq(&r.node, &again.node) &&
+		      string_eq(&r.type_name, &again.type_name) && r.code == again.code && blob_eq(&r.in, &again.in) &&
+		      r.out_size == again.out_size);
+		cmrp_control_in_free(&again);
+		cmrp_control_in_free(&r);
+		ndr_push_free(&p);
+	}
+
+	struct cmrp_props_enum_in pe, pe2;
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_props_enum_decode_in(&in, &pe)) {
+		ndr_push_init(&p);
+		CHECK(cmrp_props_enum_encode_in(&p, &pe));
+		reopen(&in, &p);
+		CHECK(cmrp_props_enum_decode_in(&in, &pe2));
+		CHECK(handle_eq(&pe.cluster, &pe2.cluster) && blob_eq(&pe.props, &pe2.props) &&
+		      blob_eq(&pe.ro_props, &pe2.ro_props));
+		cmrp_props_enum_in_free(&pe2);
+		cmrp_props_enum_in_free(&pe);
+		ndr_push_free(&p);
+	} else {
+		CHECK(pe.props.data == NULL && pe.ro_props.data == NULL);
+	}
+
+	struct cmrp_set_password_in pw, pw2;
+	ndr_pull_init(&in, data, size, be);
+	if (cmrp_set_password_decode_in(&in, &pw)) {
+		check_cmrp_string(&pw.password);
+		CHECK(pw.buffer_size <= CMRP_MAX_PASSWORD_STATUS);
+		ndr_push_init(&p);
+		CHECK(cmrp_set_password_encode_in(&p, &pw));
+		reopen(&in, &p);
+		CHECK(cmrp_set_password_decode_in(&in, &pw2));
+		CHECK(string_eq(&pw.password, &pw2.password) && pw.flags == pw2.flags &&
+		      pw.buffer_size == pw2.buffer_size);
+		cmrp_set_password_in_free(&pw2);
+		cmrp_set_password_in_free(&pw);
+		ndr_push_free(&p);
+	} else {
+		CHECK(pw.password.s == NULL);
+	}
+}
+
+/* The [out] decoders (the client's side): decode, re-encode, decode again;
+ * the two encodings must be the same bytes. */
+#define FUZZ_OUT(type, dec, enc, fr)                                                                       \
+	do {                                                                                               \
+		type o_, again_;                                                                           \
+		struct ndr_push p1_, p2_;                                                                  \
+		ndr_pull_init(&in, data, size, be);                                                        \
+		if (!(dec(&in, &o_)))                                                                      \
+			break;                                                                             \
+		ndr_push_init(&p1_);                                                                       \
+		CHECK(enc(&p1_, &o_));                                                                     \
+		reopen(&in, &p1_);                                                                         \
+		CHECK(dec(&in, &again_));                                                                  \
+		ndr_push_init(&p2_);                                                                       \
+		CHECK(enc(&p2_, &again_));                                                                 \
+		CHECK(p1_.len == p2_.len && memcmp(p1_.data, p2_.data, p1_.len) == 0);                     \
+		fr(&again_);                                                                               \
+		fr(&o_);                                                                                   \
+		ndr_push_free(&p1_);                                                                       \
+		ndr_push_free(&p2_);                                                                       \
+	} while (0)
+
+static void no_free(void *o)
+{
+	(void)o;
+}
+
+struct cmrp_key_security_out_fuzz {
+	struct cmrp_security_descriptor sd;
+	uint32_t rpc_status, result;
+};
+
+static bool sec_decode(struct ndr_pull *in, struct cmrp_key_security_out_fuzz *o)
+{
+	return cmrp_key_security_decode_out(in, &o->sd, &o->rpc_status, &o->result);
+}
+
+static bool sec_encode(struct ndr_push *p, const struct cmrp_key_security_out_fuzz *o)
+{
+	return cmrp_key_security_encode_out(p, &o->sd, o->rpc_status, o->result);
+}
+
+static void sec_free(struct cmrp_key_security_out_fuzz *o)
+{
+	cmrp_security_descriptor_free(&o->sd);
+}
+
+static void fuzz_objects_out(const uint8_t *data, size_t size, bool be)
+{
+	struct ndr_pull in;
+
+	for (int v = 0; v < 2; v++) {
+#define DEC(i, o) cmrp_open_object_decode_out(i, o, v)
+#define ENC(p, o) cmrp_open_object_encode_out(p, o, v)
+		FUZZ_OUT(struct cmrp_open_object_out, DEC, ENC, no_free);
+#undef DEC
+#undef ENC
+#define DEC(i, o) cmrp_enum_decode_out(i, o, v)
+#define ENC(p, o) cmrp_enum_encode_out(p, o, v)
+		FUZZ_OUT(struct cmrp_enum_out, DEC, ENC, cmrp_enum_out_free);
+#undef DEC
+#undef ENC
+#define DEC(i, o) cmrp_object_enum_decode_out(i, o, v)
+#define ENC(p, o) cmrp_object_enum_encode_out(p, o, v)
+		FUZZ_OUT(struct cmrp_object_enum_out, DEC, ENC, cmrp_object_enum_out_free);
+#undef DEC
+#undef ENC
+	}
+	for (unsigned n = 0; n <= 2; n++) {
+#define DEC(i, o) cmrp_state_decode_out(i, o, n)
+#define ENC(p, o) cmrp_state_encode_out(p, o, n)
+		FUZZ_OUT(struct cmrp_state_out, DEC, ENC, cmrp_state_out_free);
+#undef DEC
+#undef ENC
+	}
+	FUZZ_OUT(struct cmrp_string_result_out, cmrp_string_result_decode_out, cmrp_string_result_encode_out,
+		 cmrp_string_result_out_free);
+	FUZZ_OUT(struct cmrp_quorum_out, cmrp_quorum_decode_out, cmrp_quorum_encode_out, cmrp_quorum_out_free);
+	FUZZ_OUT(struct cmrp_enum_key_out, cmrp_enum_key_decode_out, cmrp_enum_key_encode_out,
+		 cmrp_enum_key_out_free);
+	FUZZ_OUT(struct cmrp_query_value_out, cmrp_query_value_decode_out, cmrp_query_value_encode_out,
+		 cmrp_query_value_out_free);
+	FUZZ_OUT(struct cmrp_enum_value_out, cmrp_enum_value_decode_out, cmrp_enum_value_encode_out,
+		 cmrp_enum_value_out_free);
+	FUZZ_OUT(struct cmrp_query_info_key_out, cmrp_query_info_key_decode_out, cmrp_query_info_key_encode_out,
+		 no_free);
+	FUZZ_OUT(struct cmrp_control_out, cmrp_control_decode_out, cmrp_control_encode_out, cmrp_control_out_free);
+	FUZZ_OUT(struct cmrp_set_password_out, cmrp_set_password_decode_out, cmrp_set_password_encode_out,
+		 cmrp_set_password_out_free);
+	FUZZ_OUT(struct cmrp_key_security_out_fuzz, sec_decode, sec_encode, sec_free);
+}
+
 static void fuzz_cmrp(const uint8_t *data, size_t size, bool be)
 {
 	struct ndr_pull in;
@@ -239,6 +584,11 @@ static void fuzz_cmrp(const uint8_t *data, size_t size, bool be)
 	fuzz_get_cluster_name_out(data, size, be);
 	fuzz_version_out(data, size, be, false);
 	fuzz_version_out(data, size, be, true);
+	fuzz_name_in(data, size, be);
+	fuzz_handle_shapes_in(data, size, be);
+	fuzz_create_in(data, size, be);
+	fuzz_control_in(data, size, be);
+	fuzz_objects_out(data, size, be);
 	/* The calls without [in] parameters: an empty stub, up to padding. */
 	ndr_pull_init(&in, data, size, be);
 	CHECK(cmrp_decode_done(&in) == (size < 8));
