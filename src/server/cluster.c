@@ -11,13 +11,12 @@
 #include "base/utf16.h"
 #include "clusterd.h"
 #include "cmrp/cmrp.h"
+#include "ops.h"
 #include "session.h"
 
-/* Rights of the caller right now (the ACL may have changed since it connected). */
 static unsigned caller_rights(struct session *s)
 {
-	acl_file_refresh(&s->server->acl);
-	return acl_rights(&s->server->acl.acl, &s->who);
+	return ops_caller_rights(s);
 }
 
 static uint32_t op_open_cluster(struct session *s, struct ndr_pull *in, struct ndr_push *out, bool ex)
@@ -89,11 +88,7 @@ static uint32_t op_set_cluster_name(struct session *s, struct ndr_pull *in, stru
 
 static bool set_string(struct cmrp_string *out, const char *utf8)
 {
-	out->s = utf16_from_utf8_dup(utf8);
-	if (!out->s)
-		return false;
-	out->units = utf16_len(out->s);
-	return true;
+	return ops_string(out, utf8);
 }
 
 static uint32_t op_get_cluster_name(struct session *s, struct ndr_pull *in, struct ndr_push *out)
@@ -162,8 +157,13 @@ static uint32_t cmrp_dispatch(const struct rpc_server_iface *iface, void *conn_u
 		if (st->down_level)
 			return NCA_S_OP_RNG_ERROR;
 		return op_open_cluster(s, in, out, true);
-	default:
+	default: {
+		uint32_t fault = 0;
+		if (ops_objects(s, opnum, in, out, &fault) || ops_registry(s, opnum, in, out, &fault) ||
+		    ops_control(s, opnum, in, out, &fault))
+			return fault;
 		return NCA_S_OP_RNG_ERROR;
+	}
 	}
 }
 

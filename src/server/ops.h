@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the MS-CMRP handlers share: the caller's rights, the object behind a
+ * handle, and the mapping of backend statuses and states onto MS-CMRP values.
+ * Each object family has its own file (cluster.c, objects.c, registry.c,
+ * control.c); cluster.c's dispatcher hands each opnum to them in turn.
+ */
+#ifndef SERVER_OPS_H
+#define SERVER_OPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend/backend.h"
+#include "clusterd.h"
+#include "cmrp/cmrp.h"
+#include "cmrp/cmrp_objects.h"
+#include "session.h"
+
+/* More Windows error codes the object calls return. */
+#define ERROR_DIR_NOT_EMPTY 145u
+#define ERROR_ALREADY_EXISTS 183u
+#define ERROR_IO_PENDING 997u
+#define ERROR_DEPENDENT_RESOURCE_EXISTS 5001u
+#define ERROR_OBJECT_ALREADY_EXISTS 5010u
+#define ERROR_GROUP_NOT_FOUND 5013u
+#define ERROR_INVALID_STATE 5023u
+#define ERROR_CLUSTER_NODE_NOT_FOUND 5042u
+#define ERROR_CLUSTER_NETWORK_NOT_FOUND 5045u
+#define ERROR_CLUSTER_NETINTERFACE_NOT_FOUND 5047u
+#define ERROR_CLUSTER_NODE_NOT_PAUSED 5058u
+#define ERROR_CLUSTER_NODE_PAUSED 5070u
+#define ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND 5078u
+#define ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED 5079u
+#define ERROR_CLUSTER_NO_QUORUM 5925u
+
+/* The caller's rights right now (the ACL may have changed since it connected). */
+unsigned ops_caller_rights(struct session *s);
+
+/* The Windows error for a backend status about an object of this kind. */
+DWORD ops_be_error(int status, enum be_kind kind);
+/* The MS-CMRP state value of an object (per kind: ClusterResourceState,
+ * ClusterGroupState, ClusterNodeState, ...). */
+uint32_t ops_state(const struct be_object *o);
+/* Handle type of an object kind, and the reverse. */
+uint8_t ops_handle_type(enum be_kind kind);
+
+/* The object behind a handle of that type, read fresh from the backend.
+ * ERROR_INVALID_HANDLE for a closed, forged or other-session handle (or one
+ * of another type); the kind's not-found error when the object went away. */
+DWORD ops_object(struct session *s, const struct rpc_ctx_handle *h, uint8_t type, struct be_object *o,
+		 struct handle_entry **entry);
+
+/* UTF-16 <-> UTF-8 at the wire boundary. */
+char *ops_utf8(const struct cmrp_string *s); /* NULL if ill-formed or NULL */
+bool ops_string(struct cmrp_string *out, const char *utf8);
+
+/* Family dispatchers: true if the opnum is theirs (then *fault is 0 or a
+ * fault status, and the reply is in out). */
+bool ops_objects(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
+bool ops_registry(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
+bool ops_control(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
+
+#endif

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The cluster registry calls (opnums 28-40). */
+#include "ops.h"
+
+bool ops_registry(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault)
+{
+	(void)s, (void)opnum, (void)in, (void)out, (void)fault;
+	return false;
+}
