@@ -57,7 +57,12 @@ static struct rpc_server_conf cmrp_conf, epm_conf;
 static void remove_state_dir(void)
 {
 	char path[512];
-	static const char *const files[] = { "cluster-name", "cluster-name.tmp" };
+	static const char *const files[] = { "cluster-name", "cluster-name.tmp", "cluster.db", "cluster.db-wal",
+					     "cluster.db-shm" };
+
+	if (st.be)
+		st.be->ops->destroy(st.be);
+	st.be = NULL;
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", state_dir, files[i]);
@@ -99,6 +104,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	initial_id = st.id;
+	/* The embedded backend, as clusterd opens it.  Its changes accumulate
+	 * from input to input (like a long-running server's). */
+	st.be = backend_embedded_open(state_dir, st.id.node_name, st.id.cluster_name, err, sizeof(err));
+	if (!st.be) {
+		fprintf(stderr, "fuzz_pdu: %s\n", err);
+		abort();
+	}
 
 	/* The ACL in memory.  Its file does not exist, so acl_file_refresh()
 	 * keeps what is here. */
