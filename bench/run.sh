@@ -17,3 +17,6 @@ CLUSAPI_EPMAPPER_PORT=$(sed -n 's/.*endpoint mapper listening.*(port \([0-9]*\))
 export CLUSAPI_EPMAPPER_PORT
 echo "== bench_open ($(nproc) cores, $(uname -r))"
 LD_LIBRARY_PATH="$build/src" "$build/bench/bench_open" "$cycles"
+echo
+echo "== bench_objects (10,000 resources, 100,000 handles on one connection)"
+"$build/bench/bench_objects" "$tmp/lpc.sock" "$pid" 10000 100000
