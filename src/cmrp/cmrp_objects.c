@@ -4,6 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+/* A FILETIME travels as two DWORDs (low, high), 4-aligned: MS-CMRP declares
+ * it so and Samba reads its NTTIME the same way, not as an 8-aligned hyper. */
+static bool cmrp_push_filetime(struct ndr_push *p, uint64_t t)
+{
+	return ndr_push_u32(p, (uint32_t)t) && ndr_push_u32(p, (uint32_t)(t >> 32));
+}
+
+static bool cmrp_pull_filetime(struct ndr_pull *in, uint64_t *t)
+{
+	uint32_t lo = 0, hi = 0;
+	bool ok = ndr_pull_u32(in, &lo) && ndr_pull_u32(in, &hi);
+	*t = (uint64_t)hi << 32 | lo;
+	return ok;
+}
+
 /* ---- helpers ------------------------------------------------------------- */
 
 static bool fail(struct ndr_pull *in)
@@ -1013,7 +1029,7 @@ void cmrp_quorum_out_free(struct cmrp_quorum_out *o)
 bool cmrp_enum_key_encode_out(struct ndr_push *p, const struct cmrp_enum_key_out *o)
 {
 	push_out_string(p, &o->name);
-	ndr_push_u64(p, o->last_write); /* NTTIME: a hyper, 8-aligned */
+	cmrp_push_filetime(p, o->last_write);
 	ndr_push_u32(p, o->rpc_status);
 	return ndr_push_u32(p, o->result);
 }
@@ -1022,7 +1038,7 @@ bool cmrp_enum_key_decode_out(struct ndr_pull *in, struct cmrp_enum_key_out *o)
 {
 	memset(o, 0, sizeof(*o));
 	pull_out_string(in, &o->name);
-	ndr_pull_u64(in, &o->last_write);
+	cmrp_pull_filetime(in, &o->last_write);
 	ndr_pull_u32(in, &o->rpc_status);
 	ndr_pull_u32(in, &o->result);
 	if (!cmrp_decode_done(in)) {
@@ -1123,7 +1139,7 @@ bool cmrp_query_info_key_encode_out(struct ndr_push *p, const struct cmrp_query_
 	ndr_push_u32(p, o->max_value_name_len);
 	ndr_push_u32(p, o->max_value_len);
 	ndr_push_u32(p, o->security_descriptor);
-	ndr_push_u64(p, o->last_write);
+	cmrp_push_filetime(p, o->last_write);
 	ndr_push_u32(p, o->rpc_status);
 	return ndr_push_u32(p, o->result);
 }
@@ -1137,7 +1153,7 @@ bool cmrp_query_info_key_decode_out(struct ndr_pull *in, struct cmrp_query_info_
 	ndr_pull_u32(in, &o->max_value_name_len);
 	ndr_pull_u32(in, &o->max_value_len);
 	ndr_pull_u32(in, &o->security_descriptor);
-	ndr_pull_u64(in, &o->last_write);
+	cmrp_pull_filetime(in, &o->last_write);
 	ndr_pull_u32(in, &o->rpc_status);
 	ndr_pull_u32(in, &o->result);
 	return cmrp_decode_done(in);

@@ -485,7 +485,7 @@ bool cmrp_quorum_encode_out(struct ndr_push *p, const struct cmrp_quorum_out *o)
 bool cmrp_quorum_decode_out(struct ndr_pull *in, struct cmrp_quorum_out *o);
 void cmrp_quorum_out_free(struct cmrp_quorum_out *o);
 
-/* ---- 31 EnumKey: (name, NTTIME last write, rpc_status, result) ----------- */
+/* ---- 31 EnumKey: (name, FILETIME last write, rpc_status, result) --------- */
 struct cmrp_enum_key_out {
 	struct cmrp_string name;
 	uint64_t last_write;

@@ -1,9 +1,640 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The control calls (ClusterControl, ResourceControl, ...). */
+/*
+ * The control calls (ClusterControl, ResourceControl, GroupControl, ...): the
+ * read-only control codes answered from the object (names, ids, flags, class
+ * info, property lists), with the MS-CMRP buffer protocol: when the caller's
+ * nOutBufferSize is too small the answer is ERROR_MORE_DATA with lpcbRequired
+ * set and nothing returned.
+ *
+ * A control code is object (bits 24-31) | global (23) | modify (22) |
+ * function (2-21) | access (0-1).  The object byte must be the call's; codes
+ * that modify (the modify bit, or write access) need Change on the handle and
+ * in the caller's current rights, and are not implemented beyond that check.
+ *
+ * Property lists (MS-CMRP 2.2.3.10): a DWORD count, then per property a
+ * CLUSPROP_SYNTAX_NAME value with its name, the value with its syntax, and an
+ * end mark; every value is syntax, length, data padded to 4 bytes.  Private
+ * properties are the values of the object's "Parameters" key in the cluster
+ * registry (KIND\ID\Parameters, as in a Windows cluster hive); a Description
+ * value in the object's key is its Description.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "base/utf16.h"
 #include "ops.h"
+
+/* CLUSTER_CONTROL_OBJECT */
+enum {
+	OBJ_RESOURCE = 1,
+	OBJ_RESTYPE = 2,
+	OBJ_GROUP = 3,
+	OBJ_NODE = 4,
+	OBJ_NETWORK = 5,
+	OBJ_NETIF = 6,
+	OBJ_CLUSTER = 7,
+	OBJ_GROUPSET = 8,
+};
+#define ANY_OBJECT 0x1feu
+#define BIT(o) (1u << (o))
+
+#define CLCTL_MODIFY_MASK 0x00400000u
+#define CLCTL_ACCESS_WRITE 0x2u
+
+/* Read-only functions (code & 0x00ffffff) we answer. */
+enum {
+	CLCTL_GET_CHARACTERISTICS = 0x05,
+	CLCTL_GET_FLAGS = 0x09,
+	CLCTL_GET_CLASS_INFO = 0x0d,
+	CLCTL_GET_NAME = 0x29,
+	CLCTL_GET_RESOURCE_TYPE = 0x2d,
+	CLCTL_GET_NODE = 0x31,
+	CLCTL_GET_NETWORK = 0x35,
+	CLCTL_GET_ID = 0x39,
+	CLCTL_GET_FQDN = 0x3d,
+	CLCTL_CHECK_VOTER_EVICT = 0x45,
+	CLCTL_CHECK_VOTER_DOWN = 0x49,
+	CLCTL_ENUM_COMMON_PROPERTIES = 0x51,
+	CLCTL_GET_RO_COMMON_PROPERTIES = 0x55,
+	CLCTL_GET_COMMON_PROPERTIES = 0x59,
+	CLCTL_ENUM_PRIVATE_PROPERTIES = 0x79,
+	CLCTL_GET_RO_PRIVATE_PROPERTIES = 0x7d,
+	CLCTL_GET_PRIVATE_PROPERTIES = 0x81,
+};
+
+/* CLUSPROP syntaxes: type << 16 | format. */
+#define SYNTAX_ENDMARK 0u
+#define SYNTAX_NAME 0x00040003u
+#define FORMAT_BINARY 1u
+#define FORMAT_DWORD 2u
+#define FORMAT_SZ 3u
+#define FORMAT_EXPAND_SZ 4u
+#define FORMAT_MULTI_SZ 5u
+#define FORMAT_ULARGE_INTEGER 6u
+#define SYNTAX_VALUE(f) (0x00010000u | (f))
+
+#define CLUS_FLAG_CORE 1u
+#define CLUS_RESCLASS_UNKNOWN 0u
+#define CLUS_RESCLASS_STORAGE 1u
+#define CLUS_RESCLASS_NETWORK 2u
+#define CLUS_RESSUBCLASS_SHARED 0x80000000u
+#define GROUP_TYPE_CORE_CLUSTER 1u
+#define GROUP_TYPE_UNKNOWN 9999u
+
+/* ---- a growing output buffer ------------------------------------------------ */
+
+struct obuf {
+	uint8_t *p;
+	size_t len, cap;
+	bool error;
+};
+
+static void ob_bytes(struct obuf *b, const void *data, size_t n)
+{
+	if (b->error)
+		return;
+	if (b->len + n > CMRP_MAX_BUFFER_BYTES) {
+		b->error = true;
+		return;
+	}
+	if (b->len + n > b->cap) {
+		size_t ncap = b->cap ? b->cap : 256;
+		while (ncap < b->len + n)
+			ncap *= 2;
+		uint8_t *np = realloc(b->p, ncap);
+		if (!np) {
+			b->error = true;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	if (n)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+static void ob_u32(struct obuf *b, uint32_t v)
+{
+	uint8_t x[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	ob_bytes(b, x, 4);
+}
+
+static void ob_pad4(struct obuf *b)
+{
+	static const uint8_t zero[4];
+	ob_bytes(b, zero, (4 - b->len % 4) % 4);
+}
+
+/* UTF-8 -> UTF-16LE with its NUL; the byte count written, 0 on error. */
+static size_t ob_str(struct obuf *b, const char *utf8)
+{
+	uint16_t *u = utf16_from_utf8_dup(utf8);
+	if (!u) {
+		b->error = true;
+		return 0;
+	}
+	size_t n = utf16_len(u), start = b->len;
+	for (size_t i = 0; i <= n; i++) {
+		uint8_t x[2] = { (uint8_t)u[i], (uint8_t)(u[i] >> 8) };
+		ob_bytes(b, x, 2);
+	}
+	free(u);
+	return b->len - start;
+}
+
+static size_t str_bytes(const char *utf8)
+{
+	long n = utf8_to_utf16_len(utf8, strlen(utf8));
+	return n < 0 ? 0 : ((size_t)n + 1) * 2;
+}
+
+/* ---- property lists (or, with names_only, the MULTI_SZ of their names) ----- */
+
+struct props {
+	struct obuf *b;
+	bool names_only;
+	uint32_t count;
+};
+
+static void props_begin(struct props *pl, struct obuf *b, bool names_only)
+{
+	pl->b = b;
+	pl->names_only = names_only;
+	pl->count = 0;
+	if (!names_only)
+		ob_u32(b, 0); /* the count, patched at the end */
+}
+
+static void props_end(struct props *pl)
+{
+	if (pl->names_only) {
+		static const uint8_t nul[2];
+		ob_bytes(pl->b, nul, 2);
+	} else if (!pl->b->error) {
+		uint32_t c = pl->count;
+		uint8_t x[4] = { (uint8_t)c, (uint8_t)(c >> 8), (uint8_t)(c >> 16), (uint8_t)(c >> 24) };
+		memcpy(pl->b->p, x, 4);
+	}
+}
+
+/* Name entry; false when only the name was wanted. */
+static bool props_name(struct props *pl, const char *name)
+{
+	pl->count++;
+	if (pl->names_only) {
+		ob_str(pl->b, name);
+		return false;
+	}
+	ob_u32(pl->b, SYNTAX_NAME);
+	ob_u32(pl->b, (uint32_t)str_bytes(name));
+	ob_str(pl->b, name);
+	ob_pad4(pl->b);
+	return true;
+}
+
+static void props_raw(struct props *pl, const char *name, uint32_t format, const void *data, size_t len)
+{
+	if (!props_name(pl, name))
+		return;
+	ob_u32(pl->b, SYNTAX_VALUE(format));
+	ob_u32(pl->b, (uint32_t)len);
+	ob_bytes(pl->b, data, len);
+	ob_pad4(pl->b);
+	ob_u32(pl->b, SYNTAX_ENDMARK);
+}
+
+static void props_dword(struct props *pl, const char *name, uint32_t v)
+{
+	uint8_t x[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	props_raw(pl, name, FORMAT_DWORD, x, 4);
+}
+
+static void props_sz(struct props *pl, const char *name, const char *value)
+{
+	if (!props_name(pl, name))
+		return;
+	ob_u32(pl->b, SYNTAX_VALUE(FORMAT_SZ));
+	ob_u32(pl->b, (uint32_t)str_bytes(value));
+	ob_str(pl->b, value);
+	ob_pad4(pl->b);
+	ob_u32(pl->b, SYNTAX_ENDMARK);
+}
+
+/* ---- the object a control call is about ------------------------------------ */
+
+struct target {
+	unsigned otype;      /* OBJ_* */
+	struct be_object o;  /* not for OBJ_CLUSTER */
+	unsigned rights;     /* of the handle */
+};
+
+static struct backend *BE(struct session *s)
+{
+	return s->server->be;
+}
+
+/* The object's key in the cluster registry ("" for the cluster). */
+static void object_key(const struct target *t, char *out, size_t cap)
+{
+	const char *kind = NULL;
+	switch (t->otype) {
+	case OBJ_RESOURCE:
+		kind = "Resources";
+		break;
+	case OBJ_RESTYPE:
+		snprintf(out, cap, "ResourceTypes\\%s", t->o.name);
+		return;
+	case OBJ_GROUP:
+	case OBJ_GROUPSET:
+		kind = "Groups";
+		break;
+	case OBJ_NODE:
+		kind = "Nodes";
+		break;
+	case OBJ_NETWORK:
+		kind = "Networks";
+		break;
+	case OBJ_NETIF:
+		kind = "NetworkInterfaces";
+		break;
+	default:
+		out[0] = 0;
+		return;
+	}
+	snprintf(out, cap, "%s\\%s", kind, t->o.id);
+}
+
+static const char *object_name(struct session *s, const struct target *t)
+{
+	return t->otype == OBJ_CLUSTER ? s->server->id.cluster_name : t->o.name;
+}
+
+/* The Description value of the object's key, or "". */
+static char *description(struct session *s, const struct target *t)
+{
+	char key[BE_REG_PATH_MAX];
+	struct be_value v = { 0 };
+	char *text = NULL;
+
+	object_key(t, key, sizeof(key));
+	if (BE(s)->ops->reg_get(BE(s), key, "Description", &v) == BE_OK) {
+		if (v.type == BE_VAL_SZ && v.len >= 2 && v.len % 2 == 0) {
+			size_t n = v.len / 2;
+			uint16_t *u = malloc(n * sizeof(*u));
+			if (u) {
+				for (size_t i = 0; i < n; i++)
+					u[i] = (uint16_t)(v.data[2 * i] | v.data[2 * i + 1] << 8);
+				while (n && u[n - 1] == 0)
+					n--;
+				text = utf16_to_utf8_dup(u, n);
+				free(u);
+			}
+		}
+		free(v.data);
+	}
+	return text ? text : strdup("");
+}
+
+static uint32_t resource_class(const char *type)
+{
+	if (!strcasecmp(type, "Physical Disk") || !strcasecmp(type, "Storage Pool"))
+		return CLUS_RESCLASS_STORAGE;
+	if (!strcasecmp(type, "IP Address") || !strcasecmp(type, "IPv6 Address") || !strcasecmp(type, "Network Name"))
+		return CLUS_RESCLASS_NETWORK;
+	return CLUS_RESCLASS_UNKNOWN;
+}
+
+/* Read-write common properties: Name and Description for every object. */
+static void common_props(struct session *s, const struct target *t, struct props *pl)
+{
+	props_sz(pl, "Name", object_name(s, t));
+	char *d = description(s, t);
+	if (!d) {
+		pl->b->error = true;
+		return;
+	}
+	props_sz(pl, "Description", d);
+	free(d);
+}
+
+/* Read-only common properties. */
+static void ro_common_props(struct session *s, const struct target *t, struct props *pl)
+{
+	const struct be_object *o = &t->o;
+	switch (t->otype) {
+	case OBJ_RESOURCE:
+		props_sz(pl, "Type", o->type);
+		props_dword(pl, "State", ops_state(o));
+		props_sz(pl, "OwnerNode", o->owner);
+		props_sz(pl, "OwnerGroup", o->parent);
+		break;
+	case OBJ_GROUP:
+		props_dword(pl, "GroupType", o->core ? GROUP_TYPE_CORE_CLUSTER : GROUP_TYPE_UNKNOWN);
+		props_dword(pl, "State", ops_state(o));
+		props_sz(pl, "OwnerNode", o->owner);
+		break;
+	case OBJ_NODE:
+		props_sz(pl, "NodeName", o->name);
+		props_dword(pl, "State", ops_state(o));
+		props_dword(pl, "MajorVersion", CLUSTERD_VERSION_MAJOR);
+		props_dword(pl, "MinorVersion", CLUSTERD_VERSION_MINOR);
+		props_dword(pl, "BuildNumber", CLUSTERD_VERSION_BUILD);
+		break;
+	case OBJ_NETWORK:
+		props_sz(pl, "Address", o->address);
+		props_dword(pl, "State", ops_state(o));
+		break;
+	case OBJ_NETIF:
+		props_sz(pl, "Node", o->owner);
+		props_sz(pl, "Network", o->parent);
+		props_sz(pl, "Address", o->address);
+		props_dword(pl, "State", ops_state(o));
+		break;
+	case OBJ_CLUSTER:
+		props_dword(pl, "ClusterFunctionalLevel", CLUSTERD_CLUSTER_LEVEL >> 16);
+		break;
+	default: /* resource types and group sets: none */
+		break;
+	}
+	(void)s;
+}
+
+static int private_value_fn(const struct be_value *v, void *arg)
+{
+	struct props *pl = arg;
+	uint32_t format;
+	switch (v->type) {
+	case BE_VAL_SZ:
+		format = FORMAT_SZ;
+		break;
+	case BE_VAL_EXPAND_SZ:
+		format = FORMAT_EXPAND_SZ;
+		break;
+	case BE_VAL_DWORD:
+		format = v->len == 4 ? FORMAT_DWORD : FORMAT_BINARY;
+		break;
+	case BE_VAL_MULTI_SZ:
+		format = FORMAT_MULTI_SZ;
+		break;
+	case BE_VAL_QWORD:
+		format = v->len == 8 ? FORMAT_ULARGE_INTEGER : FORMAT_BINARY;
+		break;
+	default:
+		format = FORMAT_BINARY;
+		break;
+	}
+	props_raw(pl, v->name, format, v->data, v->len);
+	return pl->b->error ? 1 : 0;
+}
+
+/* Private properties: the values of KEY\Parameters (none if it is missing). */
+static void private_props(struct session *s, const struct target *t, struct props *pl)
+{
+	char key[BE_REG_PATH_MAX], params[BE_REG_PATH_MAX + 16];
+	object_key(t, key, sizeof(key));
+	snprintf(params, sizeof(params), "%s%sParameters", key, *key ? "\\" : "");
+	if (strlen(params) >= BE_REG_PATH_MAX)
+		return;
+	BE(s)->ops->reg_list_values(BE(s), params, private_value_fn, pl);
+}
+
+/* ---- the control codes ------------------------------------------------------ */
+
+static DWORD fqdn(struct session *s, struct obuf *b)
+{
+	char host[256] = "", name[IDENTITY_MAX_NAME + 260];
+	const char *domain = NULL;
+	if (gethostname(host, sizeof(host) - 1) == 0) {
+		host[sizeof(host) - 1] = 0;
+		domain = strchr(host, '.');
+	}
+	snprintf(name, sizeof(name), "%s%s", s->server->id.cluster_name, domain && domain[1] ? domain : "");
+	ob_str(b, name);
+	return ERROR_SUCCESS;
+}
+
+/* The answer to a read-only control code, or ERROR_INVALID_FUNCTION. */
+static DWORD answer(struct session *s, const struct target *t, uint32_t fn, struct obuf *b)
+{
+	const unsigned ot = BIT(t->otype);
+	const struct be_object *o = &t->o;
+	struct props pl;
+
+	switch (fn) {
+	case CLCTL_GET_CHARACTERISTICS:
+		if (!(ot & (BIT(OBJ_RESOURCE) | BIT(OBJ_RESTYPE) | BIT(OBJ_GROUP) | BIT(OBJ_NODE) | BIT(OBJ_NETWORK) |
+			    BIT(OBJ_NETIF))))
+			break;
+		ob_u32(b, 0); /* CLUS_CHAR_UNKNOWN: nothing special */
+		return ERROR_SUCCESS;
+	case CLCTL_GET_FLAGS:
+		if (!(ot & (BIT(OBJ_RESOURCE) | BIT(OBJ_RESTYPE) | BIT(OBJ_GROUP) | BIT(OBJ_NODE) | BIT(OBJ_NETWORK) |
+			    BIT(OBJ_NETIF))))
+			break;
+		ob_u32(b, (t->otype == OBJ_RESOURCE || t->otype == OBJ_GROUP) && o->core ? CLUS_FLAG_CORE : 0);
+		return ERROR_SUCCESS;
+	case CLCTL_GET_CLASS_INFO: {
+		if (!(ot & (BIT(OBJ_RESOURCE) | BIT(OBJ_RESTYPE))))
+			break;
+		uint32_t c = resource_class(t->otype == OBJ_RESTYPE ? o->name : o->type);
+		ob_u32(b, c);
+		ob_u32(b, c == CLUS_RESCLASS_STORAGE ? CLUS_RESSUBCLASS_SHARED : 0);
+		return ERROR_SUCCESS;
+	}
+	case CLCTL_GET_NAME:
+		if (t->otype == OBJ_RESTYPE)
+			break;
+		ob_str(b, object_name(s, t));
+		return ERROR_SUCCESS;
+	case CLCTL_GET_RESOURCE_TYPE:
+		if (t->otype != OBJ_RESOURCE)
+			break;
+		ob_str(b, o->type);
+		return ERROR_SUCCESS;
+	case CLCTL_GET_NODE:
+		if (!(ot & (BIT(OBJ_RESOURCE) | BIT(OBJ_GROUP) | BIT(OBJ_NETIF))))
+			break;
+		ob_str(b, o->owner);
+		return ERROR_SUCCESS;
+	case CLCTL_GET_NETWORK:
+		if (t->otype != OBJ_NETIF)
+			break;
+		ob_str(b, o->parent);
+		return ERROR_SUCCESS;
+	case CLCTL_GET_ID:
+		if (ot & (BIT(OBJ_CLUSTER) | BIT(OBJ_RESTYPE)))
+			break;
+		ob_str(b, o->id);
+		return ERROR_SUCCESS;
+	case CLCTL_GET_FQDN:
+		if (t->otype != OBJ_CLUSTER)
+			break;
+		return fqdn(s, b);
+	case CLCTL_CHECK_VOTER_EVICT:
+	case CLCTL_CHECK_VOTER_DOWN:
+		if (!(ot & (BIT(OBJ_CLUSTER) | BIT(OBJ_NODE) | BIT(OBJ_RESOURCE))))
+			break;
+		/* One voter: losing it loses quorum. */
+		ob_u32(b, 0);
+		return ERROR_SUCCESS;
+	case CLCTL_ENUM_COMMON_PROPERTIES:
+	case CLCTL_GET_COMMON_PROPERTIES:
+		props_begin(&pl, b, fn == CLCTL_ENUM_COMMON_PROPERTIES);
+		common_props(s, t, &pl);
+		props_end(&pl);
+		return ERROR_SUCCESS;
+	case CLCTL_GET_RO_COMMON_PROPERTIES:
+		props_begin(&pl, b, false);
+		ro_common_props(s, t, &pl);
+		props_end(&pl);
+		return ERROR_SUCCESS;
+	case CLCTL_ENUM_PRIVATE_PROPERTIES:
+	case CLCTL_GET_PRIVATE_PROPERTIES:
+		props_begin(&pl, b, fn == CLCTL_ENUM_PRIVATE_PROPERTIES);
+		private_props(s, t, &pl);
+		props_end(&pl);
+		return ERROR_SUCCESS;
+	case CLCTL_GET_RO_PRIVATE_PROPERTIES:
+		props_begin(&pl, b, false);
+		props_end(&pl);
+		return ERROR_SUCCESS;
+	default:
+		break;
+	}
+	return ERROR_INVALID_FUNCTION;
+}
+
+/* ---- resolving the handles -------------------------------------------------- */
+
+static uint8_t handle_type_of(uint16_t opnum, unsigned *otype)
+{
+	switch (opnum) {
+	case CMRP_RESOURCE_CONTROL:
+	case CMRP_NODE_RESOURCE_CONTROL:
+		*otype = OBJ_RESOURCE;
+		return HANDLE_RESOURCE;
+	case CMRP_RESOURCE_TYPE_CONTROL:
+	case CMRP_NODE_RESOURCE_TYPE_CONTROL:
+		*otype = OBJ_RESTYPE;
+		return HANDLE_CLUSTER;
+	case CMRP_GROUP_CONTROL:
+	case CMRP_NODE_GROUP_CONTROL:
+		*otype = OBJ_GROUP;
+		return HANDLE_GROUP;
+	case CMRP_NODE_CONTROL:
+	case CMRP_NODE_NODE_CONTROL:
+		*otype = OBJ_NODE;
+		return HANDLE_NODE;
+	case CMRP_NETWORK_CONTROL:
+	case CMRP_NODE_NETWORK_CONTROL:
+		*otype = OBJ_NETWORK;
+		return HANDLE_NETWORK;
+	case CMRP_NET_INTERFACE_CONTROL:
+	case CMRP_NODE_NET_INTERFACE_CONTROL:
+		*otype = OBJ_NETIF;
+		return HANDLE_NETIF;
+	case CMRP_GROUP_SET_CONTROL:
+	case CMRP_NODE_GROUP_SET_CONTROL:
+		*otype = OBJ_GROUPSET;
+		return HANDLE_GROUPSET;
+	default:
+		*otype = OBJ_CLUSTER;
+		return HANDLE_CLUSTER;
+	}
+}
+
+static bool is_msmq(const char *type)
+{
+	return !strcasecmp(type, "MSMQ") || !strcasecmp(type, "MSMQTriggers");
+}
+
+static DWORD resolve(struct session *s, uint16_t opnum, enum cmrp_control_kind kind, const struct cmrp_control_in *r,
+		     struct target *t)
+{
+	uint8_t htype = handle_type_of(opnum, &t->otype);
+	struct handle_entry *e;
+	DWORD result;
+
+	if (htype == HANDLE_CLUSTER) {
+		e = session_handle_find(s, &r->handle, HANDLE_CLUSTER);
+		result = e ? ERROR_SUCCESS : ERROR_INVALID_HANDLE;
+	} else {
+		result = ops_object(s, &r->handle, htype, &t->o, &e);
+	}
+	if (result)
+		return result;
+	t->rights = e->rights;
+	if (kind == CMRP_CONTROL_NODE || kind == CMRP_CONTROL_TYPE_NODE) {
+		struct be_object node;
+		result = ops_object(s, &r->node, HANDLE_NODE, &node, NULL);
+		if (result)
+			return result;
+	}
+	if (t->otype == OBJ_RESTYPE) {
+		char *name = ops_utf8(&r->type_name);
+		int rc = name ? BE(s)->ops->lookup(BE(s), BE_RESTYPE, name, &t->o) : BE_NOT_FOUND;
+		free(name);
+		if (rc)
+			return ops_be_error(rc, BE_RESTYPE);
+		/* Message queuing types are not ours to control. */
+		if (is_msmq(t->o.name))
+			return ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED;
+	}
+	return ERROR_SUCCESS;
+}
+
+static uint32_t op_control(struct session *s, uint16_t opnum, enum cmrp_control_kind kind, struct ndr_pull *in,
+			   struct ndr_push *out)
+{
+	struct cmrp_control_in r;
+	struct cmrp_control_out o = { 0 };
+	struct target t = { 0 };
+	struct obuf b = { 0 };
+
+	if (!cmrp_control_decode_in(in, &r, kind))
+		return NCA_S_FAULT_NDR;
+	o.out_size = r.out_size;
+	o.result = resolve(s, opnum, kind, &r, &t);
+	if (!o.result && !(ops_caller_rights(s) & ACCESS_READ))
+		o.result = ERROR_ACCESS_DENIED;
+	if (!o.result && (r.code == 0 || (r.code >> 24) != t.otype))
+		o.result = ERROR_INVALID_FUNCTION;
+	if (!o.result && ((r.code & CLCTL_MODIFY_MASK) || (r.code & 3u) == CLCTL_ACCESS_WRITE)) {
+		if (!(t.rights & ACCESS_CHANGE) || !(ops_caller_rights(s) & ACCESS_CHANGE))
+			o.result = ERROR_ACCESS_DENIED;
+		else
+			o.result = ERROR_INVALID_FUNCTION; /* no settable properties here */
+	}
+	if (!o.result) {
+		o.result = answer(s, &t, r.code & 0x00ffffffu, &b);
+		if (!o.result && b.error)
+			o.result = ERROR_NOT_ENOUGH_MEMORY;
+	}
+	if (!o.result) {
+		uint32_t room = r.out_size > CMRP_MAX_BUFFER_BYTES ? CMRP_MAX_BUFFER_BYTES : r.out_size;
+		o.required = (uint32_t)b.len;
+		if (b.len > room) {
+			o.result = ERROR_MORE_DATA;
+		} else {
+			o.data = b.len ? b.p : NULL;
+			o.returned = (uint32_t)b.len;
+		}
+	}
+	cmrp_control_encode_out(out, &o);
+	free(b.p);
+	cmrp_control_in_free(&r);
+	return 0;
+}
 
 bool ops_control(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault)
 {
-	(void)s, (void)opnum, (void)in, (void)out, (void)fault;
-	return false;
+	enum cmrp_control_kind kind;
+	if (!cmrp_control_kind_of(opnum, &kind))
+		return false;
+	*fault = op_control(s, opnum, kind, in, out);
+	return true;
 }

@@ -1207,7 +1207,7 @@ static void test_registry_out(void **state)
 	ndr_push_free(&p);
 	cmrp_quorum_out_free(&q);
 
-	/* EnumKey: the NTTIME is 8-aligned after the string */
+	/* EnumKey: the FILETIME is two DWORDs, 4-aligned after the string */
 	struct cmrp_enum_key_out k = { .name = str("Groups"), .last_write = 0x01d9a1b2c3d4e5f6ull }, kd;
 	ENCODE(&p, cmrp_enum_key_encode_out(&p, &k));
 	/* referent 4 + 12 + 7 units (14) = 30, aligned to 32, + 8 + 4 + 4 */
@@ -1220,6 +1220,15 @@ static void test_registry_out(void **state)
 	check_strictness(dec_enum_key, p.data, p.len);
 	ndr_push_free(&p);
 	cmrp_enum_key_out_free(&k);
+	/* A one-letter name leaves the offset at 20 (4 mod 8): the FILETIME
+	 * follows at once, no hyper padding (Samba and Windows read it so). */
+	struct cmrp_enum_key_out k1 = { .name = str("a"), .last_write = 0x0102030405060708ull };
+	ENCODE(&p, cmrp_enum_key_encode_out(&p, &k1));
+	assert_int_equal(p.len, 36);
+	assert_int_equal(p.data[20], 0x08);
+	assert_int_equal(p.data[27], 0x01);
+	ndr_push_free(&p);
+	cmrp_enum_key_out_free(&k1);
 
 	struct cmrp_query_value_out qv = { .type = 1, .data = data, .len = sizeof(data), .required = 6 }, qvd;
 	ENCODE(&p, cmrp_query_value_encode_out(&p, &qv));
