@@ -34,6 +34,18 @@ typedef char16_t WCHAR;
 typedef WCHAR *LPWSTR;
 typedef const WCHAR *LPCWSTR;
 typedef DWORD *LPDWORD;
+typedef int32_t LONG;
+typedef uint8_t BYTE;
+typedef BYTE *LPBYTE;
+typedef const BYTE *LPCBYTE;
+typedef void *LPVOID;
+typedef const void *LPCVOID;
+typedef DWORD REGSAM;
+
+typedef struct _FILETIME {
+	DWORD dwLowDateTime;
+	DWORD dwHighDateTime;
+} FILETIME, *PFILETIME;
 
 #ifndef TRUE
 #define TRUE 1
@@ -44,6 +56,17 @@ typedef DWORD *LPDWORD;
 
 /* ---- handles ----------------------------------------------------------- */
 typedef struct _HCLUSTER *HCLUSTER;
+typedef struct _HNODE *HNODE;
+typedef struct _HGROUP *HGROUP;
+typedef struct _HRESOURCE *HRESOURCE;
+typedef struct _HNETWORK *HNETWORK;
+typedef struct _HNETINTERFACE *HNETINTERFACE;
+typedef struct _HCLUSENUM *HCLUSENUM;
+typedef struct _HCLUSENUMEX *HCLUSENUMEX;
+typedef struct _HNODEENUM *HNODEENUM;
+typedef struct _HGROUPENUM *HGROUPENUM;
+typedef struct _HRESENUM *HRESENUM;
+typedef struct HKEY__ *HKEY;
 
 /* ---- access rights ----------------------------------------------------- */
 #define GENERIC_READ            0x80000000u
@@ -91,6 +114,23 @@ typedef struct _HCLUSTER *HCLUSTER;
 #define ERROR_RESOURCE_NOT_FOUND         5007u
 #define ERROR_RESOURCE_PROPERTIES_STORED 5024u
 #define ERROR_CLUSTER_INVALID_REQUEST    5048u
+/* The object calls' errors (spelled as the server's src/server/ops.h has them:
+ * a macro defined twice must be defined the same way). */
+#define ERROR_DIR_NOT_EMPTY 145u
+#define ERROR_ALREADY_EXISTS 183u
+#define ERROR_IO_PENDING 997u
+#define ERROR_DEPENDENT_RESOURCE_EXISTS 5001u
+#define ERROR_OBJECT_ALREADY_EXISTS 5010u
+#define ERROR_GROUP_NOT_FOUND 5013u
+#define ERROR_INVALID_STATE 5023u
+#define ERROR_CLUSTER_NODE_NOT_FOUND 5042u
+#define ERROR_CLUSTER_NETWORK_NOT_FOUND 5045u
+#define ERROR_CLUSTER_NETINTERFACE_NOT_FOUND 5047u
+#define ERROR_CLUSTER_NODE_NOT_PAUSED 5058u
+#define ERROR_CLUSTER_NODE_PAUSED 5070u
+#define ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND 5078u
+#define ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED 5079u
+#define ERROR_CLUSTER_NO_QUORUM 5925u
 
 /* ---- cluster information ----------------------------------------------- */
 #define CLUSTER_VERSION_FLAG_MIXED_MODE  0x00000001u
@@ -153,6 +193,295 @@ CLUSAPI_API DWORD GetClusterInformation(HCLUSTER hCluster, LPWSTR lpszClusterNam
  * ERROR_INVALID_NAME; a read-only handle ERROR_ACCESS_DENIED.
  */
 CLUSAPI_API DWORD SetClusterName(HCLUSTER hCluster, LPCWSTR lpszNewClusterName);
+
+/* ---- object states (values as on Windows) ------------------------------ */
+typedef enum CLUSTER_NODE_STATE {
+	ClusterNodeStateUnknown = -1,
+	ClusterNodeUp = 0,
+	ClusterNodeDown = 1,
+	ClusterNodePaused = 2,
+	ClusterNodeJoining = 3,
+} CLUSTER_NODE_STATE;
+
+typedef enum CLUSTER_GROUP_STATE {
+	ClusterGroupStateUnknown = -1,
+	ClusterGroupOnline = 0,
+	ClusterGroupOffline = 1,
+	ClusterGroupFailed = 2,
+	ClusterGroupPartialOnline = 3,
+	ClusterGroupPending = 4,
+} CLUSTER_GROUP_STATE;
+
+typedef enum CLUSTER_RESOURCE_STATE {
+	ClusterResourceStateUnknown = -1,
+	ClusterResourceInherited = 0,
+	ClusterResourceInitializing = 1,
+	ClusterResourceOnline = 2,
+	ClusterResourceOffline = 3,
+	ClusterResourceFailed = 4,
+	ClusterResourcePending = 128,
+	ClusterResourceOnlinePending = 129,
+	ClusterResourceOfflinePending = 130,
+} CLUSTER_RESOURCE_STATE;
+
+typedef enum CLUSTER_NETWORK_STATE {
+	ClusterNetworkStateUnknown = -1,
+	ClusterNetworkUnavailable = 0,
+	ClusterNetworkDown = 1,
+	ClusterNetworkPartitioned = 2,
+	ClusterNetworkUp = 3,
+} CLUSTER_NETWORK_STATE;
+
+typedef enum CLUSTER_NETINTERFACE_STATE {
+	ClusterNetInterfaceStateUnknown = -1,
+	ClusterNetInterfaceUnavailable = 0,
+	ClusterNetInterfaceFailed = 1,
+	ClusterNetInterfaceUnreachable = 2,
+	ClusterNetInterfaceUp = 3,
+} CLUSTER_NETINTERFACE_STATE;
+
+/* ---- enumeration types (enums, as on Windows) --------------------------- */
+typedef enum CLUSTER_ENUM {
+	CLUSTER_ENUM_NODE = 0x00000001,
+	CLUSTER_ENUM_RESTYPE = 0x00000002,
+	CLUSTER_ENUM_RESOURCE = 0x00000004,
+	CLUSTER_ENUM_GROUP = 0x00000008,
+	CLUSTER_ENUM_NETWORK = 0x00000010,
+	CLUSTER_ENUM_NETINTERFACE = 0x00000020,
+	CLUSTER_ENUM_SHARED_VOLUME_GROUP = 0x20000000,
+	CLUSTER_ENUM_SHARED_VOLUME_RESOURCE = 0x40000000,
+	CLUSTER_ENUM_INTERNAL_NETWORK = (int)0x80000000u,
+	CLUSTER_ENUM_ALL = 0x0000003f,
+} CLUSTER_ENUM;
+
+typedef enum CLUSTER_NODE_ENUM {
+	CLUSTER_NODE_ENUM_NETINTERFACES = 0x00000001,
+	CLUSTER_NODE_ENUM_GROUPS = 0x00000002,
+	CLUSTER_NODE_ENUM_PREFERRED_GROUPS = 0x00000004,
+	CLUSTER_NODE_ENUM_ALL = 0x00000003,
+} CLUSTER_NODE_ENUM;
+
+typedef enum CLUSTER_GROUP_ENUM {
+	CLUSTER_GROUP_ENUM_CONTAINS = 0x00000001,
+	CLUSTER_GROUP_ENUM_NODES = 0x00000002,
+	CLUSTER_GROUP_ENUM_ALL = 0x00000003,
+} CLUSTER_GROUP_ENUM;
+
+typedef enum CLUSTER_RESOURCE_ENUM {
+	CLUSTER_RESOURCE_ENUM_DEPENDS = 0x00000001,
+	CLUSTER_RESOURCE_ENUM_PROVIDES = 0x00000002,
+	CLUSTER_RESOURCE_ENUM_NODES = 0x00000004,
+	CLUSTER_RESOURCE_ENUM_ALL = 0x00000007,
+} CLUSTER_RESOURCE_ENUM;
+
+/* CreateClusterResource dwFlags. */
+typedef enum CLUSTER_RESOURCE_CREATE_FLAGS {
+	CLUSTER_RESOURCE_DEFAULT_MONITOR = 0,
+	CLUSTER_RESOURCE_SEPARATE_MONITOR = 1,
+	CLUSTER_RESOURCE_VALID_FLAGS = CLUSTER_RESOURCE_SEPARATE_MONITOR,
+} CLUSTER_RESOURCE_CREATE_FLAGS;
+
+/* One entry of ClusterEnumEx; the strings live in the caller's buffer,
+ * right after the structure. */
+#define CLUSTER_ENUM_ITEM_VERSION_1 0x00000001u
+#define CLUSTER_ENUM_ITEM_VERSION CLUSTER_ENUM_ITEM_VERSION_1
+typedef struct _CLUSTER_ENUM_ITEM {
+	DWORD dwVersion;
+	DWORD dwType;
+	DWORD cbId;     /* bytes of lpszId, NUL included */
+	LPWSTR lpszId;
+	DWORD cbName;   /* bytes of lpszName, NUL included */
+	LPWSTR lpszName;
+} CLUSTER_ENUM_ITEM, *PCLUSTER_ENUM_ITEM;
+
+/* ---- control codes (ClusterResourceControl) ----------------------------- */
+typedef enum CLUSCTL_RESOURCE_CODES {
+	CLUSCTL_RESOURCE_UNKNOWN = 0x01000000,
+	CLUSCTL_RESOURCE_GET_CHARACTERISTICS = 0x01000005,
+	CLUSCTL_RESOURCE_GET_FLAGS = 0x01000009,
+	CLUSCTL_RESOURCE_GET_CLASS_INFO = 0x0100000d,
+	CLUSCTL_RESOURCE_GET_NAME = 0x01000029,
+	CLUSCTL_RESOURCE_GET_RESOURCE_TYPE = 0x0100002d,
+	CLUSCTL_RESOURCE_GET_ID = 0x01000039,
+	CLUSCTL_RESOURCE_GET_RO_COMMON_PROPERTIES = 0x01000055,
+	CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES = 0x01000059,
+	CLUSCTL_RESOURCE_GET_RO_PRIVATE_PROPERTIES = 0x0100007d,
+	CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES = 0x01000081,
+} CLUSCTL_RESOURCE_CODES;
+
+/* ---- cluster registry --------------------------------------------------- */
+#define KEY_QUERY_VALUE          0x00000001u
+#define KEY_SET_VALUE            0x00000002u
+#define KEY_CREATE_SUB_KEY       0x00000004u
+#define KEY_ENUMERATE_SUB_KEYS   0x00000008u
+#define KEY_NOTIFY               0x00000010u
+#define KEY_READ 0x20019u /* spelled as tests/integration/test_registry_control.c has it */
+#define KEY_WRITE                0x00020006u
+#define KEY_ALL_ACCESS 0xF003Fu
+
+#define REG_NONE                 0u
+#define REG_SZ                   1u
+#define REG_EXPAND_SZ            2u
+#define REG_BINARY               3u
+#define REG_DWORD                4u
+#define REG_MULTI_SZ             7u
+#define REG_QWORD                11u
+
+/*
+ * ---- cluster objects ------------------------------------------------------
+ *
+ * Object handles (HNODE, HGROUP, HRESOURCE, HNETWORK, HNETINTERFACE, HKEY) and
+ * enumeration handles are tokens like HCLUSTER: a closed, stale or made-up
+ * handle gives ERROR_INVALID_HANDLE, never undefined behaviour.  An object
+ * handle uses the connection of the cluster handle it was opened from; once
+ * that cluster handle is closed the server has let go of the object too: every
+ * call on it gives ERROR_INVALID_HANDLE and Close* just frees it (TRUE).  Where
+ * two handles meet (MoveClusterGroup, OnlineClusterGroup, ClusterResourceControl)
+ * they must come from the same cluster handle, else ERROR_INVALID_HANDLE.
+ *
+ * Open* and Create* return NULL on failure, the reason in GetLastError();
+ * Get*State return the state, or the ...StateUnknown value (-1) with the
+ * reason in GetLastError(); the other calls return the error code.  Strings
+ * out follow GetClusterInformation's (buffer, count) convention.
+ *
+ * The plain Open* calls ask the server for what the caller may have
+ * (ApiOpenX); the Ex forms pass dwDesiredAccess (GENERIC_READ, GENERIC_ALL or
+ * MAXIMUM_ALLOWED) and return the access granted (GENERIC_READ or
+ * GENERIC_ALL) in *lpdwGrantedAccess (may be NULL).
+ */
+
+/* Nodes. */
+CLUSAPI_API HNODE OpenClusterNode(HCLUSTER hCluster, LPCWSTR lpszNodeName);
+CLUSAPI_API HNODE OpenClusterNodeEx(HCLUSTER hCluster, LPCWSTR lpszNodeName, DWORD dwDesiredAccess,
+				    DWORD *lpdwGrantedAccess);
+CLUSAPI_API BOOL CloseClusterNode(HNODE hNode);
+CLUSAPI_API CLUSTER_NODE_STATE GetClusterNodeState(HNODE hNode);
+/* ERROR_CLUSTER_NODE_PAUSED if already paused. */
+CLUSAPI_API DWORD PauseClusterNode(HNODE hNode);
+/* ERROR_CLUSTER_NODE_NOT_PAUSED if not paused. */
+CLUSAPI_API DWORD ResumeClusterNode(HNODE hNode);
+CLUSAPI_API DWORD EvictClusterNode(HNODE hNode);
+
+/* Groups. */
+CLUSAPI_API HGROUP OpenClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName);
+CLUSAPI_API HGROUP OpenClusterGroupEx(HCLUSTER hCluster, LPCWSTR lpszGroupName, DWORD dwDesiredAccess,
+				      DWORD *lpdwGrantedAccess);
+CLUSAPI_API BOOL CloseClusterGroup(HGROUP hGroup);
+/* The owner node's name goes to lpszNodeName (both may be NULL). */
+CLUSAPI_API CLUSTER_GROUP_STATE GetClusterGroupState(HGROUP hGroup, LPWSTR lpszNodeName, LPDWORD lpcchNodeName);
+/* A new, empty, offline group; ERROR_OBJECT_ALREADY_EXISTS if the name is taken. */
+CLUSAPI_API HGROUP CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName);
+/* The group must be empty (ERROR_DIR_NOT_EMPTY).  The handle must still be
+ * closed with CloseClusterGroup. */
+CLUSAPI_API DWORD DeleteClusterGroup(HGROUP hGroup);
+/* hDestinationNode may be NULL: online where the group is. */
+CLUSAPI_API DWORD OnlineClusterGroup(HGROUP hGroup, HNODE hDestinationNode);
+CLUSAPI_API DWORD OfflineClusterGroup(HGROUP hGroup);
+/* hDestinationNode may be NULL: the best other node. */
+CLUSAPI_API DWORD MoveClusterGroup(HGROUP hGroup, HNODE hDestinationNode);
+CLUSAPI_API DWORD SetClusterGroupName(HGROUP hGroup, LPCWSTR lpszGroupName);
+
+/* Resources. */
+CLUSAPI_API HRESOURCE OpenClusterResource(HCLUSTER hCluster, LPCWSTR lpszResourceName);
+CLUSAPI_API HRESOURCE OpenClusterResourceEx(HCLUSTER hCluster, LPCWSTR lpszResourceName, DWORD dwDesiredAccess,
+					    DWORD *lpdwGrantedAccess);
+CLUSAPI_API BOOL CloseClusterResource(HRESOURCE hResource);
+/* The owner node and the group go to the two buffers (any may be NULL). */
+CLUSAPI_API CLUSTER_RESOURCE_STATE GetClusterResourceState(HRESOURCE hResource, LPWSTR lpszNodeName,
+							   LPDWORD lpcchNodeName, LPWSTR lpszGroupName,
+							   LPDWORD lpcchGroupName);
+/* A new, offline resource in hGroup; ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND for
+ * an unknown type, ERROR_OBJECT_ALREADY_EXISTS for a name in use. */
+CLUSAPI_API HRESOURCE CreateClusterResource(HGROUP hGroup, LPCWSTR lpszResourceName, LPCWSTR lpszResourceType,
+					    DWORD dwFlags);
+/* The resource must be offline (ERROR_INVALID_STATE) and nothing may depend on
+ * it (ERROR_DEPENDENT_RESOURCE_EXISTS). */
+CLUSAPI_API DWORD DeleteClusterResource(HRESOURCE hResource);
+/* ERROR_SUCCESS, or ERROR_IO_PENDING while the change is under way. */
+CLUSAPI_API DWORD OnlineClusterResource(HRESOURCE hResource);
+CLUSAPI_API DWORD OfflineClusterResource(HRESOURCE hResource);
+CLUSAPI_API DWORD FailClusterResource(HRESOURCE hResource);
+CLUSAPI_API DWORD SetClusterResourceName(HRESOURCE hResource, LPCWSTR lpszResourceName);
+/* The network name the resource is reached through.  *nSize is the buffer in
+ * characters (NUL included); on return the name's length.  FALSE with
+ * GetLastError() (ERROR_MORE_DATA: *nSize says how much is needed). */
+CLUSAPI_API BOOL GetClusterResourceNetworkName(HRESOURCE hResource, LPWSTR lpBuffer, LPDWORD nSize);
+
+/* Networks and network interfaces. */
+CLUSAPI_API HNETWORK OpenClusterNetwork(HCLUSTER hCluster, LPCWSTR lpszNetworkName);
+CLUSAPI_API HNETWORK OpenClusterNetworkEx(HCLUSTER hCluster, LPCWSTR lpszNetworkName, DWORD dwDesiredAccess,
+					  DWORD *lpdwGrantedAccess);
+CLUSAPI_API BOOL CloseClusterNetwork(HNETWORK hNetwork);
+CLUSAPI_API CLUSTER_NETWORK_STATE GetClusterNetworkState(HNETWORK hNetwork);
+CLUSAPI_API HNETINTERFACE OpenClusterNetInterface(HCLUSTER hCluster, LPCWSTR lpszInterfaceName);
+CLUSAPI_API HNETINTERFACE OpenClusterNetInterfaceEx(HCLUSTER hCluster, LPCWSTR lpszInterfaceName,
+						    DWORD dwDesiredAccess, DWORD *lpdwGrantedAccess);
+CLUSAPI_API BOOL CloseClusterNetInterface(HNETINTERFACE hNetInterface);
+CLUSAPI_API CLUSTER_NETINTERFACE_STATE GetClusterNetInterfaceState(HNETINTERFACE hNetInterface);
+
+/*
+ * Enumerations.  The list is taken from the server once, at open; the Enum
+ * calls index it locally (dwIndex from 0; ERROR_NO_MORE_ITEMS past the end).
+ * lpdwType receives the entry's CLUSTER_*ENUM_* bit; the name follows the
+ * (buffer, count) convention.
+ */
+CLUSAPI_API HCLUSENUM ClusterOpenEnum(HCLUSTER hCluster, DWORD dwType);
+CLUSAPI_API DWORD ClusterGetEnumCount(HCLUSENUM hEnum);
+CLUSAPI_API DWORD ClusterEnum(HCLUSENUM hEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName, LPDWORD lpcchName);
+CLUSAPI_API DWORD ClusterCloseEnum(HCLUSENUM hEnum);
+
+/* The Ex forms carry each object's id as well.  pOptions must be NULL. */
+CLUSAPI_API HCLUSENUMEX ClusterOpenEnumEx(HCLUSTER hCluster, DWORD dwType, LPVOID pOptions);
+CLUSAPI_API DWORD ClusterGetEnumCountEx(HCLUSENUMEX hClusterEnum);
+/* *cbItem: the buffer's size in bytes; on return the bytes written, or needed
+ * (ERROR_MORE_DATA).  The strings are placed in the buffer after the item. */
+CLUSAPI_API DWORD ClusterEnumEx(HCLUSENUMEX hClusterEnum, DWORD dwIndex, PCLUSTER_ENUM_ITEM pItem, LPDWORD cbItem);
+CLUSAPI_API DWORD ClusterCloseEnumEx(HCLUSENUMEX hClusterEnum);
+
+CLUSAPI_API HNODEENUM ClusterNodeOpenEnum(HNODE hNode, DWORD dwType);
+CLUSAPI_API DWORD ClusterNodeGetEnumCount(HNODEENUM hNodeEnum);
+CLUSAPI_API DWORD ClusterNodeEnum(HNODEENUM hNodeEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName,
+				  LPDWORD lpcchName);
+CLUSAPI_API DWORD ClusterNodeCloseEnum(HNODEENUM hNodeEnum);
+
+CLUSAPI_API HGROUPENUM ClusterGroupOpenEnum(HGROUP hGroup, DWORD dwType);
+CLUSAPI_API DWORD ClusterGroupGetEnumCount(HGROUPENUM hGroupEnum);
+CLUSAPI_API DWORD ClusterGroupEnum(HGROUPENUM hGroupEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszResourceName,
+				   LPDWORD lpcchName);
+CLUSAPI_API DWORD ClusterGroupCloseEnum(HGROUPENUM hGroupEnum);
+
+CLUSAPI_API HRESENUM ClusterResourceOpenEnum(HRESOURCE hResource, DWORD dwType);
+CLUSAPI_API DWORD ClusterResourceGetEnumCount(HRESENUM hResEnum);
+CLUSAPI_API DWORD ClusterResourceEnum(HRESENUM hResEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName,
+				      LPDWORD lpcchName);
+CLUSAPI_API DWORD ClusterResourceCloseEnum(HRESENUM hResEnum);
+
+/*
+ * Controls.  hHostNode NULL: the node that owns the resource (ApiResourceControl);
+ * otherwise that node (ApiNodeResourceControl).  Too small an output buffer gives
+ * ERROR_MORE_DATA with the size needed in *lpBytesReturned.
+ */
+CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode,
+					 LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
+					 DWORD cbOutBufferSize, LPDWORD lpBytesReturned);
+
+/*
+ * The cluster registry.  GetClusterKey returns the root key (NULL with
+ * GetLastError() on failure); the ClusterReg* calls return the error code.
+ * ClusterRegEnumKey: ERROR_NO_MORE_ITEMS past the last subkey; the name follows
+ * the (buffer, count) convention; lpftLastWriteTime may be NULL.
+ * ClusterRegQueryValue: lpData NULL asks for the size; too small a buffer gives
+ * ERROR_MORE_DATA with the size needed in *lpcbData.
+ */
+CLUSAPI_API HKEY GetClusterKey(HCLUSTER hCluster, REGSAM samDesired);
+CLUSAPI_API LONG ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey, REGSAM samDesired, HKEY *phkResult);
+CLUSAPI_API LONG ClusterRegEnumKey(HKEY hKey, DWORD dwIndex, LPWSTR lpszName, LPDWORD lpcchName,
+				   PFILETIME lpftLastWriteTime);
+CLUSAPI_API LONG ClusterRegQueryValue(HKEY hKey, LPCWSTR lpszValueName, LPDWORD lpdwValueType, LPBYTE lpData,
+				      LPDWORD lpcbData);
+CLUSAPI_API DWORD ClusterRegSetValue(HKEY hKey, LPCWSTR lpszValueName, DWORD dwType, const BYTE *lpData,
+				     DWORD cbData);
+CLUSAPI_API LONG ClusterRegCloseKey(HKEY hKey);
 
 /* ---- last error (thread-local, as on Windows) -------------------------- */
 CLUSAPI_API DWORD GetLastError(void);

@@ -19,16 +19,9 @@
 #include "registry.h"
 #include "rpc/client.h"
 #include "rpc/epm.h"
+#include "session.h"
 
-#define KIND_CLUSTER 0x434c5553u /* "CLUS" */
 #define EPM_DEFAULT_PORT 135
-
-struct cluster_session {
-	pthread_mutex_t lock;
-	struct rpc_client rpc;
-	struct rpc_ctx_handle handle;
-	uint32_t granted;
-};
 
 CLUSAPI_API DWORD GetLastError(void)
 {
@@ -83,8 +76,7 @@ static void session_destroy(void *obj)
 	free(s);
 }
 
-/* Decode one finished call's reply (and free it). */
-static DWORD finish_call(struct rpc_call *call, bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+DWORD session_finish_call(struct rpc_call *call, bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
 {
 	DWORD err = call->status;
 	if (!err) {
@@ -97,9 +89,8 @@ static DWORD finish_call(struct rpc_call *call, bool (*decode)(struct ndr_pull *
 	return err;
 }
 
-/* One call on a locked session: encode done by the caller, decode by `decode`. */
-static DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
-			  bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
+		   bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
 {
 	struct rpc_call call = { .opnum = opnum, .stub = req->data, .stub_len = req->len };
 
@@ -108,7 +99,7 @@ static DWORD session_call(struct cluster_session *s, uint16_t opnum, const struc
 	if (!s->rpc.bound)
 		return RPC_S_SERVER_UNAVAILABLE; /* the connection broke earlier */
 	DWORD err = rpc_client_call_many(&s->rpc, &call, 1);
-	return err ? err : finish_call(&call, decode, arg);
+	return err ? err : session_finish_call(&call, decode, arg);
 }
 
 static bool decode_open_ex(struct ndr_pull *in, void *arg)
@@ -316,8 +307,7 @@ CLUSAPI_API BOOL CloseCluster(HCLUSTER hCluster)
 	return err == ERROR_SUCCESS;
 }
 
-/* Copy a UTF-16 string out with the Windows buffer convention. */
-static DWORD copy_out(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch)
+DWORD session_copy_out(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch)
 {
 	if (!cch)
 		return ERROR_INVALID_PARAMETER;
@@ -394,10 +384,10 @@ static DWORD get_names_version(struct cluster_session *s, struct cmrp_cluster_na
 	DWORD err = rpc_client_call_many(&s->rpc, calls, info ? 2 : 1);
 	if (err)
 		return err;
-	DWORD name_err = names_result(finish_call(&calls[0], decode_name, names), names);
+	DWORD name_err = names_result(session_finish_call(&calls[0], decode_name, names), names);
 	if (!info)
 		return name_err;
-	DWORD ver_err = version_result(finish_call(&calls[1], decode_version2, &v), &v, info);
+	DWORD ver_err = version_result(session_finish_call(&calls[1], decode_version2, &v), &v, info);
 	if (name_err)
 		return name_err;
 	if (ver_err)
@@ -433,7 +423,7 @@ static DWORD info_fn(struct cluster_session *s, void *arg)
 	DWORD err = get_names_version(s, &names, a->info);
 	if (err)
 		return err;
-	err = copy_out(a->node ? &names.node : &names.cluster, a->name, a->cch);
+	err = session_copy_out(a->node ? &names.node : &names.cluster, a->name, a->cch);
 	cmrp_cluster_name_out_free(&names);
 	return err;
 }

@@ -17,22 +17,7 @@
 #include "cmrp/cmrp_objects.h"
 #include "session.h"
 
-/* More Windows error codes the object calls return. */
-#define ERROR_DIR_NOT_EMPTY 145u
-#define ERROR_ALREADY_EXISTS 183u
-#define ERROR_IO_PENDING 997u
-#define ERROR_DEPENDENT_RESOURCE_EXISTS 5001u
-#define ERROR_OBJECT_ALREADY_EXISTS 5010u
-#define ERROR_GROUP_NOT_FOUND 5013u
-#define ERROR_INVALID_STATE 5023u
-#define ERROR_CLUSTER_NODE_NOT_FOUND 5042u
-#define ERROR_CLUSTER_NETWORK_NOT_FOUND 5045u
-#define ERROR_CLUSTER_NETINTERFACE_NOT_FOUND 5047u
-#define ERROR_CLUSTER_NODE_NOT_PAUSED 5058u
-#define ERROR_CLUSTER_NODE_PAUSED 5070u
-#define ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND 5078u
-#define ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED 5079u
-#define ERROR_CLUSTER_NO_QUORUM 5925u
+/* The Windows error codes come from the public header (one source of truth). */
 
 /* The caller's rights right now (the ACL may have changed since it connected). */
 unsigned ops_caller_rights(struct session *s);

@@ -154,6 +154,16 @@ int daemon_stop(struct daemon *d)
 	return -1;
 }
 
+void daemon_kill9(struct daemon *d)
+{
+	int status;
+	if (d->pid <= 0)
+		return;
+	kill(d->pid, SIGKILL);
+	waitpid(d->pid, &status, 0);
+	d->pid = 0;
+}
+
 void daemon_destroy(struct daemon *d)
 {
 	char cmd[400];

@@ -31,6 +31,8 @@ int daemon_start(struct daemon *d, enum daemon_mode mode, const char *const *ext
 int daemon_restart(struct daemon *d, enum daemon_mode mode, const char *const *extra);
 /* SIGTERM and wait; returns the exit status (or -1). */
 int daemon_stop(struct daemon *d);
+/* SIGKILL and reap: a crash, no chance to clean up. */
+void daemon_kill9(struct daemon *d);
 /* Stop and remove the directory. */
 void daemon_destroy(struct daemon *d);
 /* Point the library at this daemon (CLUSAPI_LPC_SOCKET, CLUSAPI_EPMAPPER_PORT). */

@@ -26,14 +26,6 @@
 #include "cmrp/cmrp.h"
 #include "cmrp/cmrp_objects.h"
 #include "daemon.h"
-
-/* Registry access masks (winnt.h), as clusapi.h defines them. */
-#ifndef KEY_READ
-#define KEY_READ 0x20019u
-#endif
-#ifndef KEY_ALL_ACCESS
-#define KEY_ALL_ACCESS 0xF003Fu
-#endif
 #include "rpc/client.h"
 
 
