@@ -164,6 +164,12 @@ struct backend_ops {
 
 	/* ---- changes: fn is called (on the loop thread) after each change ---- */
 	int (*watch)(struct backend *b, be_event_fn fn, void *arg);
+
+	/* ---- what the backend watches itself (its child processes...) ----
+	 * event_fd: a descriptor for the event loop to poll for input, or -1;
+	 * process_events: called when it is readable. */
+	int (*event_fd)(struct backend *b);
+	void (*process_events)(struct backend *b);
 };
 
 struct backend {
@@ -173,6 +179,14 @@ struct backend {
 /* The embedded single-node backend: its database lives in state_dir. */
 struct backend *backend_embedded_open(const char *state_dir, const char *node_name, const char *cluster_name,
 				      char *err, size_t errlen);
+
+/* The embedded backend runs the command of each online "Generic Application"
+ * resource (its registry value Parameters\CommandLine, run by /bin/sh -c in a
+ * session of its own) and marks the resource failed when the command exits on
+ * its own.  Supervision is off after open (tests and fuzzing change states
+ * without running anything); clusterd turns it on, which also starts the
+ * commands of the resources the database says are online.  0 or a BE_ status. */
+int backend_embedded_supervise(struct backend *b, bool on);
 
 /* A short English word for a status, for logs. */
 const char *be_status_name(int status);

@@ -15,7 +15,7 @@
 #include "rpc/transport.h"
 #include "session.h"
 
-enum item_kind { ITEM_LISTENER, ITEM_CONN, ITEM_SIGNAL };
+enum item_kind { ITEM_LISTENER, ITEM_CONN, ITEM_SIGNAL, ITEM_BACKEND };
 
 struct item {
 	enum item_kind kind;
@@ -46,6 +46,7 @@ struct conn {
 struct loop {
 	int epfd;
 	struct item sig;
+	struct item backend; /* the backend's own events (its child processes) */
 	struct server_state *st;
 	struct listener *listeners;
 	struct conn *conns;
@@ -88,6 +89,12 @@ struct loop *loop_new(struct server_state *st, size_t max_conns)
 	}
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &l->sig };
 	epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->sig.fd, &ev);
+	l->backend.kind = ITEM_BACKEND;
+	l->backend.fd = st->be && st->be->ops->event_fd ? st->be->ops->event_fd(st->be) : -1;
+	if (l->backend.fd >= 0) {
+		struct epoll_event bev = { .events = EPOLLIN, .data.ptr = &l->backend };
+		epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->backend.fd, &bev);
+	}
 	return l;
 }
 
@@ -299,6 +306,8 @@ int loop_run(struct loop *l)
 					log_info("signal %u: stopping", si.ssi_signo);
 					return 0;
 				}
+			} else if (it->kind == ITEM_BACKEND) {
+				l->st->be->ops->process_events(l->st->be);
 			} else if (it->kind == ITEM_LISTENER) {
 				listener_accept(l, (struct listener *)it);
 			} else {

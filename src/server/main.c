@@ -279,6 +279,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "clusterd: %s\n", err);
 		return 1;
 	}
+	/* Generic Application resources run their commands from now on. */
+	if (backend_embedded_supervise(st.be, true) != BE_OK) {
+		fprintf(stderr, "clusterd: cannot supervise resource processes: %s\n", strerror(errno));
+		st.be->ops->destroy(st.be);
+		return 1;
+	}
 	char acl_path[600];
 	snprintf(acl_path, sizeof(acl_path), "%s/cluster.acl", o.state_dir);
 	if (acl_file_load(&st.acl, acl_path, o.admin_group, o.allow_anonymous, err, sizeof(err)) < 0) {

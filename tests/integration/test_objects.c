@@ -450,15 +450,15 @@ static void test_group_resource_lifecycle(void **state)
 	assert_int_equal(OfflineClusterGroup(g), ERROR_SUCCESS);
 	assert_int_equal(GetClusterGroupState(g, NULL, NULL), ClusterGroupOffline);
 
-	HRESOURCE r = CreateClusterResource(g, u"Test App", u"Generic Application", 0);
+	HRESOURCE r = CreateClusterResource(g, u"Test App", u"Generic Service", 0);
 	assert_non_null(r);
 	assert_int_equal(GetClusterResourceState(r, node, &cn, group, &cg), ClusterResourceOffline);
 	assert_wide(group, "Test Group");
-	assert_null(CreateClusterResource(g, u"Test App", u"Generic Application", 0));
+	assert_null(CreateClusterResource(g, u"Test App", u"Generic Service", 0));
 	assert_int_equal(GetLastError(), ERROR_OBJECT_ALREADY_EXISTS);
 	assert_null(CreateClusterResource(g, u"Test Other", u"No Such Type", 0));
 	assert_int_equal(GetLastError(), ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND);
-	assert_null(CreateClusterResource(g, u"Test Other", u"Generic Application", 0x100));
+	assert_null(CreateClusterResource(g, u"Test Other", u"Generic Service", 0x100));
 	assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
 	assert_false(resource_exists(h, u"Test Other"));
 

@@ -5,6 +5,7 @@
  * durability across a crash, and refusing what it cannot trust.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -332,6 +333,91 @@ static void test_refuses_newer_and_damaged(void **state)
 	assert_true(strlen(err) > 0);
 }
 
+static bool alive(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* Generic Application resources run their command while online. */
+static void test_generic_application(void **state)
+{
+	struct fixture *f = *state;
+	struct backend *b = f->b;
+	struct be_object r;
+	char key[128], marker[128], pidfile[128], cmd[600];
+	assert_int_equal(backend_embedded_supervise(b, true), BE_OK);
+	assert_true(b->ops->event_fd(b) >= 0);
+	assert_int_equal(b->ops->create(b, BE_RESOURCE, "app", "Cluster Group", "Generic Application", &r), BE_OK);
+	/* no command: it cannot come online, and nothing changes */
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_ONLINE, NULL), BE_INVALID);
+	assert_int_equal(get(b, BE_RESOURCE, "app").state, BE_STATE_OFFLINE);
+
+	/* a command that leaves a mark while it runs */
+	snprintf(marker, sizeof(marker), "%s/running", f->dir);
+	snprintf(pidfile, sizeof(pidfile), "%s/pid", f->dir);
+	snprintf(cmd, sizeof(cmd), "echo $$ > %s; touch %s; trap 'rm -f %s; exit 0' TERM; while :; do sleep 0.05; done",
+		 pidfile, marker, marker);
+	uint8_t w[1220];
+	size_t n = 0;
+	for (const char *p = cmd; *p; p++) {
+		w[n++] = (uint8_t)*p;
+		w[n++] = 0;
+	}
+	w[n++] = 0;
+	w[n++] = 0;
+	snprintf(key, sizeof(key), "Resources\\%s\\Parameters", r.id);
+	assert_int_equal(b->ops->reg_create_key(b, key, NULL), BE_OK);
+	struct be_value v = { .name = "CommandLine", .type = BE_VAL_SZ, .data = w, .len = n };
+	assert_int_equal(b->ops->reg_set(b, key, &v), BE_OK);
+
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_ONLINE, NULL), BE_OK);
+	for (int i = 0; i < 200 && !alive(marker); i++)
+		usleep(10000);
+	assert_true(alive(marker)); /* online means running */
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_OFFLINE, NULL), BE_OK);
+	assert_false(alive(marker)); /* stopped, and it cleaned up */
+	assert_int_equal(get(b, BE_RESOURCE, "app").state, BE_STATE_OFFLINE);
+
+	/* a command that dies on its own fails its resource */
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_ONLINE, NULL), BE_OK);
+	for (int i = 0; i < 200 && !alive(marker); i++)
+		usleep(10000);
+	assert_true(alive(marker));
+	FILE *pf = fopen(pidfile, "r");
+	assert_non_null(pf);
+	int pid = 0;
+	assert_int_equal(fscanf(pf, "%d", &pid), 1);
+	fclose(pf);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	enum be_state st = BE_STATE_ONLINE;
+	for (int i = 0; i < 300 && st == BE_STATE_ONLINE; i++) {
+		usleep(10000);
+		b->ops->process_events(b);
+		st = get(b, BE_RESOURCE, "app").state;
+	}
+	assert_int_equal(st, BE_STATE_FAILED);
+	assert_int_equal(get(b, BE_GROUP, "Cluster Group").state, BE_STATE_FAILED);
+	unlink(marker);
+
+	/* online again, then the backend closes: the command stops with it, and
+	 * starts again when supervision resumes on the same database */
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_ONLINE, NULL), BE_OK);
+	for (int i = 0; i < 200 && !alive(marker); i++)
+		usleep(10000);
+	assert_true(alive(marker));
+	b->ops->destroy(b);
+	assert_false(alive(marker));
+	f->b = b = open_in(f->dir);
+	assert_non_null(b);
+	assert_int_equal(get(b, BE_RESOURCE, "app").state, BE_STATE_ONLINE);
+	assert_int_equal(backend_embedded_supervise(b, true), BE_OK);
+	for (int i = 0; i < 200 && !alive(marker); i++)
+		usleep(10000);
+	assert_true(alive(marker));
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_OFFLINE, NULL), BE_OK);
+	assert_false(alive(marker));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +428,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_persistence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_durability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_newer_and_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generic_application, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

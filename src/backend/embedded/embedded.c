@@ -22,19 +22,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/utf16.h"
 
 #include "backend/backend.h"
 
 #define SCHEMA_VERSION 1
 
+/* A supervised command: the process of an online Generic Application. */
+struct child {
+	char id[BE_ID_MAX];
+	pid_t pid;
+};
+
 struct embedded {
 	struct backend base;
 	sqlite3 *db;
 	char node[BE_NAME_MAX];
+	char state_dir[512];
 	be_event_fn watch_fn;
 	void *watch_arg;
+	bool supervise;
+	int sigfd;
+	struct child *children;
+	size_t nchildren;
 };
+
+#define GENERIC_APPLICATION "Generic Application"
+/* How long a command gets to stop after SIGTERM before SIGKILL. */
+#define STOP_GRACE_MS 3000
 
 static struct embedded *E(struct backend *b)
 {
@@ -530,6 +555,129 @@ static int emb_rename(struct backend *b, enum be_kind kind, const char *id, cons
 	return rc;
 }
 
+/* ---- supervised processes ------------------------------------------------------ */
+
+static struct child *child_of(struct embedded *e, const char *id)
+{
+	for (size_t i = 0; i < e->nchildren; i++)
+		if (strcmp(e->children[i].id, id) == 0)
+			return &e->children[i];
+	return NULL;
+}
+
+static void child_forget(struct embedded *e, struct child *c)
+{
+	*c = e->children[--e->nchildren];
+}
+
+/* The command line of a Generic Application (Parameters\CommandLine), as
+ * UTF-8; NULL when it has none. */
+static char *command_of(struct embedded *e, const struct be_object *r)
+{
+	char key[BE_REG_PATH_MAX];
+	snprintf(key, sizeof(key), "Resources\\%s\\Parameters", r->id);
+	sqlite3_stmt *st = sql_prepare(e, "SELECT data FROM reg_values WHERE key = ? AND name = 'CommandLine'", key,
+				       NULL);
+	char *cmd = NULL;
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		const uint8_t *d = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0) / 2;
+		uint16_t *w = malloc((n + 1) * sizeof(uint16_t));
+		if (w) {
+			for (size_t i = 0; i < n; i++)
+				w[i] = (uint16_t)(d[2 * i] | d[2 * i + 1] << 8);
+			w[n] = 0;
+			cmd = utf16_to_utf8_dup(w, utf16_len(w));
+			free(w);
+		}
+	}
+	sqlite3_finalize(st);
+	if (cmd && !*cmd) {
+		free(cmd);
+		cmd = NULL;
+	}
+	return cmd;
+}
+
+/* Start the command of resource r: /bin/sh -c, a session of its own, output
+ * to STATE/logs/ID.log. */
+static int child_start(struct embedded *e, const struct be_object *r)
+{
+	char *cmd = command_of(e, r);
+	if (!cmd)
+		return BE_INVALID; /* nothing to run */
+	struct child *grown = realloc(e->children, (e->nchildren + 1) * sizeof(*grown));
+	if (!grown) {
+		free(cmd);
+		return BE_NO_MEMORY;
+	}
+	e->children = grown;
+	char logdir[600], log[700];
+	snprintf(logdir, sizeof(logdir), "%s/logs", e->state_dir);
+	mkdir(logdir, 0700);
+	snprintf(log, sizeof(log), "%s/%s.log", logdir, r->id);
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none;
+	sigemptyset(&none);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	posix_spawnattr_init(&attr);
+	/* Its own session (so that stopping reaches the whole process group),
+	 * none of our blocked signals, and every signal back to its default:
+	 * clusterd ignores SIGPIPE, and an ignored SIGTERM would be inherited
+	 * and could not even be trapped by a shell. */
+	sigset_t all;
+	sigfillset(&all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	char *argv[] = { "sh", "-c", cmd, NULL };
+	extern char **environ;
+	pid_t pid;
+	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	free(cmd);
+	if (rc != 0)
+		return BE_IO;
+	struct child *c = &e->children[e->nchildren++];
+	snprintf(c->id, sizeof(c->id), "%s", r->id);
+	c->pid = pid;
+	return BE_OK;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Stop a command: SIGTERM to its process group, SIGKILL after the grace time. */
+static void child_stop(struct embedded *e, struct child *c)
+{
+	kill(-c->pid, SIGTERM);
+	long deadline = now_ms() + STOP_GRACE_MS;
+	while (waitpid(c->pid, NULL, WNOHANG) == 0) {
+		if (now_ms() >= deadline) {
+			kill(-c->pid, SIGKILL);
+			waitpid(c->pid, NULL, 0);
+			break;
+		}
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	child_forget(e, c);
+}
+
+static bool is_app(const struct be_object *r)
+{
+	return r->kind == BE_RESOURCE && strcasecmp(r->type, GENERIC_APPLICATION) == 0;
+}
+
 /* ---- the resource state machine -------------------------------------------- */
 
 static int resource_online(struct embedded *e, const struct be_object *r, int depth);
@@ -581,6 +729,12 @@ static int resource_online(struct embedded *e, const struct be_object *r, int de
 	int rc = deps_visit(e, r->id, false, dep_step, &w);
 	if (rc)
 		return rc;
+	/* Online means running: the command starts before the state says so. */
+	if (e->supervise && is_app(r) && !child_of(e, r->id)) {
+		rc = child_start(e, r);
+		if (rc)
+			return rc;
+	}
 	return set_state(e, r, BE_STATE_ONLINE);
 }
 
@@ -593,6 +747,9 @@ static int resource_offline(struct embedded *e, const struct be_object *r, int d
 	int rc = deps_visit(e, r->id, true, dep_step, &w);
 	if (rc)
 		return rc;
+	struct child *c = child_of(e, r->id);
+	if (c)
+		child_stop(e, c);
 	return set_state(e, r, BE_STATE_OFFLINE);
 }
 
@@ -627,8 +784,12 @@ static int emb_act(struct backend *b, enum be_kind kind, const char *id, enum be
 			rc = resource_online(e, &o, 0);
 		else if (action == BE_ACT_OFFLINE)
 			rc = resource_offline(e, &o, 0);
-		else if (action == BE_ACT_FAIL)
+		else if (action == BE_ACT_FAIL) {
+			struct child *c = child_of(e, o.id);
+			if (c)
+				child_stop(e, c);
 			rc = set_state(e, &o, BE_STATE_FAILED);
+		}
 		else
 			rc = BE_INVALID;
 		if (!rc)
@@ -834,13 +995,85 @@ static int emb_watch(struct backend *b, be_event_fn fn, void *arg)
 	return BE_OK;
 }
 
+static int emb_event_fd(struct backend *b)
+{
+	return E(b)->sigfd;
+}
+
+/* A command that ends on its own fails its resource (MS-CMRP: a resource
+ * whose process dies is failed, not offline). */
+static void emb_process_events(struct backend *b)
+{
+	struct embedded *e = E(b);
+	struct signalfd_siginfo si;
+	while (e->sigfd >= 0 && read(e->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+	for (size_t i = 0; i < e->nchildren;) {
+		struct child *c = &e->children[i];
+		if (waitpid(c->pid, NULL, WNOHANG) != c->pid) {
+			i++;
+			continue;
+		}
+		struct be_object r;
+		char id[BE_ID_MAX];
+		snprintf(id, sizeof(id), "%s", c->id);
+		child_forget(e, c);
+		if (tx_begin(e) == BE_OK) {
+			int rc = object_by(e, BE_RESOURCE, "id", id, &r);
+			if (!rc && r.state == BE_STATE_ONLINE)
+				rc = set_state(e, &r, BE_STATE_FAILED);
+			if (!rc)
+				rc = group_refresh(e, r.parent);
+			tx_end(e, rc);
+		}
+	}
+}
+
 static void emb_destroy(struct backend *b)
 {
 	struct embedded *e = E(b);
 	if (!e)
 		return;
+	/* The commands stop with clusterd; the database still says which were
+	 * online, and they start again when it does. */
+	while (e->nchildren)
+		child_stop(e, &e->children[e->nchildren - 1]);
+	free(e->children);
+	if (e->sigfd >= 0)
+		close(e->sigfd);
 	sqlite3_close(e->db);
 	free(e);
+}
+
+static int start_online_app(const struct be_object *r, void *arg)
+{
+	struct embedded *e = arg;
+	if (is_app(r) && r->state == BE_STATE_ONLINE && !child_of(e, r->id) && child_start(e, r) != BE_OK) {
+		/* It cannot run: it has failed. */
+		if (tx_begin(e) == BE_OK)
+			tx_end(e, set_state(e, r, BE_STATE_FAILED));
+	}
+	return 0;
+}
+
+int backend_embedded_supervise(struct backend *b, bool on)
+{
+	struct embedded *e = E(b);
+	if (!on) {
+		e->supervise = false;
+		return BE_OK;
+	}
+	if (e->sigfd < 0) {
+		sigset_t mask;
+		sigemptyset(&mask);
+		sigaddset(&mask, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &mask, NULL);
+		e->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+		if (e->sigfd < 0)
+			return BE_IO;
+	}
+	e->supervise = true;
+	return emb_list(b, BE_RESOURCE, NULL, start_online_app, e);
 }
 
 static const struct backend_ops embedded_ops = {
@@ -864,6 +1097,8 @@ static const struct backend_ops embedded_ops = {
 	.reg_set = emb_reg_set,
 	.reg_delete_value = emb_reg_delete_value,
 	.watch = emb_watch,
+	.event_fd = emb_event_fd,
+	.process_events = emb_process_events,
 };
 
 /* ---- schema and first start ------------------------------------------------------ */
@@ -1045,7 +1280,9 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 		return NULL;
 	}
 	e->base.ops = &embedded_ops;
+	e->sigfd = -1;
 	snprintf(e->node, sizeof(e->node), "%s", node_name);
+	snprintf(e->state_dir, sizeof(e->state_dir), "%s", state_dir);
 	snprintf(path, sizeof(path), "%s/cluster.db", state_dir);
 	if (sqlite3_open_v2(path, &e->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
