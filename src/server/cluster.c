@@ -14,11 +14,6 @@
 #include "ops.h"
 #include "session.h"
 
-static unsigned caller_rights(struct session *s)
-{
-	return ops_caller_rights(s);
-}
-
 static uint32_t op_open_cluster(struct session *s, struct ndr_pull *in, struct ndr_push *out, bool ex)
 {
 	struct cmrp_open_cluster_out o = { 0 };
@@ -30,7 +25,7 @@ static uint32_t op_open_cluster(struct session *s, struct ndr_pull *in, struct n
 	if (!ex && !cmrp_decode_done(in))
 		return NCA_S_FAULT_NDR;
 	/* ApiOpenCluster requires "All" (MS-CMRP 3.1.4.2.1). */
-	o.status = access_grant(desired, caller_rights(s), &rights, &o.granted);
+	o.status = access_grant(desired, ops_caller_rights(s), &rights, &o.granted);
 	if (o.status == ERROR_SUCCESS && !session_handle_new(s, HANDLE_CLUSTER, (uint8_t)rights, NULL, NULL, &o.handle))
 		o.status = ERROR_NOT_ENOUGH_MEMORY;
 	if (o.status != ERROR_SUCCESS) {
@@ -62,7 +57,7 @@ static uint32_t op_set_cluster_name(struct session *s, struct ndr_pull *in, stru
 
 	if (!cmrp_set_cluster_name_decode_in(in, &name))
 		return NCA_S_FAULT_NDR;
-	if ((caller_rights(s) & ACCESS_ALL) != ACCESS_ALL) {
+	if ((ops_caller_rights(s) & ACCESS_ALL) != ACCESS_ALL) {
 		result = ERROR_ACCESS_DENIED;
 	} else {
 		char *utf8 = utf16_to_utf8_dup(name.s, name.units);
@@ -86,21 +81,16 @@ static uint32_t op_set_cluster_name(struct session *s, struct ndr_pull *in, stru
 	return 0;
 }
 
-static bool set_string(struct cmrp_string *out, const char *utf8)
-{
-	return ops_string(out, utf8);
-}
-
 static uint32_t op_get_cluster_name(struct session *s, struct ndr_pull *in, struct ndr_push *out)
 {
 	struct cmrp_cluster_name_out o = { 0 };
 
 	if (!cmrp_decode_done(in))
 		return NCA_S_FAULT_NDR;
-	if (!(caller_rights(s) & ACCESS_READ)) {
+	if (!(ops_caller_rights(s) & ACCESS_READ)) {
 		o.result = ERROR_ACCESS_DENIED;
-	} else if (!set_string(&o.cluster, s->server->id.cluster_name) ||
-		   !set_string(&o.node, s->server->id.node_name)) {
+	} else if (!ops_string(&o.cluster, s->server->id.cluster_name) ||
+		   !ops_string(&o.node, s->server->id.node_name)) {
 		o.result = ERROR_NOT_ENOUGH_MEMORY;
 	}
 	cmrp_get_cluster_name_encode_out(out, &o);
@@ -117,7 +107,7 @@ static uint32_t op_get_cluster_version(struct session *s, struct ndr_pull *in, s
 	if (!v2) {
 		/* Opnum 4 is not used in protocol version 3 (MS-CMRP 3.1.4.2.5). */
 		o.result = ERROR_CALL_NOT_IMPLEMENTED;
-	} else if (!(caller_rights(s) & ACCESS_READ)) {
+	} else if (!(ops_caller_rights(s) & ACCESS_READ)) {
 		o.result = ERROR_ACCESS_DENIED;
 	} else {
 		o.major = CLUSTERD_VERSION_MAJOR;
@@ -126,7 +116,7 @@ static uint32_t op_get_cluster_version(struct session *s, struct ndr_pull *in, s
 		o.has_opver = true;
 		o.highest = CLUSTERD_CLUSTER_LEVEL;
 		o.lowest = CLUSTERD_CLUSTER_LEVEL;
-		if (!set_string(&o.vendor, CLUSTERD_VENDOR) || !set_string(&o.csd, "clusterd " CLUSAPI_VERSION_STRING))
+		if (!ops_string(&o.vendor, CLUSTERD_VENDOR) || !ops_string(&o.csd, "clusterd " CLUSAPI_VERSION_STRING))
 			o.result = ERROR_NOT_ENOUGH_MEMORY;
 	}
 	cmrp_version_encode_out(out, &o, v2);
