@@ -355,8 +355,10 @@ static void test_generic_application(void **state)
 	/* a command that leaves a mark while it runs */
 	snprintf(marker, sizeof(marker), "%s/running", f->dir);
 	snprintf(pidfile, sizeof(pidfile), "%s/pid", f->dir);
-	snprintf(cmd, sizeof(cmd), "echo $$ > %s; touch %s; trap 'rm -f %s; exit 0' TERM; while :; do sleep 0.05; done",
-		 pidfile, marker, marker);
+	/* The trap is set before the mark appears, so that a stop that sees the
+	 * mark always finds the trap in place. */
+	snprintf(cmd, sizeof(cmd), "trap 'rm -f %s; exit 0' TERM; echo $$ > %s; touch %s; while :; do sleep 0.05; done",
+		 marker, pidfile, marker);
 	uint8_t w[1220];
 	size_t n = 0;
 	for (const char *p = cmd; *p; p++) {
