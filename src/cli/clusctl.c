@@ -9,62 +9,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clusapi.h"
-
-#define EXIT_FAILED 1
-#define EXIT_USAGE 2
-
-struct cli {
-	const char *cluster; /* NULL: local over LPC */
-	bool json;
-	DWORD access;
-};
+#include "cli.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: clusctl [OPTIONS] COMMAND\n"
+		"Usage: clusctl [OPTIONS] COMMAND [ARGUMENTS] [OPTIONS]\n"
 		"Manage a failover cluster served by clusterd (or any MS-CMRP server).\n"
 		"\n"
 		"Commands:\n"
-		"  cluster             show the cluster: name, node, version, granted access\n"
+		"  cluster                       the cluster: name, node, version, granted access\n"
 		"\n"
-		"Options:\n"
+		"  node list                     the nodes and their states\n"
+		"  node show NAME                one node: state, the groups it owns, its interfaces\n"
+		"  node pause NAME               stop the node from taking groups\n"
+		"  node resume NAME              let a paused node take groups again\n"
+		"\n"
+		"  group list                    the groups, their owner nodes and states\n"
+		"  group show NAME               one group: state, owner, resources, preferred nodes\n"
+		"  group create NAME             a new, empty, offline group\n"
+		"  group delete NAME             delete an empty group\n"
+		"  group online NAME             bring the group and its resources online\n"
+		"  group offline NAME            take the group and its resources offline\n"
+		"  group move NAME [NODE]        move the group to NODE (default: the best other node)\n"
+		"  group rename NAME NEWNAME     rename the group\n"
+		"\n"
+		"  resource list [--group GROUP] the resources (only GROUP's with --group)\n"
+		"  resource show NAME            one resource: state, owner, group, type,\n"
+		"                                dependencies, possible owners, network name\n"
+		"  resource types                the resource types resources can be created with\n"
+		"  resource create NAME --group GROUP --type TYPE\n"
+		"                                a new, offline resource of TYPE in GROUP\n"
+		"  resource delete NAME          delete an offline resource nothing depends on\n"
+		"  resource online NAME          bring the resource online\n"
+		"  resource offline NAME         take the resource offline\n"
+		"  resource fail NAME            mark the resource failed (to test failover)\n"
+		"  resource rename NAME NEWNAME  rename the resource\n"
+		"\n"
+		"  network list                  the cluster networks and their states\n"
+		"  network show NAME             one network\n"
+		"  netinterface list             the network interfaces, their nodes and states\n"
+		"  netinterface show NAME        one network interface\n"
+		"\n"
+		"  A noun alone lists (\"clusctl group\" is \"clusctl group list\").  Names with\n"
+		"  spaces need quotes; a name that starts with '-' goes after \"--\".\n"
+		"\n"
+		"Options (before or after the command words):\n"
 		"  -c, --cluster NAME  the cluster or node to manage: host name, FQDN, IPv4 or\n"
 		"                      IPv6 address (TCP through the endpoint mapper); without\n"
 		"                      it, the local cluster over LPC ($CLUSAPI_LPC_SOCKET or\n"
 		"                      " CLUSAPI_DEFAULT_LPC_SOCKET ")\n"
 		"  -a, --access LEVEL  what to ask for: read, full or max (default max: the most\n"
 		"                      the cluster ACL gives you)\n"
-		"  -j, --json          machine-readable output\n"
+		"  -j, --json          machine-readable output: list gives an array of objects,\n"
+		"                      show one object (name, id, state as a word, state_code as\n"
+		"                      the number, and owner_node, group, type, node where they\n"
+		"                      apply)\n"
+		"  -g, --group GROUP   the group (resource list, resource create)\n"
+		"  -t, --type TYPE     the resource type (resource create)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
+		"\n"
+		"Output: tables with a header line for list, \"Key: value\" lines for show, one\n"
+		"line saying what happened for a change (\"group apps: online\").  Errors go to\n"
+		"standard error as \"clusctl: WHAT FAILED: REASON (error N NAME)\".\n"
 		"\n"
 		"Environment: CLUSAPI_LPC_SOCKET (local socket), CLUSAPI_EPMAPPER_PORT (endpoint\n"
 		"mapper port, default 135).\n"
 		"Exit status: 0 success, 1 the cluster refused or could not be reached, 2 usage.\n");
-}
-
-static void fail(const char *what, DWORD err)
-{
-	const char *name = ClusapiErrorName(err);
-	fprintf(stderr, "clusctl: %s: %s (error %u%s%s)\n", what, ClusapiErrorMessage(err), (unsigned)err,
-		name ? " " : "", name ? name : "");
-}
-
-/* JSON string with the escapes RFC 8259 requires. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
 }
 
 static const char *access_word(DWORD granted)
@@ -163,65 +175,268 @@ static int cmd_cluster(const struct cli *cli)
 	return rc;
 }
 
-int main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "cluster", required_argument, NULL, 'c' },
-		{ "access", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli cli = { .access = MAXIMUM_ALLOWED };
-	int ch;
+/* ---- the command line ------------------------------------------------------------ */
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:c:a:jhV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			cli.cluster = optarg;
-			break;
-		case 'a':
-			if (strcmp(optarg, "read") == 0)
-				cli.access = GENERIC_READ;
-			else if (strcmp(optarg, "full") == 0)
-				cli.access = GENERIC_ALL;
-			else if (strcmp(optarg, "max") == 0)
-				cli.access = MAXIMUM_ALLOWED;
-			else {
-				fprintf(stderr, "clusctl: --access wants read, full or max, not \"%s\"\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			cli.json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("clusctl %s\n", CLUSAPI_VERSION_STRING);
-			return 0;
-		case ':':
-			fprintf(stderr, "clusctl: option %s needs a value (see clusctl --help)\n", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			fprintf(stderr, "clusctl: unknown option %s (see clusctl --help)\n", argv[optind - 1]);
+#define OPT_GROUP 1u
+#define OPT_TYPE 2u
+#define OPT_NEEDED 4u /* the options are required */
+
+struct command {
+	const char *noun, *verb;
+	int min, max;    /* operands */
+	unsigned opts;   /* OPT_* it takes */
+	const char *synopsis;
+	int (*run)(const struct cli *cli, const struct args *a);
+};
+
+static int run_cluster(const struct cli *cli, const struct args *a)
+{
+	(void)a;
+	return cmd_cluster(cli);
+}
+
+static const struct command commands[] = {
+	{ "cluster", NULL, 0, 0, 0, "cluster", run_cluster },
+	{ "node", "list", 0, 0, 0, "node list", cmd_node },
+	{ "node", "show", 1, 1, 0, "node show NAME", cmd_node },
+	{ "node", "pause", 1, 1, 0, "node pause NAME", cmd_node },
+	{ "node", "resume", 1, 1, 0, "node resume NAME", cmd_node },
+	{ "group", "list", 0, 0, 0, "group list", cmd_group },
+	{ "group", "show", 1, 1, 0, "group show NAME", cmd_group },
+	{ "group", "create", 1, 1, 0, "group create NAME", cmd_group },
+	{ "group", "delete", 1, 1, 0, "group delete NAME", cmd_group },
+	{ "group", "online", 1, 1, 0, "group online NAME", cmd_group },
+	{ "group", "offline", 1, 1, 0, "group offline NAME", cmd_group },
+	{ "group", "move", 1, 2, 0, "group move NAME [NODE]", cmd_group },
+	{ "group", "rename", 2, 2, 0, "group rename NAME NEWNAME", cmd_group },
+	{ "resource", "list", 0, 0, OPT_GROUP, "resource list [--group GROUP]", cmd_resource },
+	{ "resource", "show", 1, 1, 0, "resource show NAME", cmd_resource },
+	{ "resource", "types", 0, 0, 0, "resource types", cmd_resource },
+	{ "resource", "create", 1, 1, OPT_GROUP | OPT_TYPE | OPT_NEEDED, "resource create NAME --group GROUP --type TYPE",
+	  cmd_resource },
+	{ "resource", "delete", 1, 1, 0, "resource delete NAME", cmd_resource },
+	{ "resource", "online", 1, 1, 0, "resource online NAME", cmd_resource },
+	{ "resource", "offline", 1, 1, 0, "resource offline NAME", cmd_resource },
+	{ "resource", "fail", 1, 1, 0, "resource fail NAME", cmd_resource },
+	{ "resource", "rename", 2, 2, 0, "resource rename NAME NEWNAME", cmd_resource },
+	{ "network", "list", 0, 0, 0, "network list", cmd_network },
+	{ "network", "show", 1, 1, 0, "network show NAME", cmd_network },
+	{ "netinterface", "list", 0, 0, 0, "netinterface list", cmd_netinterface },
+	{ "netinterface", "show", 1, 1, 0, "netinterface show NAME", cmd_netinterface },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int usage_error(const char *fmt, const char *a, const char *b, const struct command *c)
+{
+	fprintf(stderr, "clusctl: ");
+	fprintf(stderr, fmt, a, b);
+	if (c)
+		fprintf(stderr, "; usage: clusctl [OPTIONS] %s\n", c->synopsis);
+	else
+		fprintf(stderr, "; see clusctl --help\n");
+	return EXIT_USAGE;
+}
+
+/* The options every command takes; -1 if opt is not one of them, else 0 or
+ * an exit status. */
+static int global_option(struct cli *cli, int opt, const char *value, bool *done)
+{
+	switch (opt) {
+	case 'c':
+		cli->cluster = value;
+		return 0;
+	case 'a':
+		if (strcmp(value, "read") == 0)
+			cli->access = GENERIC_READ;
+		else if (strcmp(value, "full") == 0)
+			cli->access = GENERIC_ALL;
+		else if (strcmp(value, "max") == 0)
+			cli->access = MAXIMUM_ALLOWED;
+		else {
+			fprintf(stderr, "clusctl: --access wants read, full or max, not \"%s\"\n", value);
 			return EXIT_USAGE;
 		}
+		return 0;
+	case 'j':
+		cli->json = true;
+		return 0;
+	case 'h':
+		usage(stdout);
+		*done = true;
+		return 0;
+	case 'V':
+		printf("clusctl %s\n", CLUSAPI_VERSION_STRING);
+		*done = true;
+		return 0;
+	default:
+		return -1;
 	}
-	if (optind >= argc) {
+}
+
+static const struct option longopts[] = {
+	{ "cluster", required_argument, NULL, 'c' },
+	{ "access", required_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "group", required_argument, NULL, 'g' },
+	{ "type", required_argument, NULL, 't' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One option (anywhere among the words: before, between or after the
+ * command words): its letter, or 0 if unknown; *value
+ * is its value (from "--opt=value" or the next word, *i moves past it) and
+ * NULL when a value is missing. */
+static int word_option(int argc, char **argv, int *i, const char **value, bool *missing)
+{
+	const char *w = argv[*i], *eq = NULL;
+	int letter = 0, has_arg = 0;
+	*value = NULL;
+	*missing = false;
+	if (w[1] == '-') {
+		eq = strchr(w, '=');
+		size_t len = eq ? (size_t)(eq - w - 2) : strlen(w + 2);
+		for (const struct option *o = longopts; o->name; o++)
+			if (strlen(o->name) == len && strncmp(o->name, w + 2, len) == 0) {
+				letter = o->val;
+				has_arg = o->has_arg;
+			}
+	} else {
+		for (const struct option *o = longopts; o->name; o++)
+			if (o->val == w[1]) {
+				letter = o->val;
+				has_arg = o->has_arg;
+			}
+		/* "-cNAME" as well as "-c NAME". */
+		if (w[2] != '\0' && !has_arg)
+			letter = 0;
+	}
+	if (!letter || (!has_arg && eq))
+		return 0;
+	if (has_arg) {
+		if (eq)
+			*value = eq + 1;
+		else if (w[1] != '-' && w[2] != '\0')
+			*value = w + 2;
+		else if (*i + 1 < argc)
+			*value = argv[++*i];
+		else
+			*missing = true;
+	}
+	return letter;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .access = MAXIMUM_ALLOWED };
+	struct args a = { 0 };
+	const char *words[8];
+	int nwords = 0;
+	bool done = false, group_given = false, type_given = false;
+
+	/* Options and command words, in any order; "--" ends the options. */
+	bool operands_only = false;
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+		if (!operands_only && strcmp(w, "--") == 0) {
+			operands_only = true;
+			continue;
+		}
+		if (!operands_only && w[0] == '-' && w[1] != '\0') {
+			const char *value;
+			bool missing;
+			int letter = word_option(argc, argv, &i, &value, &missing);
+			if (!letter) {
+				fprintf(stderr, "clusctl: unknown option %s (see clusctl --help)\n", w);
+				return EXIT_USAGE;
+			}
+			if (missing) {
+				fprintf(stderr, "clusctl: option %s needs a value (see clusctl --help)\n", w);
+				return EXIT_USAGE;
+			}
+			if (letter == 'g') {
+				a.group = value;
+				group_given = true;
+			} else if (letter == 't') {
+				a.type = value;
+				type_given = true;
+			} else {
+				int rc = global_option(&cli, letter, value, &done);
+				if (rc)
+					return EXIT_USAGE;
+				if (done)
+					return 0;
+			}
+			continue;
+		}
+		if (nwords == (int)(sizeof(words) / sizeof(words[0]))) {
+			fprintf(stderr, "clusctl: too many arguments (see clusctl --help)\n");
+			return EXIT_USAGE;
+		}
+		words[nwords++] = w;
+	}
+	if (nwords == 0) {
 		fprintf(stderr, "clusctl: no command given; try \"clusctl cluster\" or clusctl --help\n");
 		return EXIT_USAGE;
 	}
-	const char *cmd = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr, "clusctl: unexpected argument \"%s\" after %s\n", argv[optind], cmd);
-		return EXIT_USAGE;
+
+	/* Which command. */
+	a.noun = words[0];
+	const struct command *c = NULL;
+	bool noun_known = false;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		noun_known |= strcmp(commands[i].noun, a.noun) == 0;
+	if (!noun_known)
+		return usage_error("unknown command \"%s\"%s", a.noun, "", NULL);
+	int first_operand = 1;
+	if (strcmp(a.noun, "cluster") == 0) {
+		c = &commands[0];
+	} else {
+		/* A noun alone lists. */
+		a.verb = nwords > 1 ? words[1] : "list";
+		first_operand = 2;
+		for (size_t i = 0; i < NCOMMANDS && !c; i++)
+			if (strcmp(commands[i].noun, a.noun) == 0 && strcmp(commands[i].verb, a.verb) == 0)
+				c = &commands[i];
+		if (!c) {
+			char verbs[256] = "";
+			for (size_t i = 0; i < NCOMMANDS; i++)
+				if (strcmp(commands[i].noun, a.noun) == 0) {
+					strcat(verbs, *verbs ? ", " : "");
+					strcat(verbs, commands[i].verb);
+				}
+			fprintf(stderr, "clusctl: unknown %s command \"%s\"; use one of: %s (see clusctl --help)\n", a.noun,
+				a.verb, verbs);
+			return EXIT_USAGE;
+		}
 	}
-	if (strcmp(cmd, "cluster") == 0)
-		return cmd_cluster(&cli);
-	fprintf(stderr, "clusctl: unknown command \"%s\"; see clusctl --help\n", cmd);
-	return EXIT_USAGE;
+	char full[64];
+	snprintf(full, sizeof(full), "%s%s%s", c->noun, c->verb ? " " : "", c->verb ? c->verb : "");
+
+	/* Its operands and options. */
+	for (int i = first_operand; i < nwords; i++) {
+		if (a.npos == c->max) {
+			/* The message clusctl has always given for "cluster". */
+			if (c->max == 0 && !c->verb)
+				fprintf(stderr, "clusctl: unexpected argument \"%s\" after %s\n", words[i], full);
+			else
+				usage_error("unexpected argument \"%s\" after %s", words[i], full, c);
+			return EXIT_USAGE;
+		}
+		a.pos[a.npos++] = words[i];
+	}
+	if (a.npos < c->min) {
+		const char *need = c->synopsis + strlen(full) + 1;
+		return usage_error("%s needs %s", full, need, c);
+	}
+	if (group_given && !(c->opts & OPT_GROUP))
+		return usage_error("--group does not apply to %s%s", full, "", c);
+	if (type_given && !(c->opts & OPT_TYPE))
+		return usage_error("--type does not apply to %s%s", full, "", c);
+	if ((c->opts & OPT_NEEDED) && (!a.group || !a.type || !*a.group || !*a.type))
+		return usage_error("%s needs %s", full, "--group GROUP and --type TYPE", c);
+	if (a.group && !*a.group)
+		return usage_error("--group needs a group name%s%s", "", "", c);
+	return c->run(&cli, &a);
 }
