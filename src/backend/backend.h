@@ -146,8 +146,9 @@ struct backend_ops {
 	int (*remove)(struct backend *b, enum be_kind kind, const char *id);
 	int (*rename)(struct backend *b, enum be_kind kind, const char *id, const char *name);
 	int (*act)(struct backend *b, enum be_kind kind, const char *id, enum be_action action, const char *target);
-	/* What a resource depends on. */
+	/* What a resource depends on, and what depends on it. */
 	int (*dependencies)(struct backend *b, const char *resource_id, be_object_fn fn, void *arg);
+	int (*dependents)(struct backend *b, const char *resource_id, be_object_fn fn, void *arg);
 	/* The quorum resource and its path (empty when the quorum is by node
 	 * majority alone). */
 	int (*quorum)(struct backend *b, struct be_object *resource, char *path, size_t path_len);

@@ -500,6 +500,10 @@ static uint32_t object_enum(struct session *s, uint16_t opnum, struct ndr_pull *
 			struct enum_build eb = { &o.list, CLUSTER_RESOURCE_ENUM_DEPENDS, false, NULL, NULL };
 			o.result = ops_be_error(BE(s)->ops->dependencies(BE(s), obj.id, enum_add, &eb), BE_RESOURCE);
 		}
+		if (!o.result && (type & CLUSTER_RESOURCE_ENUM_PROVIDES)) {
+			struct enum_build eb = { &o.list, CLUSTER_RESOURCE_ENUM_PROVIDES, false, NULL, NULL };
+			o.result = ops_be_error(BE(s)->ops->dependents(BE(s), obj.id, enum_add, &eb), BE_RESOURCE);
+		}
 		if (!o.result && (type & CLUSTER_RESOURCE_ENUM_NODES) && ok) {
 			struct enum_build eb = { &o.list, CLUSTER_RESOURCE_ENUM_NODES, false, NULL, NULL };
 			enum_add(&node, &eb);

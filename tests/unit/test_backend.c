@@ -116,6 +116,10 @@ static void test_seeded(void **state)
 	int n = 0;
 	assert_int_equal(b->ops->dependencies(b, get(b, BE_RESOURCE, "Cluster Name").id, count_fn, &n), BE_OK);
 	assert_int_equal(n, 1);
+	/* and the address provides for both network names */
+	n = 0;
+	assert_int_equal(b->ops->dependents(b, get(b, BE_RESOURCE, "Cluster IP Address").id, count_fn, &n), BE_OK);
+	assert_int_equal(n, 2);
 	assert_int_equal(b->ops->lookup(b, BE_GROUP, "", &o), BE_NOT_FOUND);
 	assert_int_equal(b->ops->lookup(b, BE_GROUP, "nope", &o), BE_NOT_FOUND);
 }

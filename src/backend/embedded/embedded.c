@@ -831,6 +831,11 @@ static int emb_dependencies(struct backend *b, const char *resource_id, be_objec
 	return deps_visit(E(b), resource_id, false, fn, arg);
 }
 
+static int emb_dependents(struct backend *b, const char *resource_id, be_object_fn fn, void *arg)
+{
+	return deps_visit(E(b), resource_id, true, fn, arg);
+}
+
 static int emb_quorum(struct backend *b, struct be_object *resource, char *path, size_t path_len)
 {
 	/* One node is its own majority; the core network name stands for the
@@ -1087,6 +1092,7 @@ static const struct backend_ops embedded_ops = {
 	.rename = emb_rename,
 	.act = emb_act,
 	.dependencies = emb_dependencies,
+	.dependents = emb_dependents,
 	.quorum = emb_quorum,
 	.reg_key_exists = emb_reg_key_exists,
 	.reg_create_key = emb_reg_create_key,
