@@ -308,16 +308,30 @@ static int rpc_srv_dispatch(struct rpc_srv_conn *c, struct rpc_srv_call *call)
 	}
 	ndr_pull_init(&in, call->buf, call->len, call->big_endian);
 	ndr_push_init(&c->reply);
+	c->current_call_id = call->call_id;
+	c->current_ctx_id = call->ctx_id;
 	fault = ctx->iface->dispatch(ctx->iface, c->user, call->opnum, &in, &c->reply);
 	if (fault == 0 && c->reply.error)
 		fault = NCA_S_FAULT_REMOTE_NO_MEMORY;
-	if (fault)
+	if (fault == RPC_DISPATCH_PENDING)
+		rc = 0; /* answered later by rpc_srv_conn_reply() */
+	else if (fault)
 		rc = rpc_srv_fault(c, call->call_id, call->ctx_id, fault, fault == NCA_S_OP_RNG_ERROR);
 	else
 		rc = rpc_srv_respond(c, call->call_id, call->ctx_id, c->reply.data, c->reply.len);
 	ndr_push_free(&c->reply);
 	rpc_srv_call_reset(c, call);
 	return rc;
+}
+
+int rpc_srv_conn_reply(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, const uint8_t *stub, size_t len)
+{
+	return rpc_srv_respond(c, call_id, ctx_id, stub, len);
+}
+
+int rpc_srv_conn_fault(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, uint32_t status)
+{
+	return rpc_srv_fault(c, call_id, ctx_id, status, false);
 }
 
 static int rpc_srv_request(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu)

@@ -19,7 +19,12 @@
 
 struct rpc_server_iface;
 
-/* Returns 0 (reply in `out`) or a fault status (NCA_S_*, werror.h). */
+/* Returns 0 (reply in `out`) or a fault status (NCA_S_*, werror.h), or
+ * RPC_DISPATCH_PENDING: no reply now; the interface has noted the call's
+ * current_call_id / current_ctx_id and answers later with rpc_srv_conn_reply()
+ * or rpc_srv_conn_fault() (or never, if the connection goes first). */
+#define RPC_DISPATCH_PENDING 0xffffffffu
+
 typedef uint32_t (*rpc_dispatch_fn)(const struct rpc_server_iface *iface, void *conn_user, uint16_t opnum,
 				    struct ndr_pull *in, struct ndr_push *out);
 
@@ -78,6 +83,10 @@ struct rpc_srv_conn {
 	size_t out_off;
 	size_t out_cap;
 
+	/* The call being dispatched right now (valid during dispatch). */
+	uint32_t current_call_id;
+	uint16_t current_ctx_id;
+
 	struct ndr_push scratch;
 	struct ndr_push reply;
 };
@@ -93,6 +102,14 @@ long rpc_srv_conn_frame(const struct rpc_srv_conn *c, const uint8_t *buf, size_t
 
 /* Process one whole PDU.  0 = go on, -1 = send what is queued, then close. */
 int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len);
+
+/* Answer a call whose dispatch returned RPC_DISPATCH_PENDING: the stub is
+ * fragmented and queued like any reply (the caller then flushes the output).
+ * May be called during another call's dispatch.  0, or -1 when the output
+ * cannot be queued (close the connection). */
+int rpc_srv_conn_reply(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, const uint8_t *stub, size_t len);
+/* The same with a fault status instead of a reply. */
+int rpc_srv_conn_fault(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, uint32_t status);
 
 /* A fresh association group id (never 0). */
 uint32_t rpc_new_assoc_group(void);

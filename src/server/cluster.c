@@ -150,7 +150,7 @@ static uint32_t cmrp_dispatch(const struct rpc_server_iface *iface, void *conn_u
 	default: {
 		uint32_t fault = 0;
 		if (ops_objects(s, opnum, in, out, &fault) || ops_registry(s, opnum, in, out, &fault) ||
-		    ops_control(s, opnum, in, out, &fault))
+		    ops_control(s, opnum, in, out, &fault) || ops_notify(s, opnum, in, out, &fault))
 			return fault;
 		return NCA_S_OP_RNG_ERROR;
 	}

@@ -40,6 +40,7 @@ struct conn {
 	size_t rcap;
 	bool closing;
 	bool want_out;
+	bool in_read; /* conn_read() is running: it flushes when done */
 	struct conn *prev, *next;
 };
 
@@ -60,6 +61,30 @@ struct loop {
 };
 
 #define READ_CHUNK 16384
+
+static void conn_set_events(struct conn *c, bool want_out);
+
+/* A backend change: every session's notification ports see it.  Connections
+ * with a GetNotify answered now ask for EPOLLOUT and are flushed by the loop
+ * (the one being read flushes itself when its PDUs are done); nothing is
+ * closed from here, since other events of this epoll batch may still name
+ * those connections. */
+static void loop_on_event(const struct be_event *ev, void *arg)
+{
+	struct loop *l = arg;
+	struct conn *next;
+
+	for (struct conn *c = l->conns; c; c = next) {
+		next = c->next;
+		int rc = notify_deliver(&c->sess, ev);
+		if (rc == 0)
+			continue;
+		if (rc < 0)
+			c->closing = true;
+		if (!c->in_read)
+			conn_set_events(c, true);
+	}
+}
 
 struct loop *loop_new(struct server_state *st, size_t max_conns)
 {
@@ -89,6 +114,8 @@ struct loop *loop_new(struct server_state *st, size_t max_conns)
 	}
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &l->sig };
 	epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->sig.fd, &ev);
+	if (st->be && st->be->ops->watch)
+		st->be->ops->watch(st->be, loop_on_event, l);
 	l->backend.kind = ITEM_BACKEND;
 	l->backend.fd = st->be && st->be->ops->event_fd ? st->be->ops->event_fd(st->be) : -1;
 	if (l->backend.fd >= 0) {
@@ -216,6 +243,7 @@ static void conn_read(struct conn *c)
 	}
 
 	size_t off = 0;
+	c->in_read = true;
 	while (!c->closing) {
 		long len = rpc_srv_conn_frame(&c->rpc, c->rbuf + off, c->rlen - off);
 		if (len == 0)
@@ -226,6 +254,7 @@ static void conn_read(struct conn *c)
 		}
 		off += (size_t)len;
 	}
+	c->in_read = false;
 	if (off) {
 		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
 		c->rlen -= off;
@@ -270,6 +299,7 @@ static void listener_accept(struct loop *l, struct listener *ls)
 		session_init(&c->sess, l->st, &who, ls->kind == LISTEN_LPC);
 		rpc_srv_conn_init(&c->rpc, ls->kind == LISTEN_EPM ? &l->epm_conf : &l->cmrp_conf, &c->sess,
 				  ls->sec_addr);
+		c->sess.rpc = &c->rpc;
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->it };
 		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			session_free(&c->sess);
@@ -342,6 +372,8 @@ void loop_free(struct loop *l)
 {
 	if (!l)
 		return;
+	if (l->st->be && l->st->be->ops->watch)
+		l->st->be->ops->watch(l->st->be, NULL, NULL);
 	while (l->conns) {
 		conn_say_shutdown(l->conns);
 		conn_close(l->conns);

@@ -45,5 +45,7 @@ bool ops_string(struct cmrp_string *out, const char *utf8);
 bool ops_objects(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
 bool ops_registry(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
 bool ops_control(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
+/* notify.c: *fault may be RPC_DISPATCH_PENDING (a GetNotify that waits). */
+bool ops_notify(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
 
 #endif

@@ -16,8 +16,11 @@ void session_init(struct session *s, struct server_state *server, const struct p
 
 void session_free(struct session *s)
 {
-	for (size_t i = 0; i < s->cap; i++)
+	for (size_t i = 0; i < s->cap; i++) {
 		free(s->slots[i].key);
+		if (s->slots[i].port)
+			notify_port_free(s, s->slots[i].port);
+	}
 	free(s->slots);
 	s->slots = NULL;
 	s->cap = s->count = 0;
@@ -116,6 +119,8 @@ bool session_handle_close(struct session *s, const struct rpc_ctx_handle *h, uin
 	 * tombstones. */
 	size_t i = (size_t)(e - s->slots);
 	free(s->slots[i].key);
+	if (s->slots[i].port)
+		notify_port_free(s, s->slots[i].port);
 	memset(&s->slots[i], 0, sizeof(s->slots[i]));
 	size_t j = i;
 	for (;;) {

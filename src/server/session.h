@@ -30,12 +30,16 @@ enum handle_type {
 
 #define HANDLE_OBJ_MAX 40
 
+struct notify_port;
+struct rpc_srv_conn;
+
 struct handle_entry {
 	struct rpc_uuid uuid; /* all zero = free slot */
 	uint8_t type;
 	uint8_t rights;
 	char obj[HANDLE_OBJ_MAX]; /* the backend id of the object it stands for */
 	char *key;                /* HANDLE_KEY: the registry path (malloc'd) */
+	struct notify_port *port; /* HANDLE_NOTIFY: its notification port */
 };
 
 struct server_state;
@@ -47,7 +51,19 @@ struct session {
 	struct handle_entry *slots;
 	size_t cap; /* power of two, or 0 */
 	size_t count;
+	/* The connection's RPC engine (for replies to deferred calls), or NULL;
+	 * and this session's notification ports (notify.c). */
+	struct rpc_srv_conn *rpc;
+	struct notify_port *ports;
 };
+
+/* notify.c: free a port (any pending GetNotify is dropped unanswered). */
+void notify_port_free(struct session *s, struct notify_port *p);
+/* notify.c: queue a backend change on this session's ports and answer a
+ * waiting GetNotify.  0: nothing to send; 1: replies queued on s->rpc (flush
+ * them); -1: the output could not be queued (close the connection). */
+struct be_event;
+int notify_deliver(struct session *s, const struct be_event *ev);
 
 /* Hard cap on handles one connection may hold. */
 #define SESSION_MAX_HANDLES (1u << 20)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmrp/cmrp.h"
+#include "cmrp/cmrp_notify.h"
 #include "cmrp/cmrp_objects.h"
 #include "rpc/epm.h"
 #include "rpc/ndr.h"
@@ -336,6 +337,36 @@ static void fuzz_handle_shapes_in(const uint8_t *data, size_t size, bool be)
 		CHECK(cmrp_handle_bool_encode_in(&p, &h, f));
 		reopen(&in, &p);
 		CHECK(cmrp_handle_bool_decode_in(&in, &h2, &f2) && handle_eq(&h, &h2) && f == f2);
+		ndr_push_free(&p);
+	}
+	/* notification ports: AddNotify* (readd=false) and ReAddNotify* */
+	for (int readd = 0; readd <= 1; readd++) {
+		struct cmrp_add_notify_in x, y;
+		ndr_pull_init(&in, data, size, be);
+		if (!cmrp_add_notify_decode_in(&in, &x, readd))
+			continue;
+		ndr_push_init(&p);
+		CHECK(cmrp_add_notify_encode_in(&p, &x, readd));
+		reopen(&in, &p);
+		CHECK(cmrp_add_notify_decode_in(&in, &y, readd) && handle_eq(&x.notify, &y.notify) &&
+		      handle_eq(&x.object, &y.object) && x.filter == y.filter && x.key == y.key &&
+		      x.sequence == y.sequence);
+		ndr_push_free(&p);
+	}
+	/* and the GetNotify reply a client decodes */
+	ndr_pull_init(&in, data, size, be);
+	struct cmrp_get_notify_out gn, gn2;
+	if (cmrp_get_notify_decode_out(&in, &gn)) {
+		if (gn.name.s)
+			check_cmrp_string(&gn.name);
+		ndr_push_init(&p);
+		CHECK(cmrp_get_notify_encode_out(&p, &gn));
+		reopen(&in, &p);
+		CHECK(cmrp_get_notify_decode_out(&in, &gn2) && gn.key == gn2.key && gn.filter == gn2.filter &&
+		      gn.sequence == gn2.sequence && gn.result == gn2.result && gn.rpc_status == gn2.rpc_status &&
+		      (gn.name.s ? gn2.name.s && string_eq(&gn.name, &gn2.name) : !gn2.name.s));
+		cmrp_get_notify_out_free(&gn2);
+		cmrp_get_notify_out_free(&gn);
 		ndr_push_free(&p);
 	}
 }

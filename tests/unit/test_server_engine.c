@@ -30,9 +30,12 @@
 #define CALC_MAJOR 1
 #define CALC_MINOR 2
 
-enum { OP_ADD = 0, OP_ECHO = 1, OP_FILL = 2 };
+enum { OP_ADD = 0, OP_ECHO = 1, OP_FILL = 2, OP_DEFER = 3 };
 
 struct calc_state {
+	const struct rpc_srv_conn *conn; /* the fixture's connection */
+	uint32_t deferred_call_id;       /* what OP_DEFER saw */
+	uint16_t deferred_ctx_id;
 	int calls;
 	void *last_user;
 	uint16_t last_opnum;
@@ -76,6 +79,13 @@ static uint32_t calc_dispatch(const struct rpc_server_iface *iface, void *conn_u
 		for (uint32_t i = 0; i < n; i++)
 			ndr_push_u8(out, fill_byte(i));
 		return 0;
+	case OP_DEFER:
+		/* No reply now: the test answers later with rpc_srv_conn_reply(). */
+		if (!cmrp_decode_done(in))
+			return NCA_S_FAULT_NDR;
+		st->deferred_call_id = st->conn->current_call_id;
+		st->deferred_ctx_id = st->conn->current_ctx_id;
+		return RPC_DISPATCH_PENDING;
 	default:
 		return NCA_S_OP_RNG_ERROR;
 	}
@@ -172,6 +182,7 @@ static int engine_setup(void **state)
 	e->calc_iface.name = "calc";
 	e->calc_iface.dispatch = calc_dispatch;
 	e->calc_iface.ctx = &e->calc;
+	e->calc.conn = &e->c;
 
 	e->reg.n = 1;
 	e->reg.entries[0].iface = cmrp_syntax;
@@ -884,6 +895,77 @@ static void test_concurrent_multiplexing(void **state)
 	assert_int_equal(send_request(&e->c, RPC_PFC_FIRST_FRAG, 99, 0, OP_ECHO, echo, 4), -1);
 }
 
+/* A call the interface answers later (RPC_DISPATCH_PENDING): nothing is sent
+ * at first, other calls are answered meanwhile, and the late reply (or fault)
+ * is a well-formed response to the right call, fragmented as usual. */
+static void test_deferred_reply(void **state)
+{
+	struct engine *e = *state;
+	struct rpc_pres_ctx ctx = pctx(0, calc_syntax(), rpc_syntax_ndr);
+	struct rpc_bind b;
+	struct ndr_push p;
+	struct outq q;
+	uint8_t add[8] = { 2, 0, 0, 0, 3, 0, 0, 0 };
+	size_t len;
+
+	memset(&b, 0, sizeof(b));
+	b.max_xmit_frag = b.max_recv_frag = RPC_MIN_FRAG;
+	b.conc_mpx = true;
+	b.n_ctx = 1;
+	b.ctx[0] = ctx;
+	ndr_push_init(&p);
+	assert_true(rpc_bind_encode(&p, RPC_PTYPE_BIND, 1, &b));
+	assert_int_equal(feed_push(&e->c, &p), 0);
+	outq_take(&e->c, &q);
+	assert_true(q.h[0].pfc_flags & RPC_PFC_CONC_MPX);
+	outq_free(&q);
+
+	/* call 40 is deferred: no output, its ids were visible to dispatch */
+	assert_int_equal(send_request(&e->c, FL, 40, 0, OP_DEFER, NULL, 0), 0);
+	expect_no_output(&e->c);
+	assert_int_equal(e->calc.deferred_call_id, 40);
+	assert_int_equal(e->calc.deferred_ctx_id, 0);
+
+	/* more deferred calls than reassembly slots: a deferred call holds none */
+	for (uint32_t id = 50; id < 50 + 2 * RPC_SRV_MAX_CALLS; id++) {
+		assert_int_equal(send_request(&e->c, FL, id, 0, OP_DEFER, NULL, 0), 0);
+		assert_int_equal(e->calc.deferred_call_id, id);
+	}
+	expect_no_output(&e->c);
+
+	/* other calls are still answered */
+	assert_int_equal(send_request(&e->c, FL, 41, 0, OP_ADD, add, 8), 0);
+	outq_take(&e->c, &q);
+	uint8_t *r = collect_response(&q, 41, 0, RPC_MIN_FRAG, &len);
+	assert_int_equal(len, 4);
+	assert_int_equal(r[0], 5);
+	free(r);
+	outq_free(&q);
+
+	/* the late reply to call 40: big enough to need fragments */
+	size_t n = 3 * RPC_MIN_FRAG;
+	uint8_t *stub = malloc(n);
+	assert_non_null(stub);
+	for (size_t i = 0; i < n; i++)
+		stub[i] = fill_byte(i);
+	assert_int_equal(rpc_srv_conn_reply(&e->c, 40, 0, stub, n), 0);
+	outq_take(&e->c, &q);
+	assert_true(q.n > 1);
+	r = collect_response(&q, 40, 0, RPC_MIN_FRAG, &len);
+	assert_int_equal(len, n);
+	assert_memory_equal(r, stub, n);
+	free(r);
+	free(stub);
+	outq_free(&q);
+
+	/* and a deferred fault */
+	assert_int_equal(rpc_srv_conn_fault(&e->c, 50, 0, NCA_S_FAULT_NDR), 0);
+	expect_fault(&e->c, 50, 0, NCA_S_FAULT_NDR, false);
+
+	/* still in step: a plain call works */
+	assert_int_equal(call_add(&e->c, 42, 0, 7, 8), 15);
+}
+
 static void test_orphaned_and_cancel(void **state)
 {
 	struct engine *e = *state;
@@ -1136,6 +1218,7 @@ int main(void)
 		T(test_request_too_big),
 		T(test_interleaved_fragments),
 		T(test_concurrent_multiplexing),
+		T(test_deferred_reply),
 		T(test_orphaned_and_cancel),
 		T(test_unknown_ptype_closes),
 		T(test_frame),

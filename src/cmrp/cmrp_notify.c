@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "cmrp_notify.h"
+
+#include <string.h>
+
+bool cmrp_create_notify_encode_out(struct ndr_push *p, const struct cmrp_create_notify_out *o)
+{
+	ndr_push_u32(p, o->status);
+	ndr_push_u32(p, o->rpc_status);
+	return ndr_push_ctx_handle(p, &o->handle);
+}
+
+bool cmrp_create_notify_decode_out(struct ndr_pull *in, struct cmrp_create_notify_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	ndr_pull_u32(in, &o->status);
+	ndr_pull_u32(in, &o->rpc_status);
+	ndr_pull_ctx_handle(in, &o->handle);
+	return cmrp_decode_done(in);
+}
+
+bool cmrp_add_notify_encode_in(struct ndr_push *p, const struct cmrp_add_notify_in *a, bool readd)
+{
+	ndr_push_ctx_handle(p, &a->notify);
+	ndr_push_ctx_handle(p, &a->object);
+	ndr_push_u32(p, a->filter);
+	ndr_push_u32(p, a->key);
+	if (readd)
+		ndr_push_u32(p, a->sequence);
+	return !p->error;
+}
+
+bool cmrp_add_notify_decode_in(struct ndr_pull *in, struct cmrp_add_notify_in *a, bool readd)
+{
+	memset(a, 0, sizeof(*a));
+	ndr_pull_ctx_handle(in, &a->notify);
+	ndr_pull_ctx_handle(in, &a->object);
+	ndr_pull_u32(in, &a->filter);
+	ndr_pull_u32(in, &a->key);
+	if (readd)
+		ndr_pull_u32(in, &a->sequence);
+	return cmrp_decode_done(in);
+}
+
+bool cmrp_add_notify_encode_out(struct ndr_push *p, const struct cmrp_add_notify_out *o)
+{
+	ndr_push_u32(p, o->sequence);
+	ndr_push_u32(p, o->rpc_status);
+	return ndr_push_u32(p, o->result);
+}
+
+bool cmrp_add_notify_decode_out(struct ndr_pull *in, struct cmrp_add_notify_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	ndr_pull_u32(in, &o->sequence);
+	ndr_pull_u32(in, &o->rpc_status);
+	ndr_pull_u32(in, &o->result);
+	return cmrp_decode_done(in);
+}
+
+bool cmrp_get_notify_encode_out(struct ndr_push *p, const struct cmrp_get_notify_out *o)
+{
+	ndr_push_u32(p, o->key);
+	ndr_push_u32(p, o->filter);
+	ndr_push_u32(p, o->sequence);
+	/* [out, string] LPWSTR *Name: a unique pointer, then the string */
+	ndr_push_ptr(p, o->name.s != NULL);
+	if (o->name.s)
+		ndr_push_string(p, o->name.s, o->name.units);
+	ndr_push_u32(p, o->rpc_status);
+	return ndr_push_u32(p, o->result);
+}
+
+bool cmrp_get_notify_decode_out(struct ndr_pull *in, struct cmrp_get_notify_out *o)
+{
+	uint32_t ref = 0;
+	memset(o, 0, sizeof(*o));
+	ndr_pull_u32(in, &o->key);
+	ndr_pull_u32(in, &o->filter);
+	ndr_pull_u32(in, &o->sequence);
+	if (ndr_pull_ptr(in, &ref) && ref)
+		ndr_pull_string(in, &o->name.s, &o->name.units, CMRP_MAX_NAME_UNITS);
+	ndr_pull_u32(in, &o->rpc_status);
+	ndr_pull_u32(in, &o->result);
+	if (!cmrp_decode_done(in)) {
+		cmrp_get_notify_out_free(o);
+		return false;
+	}
+	return true;
+}
+
+void cmrp_get_notify_out_free(struct cmrp_get_notify_out *o)
+{
+	cmrp_string_free(&o->name);
+}
+
+bool cmrp_result_encode_out(struct ndr_push *p, uint32_t result)
+{
+	return ndr_push_u32(p, result);
+}
+
+bool cmrp_result_decode_out(struct ndr_pull *in, uint32_t *result)
+{
+	*result = 0;
+	ndr_pull_u32(in, result);
+	return cmrp_decode_done(in);
+}

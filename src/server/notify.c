@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Version 1 notification ports (MS-CMRP 3.1.1.8; ApiCreateNotify, ApiAddNotify*,
+ * ApiReAddNotify*, ApiGetNotify, ApiUnblockGetNotifyCall, ApiCloseNotify).
+ *
+ * A port belongs to the session that created it.  It holds its registrations
+ * (the whole cluster, or one object by backend id, each with a filter and the
+ * client's notify key), a bounded queue of indications and at most one
+ * GetNotify waiting for one.  The event loop hands every backend change to
+ * notify_deliver(); a waiting GetNotify is then answered through the RPC
+ * engine's deferred replies.  ApiUnblockGetNotifyCall and ApiCloseNotify
+ * complete a waiting GetNotify with ERROR_NO_MORE_ITEMS ("the port has been
+ * closed"); when the connection goes, the waiting call goes with it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "cmrp/cmrp_notify.h"
+#include "ops.h"
+#include "rpc/server.h"
+
+/* Indications one port keeps before the oldest are dropped. */
+#define NOTIFY_QUEUE_MAX 4096u
+/* Registrations one port may hold. */
+#define NOTIFY_REG_MAX 4096u
+
+struct notify_reg {
+	enum be_kind kind; /* 0: the whole cluster */
+	char id[BE_ID_MAX];
+	uint32_t filter;
+	uint32_t key;
+};
+
+struct notify_item {
+	uint32_t key;
+	uint32_t filter;
+	uint32_t sequence;
+	char *name;
+};
+
+struct notify_port {
+	struct notify_port *prev, *next;
+	struct notify_reg *regs;
+	size_t nregs, capregs;
+	struct notify_item *q; /* a ring */
+	size_t qhead, qlen, qcap;
+	uint64_t dropped;
+	uint32_t sequence;
+	bool waiting; /* a GetNotify is pending */
+	uint32_t call_id;
+	uint16_t ctx_id;
+};
+
+void notify_port_free(struct session *s, struct notify_port *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else if (s->ports == p)
+		s->ports = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	for (size_t i = 0; i < p->qlen; i++)
+		free(p->q[(p->qhead + i) % p->qcap].name);
+	free(p->q);
+	free(p->regs);
+	free(p);
+}
+
+/* The CLUSTER_CHANGE bit of a backend change, or 0. */
+static uint32_t event_filter(const struct be_event *ev)
+{
+	/* state, deleted, added, property for each kind */
+	static const uint32_t bits[BE_KIND_MAX + 1][4] = {
+		[BE_NODE] = { CLUSTER_CHANGE_NODE_STATE, CLUSTER_CHANGE_NODE_DELETED, CLUSTER_CHANGE_NODE_ADDED,
+			      CLUSTER_CHANGE_NODE_PROPERTY },
+		[BE_GROUP] = { CLUSTER_CHANGE_GROUP_STATE, CLUSTER_CHANGE_GROUP_DELETED, CLUSTER_CHANGE_GROUP_ADDED,
+			       CLUSTER_CHANGE_GROUP_PROPERTY },
+		[BE_RESOURCE] = { CLUSTER_CHANGE_RESOURCE_STATE, CLUSTER_CHANGE_RESOURCE_DELETED,
+				  CLUSTER_CHANGE_RESOURCE_ADDED, CLUSTER_CHANGE_RESOURCE_PROPERTY },
+		[BE_RESTYPE] = { 0, CLUSTER_CHANGE_RESOURCE_TYPE_DELETED, CLUSTER_CHANGE_RESOURCE_TYPE_ADDED,
+				 CLUSTER_CHANGE_RESOURCE_TYPE_PROPERTY },
+		[BE_NETWORK] = { CLUSTER_CHANGE_NETWORK_STATE, CLUSTER_CHANGE_NETWORK_DELETED,
+				 CLUSTER_CHANGE_NETWORK_ADDED, CLUSTER_CHANGE_NETWORK_PROPERTY },
+		[BE_NETIF] = { CLUSTER_CHANGE_NETINTERFACE_STATE, CLUSTER_CHANGE_NETINTERFACE_DELETED,
+			       CLUSTER_CHANGE_NETINTERFACE_ADDED, CLUSTER_CHANGE_NETINTERFACE_PROPERTY },
+	};
+	if (ev->what == BE_EV_REGISTRY)
+		return CLUSTER_CHANGE_REGISTRY_VALUE;
+	if (ev->kind < 1 || ev->kind > BE_KIND_MAX)
+		return 0;
+	switch (ev->what) {
+	case BE_EV_STATE:
+		return bits[ev->kind][0];
+	case BE_EV_DELETED:
+		return bits[ev->kind][1];
+	case BE_EV_ADDED:
+		return bits[ev->kind][2];
+	case BE_EV_RENAMED:
+		return bits[ev->kind][3];
+	default:
+		return 0;
+	}
+}
+
+/* Queue one indication, dropping the oldest when the queue is full.  false
+ * when out of memory (the indication is lost and counted). */
+static bool port_queue(struct notify_port *p, uint32_t key, uint32_t filter, const char *name)
+{
+	char *copy = strdup(name ? name : "");
+	if (!copy) {
+		p->dropped++;
+		return false;
+	}
+	if (p->qlen == NOTIFY_QUEUE_MAX) {
+		struct notify_item *old = &p->q[p->qhead];
+		free(old->name);
+		p->qhead = (p->qhead + 1) % p->qcap;
+		p->qlen--;
+		if (p->dropped++ == 0)
+			log_warn("notification port full: dropping the oldest indications");
+	}
+	if (p->qlen == p->qcap) {
+		size_t ncap = p->qcap ? p->qcap * 2 : 16;
+		if (ncap > NOTIFY_QUEUE_MAX)
+			ncap = NOTIFY_QUEUE_MAX;
+		struct notify_item *nq = malloc(ncap * sizeof(*nq));
+		if (!nq) {
+			free(copy);
+			p->dropped++;
+			return false;
+		}
+		for (size_t i = 0; i < p->qlen; i++)
+			nq[i] = p->q[(p->qhead + i) % p->qcap];
+		free(p->q);
+		p->q = nq;
+		p->qcap = ncap;
+		p->qhead = 0;
+	}
+	struct notify_item *it = &p->q[(p->qhead + p->qlen) % p->qcap];
+	it->key = key;
+	it->filter = filter;
+	it->sequence = ++p->sequence;
+	it->name = copy;
+	p->qlen++;
+	return true;
+}
+
+/* Encode the GetNotify reply for the oldest indication (and drop it), or for
+ * an error when result != 0. */
+static void encode_get_notify(struct notify_port *p, uint32_t result, struct ndr_push *out)
+{
+	struct cmrp_get_notify_out o = { .result = result };
+	if (!result && p && p->qlen) {
+		struct notify_item *it = &p->q[p->qhead];
+		o.key = it->key;
+		o.filter = it->filter;
+		o.sequence = it->sequence;
+		if (!ops_string(&o.name, it->name))
+			o.result = ERROR_NOT_ENOUGH_MEMORY;
+		free(it->name);
+		p->qhead = (p->qhead + 1) % p->qcap;
+		p->qlen--;
+	}
+	cmrp_get_notify_encode_out(out, &o);
+	cmrp_get_notify_out_free(&o);
+}
+
+/* Answer the waiting GetNotify of a port (with the oldest indication, or with
+ * result).  0, or -1 when the reply could not be queued. */
+static int port_complete(struct session *s, struct notify_port *p, uint32_t result)
+{
+	struct ndr_push out;
+	int rc = -1;
+
+	if (!p->waiting)
+		return 0;
+	p->waiting = false;
+	ndr_push_init(&out);
+	encode_get_notify(p, result, &out);
+	if (!out.error && s->rpc)
+		rc = rpc_srv_conn_reply(s->rpc, p->call_id, p->ctx_id, out.data, out.len);
+	ndr_push_free(&out);
+	return rc;
+}
+
+int notify_deliver(struct session *s, const struct be_event *ev)
+{
+	uint32_t bit = event_filter(ev);
+	int rc = 0;
+
+	if (!bit)
+		return 0;
+	for (struct notify_port *p = s->ports; p; p = p->next) {
+		for (size_t i = 0; i < p->nregs; i++) {
+			const struct notify_reg *r = &p->regs[i];
+			if (!(r->filter & bit))
+				continue;
+			if (r->kind && (r->kind != ev->kind || strcmp(r->id, ev->id) != 0))
+				continue;
+			port_queue(p, r->key, bit, ev->name);
+		}
+		if (p->waiting && p->qlen) {
+			if (port_complete(s, p, ERROR_SUCCESS) < 0)
+				return -1;
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+/* ---- the calls --------------------------------------------------------------- */
+
+static struct notify_port *find_port(struct session *s, const struct rpc_ctx_handle *h)
+{
+	struct handle_entry *e = session_handle_find(s, h, HANDLE_NOTIFY);
+	return e ? e->port : NULL;
+}
+
+static uint32_t op_create_notify(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+{
+	struct cmrp_create_notify_out o = { 0 };
+	struct notify_port *p = NULL;
+
+	if (!cmrp_decode_done(in))
+		return NCA_S_FAULT_NDR;
+	if (!(ops_caller_rights(s) & ACCESS_READ))
+		o.status = ERROR_ACCESS_DENIED;
+	else if (!(p = calloc(1, sizeof(*p))) || !session_handle_new(s, HANDLE_NOTIFY, ACCESS_READ, NULL, NULL, &o.handle))
+		o.status = ERROR_NOT_ENOUGH_MEMORY;
+	if (o.status) {
+		free(p);
+		memset(&o.handle, 0, sizeof(o.handle));
+	} else {
+		session_handle_find(s, &o.handle, HANDLE_NOTIFY)->port = p;
+		p->next = s->ports;
+		if (s->ports)
+			s->ports->prev = p;
+		s->ports = p;
+	}
+	cmrp_create_notify_encode_out(out, &o);
+	return 0;
+}
+
+static uint32_t op_close_notify(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+{
+	struct rpc_ctx_handle h;
+	uint32_t result = ERROR_INVALID_HANDLE;
+
+	if (!cmrp_handle_decode(in, &h))
+		return NCA_S_FAULT_NDR;
+	struct notify_port *p = find_port(s, &h);
+	if (p) {
+		/* The waiting GetNotify is answered first, so it precedes this
+		 * reply on the wire. */
+		if (port_complete(s, p, ERROR_NO_MORE_ITEMS) < 0)
+			return NCA_S_FAULT_REMOTE_NO_MEMORY;
+		session_handle_close(s, &h, HANDLE_NOTIFY); /* frees the port */
+		memset(&h, 0, sizeof(h));
+		result = ERROR_SUCCESS;
+	}
+	cmrp_close_encode_out(out, &h, result);
+	return 0;
+}
+
+static uint32_t op_unblock(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+{
+	struct rpc_ctx_handle h;
+	uint32_t result = ERROR_INVALID_HANDLE;
+
+	if (!cmrp_handle_decode(in, &h))
+		return NCA_S_FAULT_NDR;
+	struct notify_port *p = find_port(s, &h);
+	if (p) {
+		if (port_complete(s, p, ERROR_NO_MORE_ITEMS) < 0)
+			return NCA_S_FAULT_REMOTE_NO_MEMORY;
+		result = ERROR_SUCCESS;
+	}
+	cmrp_result_encode_out(out, result);
+	return 0;
+}
+
+static uint32_t op_get_notify(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+{
+	struct rpc_ctx_handle h;
+	uint32_t result = ERROR_SUCCESS;
+
+	if (!cmrp_handle_decode(in, &h))
+		return NCA_S_FAULT_NDR;
+	struct notify_port *p = find_port(s, &h);
+	if (!p)
+		result = ERROR_INVALID_HANDLE;
+	else if (!(ops_caller_rights(s) & ACCESS_READ))
+		result = ERROR_ACCESS_DENIED;
+	else if (p->waiting)
+		result = ERROR_INVALID_STATE; /* one GetNotify at a time per port */
+	else if (!p->qlen && s->rpc) {
+		/* MS-CMRP 3.1.4.2.66: not completed until an indication is
+		 * queued or the port is closed. */
+		p->waiting = true;
+		p->call_id = s->rpc->current_call_id;
+		p->ctx_id = s->rpc->current_ctx_id;
+		return RPC_DISPATCH_PENDING;
+	} else if (!p->qlen) {
+		result = ERROR_NO_MORE_ITEMS; /* no engine to answer later */
+	}
+	encode_get_notify(p, result, out);
+	return 0;
+}
+
+/* AddNotifyCluster/Node/Group/Resource and the ReAdd variants. */
+static uint32_t op_add_notify(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out)
+{
+	bool readd = opnum >= CMRP_READD_NOTIFY_NODE && opnum <= CMRP_READD_NOTIFY_RESOURCE;
+	struct cmrp_add_notify_in a;
+	struct cmrp_add_notify_out o = { 0 };
+	struct notify_reg r = { 0 };
+	struct be_object obj = { 0 };
+	uint8_t type;
+
+	if (!cmrp_add_notify_decode_in(in, &a, readd))
+		return NCA_S_FAULT_NDR;
+	switch (opnum) {
+	case CMRP_ADD_NOTIFY_CLUSTER:
+		type = HANDLE_CLUSTER;
+		break;
+	case CMRP_ADD_NOTIFY_NODE:
+	case CMRP_READD_NOTIFY_NODE:
+		type = HANDLE_NODE;
+		r.kind = BE_NODE;
+		break;
+	case CMRP_ADD_NOTIFY_GROUP:
+	case CMRP_READD_NOTIFY_GROUP:
+		type = HANDLE_GROUP;
+		r.kind = BE_GROUP;
+		break;
+	default:
+		type = HANDLE_RESOURCE;
+		r.kind = BE_RESOURCE;
+		break;
+	}
+	struct notify_port *p = find_port(s, &a.notify);
+	if (!p) {
+		o.result = ERROR_INVALID_HANDLE;
+	} else if (type == HANDLE_CLUSTER) {
+		if (!session_handle_find(s, &a.object, HANDLE_CLUSTER))
+			o.result = ERROR_INVALID_HANDLE;
+	} else {
+		o.result = ops_object(s, &a.object, type, &obj, NULL);
+		if (!o.result)
+			memcpy(r.id, obj.id, sizeof(r.id));
+	}
+	if (!o.result && p->nregs >= NOTIFY_REG_MAX)
+		o.result = ERROR_NOT_ENOUGH_MEMORY;
+	if (!o.result && p->nregs == p->capregs) {
+		size_t ncap = p->capregs ? p->capregs * 2 : 8;
+		struct notify_reg *nr = realloc(p->regs, ncap * sizeof(*nr));
+		if (!nr) {
+			o.result = ERROR_NOT_ENOUGH_MEMORY;
+		} else {
+			p->regs = nr;
+			p->capregs = ncap;
+		}
+	}
+	if (!o.result) {
+		r.filter = a.filter;
+		r.key = a.key;
+		p->regs[p->nregs++] = r;
+		o.sequence = p->sequence;
+		/* ReAdd with a stale sequence: the client missed changes, so it
+		 * gets the object's current state (MS-CMRP 3.1.4.2.63-65). */
+		if (readd && a.sequence != p->sequence && r.kind) {
+			uint32_t bit = r.kind == BE_NODE ? CLUSTER_CHANGE_NODE_STATE
+				       : r.kind == BE_GROUP ? CLUSTER_CHANGE_GROUP_STATE
+							    : CLUSTER_CHANGE_RESOURCE_STATE;
+			if (a.filter & bit) {
+				port_queue(p, a.key, bit, obj.name);
+				if (p->waiting && port_complete(s, p, ERROR_SUCCESS) < 0)
+					return NCA_S_FAULT_REMOTE_NO_MEMORY;
+			}
+		}
+	}
+	if (type == HANDLE_CLUSTER || readd)
+		cmrp_status_result_encode_out(out, ERROR_SUCCESS, o.result);
+	else
+		cmrp_add_notify_encode_out(out, &o);
+	return 0;
+}
+
+bool ops_notify(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault)
+{
+	switch (opnum) {
+	case CMRP_CREATE_NOTIFY:
+		*fault = op_create_notify(s, in, out);
+		return true;
+	case CMRP_CLOSE_NOTIFY:
+		*fault = op_close_notify(s, in, out);
+		return true;
+	case CMRP_ADD_NOTIFY_CLUSTER:
+	case CMRP_ADD_NOTIFY_NODE:
+	case CMRP_ADD_NOTIFY_GROUP:
+	case CMRP_ADD_NOTIFY_RESOURCE:
+	case CMRP_READD_NOTIFY_NODE:
+	case CMRP_READD_NOTIFY_GROUP:
+	case CMRP_READD_NOTIFY_RESOURCE:
+		*fault = op_add_notify(s, opnum, in, out);
+		return true;
+	case CMRP_GET_NOTIFY:
+		*fault = op_get_notify(s, in, out);
+		return true;
+	case CMRP_UNBLOCK_GET_NOTIFY_CALL:
+		*fault = op_unblock(s, in, out);
+		return true;
+	default:
+		return false;
+	}
+}
