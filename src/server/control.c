@@ -9,7 +9,12 @@
  * A control code is object (bits 24-31) | global (23) | modify (22) |
  * function (2-21) | access (0-1).  The object byte must be the call's; codes
  * that modify (the modify bit, or write access) need Change on the handle and
- * in the caller's current rights, and are not implemented beyond that check.
+ * in the caller's current rights; of them SET_COMMON_PROPERTIES and
+ * SET_PRIVATE_PROPERTIES are implemented (and VALIDATE_*_PROPERTIES, which
+ * check a list the same way and write nothing).  An input property list is
+ * parsed strictly and entirely before anything is written: a malformed list
+ * is ERROR_INVALID_DATA, an unknown, read-only or mistyped common property
+ * ERROR_INVALID_PARAMETER, and in both cases nothing changes.
  *
  * Property lists (MS-CMRP 2.2.3.10): a DWORD count, then per property a
  * CLUSPROP_SYNTAX_NAME value with its name, the value with its syntax, and an
@@ -63,6 +68,12 @@ enum {
 	CLCTL_ENUM_PRIVATE_PROPERTIES = 0x79,
 	CLCTL_GET_RO_PRIVATE_PROPERTIES = 0x7d,
 	CLCTL_GET_PRIVATE_PROPERTIES = 0x81,
+	/* Checks of a property list, writing nothing. */
+	CLCTL_VALIDATE_COMMON_PROPERTIES = 0x61,
+	CLCTL_VALIDATE_PRIVATE_PROPERTIES = 0x89,
+	/* Modify functions (with the modify bit). */
+	CLCTL_SET_COMMON_PROPERTIES = 0x40005e,
+	CLCTL_SET_PRIVATE_PROPERTIES = 0x400086,
 };
 
 /* CLUSPROP syntaxes: type << 16 | format. */
@@ -74,6 +85,8 @@ enum {
 #define FORMAT_EXPAND_SZ 4u
 #define FORMAT_MULTI_SZ 5u
 #define FORMAT_ULARGE_INTEGER 6u
+#define FORMAT_LONG 7u
+#define TYPE_LIST_VALUE 1u
 #define SYNTAX_VALUE(f) (0x00010000u | (f))
 
 #define CLUS_FLAG_CORE 1u
@@ -508,6 +521,257 @@ static DWORD answer(struct session *s, const struct target *t, uint32_t fn, stru
 	return ERROR_INVALID_FUNCTION;
 }
 
+/* ---- input property lists (SET_* and VALIDATE_*_PROPERTIES) ----------------- */
+
+struct in_prop {
+	char *name; /* UTF-8 */
+	uint32_t format;
+	uint8_t *data; /* into the input buffer */
+	uint32_t len;
+};
+
+struct in_list {
+	struct in_prop *p;
+	uint32_t n;
+};
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void in_list_free(struct in_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		free(l->p[i].name);
+	free(l->p);
+	l->p = NULL;
+	l->n = 0;
+}
+
+/* A UTF-16LE string of len bytes whose last unit is its only NUL, as UTF-8;
+ * NULL if it is not one. */
+static char *sz_utf8(const uint8_t *d, uint32_t len)
+{
+	if (len < 2 || len % 2)
+		return NULL;
+	size_t n = len / 2 - 1;
+	if (d[2 * n] || d[2 * n + 1])
+		return NULL;
+	if (n == 0)
+		return strdup("");
+	uint16_t *u = malloc(n * sizeof(*u));
+	if (!u)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		u[i] = (uint16_t)(d[2 * i] | d[2 * i + 1] << 8);
+		if (!u[i]) {
+			free(u);
+			return NULL;
+		}
+	}
+	char *s = utf16_to_utf8_dup(u, n);
+	free(u);
+	return s;
+}
+
+/* Whether the data of a value of a known format is well formed. */
+static bool value_well_formed(uint32_t format, const uint8_t *d, uint32_t len)
+{
+	switch (format) {
+	case FORMAT_DWORD:
+	case FORMAT_LONG:
+		return len == 4;
+	case FORMAT_ULARGE_INTEGER:
+		return len == 8;
+	case FORMAT_SZ:
+	case FORMAT_EXPAND_SZ: {
+		char *s = sz_utf8(d, len);
+		free(s);
+		return s != NULL;
+	}
+	case FORMAT_MULTI_SZ:
+		/* Strings each with its NUL, then an empty one ("" alone may be one NUL). */
+		if (len < 2 || len % 2 || d[len - 1] || d[len - 2])
+			return false;
+		return len == 2 || (!d[len - 3] && !d[len - 4]);
+	default: /* binary, or a format judged later */
+		return true;
+	}
+}
+
+/* The structure of a property list: every count and size checked against
+ * the bytes present.  ERROR_INVALID_DATA when malformed. */
+static DWORD parse_list(const struct cmrp_blob *in, struct in_list *l)
+{
+	uint8_t *p = in->present ? in->data : NULL;
+	size_t len = p ? in->len : 0, off = 4;
+
+	l->p = NULL;
+	l->n = 0;
+	if (len < 4)
+		return ERROR_INVALID_DATA;
+	uint32_t count = get32(p);
+	/* A property takes at least 24 bytes: the count is never trusted. */
+	if (count > (len - 4) / 24)
+		return ERROR_INVALID_DATA;
+	if (count && !(l->p = calloc(count, sizeof(*l->p))))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	for (uint32_t i = 0; i < count; i++) {
+		struct in_prop *ip = &l->p[i];
+		if (len - off < 8 || get32(p + off) != SYNTAX_NAME)
+			return ERROR_INVALID_DATA;
+		size_t size = get32(p + off + 4), padded = (size + 3) & ~(size_t)3;
+		off += 8;
+		if (size > len - off || padded > len - off)
+			return ERROR_INVALID_DATA;
+		ip->name = sz_utf8(p + off, (uint32_t)size);
+		if (!ip->name)
+			return ERROR_INVALID_DATA;
+		l->n = i + 1;
+		if (!*ip->name)
+			return ERROR_INVALID_DATA;
+		off += padded;
+
+		if (len - off < 8)
+			return ERROR_INVALID_DATA;
+		uint32_t syntax = get32(p + off);
+		size = get32(p + off + 4);
+		padded = (size + 3) & ~(size_t)3;
+		off += 8;
+		if ((syntax >> 16) != TYPE_LIST_VALUE || size > len - off || padded > len - off)
+			return ERROR_INVALID_DATA;
+		ip->format = syntax & 0xffffu;
+		ip->data = p + off;
+		ip->len = (uint32_t)size;
+		if (!value_well_formed(ip->format, ip->data, ip->len))
+			return ERROR_INVALID_DATA;
+		off += padded;
+
+		if (len - off < 4 || get32(p + off) != SYNTAX_ENDMARK)
+			return ERROR_INVALID_DATA;
+		off += 4;
+	}
+	return off == len ? ERROR_SUCCESS : ERROR_INVALID_DATA;
+}
+
+static bool can_rename(const struct target *t)
+{
+	return t->otype == OBJ_RESOURCE || t->otype == OBJ_GROUP;
+}
+
+/* Whether every property of a well-formed list may be set. */
+static DWORD check_list(struct session *s, const struct target *t, bool private, const struct in_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++) {
+		const struct in_prop *ip = &l->p[i];
+		if (strlen(ip->name) >= BE_NAME_MAX)
+			return ERROR_INVALID_PARAMETER;
+		if (private) {
+			if (ip->format < FORMAT_BINARY || ip->format > FORMAT_LONG)
+				return ERROR_INVALID_PARAMETER;
+		} else if (!strcasecmp(ip->name, "Description")) {
+			if (ip->format != FORMAT_SZ)
+				return ERROR_INVALID_PARAMETER;
+		} else if (!strcasecmp(ip->name, "Name")) {
+			if (ip->format != FORMAT_SZ || ip->len <= 2)
+				return ERROR_INVALID_PARAMETER;
+			char *name = sz_utf8(ip->data, ip->len);
+			bool same = name && !strcmp(name, object_name(s, t));
+			free(name);
+			if (!same && !can_rename(t))
+				return ERROR_INVALID_PARAMETER;
+		} else {
+			/* Unknown, or read-only. */
+			return ERROR_INVALID_PARAMETER;
+		}
+	}
+	return ERROR_SUCCESS;
+}
+
+static uint32_t reg_type_of(uint32_t format)
+{
+	switch (format) {
+	case FORMAT_SZ:
+		return BE_VAL_SZ;
+	case FORMAT_EXPAND_SZ:
+		return BE_VAL_EXPAND_SZ;
+	case FORMAT_DWORD:
+	case FORMAT_LONG:
+		return BE_VAL_DWORD;
+	case FORMAT_MULTI_SZ:
+		return BE_VAL_MULTI_SZ;
+	case FORMAT_ULARGE_INTEGER:
+		return BE_VAL_QWORD;
+	default:
+		return BE_VAL_BINARY;
+	}
+}
+
+/* Set value ip (as type) in key, creating the key if needed. */
+static DWORD set_value(struct session *s, const char *key, const char *name, uint32_t type, const struct in_prop *ip)
+{
+	struct be_value v = { .type = type, .data = ip->data, .len = ip->len };
+	bool created = false;
+	int rc = BE_OK;
+	if (*key)
+		rc = BE(s)->ops->reg_create_key(BE(s), key, &created);
+	snprintf(v.name, sizeof(v.name), "%s", name);
+	if (!rc)
+		rc = BE(s)->ops->reg_set(BE(s), key, &v);
+	return ops_be_error(rc, (enum be_kind)0);
+}
+
+/* Write a checked list: a rename first (the one write that may be refused
+ * for what the object is), then the values. */
+static DWORD write_list(struct session *s, struct target *t, bool private, const struct in_list *l)
+{
+	char key[BE_REG_PATH_MAX], params[BE_REG_PATH_MAX + 16];
+	DWORD result = ERROR_SUCCESS;
+
+	object_key(t, key, sizeof(key));
+	if (private) {
+		snprintf(params, sizeof(params), "%s%sParameters", key, *key ? "\\" : "");
+		if (strlen(params) >= BE_REG_PATH_MAX)
+			return ERROR_INVALID_PARAMETER;
+		for (uint32_t i = 0; i < l->n && !result; i++)
+			result = set_value(s, params, l->p[i].name, reg_type_of(l->p[i].format), &l->p[i]);
+		return result;
+	}
+	for (uint32_t i = 0; i < l->n && !result; i++) {
+		const struct in_prop *ip = &l->p[i];
+		if (strcasecmp(ip->name, "Name") != 0)
+			continue;
+		char *name = sz_utf8(ip->data, ip->len);
+		if (!name)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		if (can_rename(t) && strcmp(name, t->o.name) != 0) {
+			int rc = BE(s)->ops->rename(BE(s), t->o.kind, t->o.id, name);
+			result = rc == BE_INVALID ? ERROR_INVALID_NAME : ops_be_error(rc, t->o.kind);
+			if (!result)
+				snprintf(t->o.name, sizeof(t->o.name), "%s", name);
+		}
+		free(name);
+	}
+	for (uint32_t i = 0; i < l->n && !result; i++)
+		if (!strcasecmp(l->p[i].name, "Description"))
+			result = set_value(s, key, "Description", BE_VAL_SZ, &l->p[i]);
+	return result;
+}
+
+/* SET_* (write) or VALIDATE_* (check only) of common or private properties. */
+static DWORD set_properties(struct session *s, struct target *t, bool private, bool write, const struct cmrp_blob *in)
+{
+	struct in_list l;
+	DWORD result = parse_list(in, &l);
+	if (!result)
+		result = check_list(s, t, private, &l);
+	if (!result && write)
+		result = write_list(s, t, private, &l);
+	in_list_free(&l);
+	return result;
+}
+
 /* ---- resolving the handles -------------------------------------------------- */
 
 static uint8_t handle_type_of(uint16_t opnum, unsigned *otype)
@@ -603,14 +867,18 @@ static uint32_t op_control(struct session *s, uint16_t opnum, enum cmrp_control_
 		o.result = ERROR_ACCESS_DENIED;
 	if (!o.result && (r.code == 0 || (r.code >> 24) != t.otype))
 		o.result = ERROR_INVALID_FUNCTION;
+	const uint32_t fn = r.code & 0x00ffffffu;
 	if (!o.result && ((r.code & CLCTL_MODIFY_MASK) || (r.code & 3u) == CLCTL_ACCESS_WRITE)) {
 		if (!(t.rights & ACCESS_CHANGE) || !(ops_caller_rights(s) & ACCESS_CHANGE))
 			o.result = ERROR_ACCESS_DENIED;
+		else if (fn == CLCTL_SET_COMMON_PROPERTIES || fn == CLCTL_SET_PRIVATE_PROPERTIES)
+			o.result = set_properties(s, &t, fn == CLCTL_SET_PRIVATE_PROPERTIES, true, &r.in);
 		else
-			o.result = ERROR_INVALID_FUNCTION; /* no settable properties here */
-	}
-	if (!o.result) {
-		o.result = answer(s, &t, r.code & 0x00ffffffu, &b);
+			o.result = ERROR_INVALID_FUNCTION;
+	} else if (!o.result && (fn == CLCTL_VALIDATE_COMMON_PROPERTIES || fn == CLCTL_VALIDATE_PRIVATE_PROPERTIES)) {
+		o.result = set_properties(s, &t, fn == CLCTL_VALIDATE_PRIVATE_PROPERTIES, false, &r.in);
+	} else if (!o.result) {
+		o.result = answer(s, &t, fn, &b);
 		if (!o.result && b.error)
 			o.result = ERROR_NOT_ENOUGH_MEMORY;
 	}

@@ -663,6 +663,11 @@ static void put32(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
 }
 
+static uint32_t get32le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 static void test_cluster_control(void **state)
 {
 	(void)state;
@@ -736,9 +741,11 @@ static void test_cluster_control(void **state)
 	/* A huge nOutBufferSize is only a number. */
 	assert_int_equal(plain_control(&c, CMRP_CLUSTER_CONTROL, h, CLUSCTL_CLUSTER_GET_NAME, 0xFFFFFFFFu, &o), 0);
 	cmrp_control_out_free(&o);
-	/* A modify code with full rights: not implemented, not a crash. */
+	/* A modify code with full rights and no property list: invalid data. */
 	assert_int_equal(plain_control(&c, CMRP_CLUSTER_CONTROL, h, CLUSCTL_CLUSTER_SET_COMMON_PROPERTIES, 0, &o),
-			 ERROR_INVALID_FUNCTION);
+			 ERROR_INVALID_DATA);
+	/* Another modify code: not implemented, not a crash. */
+	assert_int_equal(plain_control(&c, CMRP_CLUSTER_CONTROL, h, 0x074000A2u, 0, &o), ERROR_INVALID_FUNCTION);
 
 	/* Bad handles. */
 	struct rpc_ctx_handle forged = h;
@@ -906,6 +913,384 @@ static void test_object_controls(void **state)
 	rpc_client_close(&c);
 }
 
+/* ---- SET / VALIDATE property lists ---------------------------------------------- */
+
+#define CLCTL_SET_COMMON 0x0040005Eu
+#define CLCTL_SET_PRIVATE 0x00400086u
+#define CLCTL_VALIDATE_COMMON 0x00000061u
+#define CLCTL_VALIDATE_PRIVATE 0x00000089u
+#define CLCTL_GET_COMMON 0x00000059u
+#define CLCTL_GET_PRIVATE 0x00000081u
+
+/* A property list being built. */
+struct plist {
+	uint8_t b[4096];
+	size_t n;
+	uint32_t count;
+};
+
+static void pl_init(struct plist *pl)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->n = 4;
+}
+
+static void pl_u32(struct plist *pl, uint32_t v)
+{
+	assert_true(pl->n + 4 <= sizeof(pl->b));
+	put32(pl->b + pl->n, v);
+	pl->n += 4;
+}
+
+static void pl_bytes(struct plist *pl, const void *data, size_t len)
+{
+	assert_true(pl->n + len + 3 <= sizeof(pl->b));
+	memcpy(pl->b + pl->n, data, len);
+	pl->n += len;
+	while (pl->n % 4)
+		pl->b[pl->n++] = 0;
+}
+
+/* ASCII -> UTF-16LE bytes with the NUL (nul false: without). */
+static size_t utf16le(uint8_t *out, const char *s, bool nul)
+{
+	size_t n = strlen(s) + (nul ? 1 : 0);
+	for (size_t i = 0; i < n; i++)
+		out[2 * i] = (uint8_t)s[i], out[2 * i + 1] = 0;
+	return 2 * n;
+}
+
+static void pl_name(struct plist *pl, const char *name)
+{
+	uint8_t tmp[512];
+	size_t len = utf16le(tmp, name, true);
+	pl->count++;
+	put32(pl->b, pl->count);
+	pl_u32(pl, 0x00040003u);
+	pl_u32(pl, (uint32_t)len);
+	pl_bytes(pl, tmp, len);
+}
+
+static void pl_value(struct plist *pl, uint32_t format, const void *data, size_t len)
+{
+	pl_u32(pl, 0x00010000u | format);
+	pl_u32(pl, (uint32_t)len);
+	pl_bytes(pl, data, len);
+	pl_u32(pl, 0);
+}
+
+static void pl_sz(struct plist *pl, const char *name, const char *value)
+{
+	uint8_t tmp[512];
+	pl_name(pl, name);
+	pl_value(pl, 3, tmp, utf16le(tmp, value, true));
+}
+
+static void pl_dword(struct plist *pl, const char *name, uint32_t v)
+{
+	uint8_t x[4];
+	put32(x, v);
+	pl_name(pl, name);
+	pl_value(pl, 2, x, 4);
+}
+
+/* A control call with an input buffer. */
+static uint32_t in_control(struct rpc_client *c, uint16_t opnum, struct rpc_ctx_handle h, uint32_t code,
+			   const void *data, size_t len)
+{
+	struct ndr_push req;
+	struct ndr_pull in;
+	uint8_t *buf;
+	struct cmrp_control_out o;
+	struct cmrp_control_in r = { .handle = h, .code = code, .out_size = 0x100 };
+	r.in.present = true;
+	r.in.data = (uint8_t *)data;
+	r.in.len = (uint32_t)len;
+	ndr_push_init(&req);
+	cmrp_control_encode_in(&req, &r, CMRP_CONTROL_PLAIN);
+	call(c, opnum, &req, &in, &buf);
+	assert_true(cmrp_control_decode_out(&in, &o));
+	free(buf);
+	assert_int_equal(o.returned, 0);
+	cmrp_control_out_free(&o);
+	return o.result;
+}
+
+static uint32_t set_list(struct rpc_client *c, uint16_t opnum, struct rpc_ctx_handle h, uint32_t code,
+			 const struct plist *pl)
+{
+	return in_control(c, opnum, h, code, pl->b, pl->n);
+}
+
+/* Property NAME in the GET answer of code (-1 if missing; else its format),
+ * its data copied to out (up to cap bytes), its length to *len. */
+static int get_prop(struct rpc_client *c, uint16_t opnum, struct rpc_ctx_handle h, uint32_t code,
+		    const char *name, uint8_t *out, size_t cap, uint32_t *len)
+{
+	struct cmrp_control_out o;
+	uint8_t want[512];
+	size_t wlen = utf16le(want, name, true);
+	int found = -1;
+	assert_int_equal(plain_control(c, opnum, h, code, 0x10000, &o), 0);
+	assert_true(o.returned >= 4);
+	uint32_t count = get32le(o.data);
+	size_t off = 4;
+	for (uint32_t i = 0; i < count; i++) {
+		assert_true(off + 8 <= o.returned);
+		assert_int_equal(get32le(o.data + off), 0x00040003u);
+		uint32_t nlen = get32le(o.data + off + 4);
+		off += 8;
+		bool match = nlen == wlen && !memcmp(o.data + off, want, wlen);
+		off += (nlen + 3) & ~3u;
+		uint32_t syntax = get32le(o.data + off), vlen = get32le(o.data + off + 4);
+		off += 8;
+		assert_true(off + vlen <= o.returned);
+		if (match) {
+			found = (int)(syntax & 0xffff);
+			*len = vlen;
+			memcpy(out, o.data + off, vlen < cap ? vlen : cap);
+		}
+		off += ((vlen + 3) & ~3u) + 4;
+	}
+	assert_int_equal(off, o.returned);
+	cmrp_control_out_free(&o);
+	return found;
+}
+
+static void assert_sz_prop(struct rpc_client *c, uint16_t opnum, struct rpc_ctx_handle h, uint32_t code,
+			   const char *name, const char *value)
+{
+	uint8_t data[512], want[512];
+	uint32_t len = 0;
+	size_t wlen = utf16le(want, value, true);
+	assert_int_equal(get_prop(c, opnum, h, code, name, data, sizeof(data), &len), 3);
+	assert_int_equal(len, wlen);
+	assert_memory_equal(data, want, wlen);
+}
+
+static void assert_dword_prop(struct rpc_client *c, uint16_t opnum, struct rpc_ctx_handle h, uint32_t code,
+			      const char *name, uint32_t value)
+{
+	uint8_t data[512];
+	uint32_t len = 0;
+	assert_int_equal(get_prop(c, opnum, h, code, name, data, sizeof(data), &len), 2);
+	assert_int_equal(len, 4);
+	assert_int_equal(get32le(data), value);
+}
+
+/* The SET / VALIDATE round trips on one object (object byte ob). */
+static void props_on(struct rpc_client *c, uint16_t opnum, struct rpc_ctx_handle h, uint32_t ob, const char *tag)
+{
+	struct plist pl;
+	char desc[64], str[64];
+	snprintf(desc, sizeof(desc), "%s description", tag);
+	snprintf(str, sizeof(str), "%s string", tag);
+	const uint32_t get_c = ob | CLCTL_GET_COMMON, get_p = ob | CLCTL_GET_PRIVATE;
+
+	/* Common: Description. */
+	pl_init(&pl);
+	pl_sz(&pl, "Description", desc);
+	assert_int_equal(set_list(c, opnum, h, ob | CLCTL_SET_COMMON, &pl), 0);
+	assert_sz_prop(c, opnum, h, get_c, "Description", desc);
+	/* Private: a string and a DWORD. */
+	pl_init(&pl);
+	pl_sz(&pl, "TestString", str);
+	pl_dword(&pl, "TestDword", 42);
+	assert_int_equal(set_list(c, opnum, h, ob | CLCTL_SET_PRIVATE, &pl), 0);
+	assert_sz_prop(c, opnum, h, get_p, "TestString", str);
+	assert_dword_prop(c, opnum, h, get_p, "TestDword", 42);
+	/* Overwrite. */
+	pl_init(&pl);
+	pl_dword(&pl, "TestDword", 43);
+	assert_int_equal(set_list(c, opnum, h, ob | CLCTL_SET_PRIVATE, &pl), 0);
+	assert_dword_prop(c, opnum, h, get_p, "TestDword", 43);
+
+	/* VALIDATE writes nothing. */
+	pl_init(&pl);
+	pl_sz(&pl, "Description", "validated only");
+	assert_int_equal(set_list(c, opnum, h, ob | CLCTL_VALIDATE_COMMON, &pl), 0);
+	pl_init(&pl);
+	pl_sz(&pl, "TestString", "validated only");
+	pl_dword(&pl, "TestValidated", 1);
+	assert_int_equal(set_list(c, opnum, h, ob | CLCTL_VALIDATE_PRIVATE, &pl), 0);
+	assert_sz_prop(c, opnum, h, get_c, "Description", desc);
+	assert_sz_prop(c, opnum, h, get_p, "TestString", str);
+	uint32_t len;
+	uint8_t data[512];
+	assert_int_equal(get_prop(c, opnum, h, get_p, "TestValidated", data, sizeof(data), &len), -1);
+
+	/* Unknown and read-only common properties, a mistyped one: 87, nothing written. */
+	const char *refused[] = { "NoSuchProperty", "State" };
+	for (size_t i = 0; i < 2; i++) {
+		pl_init(&pl);
+		pl_sz(&pl, "Description", "not written");
+		pl_dword(&pl, refused[i], 1);
+		assert_int_equal(set_list(c, opnum, h, ob | CLCTL_SET_COMMON, &pl), ERROR_INVALID_PARAMETER);
+		assert_int_equal(set_list(c, opnum, h, ob | CLCTL_VALIDATE_COMMON, &pl), ERROR_INVALID_PARAMETER);
+	}
+	pl_init(&pl);
+	pl_dword(&pl, "Description", 7);
+	assert_int_equal(set_list(c, opnum, h, ob | CLCTL_SET_COMMON, &pl), ERROR_INVALID_PARAMETER);
+	assert_sz_prop(c, opnum, h, get_c, "Description", desc);
+
+	/* Malformed lists: 13, nothing written. */
+	for (int private = 1; private >= 0; private--) {
+		const uint32_t code = ob | (private ? CLCTL_SET_PRIVATE : CLCTL_SET_COMMON);
+		const uint32_t validate = ob | (private ? CLCTL_VALIDATE_PRIVATE : CLCTL_VALIDATE_COMMON);
+		const char *name = private ? "TestString" : "Description";
+		pl_init(&pl);
+		pl_sz(&pl, name, "not written");
+		size_t good = pl.n;
+		/* The count larger than the data. */
+		put32(pl.b, 2);
+		assert_int_equal(set_list(c, opnum, h, code, &pl), ERROR_INVALID_DATA);
+		put32(pl.b, 0xFFFFFFFFu);
+		assert_int_equal(set_list(c, opnum, h, code, &pl), ERROR_INVALID_DATA);
+		put32(pl.b, 1);
+		/* A missing ENDMARK, a wrong one. */
+		pl.n = good - 4;
+		assert_int_equal(set_list(c, opnum, h, code, &pl), ERROR_INVALID_DATA);
+		pl.n = good;
+		put32(pl.b + good - 4, 1);
+		assert_int_equal(set_list(c, opnum, h, code, &pl), ERROR_INVALID_DATA);
+		put32(pl.b + good - 4, 0);
+		/* Trailing bytes. */
+		pl_u32(&pl, 0);
+		assert_int_equal(set_list(c, opnum, h, code, &pl), ERROR_INVALID_DATA);
+		pl.n = good;
+		/* The value's size running past the end (and wrapping). */
+		size_t name_bytes = (strlen(name) + 1) * 2, vsize_at = 4 + 8 + ((name_bytes + 3) & ~(size_t)3) + 4;
+		uint32_t vsize = get32le(pl.b + vsize_at);
+		put32(pl.b + vsize_at, 0x1000);
+		assert_int_equal(set_list(c, opnum, h, code, &pl), ERROR_INVALID_DATA);
+		put32(pl.b + vsize_at, 0xFFFFFFFEu);
+		assert_int_equal(set_list(c, opnum, h, code, &pl), ERROR_INVALID_DATA);
+		put32(pl.b + vsize_at, vsize);
+		/* The name's size running past the end. */
+		put32(pl.b + 8, 0xFFFFFFF0u);
+		assert_int_equal(set_list(c, opnum, h, code, &pl), ERROR_INVALID_DATA);
+		put32(pl.b + 8, (uint32_t)name_bytes);
+		/* Still a good list (checked with VALIDATE). */
+		assert_int_equal(set_list(c, opnum, h, validate, &pl), 0);
+		/* A name without its NUL. */
+		struct plist bad;
+		uint8_t tmp[512];
+		pl_init(&bad);
+		put32(bad.b, 1);
+		pl_u32(&bad, 0x00040003u);
+		size_t nb = utf16le(tmp, name, false);
+		pl_u32(&bad, (uint32_t)nb);
+		pl_bytes(&bad, tmp, nb);
+		pl_value(&bad, 3, tmp, utf16le(tmp, "not written", true));
+		assert_int_equal(set_list(c, opnum, h, code, &bad), ERROR_INVALID_DATA);
+		/* A string value without its NUL, a DWORD of 3 bytes. */
+		pl_init(&bad);
+		pl_name(&bad, name);
+		pl_value(&bad, 3, tmp, utf16le(tmp, "not written", false));
+		assert_int_equal(set_list(c, opnum, h, code, &bad), ERROR_INVALID_DATA);
+		pl_init(&bad);
+		pl_name(&bad, name);
+		pl_value(&bad, 2, "abc", 3);
+		assert_int_equal(set_list(c, opnum, h, code, &bad), ERROR_INVALID_DATA);
+		/* A good property followed by a truncated one. */
+		pl_init(&bad);
+		pl_sz(&bad, name, "not written");
+		pl_name(&bad, "Other");
+		assert_int_equal(set_list(c, opnum, h, code, &bad), ERROR_INVALID_DATA);
+		/* No buffer at all, a short one. */
+		assert_int_equal(in_control(c, opnum, h, code, NULL, 0), ERROR_INVALID_DATA);
+		assert_int_equal(in_control(c, opnum, h, code, "\0\0", 2), ERROR_INVALID_DATA);
+	}
+	assert_sz_prop(c, opnum, h, get_c, "Description", desc);
+	assert_sz_prop(c, opnum, h, get_p, "TestString", str);
+	assert_dword_prop(c, opnum, h, get_p, "TestDword", 43);
+	/* An empty list is fine. */
+	pl_init(&pl);
+	assert_int_equal(set_list(c, opnum, h, ob | CLCTL_SET_PRIVATE, &pl), 0);
+}
+
+static void test_set_properties(void **state)
+{
+	(void)state;
+	struct rpc_client c;
+	struct rpc_ctx_handle g, res;
+	struct cmrp_control_out o;
+	connect_bound(&c);
+	struct rpc_ctx_handle h = open_cluster(&c);
+	assert_int_equal(open_named(&c, CMRP_OPEN_GROUP, "Cluster Group", &g), 0);
+	assert_int_equal(open_named(&c, CMRP_OPEN_RESOURCE, "Cluster Name", &res), 0);
+
+	props_on(&c, CMRP_RESOURCE_CONTROL, res, 0x01000000u, "resource");
+	props_on(&c, CMRP_GROUP_CONTROL, g, 0x03000000u, "group");
+	props_on(&c, CMRP_CLUSTER_CONTROL, h, 0x07000000u, "cluster");
+
+	/* Name: the same name is accepted; a new one renames the group. */
+	struct plist pl;
+	pl_init(&pl);
+	pl_sz(&pl, "Name", "Cluster Group");
+	assert_int_equal(set_list(&c, CMRP_GROUP_CONTROL, g, 0x0340005Eu, &pl), 0);
+	pl_init(&pl);
+	pl_sz(&pl, "Name", "Renamed Group");
+	assert_int_equal(set_list(&c, CMRP_GROUP_CONTROL, g, 0x0340005Eu, &pl), 0);
+	assert_sz_prop(&c, CMRP_GROUP_CONTROL, g, 0x03000059u, "Name", "Renamed Group");
+	pl_init(&pl);
+	pl_sz(&pl, "Name", "Cluster Group");
+	assert_int_equal(set_list(&c, CMRP_GROUP_CONTROL, g, 0x0340005Eu, &pl), 0);
+	assert_sz_prop(&c, CMRP_GROUP_CONTROL, g, 0x03000059u, "Name", "Cluster Group");
+	/* The cluster is not renamed this way. */
+	pl_init(&pl);
+	pl_sz(&pl, "Name", "another-cluster");
+	assert_int_equal(set_list(&c, CMRP_CLUSTER_CONTROL, h, 0x0740005Eu, &pl), ERROR_INVALID_PARAMETER);
+
+	/* CommandLine lands in Resources\ID\Parameters as REG_SZ, where a
+	 * Generic Application's command is read from. */
+	pl_init(&pl);
+	pl_sz(&pl, "CommandLine", "sleep 1000");
+	assert_int_equal(set_list(&c, CMRP_RESOURCE_CONTROL, res, 0x01400086u, &pl), 0);
+	assert_int_equal(plain_control(&c, CMRP_RESOURCE_CONTROL, res, 0x01000039u, 0x400, &o), 0);
+	char key[300] = "Resources\\";
+	size_t k = strlen(key);
+	for (size_t i = 0; i + 1 < o.returned && o.data[i]; i += 2)
+		key[k++] = (char)o.data[i];
+	key[k] = 0;
+	cmrp_control_out_free(&o);
+	strcat(key, "\\Parameters");
+	struct rpc_ctx_handle root, pk;
+	struct cmrp_query_value_out q;
+	uint8_t want[64];
+	size_t wlen = utf16le(want, "sleep 1000", true);
+	assert_int_equal(get_root_key(&c, MAXIMUM_ALLOWED, &root), 0);
+	assert_int_equal(open_key(&c, root, key, KEY_READ, &pk), 0);
+	assert_int_equal(query_value(&c, pk, "CommandLine", 256, &q), 0);
+	assert_int_equal(q.type, 1);
+	assert_int_equal(q.required, wlen);
+	assert_memory_equal(q.data, want, wlen);
+	cmrp_query_value_out_free(&q);
+	assert_int_equal(query_value(&c, pk, "TestDword", 4, &q), 0);
+	assert_int_equal(q.type, 4);
+	cmrp_query_value_out_free(&q);
+	assert_int_equal(close_key(&c, pk), 0);
+	assert_int_equal(close_key(&c, root), 0);
+
+	/* A read-only caller: 5, nothing written. */
+	assert_int_equal(daemon_write_acl(&d, "anonymous read\n"), 0);
+	struct rpc_client ro;
+	struct rpc_ctx_handle rres;
+	connect_bound(&ro);
+	assert_int_equal(open_named(&ro, CMRP_OPEN_RESOURCE, "Cluster Name", &rres), 0);
+	pl_init(&pl);
+	pl_sz(&pl, "TestString", "not written");
+	assert_int_equal(set_list(&ro, CMRP_RESOURCE_CONTROL, rres, 0x01400086u, &pl), ERROR_ACCESS_DENIED);
+	pl_init(&pl);
+	pl_sz(&pl, "Description", "not written");
+	assert_int_equal(set_list(&ro, CMRP_RESOURCE_CONTROL, rres, 0x0140005Eu, &pl), ERROR_ACCESS_DENIED);
+	assert_sz_prop(&ro, CMRP_RESOURCE_CONTROL, rres, 0x01000081u, "TestString", "resource string");
+	assert_sz_prop(&ro, CMRP_RESOURCE_CONTROL, rres, 0x01000059u, "Description", "resource description");
+	rpc_client_close(&ro);
+	assert_int_equal(daemon_write_acl(&d, "anonymous full\n"), 0);
+	rpc_client_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +1301,7 @@ int main(void)
 		cmocka_unit_test(test_read_only_caller),
 		cmocka_unit_test(test_cluster_control),
 		cmocka_unit_test(test_object_controls),
+		cmocka_unit_test(test_set_properties),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
