@@ -566,8 +566,20 @@ static void test_node_pause_resume(void **state)
 	assert_int_equal(PauseClusterNode(n), ERROR_CLUSTER_NODE_PAUSED);
 	assert_int_equal(ResumeClusterNode(n), ERROR_SUCCESS);
 	assert_int_equal(GetClusterNodeState(n), ClusterNodeUp);
-	/* The last node of a cluster cannot be evicted. */
-	assert_int_equal(EvictClusterNode(n), ERROR_INVALID_STATE);
+	/* Evicting the (last) node: it is gone from the membership until
+	 * clusterd starts again, when it joins as the cluster's node. */
+	assert_int_equal(EvictClusterNode(n), ERROR_SUCCESS);
+	assert_int_equal(GetClusterNodeState(n), ClusterNodeStateUnknown);
+	assert_int_equal(GetLastError(), ERROR_CLUSTER_NODE_NOT_FOUND);
+	assert_null(OpenClusterNode(h, u"node1"));
+	assert_int_equal(GetLastError(), ERROR_CLUSTER_NODE_NOT_FOUND);
+	assert_true(CloseClusterNode(n));
+	assert_true(CloseCluster(h));
+	assert_int_equal(daemon_stop(&dmn), 0);
+	assert_int_equal(daemon_restart(&dmn, DAEMON_LPC_ONLY, daemon_args), 0);
+	h = open_full();
+	n = OpenClusterNode(h, u"node1");
+	assert_non_null(n);
 	assert_int_equal(GetClusterNodeState(n), ClusterNodeUp);
 	assert_true(CloseClusterNode(n));
 	assert_true(CloseCluster(h));

@@ -14,10 +14,7 @@ command -v smbtorture >/dev/null || fail "smbtorture is not installed (package s
 #  node.ResumeNode  PauseNode runs just before it and pauses the node; ResumeNode
 #                   then expects ERROR_CLUSTER_NODE_NOT_PAUSED (5058), but
 #                   resuming a paused node succeeds (MS-CMRP 3.1.4.2.70).
-#  node.EvictNode   it evicts the only node of the cluster; clusterd refuses to
-#                   evict the last node (ERROR_INVALID_STATE) instead of
-#                   destroying the cluster the rest of the suite runs against.
-known_dangerous="node.ResumeNode node.EvictNode"
+known_dangerous="node.ResumeNode"
 
 run_suite() { # run_suite LABEL EXPECTED_SKIPS KNOWN [smbtorture options]
 	local label=$1 want_skips=$2 known=$3

@@ -203,9 +203,23 @@ static void test_state_machine(void **state)
 	assert_int_equal(get(b, BE_NODE, "node1").state, BE_STATE_PAUSED);
 	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_PAUSE, NULL), BE_BUSY);
 	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_RESUME, NULL), BE_OK);
-	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_EVICT, NULL), BE_BUSY);
 	assert_int_equal(get(b, BE_NODE, "node1").state, BE_STATE_UP);
-	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_ONLINE, NULL), BE_INVALID);
+	/* evicted: it leaves the membership; it joins again when the backend
+	 * next opens (the configuration stays: there is no other node) */
+	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_EVICT, NULL), BE_OK);
+	struct be_object gone;
+	assert_int_equal(b->ops->lookup(b, BE_NODE, "node1", &gone), BE_NOT_FOUND);
+	assert_int_equal(count(b, BE_NODE, NULL), 0);
+	assert_int_equal(get(b, BE_GROUP, "Cluster Group").state, BE_STATE_ONLINE);
+	b->ops->destroy(b);
+	f->b = b = open_in(f->dir);
+	assert_non_null(b);
+	struct be_object back = get(b, BE_NODE, "node1");
+	assert_int_equal(back.state, BE_STATE_UP);
+	assert_int_equal(back.number, 1); /* the only node again */
+	assert_string_not_equal(back.id, n.id);
+	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_PAUSE, NULL), BE_NOT_FOUND); /* the old id is gone */
+	assert_int_equal(b->ops->act(b, BE_NODE, back.id, BE_ACT_ONLINE, NULL), BE_INVALID);
 	assert_int_equal(b->ops->act(b, BE_NODE, "no-such-id", BE_ACT_PAUSE, NULL), BE_NOT_FOUND);
 }
 

@@ -768,6 +768,24 @@ static int group_member_fn(const struct be_object *r, void *arg)
 	return w->online ? resource_online(w->e, &fresh, 0) : resource_offline(w->e, &fresh, 0);
 }
 
+/* Evict a node: it leaves the cluster's membership and every placement record
+ * (MS-CMRP 3.1.4.2.72).  On this single-node backend it is also the last
+ * node: the cluster's configuration stays in this database, as there is no
+ * other node to hold it, and the node joins again as the cluster's node the
+ * next time the backend opens. */
+static int node_evict(struct embedded *e, const struct be_object *n)
+{
+	char key[BE_REG_PATH_MAX];
+	int rc = sql_step_done(sql_prepare(e, "DELETE FROM objects WHERE id = ?", n->id, NULL));
+	if (!rc) {
+		object_key(key, sizeof(key), BE_NODE, n->id, n->name);
+		rc = key_delete_tree(e, key);
+	}
+	if (!rc)
+		emit(e, BE_EV_DELETED, BE_NODE, n->id, n->name, n->state);
+	return rc;
+}
+
 static int emb_act(struct backend *b, enum be_kind kind, const char *id, enum be_action action, const char *target)
 {
 	struct embedded *e = E(b);
@@ -816,7 +834,7 @@ static int emb_act(struct backend *b, enum be_kind kind, const char *id, enum be
 		else if (action == BE_ACT_RESUME)
 			rc = o.state != BE_STATE_PAUSED ? BE_BUSY : set_state(e, &o, BE_STATE_UP);
 		else if (action == BE_ACT_EVICT)
-			rc = BE_BUSY; /* the last node of a cluster cannot be evicted */
+			rc = node_evict(e, &o);
 		else
 			rc = BE_INVALID;
 		break;
@@ -1276,6 +1294,27 @@ static int migrate(struct embedded *e, const char *cluster_name, char *err, size
 	return 0;
 }
 
+/* The local node belongs to its cluster: after an eviction it joins again,
+ * with the next free node number and a new id. */
+static int join_local_node(struct embedded *e, char *err, size_t errlen)
+{
+	struct be_object n;
+	if (object_by(e, BE_NODE, "name", e->node, &n) == BE_OK)
+		return 0;
+	sqlite3_stmt *st = sql_prepare(e, "SELECT coalesce(max(number), 0) FROM objects WHERE kind = 1", NULL);
+	uint32_t number = st && sqlite3_step(st) == SQLITE_ROW ? (uint32_t)sqlite3_column_int(st, 0) + 1 : 1;
+	sqlite3_finalize(st);
+	int rc = tx_begin(e);
+	if (!rc)
+		rc = seed_object(e, BE_NODE, e->node, BE_STATE_UP, NULL, NULL, NULL, NULL, number, true, &n);
+	rc = tx_end(e, rc);
+	if (rc) {
+		snprintf(err, errlen, "cannot add node %s to the cluster database: %s", e->node, sqlite3_errmsg(e->db));
+		return -1;
+	}
+	return 0;
+}
+
 struct backend *backend_embedded_open(const char *state_dir, const char *node_name, const char *cluster_name,
 				      char *err, size_t errlen)
 {
@@ -1313,7 +1352,7 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 		emb_destroy(&e->base);
 		return NULL;
 	}
-	if (migrate(e, cluster_name, err, errlen) < 0) {
+	if (migrate(e, cluster_name, err, errlen) < 0 || join_local_node(e, err, errlen) < 0) {
 		emb_destroy(&e->base);
 		return NULL;
 	}
