@@ -26,6 +26,12 @@ echo
 echo "\$ clusctl cluster"
 build/src/clusctl cluster
 echo
+echo "\$ clusctl node list"
+build/src/clusctl node list
+echo
+echo "\$ clusctl resource list"
+build/src/clusctl resource list
+echo
 echo "\$ clusctl --access read cluster"
 build/src/clusctl --access read cluster
 echo
