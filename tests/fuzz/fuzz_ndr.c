@@ -7,6 +7,8 @@
  * response PDU, its stub goes through the MS-CMRP decoders too, in the byte
  * order its header names.
  *
+ * The input also goes to the three NTLMSSP message decoders (ntlmssp.h).
+ *
  * Whatever decodes is encoded again and decoded once more: the two decodings
  * must agree (the encoders and decoders are each other's inverse).  A
  * disagreement aborts, like a memory error does.
@@ -20,6 +22,7 @@
 #include "cmrp/cmrp_objects.h"
 #include "rpc/epm.h"
 #include "rpc/ndr.h"
+#include "rpc/ntlmssp.h"
 #include "rpc/pdu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -825,6 +828,78 @@ static void fuzz_pdu(const uint8_t *data, size_t size)
 	fuzz_bind_nak(data, &h);
 }
 
+/* ---- NTLMSSP messages ---------------------------------------------------- */
+
+static bool ntlm_blob_eq(const struct ntlmssp_blob *a, const struct ntlmssp_blob *b)
+{
+	return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+/* A decoded field lies inside the message. */
+static void check_blob(const struct ntlmssp_blob *b, const uint8_t *data, size_t size)
+{
+	if (b->len)
+		CHECK(b->data >= data && b->len <= size && (size_t)(b->data - data) <= size - b->len);
+}
+
+static void fuzz_ntlmssp(const uint8_t *data, size_t size)
+{
+	struct ntlmssp_negotiate n, n2;
+	struct ntlmssp_challenge c, c2;
+	struct ntlmssp_authenticate a, a2;
+	uint8_t *out;
+	size_t len;
+
+	if (ntlmssp_negotiate_decode(data, size, &n) == 0) {
+		check_blob(&n.domain, data, size);
+		check_blob(&n.workstation, data, size);
+		if (ntlmssp_negotiate_encode(&n, &out, &len) < 0) {
+			CHECK(n.domain.len + n.workstation.len > NTLMSSP_MAX_MSG_LEN - 40);
+			return;
+		}
+		CHECK(ntlmssp_negotiate_decode(out, len, &n2) == 0);
+		CHECK(n2.flags == n.flags && n2.has_version == n.has_version && ntlm_blob_eq(&n.domain, &n2.domain) &&
+		      ntlm_blob_eq(&n.workstation, &n2.workstation));
+		free(out);
+	}
+	if (ntlmssp_challenge_decode(data, size, &c) == 0) {
+		check_blob(&c.target_name, data, size);
+		check_blob(&c.target_info, data, size);
+		if (ntlmssp_challenge_encode(&c, &out, &len) < 0) {
+			CHECK(c.target_name.len + c.target_info.len > NTLMSSP_MAX_MSG_LEN - 56);
+			return;
+		}
+		CHECK(ntlmssp_challenge_decode(out, len, &c2) == 0);
+		CHECK(c2.flags == c.flags && c2.has_version == c.has_version &&
+		      memcmp(c.server_challenge, c2.server_challenge, 8) == 0 &&
+		      ntlm_blob_eq(&c.target_name, &c2.target_name) && ntlm_blob_eq(&c.target_info, &c2.target_info));
+		free(out);
+	}
+	if (ntlmssp_authenticate_decode(data, size, &a) == 0) {
+		check_blob(&a.lm_response, data, size);
+		check_blob(&a.nt_response, data, size);
+		check_blob(&a.domain, data, size);
+		check_blob(&a.user, data, size);
+		check_blob(&a.workstation, data, size);
+		check_blob(&a.encrypted_session_key, data, size);
+		/* Overlapping fields can add up to more than one message holds. */
+		if (ntlmssp_authenticate_encode(&a, &out, &len) < 0) {
+			CHECK(a.lm_response.len + a.nt_response.len + a.domain.len + a.user.len + a.workstation.len +
+				      a.encrypted_session_key.len >
+			      NTLMSSP_MAX_MSG_LEN - 88);
+			return;
+		}
+		CHECK(ntlmssp_authenticate_decode(out, len, &a2) == 0);
+		CHECK(a2.flags == a.flags && a2.has_mic == a.has_mic && ntlm_blob_eq(&a.lm_response, &a2.lm_response) &&
+		      ntlm_blob_eq(&a.nt_response, &a2.nt_response) && ntlm_blob_eq(&a.domain, &a2.domain) &&
+		      ntlm_blob_eq(&a.user, &a2.user) && ntlm_blob_eq(&a.workstation, &a2.workstation) &&
+		      ntlm_blob_eq(&a.encrypted_session_key, &a2.encrypted_session_key));
+		if (a.has_mic)
+			CHECK(memcmp(a.mic, a2.mic, 16) == 0);
+		free(out);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_pdu(data, size);
@@ -834,5 +909,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_string(data, size, false, CMRP_MAX_NAME_UNITS);
 	fuzz_cmrp(data, size, false);
 	fuzz_cmrp(data, size, true);
+	fuzz_ntlmssp(data, size);
 	return 0;
 }
