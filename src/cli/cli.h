@@ -97,6 +97,20 @@ bool table_row(struct table *t, const char *const *cells);
 void table_print(struct table *t);
 void table_free(struct table *t);
 
+/* A list: an aligned table for humans, a JSON array for scripts.  Each item
+ * is either a table row (listing_row) or a JSON object whose fields the
+ * caller prints between listing_object() and listing_object_end(). */
+struct listing {
+	bool json;
+	size_t shown;
+	struct table t;
+};
+void listing_begin(struct listing *l, bool json, size_t ncols, const char *const *headers);
+void listing_row(struct listing *l, const char *const *cells);
+void listing_object(struct listing *l);
+void listing_object_end(struct listing *l);
+void listing_end(struct listing *l); /* prints and frees */
+
 /* "Key:   value" lines, the keys padded to one width. */
 void kv(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

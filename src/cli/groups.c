@@ -51,11 +51,8 @@ static int group_list(const struct cli *cli, HCLUSTER hc)
 		return EXIT_FAILED;
 	}
 	static const char *const headers[] = { "NAME", "OWNER NODE", "STATE" };
-	struct table t;
-	table_init(&t, 3, headers);
-	if (cli->json)
-		printf("[");
-	size_t shown = 0;
+	struct listing l;
+	listing_begin(&l, cli->json, 3, headers);
 	for (size_t i = 0; i < names.n; i++) {
 		LPWSTR w = ClusapiUtf8ToWide(names.v[i]);
 		HGROUP h = w ? OpenClusterGroup(hc, w) : NULL;
@@ -70,25 +67,20 @@ static int group_list(const struct cli *cli, HCLUSTER hc)
 			continue;
 		if (cli->json) {
 			bool first = true;
-			printf("%s\n  {", shown ? "," : "");
+			listing_object(&l);
 			json_str(&first, "name", names.v[i]);
 			json_str(&first, "id", ids.v[i]);
 			json_str(&first, "state", group_state_word(state));
 			json_int(&first, "state_code", state);
 			json_str(&first, "owner_node", owner);
-			printf("}");
+			listing_object_end(&l);
 		} else {
 			const char *row[] = { names.v[i], owner, group_state_word(state) };
-			table_row(&t, row);
+			listing_row(&l, row);
 		}
 		free(owner);
-		shown++;
 	}
-	if (cli->json)
-		printf("%s]\n", shown ? "\n" : "");
-	else
-		table_print(&t);
-	table_free(&t);
+	listing_end(&l);
 	strlist_free(&names);
 	strlist_free(&ids);
 	return 0;

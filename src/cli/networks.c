@@ -106,11 +106,8 @@ static int object_list(const struct cli *cli, HCLUSTER hc, const struct kind *k)
 	}
 	static const char *const net_headers[] = { "NAME", "ID", "STATE" };
 	static const char *const nif_headers[] = { "NAME", "NODE", "STATE" };
-	struct table t;
-	table_init(&t, 3, k == &netinterface ? nif_headers : net_headers);
-	if (cli->json)
-		printf("[");
-	size_t shown = 0;
+	struct listing l;
+	listing_begin(&l, cli->json, 3, k == &netinterface ? nif_headers : net_headers);
 	for (size_t i = 0; i < names.n; i++) {
 		LPWSTR w = ClusapiUtf8ToWide(names.v[i]);
 		void *h = w ? k->open(hc, w) : NULL;
@@ -122,20 +119,15 @@ static int object_list(const struct cli *cli, HCLUSTER hc, const struct kind *k)
 		const char *node = k == &netinterface ? nodes.v[i] : NULL;
 		if (cli->json) {
 			bool first = true;
-			printf("%s\n  {", shown ? "," : "");
+			listing_object(&l);
 			object_json(k, &first, names.v[i], ids.v[i], state, node);
-			printf("}");
+			listing_object_end(&l);
 		} else {
 			const char *row[] = { names.v[i], node ? node : ids.v[i], k->word(state) };
-			table_row(&t, row);
+			listing_row(&l, row);
 		}
-		shown++;
 	}
-	if (cli->json)
-		printf("%s]\n", shown ? "\n" : "");
-	else
-		table_print(&t);
-	table_free(&t);
+	listing_end(&l);
 	strlist_free(&names);
 	strlist_free(&ids);
 	strlist_free(&nodes);

@@ -28,11 +28,8 @@ static int node_list(const struct cli *cli, HCLUSTER hc)
 		return EXIT_FAILED;
 	}
 	static const char *const headers[] = { "NAME", "ID", "STATE" };
-	struct table t;
-	table_init(&t, 3, headers);
-	if (cli->json)
-		printf("[");
-	size_t shown = 0;
+	struct listing l;
+	listing_begin(&l, cli->json, 3, headers);
 	for (size_t i = 0; i < names.n; i++) {
 		LPWSTR w = ClusapiUtf8ToWide(names.v[i]);
 		HNODE h = w ? OpenClusterNode(hc, w) : NULL;
@@ -43,23 +40,18 @@ static int node_list(const struct cli *cli, HCLUSTER hc)
 		CloseClusterNode(h);
 		if (cli->json) {
 			bool first = true;
-			printf("%s\n  {", shown ? "," : "");
+			listing_object(&l);
 			json_str(&first, "name", names.v[i]);
 			json_str(&first, "id", ids.v[i]);
 			json_str(&first, "state", node_state_word(state));
 			json_int(&first, "state_code", state);
-			printf("}");
+			listing_object_end(&l);
 		} else {
 			const char *row[] = { names.v[i], ids.v[i], node_state_word(state) };
-			table_row(&t, row);
+			listing_row(&l, row);
 		}
-		shown++;
 	}
-	if (cli->json)
-		printf("%s]\n", shown ? "\n" : "");
-	else
-		table_print(&t);
-	table_free(&t);
+	listing_end(&l);
 	strlist_free(&names);
 	strlist_free(&ids);
 	return 0;

@@ -158,11 +158,8 @@ static int resource_list(const struct cli *cli, HCLUSTER hc, const char *group)
 		return EXIT_FAILED;
 	}
 	static const char *const headers[] = { "NAME", "GROUP", "OWNER NODE", "TYPE", "STATE" };
-	struct table t;
-	table_init(&t, 5, headers);
-	if (cli->json)
-		printf("[");
-	size_t shown = 0;
+	struct listing l;
+	listing_begin(&l, cli->json, 5, headers);
 	for (size_t i = 0; i < names.n; i++) {
 		LPWSTR w = ClusapiUtf8ToWide(names.v[i]);
 		HRESOURCE h = w ? OpenClusterResource(hc, w) : NULL;
@@ -174,21 +171,16 @@ static int resource_list(const struct cli *cli, HCLUSTER hc, const char *group)
 		CloseClusterResource(h);
 		if (!err && cli->json) {
 			bool first = true;
-			printf("%s\n  {", shown ? "," : "");
+			listing_object(&l);
 			resource_json(&r, &first);
-			printf("}");
+			listing_object_end(&l);
 		} else if (!err) {
 			const char *row[] = { r.name, r.group, r.owner, r.type, resource_state_word(r.state) };
-			table_row(&t, row);
+			listing_row(&l, row);
 		}
-		shown += !err;
 		resource_free(&r);
 	}
-	if (cli->json)
-		printf("%s]\n", shown ? "\n" : "");
-	else
-		table_print(&t);
-	table_free(&t);
+	listing_end(&l);
 	strlist_free(&names);
 	return 0;
 }
@@ -203,26 +195,20 @@ static int resource_types(const struct cli *cli, HCLUSTER hc)
 		return EXIT_FAILED;
 	}
 	static const char *const headers[] = { "TYPE" };
-	struct table t;
-	table_init(&t, 1, headers);
-	if (cli->json)
-		printf("[");
+	struct listing l;
+	listing_begin(&l, cli->json, 1, headers);
 	for (size_t i = 0; i < names.n; i++) {
 		if (cli->json) {
 			bool first = true;
-			printf("%s\n  {", i ? "," : "");
+			listing_object(&l);
 			json_str(&first, "name", names.v[i]);
-			printf("}");
+			listing_object_end(&l);
 		} else {
 			const char *row[] = { names.v[i] };
-			table_row(&t, row);
+			listing_row(&l, row);
 		}
 	}
-	if (cli->json)
-		printf("%s]\n", names.n ? "\n" : "");
-	else
-		table_print(&t);
-	table_free(&t);
+	listing_end(&l);
 	strlist_free(&names);
 	return 0;
 }

@@ -457,6 +457,41 @@ void table_free(struct table *t)
 	t->nrows = 0;
 }
 
+void listing_begin(struct listing *l, bool json, size_t ncols, const char *const *headers)
+{
+	l->json = json;
+	l->shown = 0;
+	table_init(&l->t, ncols, headers);
+	if (json)
+		printf("[");
+}
+
+void listing_row(struct listing *l, const char *const *cells)
+{
+	table_row(&l->t, cells);
+	l->shown++;
+}
+
+void listing_object(struct listing *l)
+{
+	printf("%s\n  {", l->shown ? "," : "");
+}
+
+void listing_object_end(struct listing *l)
+{
+	printf("}");
+	l->shown++;
+}
+
+void listing_end(struct listing *l)
+{
+	if (l->json)
+		printf("%s]\n", l->shown ? "\n" : "");
+	else
+		table_print(&l->t);
+	table_free(&l->t);
+}
+
 void kv(const char *key, const char *fmt, ...)
 {
 	va_list ap;
