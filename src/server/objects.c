@@ -46,9 +46,11 @@ static void reply_status(struct ndr_push *out, uint32_t result)
 
 /* ---- opening objects by name ---------------------------------------------- */
 
-/* Open*, Open*Ex, Create*: a handle for the object or a zeroed one with the
- * error.  Plain opens get what the caller's ACL allows (at least Read). */
-static uint32_t open_by_name(struct session *s, enum be_kind kind, struct ndr_pull *in, struct ndr_push *out, bool ex)
+/* Open*, Open*Ex, OpenGroupSet: a handle of `type` for the object of `kind`
+ * with that name, or a zeroed one with the error.  Plain opens get what the
+ * caller's ACL allows (at least Read). */
+static uint32_t open_named(struct session *s, enum be_kind kind, uint8_t type, struct ndr_pull *in,
+			   struct ndr_push *out, bool ex)
 {
 	struct cmrp_open_object_out o = { 0 };
 	struct cmrp_string name;
@@ -67,7 +69,7 @@ static uint32_t open_by_name(struct session *s, enum be_kind kind, struct ndr_pu
 				: ops_be_error(BE_NOT_FOUND, kind);
 	}
 	free(utf8);
-	if (!o.status && !session_handle_new(s, ops_handle_type(kind), (uint8_t)rights, obj.id, NULL, &o.handle))
+	if (!o.status && !session_handle_new(s, type, (uint8_t)rights, obj.id, NULL, &o.handle))
 		o.status = ERROR_NOT_ENOUGH_MEMORY;
 	if (o.status) {
 		o.granted = 0;
@@ -75,6 +77,11 @@ static uint32_t open_by_name(struct session *s, enum be_kind kind, struct ndr_pu
 	}
 	cmrp_open_object_encode_out(out, &o, ex);
 	return 0;
+}
+
+static uint32_t open_by_name(struct session *s, enum be_kind kind, struct ndr_pull *in, struct ndr_push *out, bool ex)
+{
+	return open_named(s, kind, ops_handle_type(kind), in, out, ex);
 }
 
 /* Close*: a zeroed handle back, or ERROR_INVALID_HANDLE. */
@@ -666,23 +673,8 @@ static uint32_t open_group_set(struct session *s, bool create, struct ndr_pull *
 		cmrp_open_object_encode_out(out, &o, false);
 		return 0;
 	}
-	struct cmrp_open_object_out o = { 0 };
-	struct cmrp_string name;
-	struct be_object g;
-	unsigned rights;
-	uint32_t granted;
-	if (!cmrp_name_decode_in(in, &name))
-		return NCA_S_FAULT_NDR;
-	char *utf8 = ops_utf8(&name);
-	cmrp_string_free(&name);
-	o.status = access_grant(MAXIMUM_ALLOWED, ops_caller_rights(s), &rights, &granted);
-	if (!o.status)
-		o.status = utf8 ? ops_be_error(BE(s)->ops->lookup(BE(s), BE_GROUP, utf8, &g), BE_GROUP) : ERROR_GROUP_NOT_FOUND;
-	free(utf8);
-	if (!o.status && !session_handle_new(s, HANDLE_GROUPSET, (uint8_t)rights, g.id, NULL, &o.handle))
-		o.status = ERROR_NOT_ENOUGH_MEMORY;
-	cmrp_open_object_encode_out(out, &o, false);
-	return 0;
+	/* Every group is also the group set of the same name. */
+	return open_named(s, BE_GROUP, HANDLE_GROUPSET, in, out, false);
 }
 
 /* ---- dispatch -------------------------------------------------------------------- */
