@@ -22,16 +22,23 @@
 #define PRINCIPAL_MAX_GROUPS 64
 
 enum principal_kind {
-	PRINCIPAL_LOCAL,     /* LPC: identified by the kernel */
-	PRINCIPAL_ANONYMOUS, /* unauthenticated TCP */
+	PRINCIPAL_LOCAL,     /* LPC: identified by the kernel (uid, gid, groups) */
+	PRINCIPAL_ANONYMOUS, /* unauthenticated TCP (only with --allow-anonymous) */
+	PRINCIPAL_NTLM,      /* TCP, NTLMSSP: name is the account name */
+	PRINCIPAL_KERBEROS,  /* TCP, Kerberos: name is user@REALM */
 };
 
 struct principal {
 	enum principal_kind kind;
+	/* LPC: from SO_PEERCRED/SO_PEERGROUPS. */
 	uid_t uid;
 	gid_t gid;
 	size_t ngroups;
 	gid_t groups[PRINCIPAL_MAX_GROUPS];
+	/* NTLM / Kerberos: who authenticated, and (Kerberos) the local name
+	 * krb5_aname_to_localname() maps the principal to, or "". */
+	char name[256];
+	char local_name[128];
 };
 
 /* Describe a principal for logs ("uid 1000", "anonymous"). */
