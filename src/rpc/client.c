@@ -34,6 +34,7 @@ void rpc_client_close(struct rpc_client *c)
 	c->rbuf = NULL;
 	c->in_len = c->in_off = c->pdu_len = 0;
 	c->bound = false;
+	rpc_auth_free(&c->auth);
 }
 
 /* We offer (and so accept) fragments of at most RPC_DEFAULT_FRAG bytes; the
@@ -195,43 +196,159 @@ static DWORD rpc_nak_to_error(uint16_t reason)
 	}
 }
 
-DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
+static void rpc_client_fill_bind(struct rpc_bind *b, const struct rpc_syntax *iface, bool with_btfn)
 {
-	struct rpc_bind b;
-	struct rpc_bind_ack ack;
-	struct rpc_hdr h;
+	memset(b, 0, sizeof(*b));
+	b->max_xmit_frag = RPC_DEFAULT_FRAG;
+	b->max_recv_frag = RPC_DEFAULT_FRAG;
+	b->conc_mpx = true;
+	b->n_ctx = with_btfn ? 2 : 1;
+	b->ctx[0].ctx_id = 0;
+	b->ctx[0].n_transfer = 1;
+	b->ctx[0].abstract = *iface;
+	b->ctx[0].transfer[0] = rpc_syntax_ndr;
+	if (with_btfn) {
+		b->ctx[1].ctx_id = 1;
+		b->ctx[1].n_transfer = 1;
+		b->ctx[1].abstract = *iface;
+		rpc_syntax_btfn(&b->ctx[1].transfer[0], RPC_BTFN_SEC_CTX_MULTIPLEX | RPC_BTFN_KEEP_ON_ORPHAN);
+	}
+}
+
+static struct rpc_auth_trailer rpc_client_trailer(const struct rpc_client *c, const uint8_t *value, size_t len)
+{
+	struct rpc_auth_trailer a = {
+		.auth_type = c->auth_type,
+		.auth_level = c->auth_level,
+		.auth_context_id = c->auth_context_id,
+		.value = value,
+		.value_len = len,
+	};
+	return a;
+}
+
+/* Send a bind or alter_context (with the token when tok is set) and read the
+ * answer: 0 with h and c->rbuf holding a bind_ack / alter_context_resp. */
+static DWORD rpc_client_bind_exchange(struct rpc_client *c, uint8_t ptype, const struct rpc_bind *b,
+				      const uint8_t *tok, size_t tok_len, struct rpc_hdr *h)
+{
 	uint32_t call_id = c->next_call_id++;
+	struct rpc_auth_trailer a = rpc_client_trailer(c, tok, tok_len);
 	DWORD err;
 
-	memset(&b, 0, sizeof(b));
-	b.max_xmit_frag = RPC_DEFAULT_FRAG;
-	b.max_recv_frag = RPC_DEFAULT_FRAG;
-	b.conc_mpx = true;
-	b.n_ctx = 2;
-	b.ctx[0].ctx_id = 0;
-	b.ctx[0].n_transfer = 1;
-	b.ctx[0].abstract = *iface;
-	b.ctx[0].transfer[0] = rpc_syntax_ndr;
-	b.ctx[1].ctx_id = 1;
-	b.ctx[1].n_transfer = 1;
-	b.ctx[1].abstract = *iface;
-	rpc_syntax_btfn(&b.ctx[1].transfer[0], RPC_BTFN_SEC_CTX_MULTIPLEX | RPC_BTFN_KEEP_ON_ORPHAN);
-	if (!rpc_bind_encode(&c->scratch, RPC_PTYPE_BIND, call_id, &b))
+	if (!rpc_bind_encode(&c->scratch, ptype, call_id, b) ||
+	    (c->auth.ops && !rpc_pdu_add_auth(&c->scratch, &a, 0)))
 		return ERROR_NOT_ENOUGH_MEMORY;
 	err = rpc_client_send(c, c->scratch.data, c->scratch.len);
 	if (err)
 		return RPC_S_SERVER_UNAVAILABLE;
-	err = rpc_client_recv_pdu(c, &h);
+	err = rpc_client_recv_pdu(c, h);
 	if (err)
 		return err == RPC_S_CALL_FAILED ? RPC_S_SERVER_UNAVAILABLE : err;
-	if (h.call_id != call_id)
+	if (h->call_id != call_id)
 		return RPC_S_PROTOCOL_ERROR;
-	if (h.ptype == RPC_PTYPE_BIND_NAK) {
+	if (h->ptype == RPC_PTYPE_BIND_NAK) {
 		uint16_t reason = 0;
-		rpc_bind_nak_decode(c->rbuf, &h, &reason);
+		rpc_bind_nak_decode(c->rbuf, h, &reason);
 		return rpc_nak_to_error(reason);
 	}
-	if (h.ptype != RPC_PTYPE_BIND_ACK || rpc_bind_ack_decode(c->rbuf, &h, &ack) < 0)
+	if (h->ptype == RPC_PTYPE_FAULT) {
+		struct rpc_fault f;
+		return rpc_fault_decode(c->rbuf, h, &f) == 0 ? werror_from_fault(f.status) : RPC_S_PROTOCOL_ERROR;
+	}
+	if (h->ptype != (ptype == RPC_PTYPE_BIND ? RPC_PTYPE_BIND_ACK : RPC_PTYPE_ALTER_CONTEXT_RESP))
+		return RPC_S_PROTOCOL_ERROR;
+	return ERROR_SUCCESS;
+}
+
+/* The server's token in a bind_ack or alter_context_resp (none: empty). */
+static DWORD rpc_client_peer_token(struct rpc_client *c, const struct rpc_hdr *h, const uint8_t **tok, size_t *len)
+{
+	struct rpc_auth_trailer a;
+
+	*tok = NULL;
+	*len = 0;
+	if (!h->auth_length)
+		return ERROR_SUCCESS;
+	if (rpc_auth_trailer_decode(c->rbuf, h, &a) < 0 || a.auth_type != c->auth_type ||
+	    a.auth_context_id != c->auth_context_id)
+		return RPC_S_PROTOCOL_ERROR;
+	*tok = a.value;
+	*len = a.value_len;
+	return ERROR_SUCCESS;
+}
+
+/* The legs after bind_ack: auth3 when the provider is done and has a last
+ * token, alter_context while it needs answers. */
+static DWORD rpc_client_finish_auth(struct rpc_client *c, const struct rpc_syntax *iface, struct rpc_hdr *h)
+{
+	const uint8_t *in;
+	size_t in_len;
+	DWORD err;
+
+	for (int legs = 0; legs < 8; legs++) {
+		uint8_t *tok = NULL;
+		size_t tok_len = 0;
+		err = rpc_client_peer_token(c, h, &in, &in_len);
+		if (err)
+			return err;
+		uint32_t rc = c->auth.ops->step(c->auth.st, in, in_len, &tok, &tok_len);
+		if (rc == 0) {
+			err = ERROR_SUCCESS;
+			if (tok_len) {
+				struct rpc_auth_trailer a = rpc_client_trailer(c, tok, tok_len);
+				if (!rpc_auth3_encode(&c->scratch, c->next_call_id++, &a))
+					err = ERROR_NOT_ENOUGH_MEMORY;
+				else
+					err = rpc_client_send(c, c->scratch.data, c->scratch.len);
+			}
+			free(tok);
+			return err;
+		}
+		if (rc != RPC_AUTH_CONTINUE) {
+			free(tok);
+			return rc == ERROR_NOT_ENOUGH_MEMORY ? rc : ERROR_ACCESS_DENIED;
+		}
+		struct rpc_bind b;
+		rpc_client_fill_bind(&b, iface, false);
+		err = rpc_client_bind_exchange(c, RPC_PTYPE_ALTER_CONTEXT, &b, tok, tok_len, h);
+		free(tok);
+		if (err)
+			return err;
+	}
+	return ERROR_ACCESS_DENIED; /* a provider that never finishes */
+}
+
+DWORD rpc_client_bind_auth(struct rpc_client *c, const struct rpc_syntax *iface, struct rpc_auth *auth, uint8_t level)
+{
+	struct rpc_bind b;
+	struct rpc_bind_ack ack;
+	struct rpc_hdr h;
+	uint8_t *tok = NULL;
+	size_t tok_len = 0;
+	DWORD err;
+
+	rpc_auth_free(&c->auth);
+	if (auth) {
+		c->auth = *auth;
+		auth->ops = NULL;
+		auth->st = NULL;
+		if (level < RPC_AUTHN_LEVEL_CONNECT || level > RPC_AUTHN_LEVEL_PKT_PRIVACY)
+			return ERROR_INVALID_PARAMETER;
+		c->auth_type = c->auth.ops->auth_type;
+		c->auth_level = level;
+		c->auth_context_id = 1;
+		uint32_t rc = c->auth.ops->step(c->auth.st, NULL, 0, &tok, &tok_len);
+		if (rc != 0 && rc != RPC_AUTH_CONTINUE)
+			return rc == ERROR_NOT_ENOUGH_MEMORY ? rc : ERROR_ACCESS_DENIED;
+	}
+	rpc_client_fill_bind(&b, iface, true);
+	b.hdr_sign = auth != NULL;
+	err = rpc_client_bind_exchange(c, RPC_PTYPE_BIND, &b, tok, tok_len, &h);
+	free(tok);
+	if (err)
+		return err;
+	if (rpc_bind_ack_decode(c->rbuf, &h, &ack) < 0)
 		return RPC_S_PROTOCOL_ERROR;
 	if (ack.n_results < 1 || ack.results[0].result != RPC_RESULT_ACCEPT)
 		return RPC_S_UNKNOWN_IF;
@@ -246,8 +363,67 @@ DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
 	c->assoc_group = ack.assoc_group_id;
 	c->conc_mpx = (h.pfc_flags & RPC_PFC_CONC_MPX) != 0;
 	c->ctx_id = 0;
+	if (c->auth.ops) {
+		if (!h.auth_length)
+			return ERROR_ACCESS_DENIED; /* the server ignored our security context */
+		c->hdr_sign = (h.pfc_flags & RPC_PFC_SUPPORT_HEADER_SIGN) != 0;
+		err = rpc_client_finish_auth(c, iface, &h);
+		if (err)
+			return err;
+	}
 	c->bound = true;
 	return ERROR_SUCCESS;
+}
+
+DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
+{
+	return rpc_client_bind_auth(c, iface, NULL, 0);
+}
+
+/* Requests and responses carry a verifier at these levels. */
+static bool rpc_client_protected(const struct rpc_client *c)
+{
+	return c->auth.ops && c->auth_level >= RPC_AUTHN_LEVEL_CALL;
+}
+
+/* Sign or seal the request fragment just encoded in c->scratch. */
+static DWORD rpc_client_protect(struct rpc_client *c, size_t n, size_t sig_size)
+{
+	struct rpc_auth_trailer a = rpc_client_trailer(c, NULL, sig_size);
+	uint8_t pad = (uint8_t)((RPC_AUTH_PAD_ALIGN - n % RPC_AUTH_PAD_ALIGN) % RPC_AUTH_PAD_ALIGN);
+	size_t sig_len = 0;
+	uint32_t rc;
+
+	if (!rpc_pdu_add_auth(&c->scratch, &a, pad))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	size_t pdu_len = c->scratch.len - sig_size;
+	uint8_t *sig = c->scratch.data + pdu_len;
+	if (c->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
+		rc = c->auth.ops->seal(c->auth.st, c->scratch.data, pdu_len, RPC_REQUEST_HDR_LEN, n + pad, c->hdr_sign,
+				       sig, &sig_len);
+	else
+		rc = c->auth.ops->sign(c->auth.st, c->scratch.data, pdu_len, RPC_REQUEST_HDR_LEN, n + pad, c->hdr_sign,
+				       sig, &sig_len);
+	return rc == 0 && sig_len == sig_size ? ERROR_SUCCESS : RPC_S_CALL_FAILED;
+}
+
+/* Check (and for privacy decrypt in place) a response fragment. */
+static DWORD rpc_client_check(struct rpc_client *c, const struct rpc_hdr *h, struct rpc_response *r)
+{
+	if (!r->has_auth || r->auth.auth_type != c->auth_type || r->auth.auth_level != c->auth_level ||
+	    r->auth.auth_context_id != c->auth_context_id)
+		return ERROR_ACCESS_DENIED;
+	size_t data_off = (size_t)(r->stub - c->rbuf);
+	size_t data_len = r->stub_len + r->auth.auth_pad_length;
+	size_t pdu_len = (size_t)h->frag_length - h->auth_length;
+	uint32_t rc;
+	if (c->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
+		rc = c->auth.ops->unseal(c->auth.st, c->rbuf, pdu_len, data_off, data_len, c->hdr_sign,
+					 c->rbuf + pdu_len + RPC_AUTH_TRAILER_LEN, r->auth.value_len);
+	else
+		rc = c->auth.ops->verify(c->auth.st, c->rbuf, pdu_len, data_off, data_len, c->hdr_sign, r->auth.value,
+					 r->auth.value_len);
+	return rc ? ERROR_ACCESS_DENIED : ERROR_SUCCESS;
 }
 
 static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uint16_t opnum, const uint8_t *stub,
@@ -259,10 +435,27 @@ static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uin
 	uint8_t flags;
 	size_t n;
 
-	rpc_frag_iter_init(&it, stub, stub_len, c->max_xmit, RPC_REQUEST_HDR_LEN);
+	bool protect = rpc_client_protected(c);
+	size_t sig_size = 0;
+
+	if (protect) {
+		sig_size = c->auth.ops->sig_size(c->auth.st, c->max_xmit);
+		if (sig_size > RPC_MIN_FRAG / 2)
+			return RPC_S_CALL_FAILED;
+		rpc_frag_iter_init(&it, stub, stub_len, c->max_xmit,
+				   RPC_REQUEST_HDR_LEN + RPC_AUTH_TRAILER_LEN + sig_size + RPC_AUTH_PAD_ALIGN);
+		it.chunk &= ~(size_t)(RPC_AUTH_PAD_ALIGN - 1);
+	} else {
+		rpc_frag_iter_init(&it, stub, stub_len, c->max_xmit, RPC_REQUEST_HDR_LEN);
+	}
 	while (rpc_frag_next(&it, &flags, &hint, &p, &n)) {
 		if (!rpc_request_encode(&c->scratch, flags, call_id, hint, c->ctx_id, opnum, p, n))
 			return ERROR_NOT_ENOUGH_MEMORY;
+		if (protect) {
+			DWORD perr = rpc_client_protect(c, n, sig_size);
+			if (perr)
+				return perr;
+		}
 		DWORD err = rpc_client_send(c, c->scratch.data, c->scratch.len);
 		if (err)
 			return err;
@@ -280,6 +473,13 @@ static DWORD rpc_client_take_fragment(struct rpc_client *c, const struct rpc_hdr
 
 	if (rpc_response_decode(c->rbuf, h, &r) < 0 || first != !!(h->pfc_flags & RPC_PFC_FIRST_FRAG))
 		return RPC_S_PROTOCOL_ERROR;
+	if (rpc_client_protected(c)) {
+		DWORD err = rpc_client_check(c, h, &r);
+		if (err)
+			return err;
+	} else if (r.has_auth) {
+		return RPC_S_PROTOCOL_ERROR;
+	}
 	if (first)
 		call->big_endian = rpc_hdr_big_endian(h);
 	call->started = true;

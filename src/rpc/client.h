@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "auth.h"
 #include "base/werror.h"
 #include "ndr.h"
 #include "pdu.h"
@@ -34,6 +35,13 @@ struct rpc_client {
 	size_t in_off;
 	size_t pdu_len;
 	struct ndr_push scratch;
+	/* Security (rpc_client_bind_auth): the context, its level, and whether
+	 * the server agreed to header signing. */
+	struct rpc_auth auth;
+	uint8_t auth_type;
+	uint8_t auth_level;
+	uint32_t auth_context_id;
+	bool hdr_sign;
 };
 
 /* Cap on a reassembled response. */
@@ -46,6 +54,15 @@ DWORD rpc_client_connect_unix(struct rpc_client *c, const char *path);
 DWORD rpc_client_connect_addr(struct rpc_client *c, const struct sockaddr *sa, socklen_t len);
 /* Bind the interface (NDR 2.0) and offer bind-time feature negotiation. */
 DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface);
+/*
+ * Bind with a security context (taken over: freed by rpc_client_close, also
+ * on failure) at `level` (RPC_AUTHN_LEVEL_CONNECT, _PKT_INTEGRITY or
+ * _PKT_PRIVACY): the handshake runs over bind/bind_ack and then auth3 or
+ * alter_context as the provider needs; every later request is signed or
+ * sealed and every response checked.  A failed logon is ERROR_ACCESS_DENIED
+ * (for NTLMSSP it shows only at the first call, as on Windows).
+ */
+DWORD rpc_client_bind_auth(struct rpc_client *c, const struct rpc_syntax *iface, struct rpc_auth *auth, uint8_t level);
 /* One call.  On success *out is a malloc'd reassembled stub (caller frees) and
  * *big_endian tells its byte order.  A fault comes back as its Windows code. */
 DWORD rpc_client_call(struct rpc_client *c, uint16_t opnum, const uint8_t *stub, size_t stub_len, uint8_t **out,

@@ -80,7 +80,7 @@ static void rpc_body_pull(struct ndr_pull *ndr, const uint8_t *pdu, const struct
 	ndr->off = RPC_HDR_LEN;
 }
 
-static int rpc_auth_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_auth_trailer *a)
+int rpc_auth_trailer_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_auth_trailer *a)
 {
 	struct ndr_pull ndr;
 	size_t at = (size_t)h->frag_length - h->auth_length - RPC_AUTH_TRAILER_LEN;
@@ -118,6 +118,7 @@ int rpc_bind_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_bind
 
 	memset(b, 0, sizeof(*b));
 	b->conc_mpx = (h->pfc_flags & RPC_PFC_CONC_MPX) != 0;
+	b->hdr_sign = (h->pfc_flags & RPC_PFC_SUPPORT_HEADER_SIGN) != 0;
 	rpc_body_pull(&ndr, pdu, h);
 	ndr_pull_u16(&ndr, &b->max_xmit_frag);
 	ndr_pull_u16(&ndr, &b->max_recv_frag);
@@ -142,7 +143,7 @@ int rpc_bind_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_bind
 		return -1;
 	if (h->auth_length) {
 		b->has_auth = true;
-		if (rpc_auth_decode(pdu, h, &b->auth) < 0)
+		if (rpc_auth_trailer_decode(pdu, h, &b->auth) < 0)
 			return -1;
 	}
 	return 0;
@@ -207,7 +208,7 @@ int rpc_request_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_r
 	r->stub_len = ndr.len - ndr.off;
 	if (h->auth_length) {
 		r->has_auth = true;
-		if (rpc_auth_decode(pdu, h, &r->auth) < 0 || r->auth.auth_pad_length > r->stub_len)
+		if (rpc_auth_trailer_decode(pdu, h, &r->auth) < 0 || r->auth.auth_pad_length > r->stub_len)
 			return -1;
 		r->stub_len -= r->auth.auth_pad_length;
 	}
@@ -230,10 +231,10 @@ int rpc_response_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_
 	r->stub = pdu + ndr.off;
 	r->stub_len = ndr.len - ndr.off;
 	if (h->auth_length) {
-		struct rpc_auth_trailer a;
-		if (rpc_auth_decode(pdu, h, &a) < 0 || a.auth_pad_length > r->stub_len)
+		r->has_auth = true;
+		if (rpc_auth_trailer_decode(pdu, h, &r->auth) < 0 || r->auth.auth_pad_length > r->stub_len)
 			return -1;
-		r->stub_len -= a.auth_pad_length;
+		r->stub_len -= r->auth.auth_pad_length;
 	}
 	return 0;
 }
@@ -275,7 +276,10 @@ static bool rpc_pdu_finish(struct ndr_push *p)
 
 bool rpc_bind_encode(struct ndr_push *p, uint8_t ptype, uint32_t call_id, const struct rpc_bind *b)
 {
-	rpc_hdr_push(p, ptype, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG | (b->conc_mpx ? RPC_PFC_CONC_MPX : 0), call_id);
+	rpc_hdr_push(p, ptype,
+		     RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG | (b->conc_mpx ? RPC_PFC_CONC_MPX : 0) |
+			     (b->hdr_sign ? RPC_PFC_SUPPORT_HEADER_SIGN : 0),
+		     call_id);
 	ndr_push_u16(p, b->max_xmit_frag);
 	ndr_push_u16(p, b->max_recv_frag);
 	ndr_push_u32(p, b->assoc_group_id);
@@ -369,6 +373,34 @@ bool rpc_shutdown_encode(struct ndr_push *p, uint32_t call_id)
 bool rpc_simple_encode(struct ndr_push *p, uint8_t ptype, uint8_t flags, uint32_t call_id)
 {
 	rpc_hdr_push(p, ptype, flags, call_id);
+	return rpc_pdu_finish(p);
+}
+
+bool rpc_auth3_encode(struct ndr_push *p, uint32_t call_id, const struct rpc_auth_trailer *a)
+{
+	rpc_hdr_push(p, RPC_PTYPE_AUTH3, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG, call_id);
+	ndr_push_u32(p, 0);
+	return rpc_pdu_finish(p) && rpc_pdu_add_auth(p, a, 0);
+}
+
+bool rpc_pdu_add_auth(struct ndr_push *p, const struct rpc_auth_trailer *a, uint8_t pad)
+{
+	if (p->error || a->value_len > RPC_MAX_FRAG ||
+	    p->len + pad + RPC_AUTH_TRAILER_LEN + a->value_len > RPC_MAX_FRAG || (p->len + pad) % 4)
+		return false; /* the sec_trailer must be 4-byte aligned */
+	ndr_push_zeros(p, pad);
+	ndr_push_u8(p, a->auth_type);
+	ndr_push_u8(p, a->auth_level);
+	ndr_push_u8(p, pad);
+	ndr_push_u8(p, 0);
+	ndr_push_u32(p, a->auth_context_id);
+	if (a->value)
+		ndr_push_bytes(p, a->value, a->value_len);
+	else
+		ndr_push_zeros(p, a->value_len);
+	if (p->error)
+		return false;
+	ndr_push_u16_at(p, 10, (uint16_t)a->value_len);
 	return rpc_pdu_finish(p);
 }
 

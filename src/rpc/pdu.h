@@ -109,6 +109,7 @@ struct rpc_bind {
 	bool conc_mpx; /* PFC_CONC_MPX in the header */
 	uint8_t n_ctx;
 	struct rpc_pres_ctx ctx[RPC_MAX_CONTEXTS];
+	bool hdr_sign; /* PFC_SUPPORT_HEADER_SIGN in the header */
 	bool has_auth;
 	struct rpc_auth_trailer auth;
 };
@@ -147,6 +148,8 @@ struct rpc_response {
 	uint8_t cancel_count;
 	const uint8_t *stub;
 	size_t stub_len;
+	bool has_auth;
+	struct rpc_auth_trailer auth;
 };
 
 struct rpc_fault {
@@ -182,6 +185,8 @@ int rpc_bind_nak_decode(const uint8_t *pdu, const struct rpc_hdr *h, uint16_t *r
 int rpc_request_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_request *r);
 int rpc_response_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_response *r);
 int rpc_fault_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_fault *f);
+/* The auth trailer of a PDU with auth_length > 0 (bind, auth3, request...). */
+int rpc_auth_trailer_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_auth_trailer *a);
 
 /* Cutting a stub into request or response fragments that fit max_frag: each
  * non-last fragment carries a multiple of 8 stub bytes; an empty stub is one
@@ -210,5 +215,15 @@ bool rpc_response_encode(struct ndr_push *p, uint8_t flags, uint32_t call_id, ui
 bool rpc_fault_encode(struct ndr_push *p, uint8_t flags, uint32_t call_id, uint16_t ctx_id, uint32_t status);
 bool rpc_shutdown_encode(struct ndr_push *p, uint32_t call_id);
 bool rpc_simple_encode(struct ndr_push *p, uint8_t ptype, uint8_t flags, uint32_t call_id);
+/* auth3: the header, 4 bytes of padding, then the auth trailer. */
+bool rpc_auth3_encode(struct ndr_push *p, uint32_t call_id, const struct rpc_auth_trailer *a);
+/*
+ * Append an auth trailer to a PDU just encoded in p: pad zero bytes (counted
+ * in auth_pad_length), the 8-byte sec_trailer, then a->value_len bytes of
+ * a->value (zeros when a->value is NULL: room for a signature filled in
+ * later).  frag_length and auth_length are patched.  Returns false when the
+ * PDU would be too long.
+ */
+bool rpc_pdu_add_auth(struct ndr_push *p, const struct rpc_auth_trailer *a, uint8_t pad);
 
 #endif

@@ -28,6 +28,8 @@ void rpc_srv_conn_init(struct rpc_srv_conn *c, const struct rpc_server_conf *con
 
 void rpc_srv_conn_free(struct rpc_srv_conn *c)
 {
+	rpc_auth_free(&c->auth);
+	free(c->unseal_buf);
 	for (size_t i = 0; i < RPC_SRV_MAX_CALLS; i++)
 		free(c->calls[i].buf);
 	free(c->out);
@@ -164,34 +166,97 @@ static uint16_t rpc_clamp_frag(uint16_t asked)
 	return asked < RPC_DEFAULT_FRAG ? asked : RPC_DEFAULT_FRAG;
 }
 
+static int rpc_srv_nak(struct rpc_srv_conn *c, uint32_t call_id, uint16_t reason)
+{
+	if (rpc_bind_nak_encode(&c->scratch, call_id, reason))
+		rpc_srv_queue(c, &c->scratch);
+	return -1;
+}
+
+/* The context is established: learn who the caller is. */
+static int rpc_srv_auth_done(struct rpc_srv_conn *c)
+{
+	if (c->auth.ops->peer(c->auth.st, &c->peer) != 0) {
+		c->auth_state = RPC_SRV_AUTH_FAILED;
+		return -1;
+	}
+	c->auth_state = RPC_SRV_AUTH_DONE;
+	return 0;
+}
+
+/* One leg of the security handshake carried by a bind, alter_context or
+ * auth3.  *tok is what to send back (malloc'd, may be NULL).  0 when the leg
+ * succeeded (established or more to come), -1 when the logon failed. */
+static int rpc_srv_auth_leg(struct rpc_srv_conn *c, const struct rpc_auth_trailer *a, uint8_t **tok, size_t *tok_len)
+{
+	uint32_t rc = c->auth.ops->step(c->auth.st, a->value, a->value_len, tok, tok_len);
+
+	if (rc == RPC_AUTH_CONTINUE) {
+		c->auth_state = RPC_SRV_AUTH_PENDING;
+		return 0;
+	}
+	if (rc == 0)
+		return rpc_srv_auth_done(c);
+	free(*tok);
+	*tok = NULL;
+	*tok_len = 0;
+	c->auth_state = RPC_SRV_AUTH_FAILED;
+	return -1;
+}
+
+static bool rpc_srv_auth_matches(const struct rpc_srv_conn *c, const struct rpc_auth_trailer *a)
+{
+	return a->auth_type == c->auth_type && a->auth_level == c->auth_level &&
+	       a->auth_context_id == c->auth_context_id;
+}
+
+/* A bind's auth trailer: start the connection's security context. */
+static int rpc_srv_bind_auth(struct rpc_srv_conn *c, uint32_t call_id, const struct rpc_bind *b, uint8_t **tok,
+			     size_t *tok_len)
+{
+	const struct rpc_auth_trailer *a = &b->auth;
+
+	if (!c->conf->auth_start)
+		return rpc_srv_nak(c, call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED);
+	if (a->auth_level < RPC_AUTHN_LEVEL_CONNECT || a->auth_level > RPC_AUTHN_LEVEL_PKT_PRIVACY)
+		return rpc_srv_nak(c, call_id, RPC_NAK_NOT_SPECIFIED);
+	if (c->conf->auth_start(c->conf->auth_arg, a->auth_type, &c->auth) != 0)
+		return rpc_srv_nak(c, call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED);
+	c->auth_type = a->auth_type;
+	c->auth_level = a->auth_level;
+	c->auth_context_id = a->auth_context_id;
+	c->hdr_sign = b->hdr_sign;
+	if (rpc_srv_auth_leg(c, a, tok, tok_len) < 0)
+		return rpc_srv_nak(c, call_id, RPC_NAK_INVALID_CHECKSUM);
+	return 0;
+}
+
 static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu)
 {
 	struct rpc_bind b;
 	struct rpc_bind_ack ack;
 	bool alter = h->ptype == RPC_PTYPE_ALTER_CONTEXT;
+	uint8_t *tok = NULL;
+	size_t tok_len = 0;
+	bool with_auth = false;
+	int rc;
 
 	if (rpc_bind_decode(pdu, h, &b) < 0 || b.n_ctx == 0) {
 		if (alter)
 			return -1;
-		rpc_bind_nak_encode(&c->scratch, h->call_id, RPC_NAK_NOT_SPECIFIED);
-		rpc_srv_queue(c, &c->scratch);
-		return -1;
+		return rpc_srv_nak(c, h->call_id, RPC_NAK_NOT_SPECIFIED);
 	}
 	if (alter != c->bound) {
 		/* bind twice, or alter_context before bind: a protocol error. */
 		return -1;
 	}
-	if (b.has_auth) {
-		/* No authentication provider yet: say so (MS-RPCE 3.3.1.5.2). */
-		rpc_bind_nak_encode(&c->scratch, h->call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED);
-		rpc_srv_queue(c, &c->scratch);
-		return -1;
-	}
 	if (!alter) {
-		if (b.max_xmit_frag < RPC_MIN_FRAG || b.max_recv_frag < RPC_MIN_FRAG) {
-			rpc_bind_nak_encode(&c->scratch, h->call_id, RPC_NAK_LOCAL_LIMIT_EXCEEDED);
-			rpc_srv_queue(c, &c->scratch);
-			return -1;
+		if (b.max_xmit_frag < RPC_MIN_FRAG || b.max_recv_frag < RPC_MIN_FRAG)
+			return rpc_srv_nak(c, h->call_id, RPC_NAK_LOCAL_LIMIT_EXCEEDED);
+		if (b.has_auth) {
+			if (rpc_srv_bind_auth(c, h->call_id, &b, &tok, &tok_len) < 0)
+				return -1;
+			with_auth = true;
 		}
 		/* Concurrent multiplexing when asked for: calls are still run one
 		 * by one, in the order their last fragments arrive, but their
@@ -203,6 +268,22 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 		 * groups are not shared between connections here, so context
 		 * handles stay on the connection that opened them. */
 		c->assoc_group = b.assoc_group_id ? b.assoc_group_id : rpc_new_assoc_group();
+	} else if (b.has_auth) {
+		/* The next leg (Kerberos, SPNEGO), or a new presentation context
+		 * on the established security context. */
+		if (c->auth_state == RPC_SRV_AUTH_NONE || !rpc_srv_auth_matches(c, &b.auth))
+			return -1;
+		if (c->auth_state == RPC_SRV_AUTH_FAILED)
+			return -1;
+		if (c->auth_state == RPC_SRV_AUTH_PENDING) {
+			if (rpc_srv_auth_leg(c, &b.auth, &tok, &tok_len) < 0) {
+				rpc_srv_fault(c, h->call_id, 0, ERROR_ACCESS_DENIED, true);
+				return -1;
+			}
+			with_auth = tok_len > 0;
+		}
+	} else if (c->auth_state == RPC_SRV_AUTH_PENDING) {
+		return -1; /* the handshake must finish first */
 	}
 
 	memset(&ack, 0, sizeof(ack));
@@ -215,10 +296,40 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 	for (uint8_t i = 0; i < b.n_ctx; i++)
 		rpc_srv_negotiate_ctx(c, &b.ctx[i], &ack.results[i]);
 	c->bound = true;
-	if (!rpc_bind_ack_encode(&c->scratch, alter ? RPC_PTYPE_ALTER_CONTEXT_RESP : RPC_PTYPE_BIND_ACK,
-				 c->conc_mpx ? RPC_PFC_CONC_MPX : 0, h->call_id, &ack))
+	uint8_t flags = (c->conc_mpx ? RPC_PFC_CONC_MPX : 0) | (c->hdr_sign ? RPC_PFC_SUPPORT_HEADER_SIGN : 0);
+	rc = rpc_bind_ack_encode(&c->scratch, alter ? RPC_PTYPE_ALTER_CONTEXT_RESP : RPC_PTYPE_BIND_ACK, flags,
+				 h->call_id, &ack) ? 0 : -1;
+	if (rc == 0 && with_auth) {
+		struct rpc_auth_trailer a = {
+			.auth_type = c->auth_type,
+			.auth_level = c->auth_level,
+			.auth_context_id = c->auth_context_id,
+			.value = tok,
+			.value_len = tok_len,
+		};
+		if (!rpc_pdu_add_auth(&c->scratch, &a, 0))
+			rc = -1;
+	}
+	free(tok);
+	return rc < 0 ? -1 : rpc_srv_queue(c, &c->scratch);
+}
+
+/* auth3: the client's last leg (NTLMSSP's AUTHENTICATE); nothing is sent
+ * back.  A failed logon is remembered: the next request is refused. */
+static int rpc_srv_auth3(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu)
+{
+	struct rpc_auth_trailer a;
+	uint8_t *tok = NULL;
+	size_t tok_len = 0;
+
+	if (c->auth_state != RPC_SRV_AUTH_PENDING || !h->auth_length || rpc_auth_trailer_decode(pdu, h, &a) < 0 ||
+	    !rpc_srv_auth_matches(c, &a))
 		return -1;
-	return rpc_srv_queue(c, &c->scratch);
+	rpc_srv_auth_leg(c, &a, &tok, &tok_len);
+	free(tok);
+	if (c->auth_state == RPC_SRV_AUTH_PENDING)
+		c->auth_state = RPC_SRV_AUTH_FAILED; /* auth3 cannot carry an answer */
+	return 0;
 }
 
 static void rpc_srv_call_reset(struct rpc_srv_conn *c, struct rpc_srv_call *call)
@@ -277,6 +388,39 @@ static struct rpc_srv_call *rpc_srv_new_call(struct rpc_srv_conn *c)
 	return NULL;
 }
 
+/* Sign or seal the PDU just encoded in c->scratch (stub of n bytes at the
+ * response header's end). */
+static int rpc_srv_protect(struct rpc_srv_conn *c, size_t n, size_t sig_size)
+{
+	struct rpc_auth_trailer a = {
+		.auth_type = c->auth_type,
+		.auth_level = c->auth_level,
+		.auth_context_id = c->auth_context_id,
+		.value_len = sig_size,
+	};
+	uint8_t pad = (uint8_t)((RPC_AUTH_PAD_ALIGN - n % RPC_AUTH_PAD_ALIGN) % RPC_AUTH_PAD_ALIGN);
+	size_t sig_len = 0;
+	uint32_t rc;
+
+	if (!rpc_pdu_add_auth(&c->scratch, &a, pad))
+		return -1;
+	size_t pdu_len = c->scratch.len - sig_size;
+	uint8_t *sig = c->scratch.data + pdu_len;
+	if (c->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
+		rc = c->auth.ops->seal(c->auth.st, c->scratch.data, pdu_len, RPC_RESPONSE_HDR_LEN, n + pad, c->hdr_sign,
+				       sig, &sig_len);
+	else
+		rc = c->auth.ops->sign(c->auth.st, c->scratch.data, pdu_len, RPC_RESPONSE_HDR_LEN, n + pad, c->hdr_sign,
+				       sig, &sig_len);
+	return rc == 0 && sig_len == sig_size ? 0 : -1;
+}
+
+/* Requests and responses carry a verifier at these levels. */
+static bool rpc_srv_protected(const struct rpc_srv_conn *c)
+{
+	return c->auth_state == RPC_SRV_AUTH_DONE && c->auth_level >= RPC_AUTHN_LEVEL_CALL;
+}
+
 static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, const uint8_t *stub, size_t len)
 {
 	struct rpc_frag_iter it;
@@ -284,11 +428,24 @@ static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ct
 	uint32_t hint;
 	uint8_t flags;
 	size_t n;
+	bool protect = rpc_srv_protected(c);
+	size_t sig_size = 0;
 
-	rpc_frag_iter_init(&it, stub, len, c->max_xmit, RPC_RESPONSE_HDR_LEN);
+	if (protect) {
+		sig_size = c->auth.ops->sig_size(c->auth.st, c->max_xmit);
+		if (sig_size > RPC_MIN_FRAG / 2)
+			return -1;
+		/* Room for the trailer, the signature and the padding; every
+		 * fragment but the last carries a multiple of the pad alignment. */
+		rpc_frag_iter_init(&it, stub, len, c->max_xmit,
+				   RPC_RESPONSE_HDR_LEN + RPC_AUTH_TRAILER_LEN + sig_size + RPC_AUTH_PAD_ALIGN);
+		it.chunk &= ~(size_t)(RPC_AUTH_PAD_ALIGN - 1);
+	} else {
+		rpc_frag_iter_init(&it, stub, len, c->max_xmit, RPC_RESPONSE_HDR_LEN);
+	}
 	while (rpc_frag_next(&it, &flags, &hint, &p, &n)) {
 		if (!rpc_response_encode(&c->scratch, flags, call_id, hint, ctx_id, p, n) ||
-		    rpc_srv_queue(c, &c->scratch) < 0)
+		    (protect && rpc_srv_protect(c, n, sig_size) < 0) || rpc_srv_queue(c, &c->scratch) < 0)
 			return -1;
 	}
 	return 0;
@@ -334,13 +491,63 @@ int rpc_srv_conn_fault(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id
 	return rpc_srv_fault(c, call_id, ctx_id, status, false);
 }
 
+/* Verify (or unseal) a protected request fragment; r->stub then points at
+ * the plain stub (a copy, for a sealed one). */
+static int rpc_srv_check(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu, struct rpc_request *r)
+{
+	size_t data_off = (size_t)(r->stub - pdu);
+	size_t data_len = r->stub_len + r->auth.auth_pad_length;
+	size_t pdu_len = (size_t)h->frag_length - h->auth_length;
+	uint32_t rc;
+
+	if (c->auth_level != RPC_AUTHN_LEVEL_PKT_PRIVACY)
+		return c->auth.ops->verify(c->auth.st, pdu, pdu_len, data_off, data_len, c->hdr_sign, r->auth.value,
+					   r->auth.value_len) == 0 ? 0 : -1;
+	/* rpc_srv_conn_frame() never lets a fragment exceed max_recv. */
+	if (h->frag_length > RPC_DEFAULT_FRAG)
+		return -1;
+	if (!c->unseal_buf && !(c->unseal_buf = malloc(RPC_DEFAULT_FRAG)))
+		return -1;
+	memcpy(c->unseal_buf, pdu, h->frag_length);
+	rc = c->auth.ops->unseal(c->auth.st, c->unseal_buf, pdu_len, data_off, data_len, c->hdr_sign,
+				 c->unseal_buf + pdu_len + RPC_AUTH_TRAILER_LEN, r->auth.value_len);
+	if (rc)
+		return -1;
+	r->stub = c->unseal_buf + data_off;
+	return 0;
+}
+
 static int rpc_srv_request(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu)
 {
 	struct rpc_request r;
 	struct rpc_srv_call *call;
 
-	if (!c->bound || rpc_request_decode(pdu, h, &r) < 0 || r.has_auth)
+	if (!c->bound || rpc_request_decode(pdu, h, &r) < 0)
 		return -1;
+	switch (c->auth_state) {
+	case RPC_SRV_AUTH_NONE:
+		if (r.has_auth)
+			return -1;
+		break;
+	case RPC_SRV_AUTH_PENDING:
+	case RPC_SRV_AUTH_FAILED:
+		/* A failed logon, or a request before the handshake ended. */
+		rpc_srv_fault(c, h->call_id, r.ctx_id, ERROR_ACCESS_DENIED, true);
+		return -1;
+	case RPC_SRV_AUTH_DONE:
+		if (rpc_srv_protected(c)) {
+			if (!r.has_auth || !rpc_srv_auth_matches(c, &r.auth) ||
+			    rpc_srv_check(c, h, pdu, &r) < 0) {
+				/* Tampered, replayed, out of sequence or unprotected:
+				 * refused, and the connection is closed. */
+				rpc_srv_fault(c, h->call_id, r.ctx_id, ERROR_ACCESS_DENIED, true);
+				return -1;
+			}
+		} else if (r.has_auth) {
+			return -1;
+		}
+		break;
+	}
 	call = rpc_srv_find_call(c, h->call_id);
 	if (h->pfc_flags & RPC_PFC_FIRST_FRAG) {
 		/* A call id in use, or more calls at once than we offered. */
@@ -379,6 +586,8 @@ int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
 		return rpc_srv_bind(c, &h, pdu);
 	case RPC_PTYPE_REQUEST:
 		return rpc_srv_request(c, &h, pdu);
+	case RPC_PTYPE_AUTH3:
+		return rpc_srv_auth3(c, &h, pdu);
 	case RPC_PTYPE_CO_CANCEL:
 		/* Calls run to completion before the next PDU is read: nothing is
 		 * left to cancel. */
@@ -390,8 +599,18 @@ int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
 		return c->bound ? 0 : -1;
 	}
 	default:
-		/* auth3 without a security context, server-to-client PDUs, and
-		 * unknown types: the peer does not speak this protocol. */
+		/* Server-to-client PDUs and unknown types: the peer does not
+		 * speak this protocol. */
 		return -1;
 	}
+}
+
+uint8_t rpc_srv_conn_auth_level(const struct rpc_srv_conn *c)
+{
+	return c->auth_state == RPC_SRV_AUTH_DONE ? c->auth_level : RPC_AUTHN_LEVEL_NONE;
+}
+
+const struct rpc_auth_peer *rpc_srv_conn_peer(const struct rpc_srv_conn *c)
+{
+	return c->auth_state == RPC_SRV_AUTH_DONE ? &c->peer : NULL;
 }

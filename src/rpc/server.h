@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "ndr.h"
 #include "pdu.h"
 
@@ -44,6 +45,17 @@ struct rpc_server_conf {
 	size_t n_ifaces;
 	/* Cap on one reassembled request; bigger calls are refused. */
 	size_t max_request_bytes;
+	/* Security providers for binds that carry an auth trailer; NULL: such
+	 * binds get bind_nak "authentication type not recognized". */
+	rpc_auth_server_start_fn auth_start;
+	void *auth_arg;
+};
+
+enum rpc_srv_auth_state {
+	RPC_SRV_AUTH_NONE,    /* no security context: every PDU is plain */
+	RPC_SRV_AUTH_PENDING, /* bind answered, waiting for auth3 or alter_context */
+	RPC_SRV_AUTH_DONE,    /* established: requests are checked at auth_level */
+	RPC_SRV_AUTH_FAILED,  /* the last leg failed: the next request is refused */
 };
 
 struct rpc_srv_ctx {
@@ -83,6 +95,16 @@ struct rpc_srv_conn {
 	size_t out_off;
 	size_t out_cap;
 
+	/* The connection's security context (one per connection). */
+	enum rpc_srv_auth_state auth_state;
+	struct rpc_auth auth;
+	uint8_t auth_type;
+	uint8_t auth_level;
+	uint32_t auth_context_id;
+	bool hdr_sign;             /* PFC_SUPPORT_HEADER_SIGN negotiated */
+	struct rpc_auth_peer peer; /* who, once established */
+	uint8_t *unseal_buf;       /* one fragment, decrypted in place */
+
 	/* The call being dispatched right now (valid during dispatch). */
 	uint32_t current_call_id;
 	uint16_t current_ctx_id;
@@ -110,6 +132,12 @@ int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
 int rpc_srv_conn_reply(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, const uint8_t *stub, size_t len);
 /* The same with a fault status instead of a reply. */
 int rpc_srv_conn_fault(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, uint32_t status);
+
+/* The protection every request on this connection has: RPC_AUTHN_LEVEL_NONE
+ * without a security context, else the negotiated level. */
+uint8_t rpc_srv_conn_auth_level(const struct rpc_srv_conn *c);
+/* The authenticated caller, or NULL without an established context. */
+const struct rpc_auth_peer *rpc_srv_conn_peer(const struct rpc_srv_conn *c);
 
 /* A fresh association group id (never 0). */
 uint32_t rpc_new_assoc_group(void);

@@ -180,16 +180,21 @@ unsigned acl_rights(const struct acl *a, const struct principal *p)
 {
 	unsigned rights = 0;
 
-	if (a->allow_anonymous && p->kind == PRINCIPAL_ANONYMOUS)
-		return ACCESS_ALL;
+	bool named = false;
+
 	for (size_t i = 0; i < a->n; i++) {
 		const struct acl_entry *e = &a->entries[i];
 		if (!acl_matches(e, p))
 			continue;
+		named = true;
 		if (e->level == ACL_DENY)
 			return 0;
 		rights |= e->level == ACL_FULL ? ACCESS_ALL : ACCESS_READ;
 	}
+	/* --allow-anonymous (tests only): anonymous gets everything unless
+	 * the ACL names it. */
+	if (a->allow_anonymous && p->kind == PRINCIPAL_ANONYMOUS && !named)
+		return ACCESS_ALL;
 	return rights;
 }
 

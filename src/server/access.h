@@ -56,7 +56,7 @@ struct acl_entry {
 struct acl {
 	struct acl_entry *entries;
 	size_t n;
-	bool allow_anonymous; /* test switch: anonymous gets everything */
+	bool allow_anonymous; /* test switch: anonymous gets everything, unless an entry names it */
 };
 
 /* Parse ACL text.  On error returns -1 and writes "LINE: message" into err. */

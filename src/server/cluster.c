@@ -9,6 +9,7 @@
 
 #include "base/log.h"
 #include "base/utf16.h"
+#include "auth.h"
 #include "clusterd.h"
 #include "cmrp/cmrp.h"
 #include "ops.h"
@@ -130,6 +131,9 @@ static uint32_t cmrp_dispatch(const struct rpc_server_iface *iface, void *conn_u
 	struct server_state *st = iface->ctx;
 	struct session *s = conn_user;
 
+	/* MS-CMRP 3.1.3: below PKT_PRIVACY a remote caller gets nothing. */
+	if (!server_auth_check(s))
+		return ERROR_ACCESS_DENIED;
 	switch (opnum) {
 	case CMRP_OPEN_CLUSTER:
 		return op_open_cluster(s, in, out, false);

@@ -15,6 +15,9 @@ struct server_state {
 	struct acl_file acl;
 	bool down_level; /* test switch: behave as a server without opnum 117 */
 	struct backend *be; /* where the cluster's objects live */
+	/* NTLM accounts: the lookup NTLMSSP logons use (NULL: no NTLM). */
+	uint32_t (*ntlm_lookup)(void *arg, const char *user, const char *domain, uint8_t nt_hash[16]);
+	void *ntlm_lookup_arg;
 };
 
 /* The MS-CMRP interface served by clusterd (iface->ctx = struct server_state). */

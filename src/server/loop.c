@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "rpc/transport.h"
+#include "auth.h"
 #include "session.h"
 
 enum item_kind { ITEM_LISTENER, ITEM_CONN, ITEM_SIGNAL, ITEM_BACKEND };
@@ -98,6 +99,8 @@ struct loop *loop_new(struct server_state *st, size_t max_conns)
 	epm_server_iface(&l->epm_iface, &l->epm);
 	l->cmrp_conf.ifaces[0] = &l->cmrp_iface;
 	l->cmrp_conf.n_ifaces = 1;
+	l->cmrp_conf.auth_start = server_auth_start;
+	l->cmrp_conf.auth_arg = st;
 	l->epm_conf.ifaces[0] = &l->epm_iface;
 	l->epm_conf.n_ifaces = 1;
 

@@ -34,7 +34,7 @@ static int group_setup(void **state)
 {
 	(void)state;
 	/* Anonymous callers may read, not change: the access matrix uses them. */
-	if (daemon_start(&d, DAEMON_TCP, (const char *const[]){ "--node-name", "node1", NULL }) != 0)
+	if (daemon_start(&d, DAEMON_TCP, (const char *const[]){ "--node-name", "node1", "--allow-anonymous", NULL }) != 0)
 		return -1;
 	return daemon_write_acl(&d, "uid:0 full\nanonymous read\n");
 }
@@ -356,7 +356,7 @@ static void test_durability(void **state)
 	int status;
 	waitpid(d.pid, &status, 0);
 	d.pid = 0;
-	assert_int_equal(daemon_restart(&d, DAEMON_TCP, (const char *const[]){ "--node-name", "node1", NULL }), 0);
+	assert_int_equal(daemon_restart(&d, DAEMON_TCP, (const char *const[]){ "--node-name", "node1", "--allow-anonymous", NULL }), 0);
 	connect_lpc(&c);
 	assert_int_equal(open_named(&c, CMRP_OPEN_GROUP, "durable", &h), 0);
 	rpc_client_close(&c);

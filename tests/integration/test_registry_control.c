@@ -6,8 +6,9 @@
  * handles of every kind, read-only key handles, path depth bombs, and the
  * control codes' answers.
  *
- * The daemon runs without --allow-anonymous: the ACL file decides what the
- * anonymous TCP caller may do ("anonymous full", or "anonymous read").
+ * The daemon runs with --allow-anonymous (unauthenticated TCP callers pass the
+ * PKT_PRIVACY policy) and an ACL that names "anonymous": the ACL decides what
+ * the anonymous caller may do ("anonymous full", or "anonymous read").
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -34,7 +35,7 @@ static struct daemon d;
 static int group_setup(void **state)
 {
 	(void)state;
-	static const char *const extra[] = { "--verbose", NULL };
+	static const char *const extra[] = { "--verbose", "--allow-anonymous", NULL };
 	if (daemon_start(&d, DAEMON_TCP, extra))
 		return -1;
 	return daemon_write_acl(&d, "anonymous full\n");

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "auth.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/werror.h"
+#include "clusterd.h"
+#include "rpc/ntlmssp.h"
+#include "session.h"
+
+static void upper(char *dst, size_t len, const char *src)
+{
+	size_t i = 0;
+	for (; src[i] && i + 1 < len; i++)
+		dst[i] = (char)toupper((unsigned char)src[i]);
+	dst[i] = 0;
+}
+
+uint32_t server_auth_start(void *arg, uint8_t auth_type, struct rpc_auth *out)
+{
+	struct server_state *st = arg;
+
+	switch (auth_type) {
+	case RPC_AUTHN_WINNT: {
+		char domain[IDENTITY_MAX_NAME + 1], computer[IDENTITY_MAX_NAME + 1], host[256] = "";
+		if (!st->ntlm_lookup)
+			return ERROR_NOT_SUPPORTED;
+		/* NetBIOS names are upper case: the cluster is the domain the
+		 * accounts belong to, the node the computer. */
+		upper(domain, sizeof(domain), st->id.cluster_name);
+		upper(computer, sizeof(computer), st->id.node_name);
+		gethostname(host, sizeof(host) - 1);
+		struct ntlmssp_server_config cfg = {
+			.nb_domain = domain,
+			.nb_computer = computer,
+			.dns_computer = host[0] ? host : NULL,
+			.lookup = st->ntlm_lookup,
+			.lookup_arg = st->ntlm_lookup_arg,
+		};
+		return rpc_auth_ntlmssp_server(&cfg, out);
+	}
+	default:
+		return ERROR_NOT_SUPPORTED;
+	}
+}
+
+bool server_auth_check(struct session *s)
+{
+	const struct rpc_auth_peer *peer;
+
+	if (s->is_lpc || !s->rpc)
+		return true;
+	peer = rpc_srv_conn_peer(s->rpc);
+	if (peer && s->who.kind == PRINCIPAL_ANONYMOUS) {
+		s->who.kind = peer->auth_type == RPC_AUTHN_WINNT ? PRINCIPAL_NTLM : PRINCIPAL_KERBEROS;
+		snprintf(s->who.name, sizeof(s->who.name), "%s", peer->name);
+		snprintf(s->who.local_name, sizeof(s->who.local_name), "%s", peer->local_name);
+	}
+	if (rpc_srv_conn_auth_level(s->rpc) >= RPC_AUTHN_LEVEL_PKT_PRIVACY)
+		return true;
+	return s->server->acl.allow_anonymous;
+}
