@@ -514,6 +514,24 @@ CLUSAPI_API DWORD ClusapiGetConnectedNodeName(HCLUSTER hCluster, LPWSTR lpszNode
 CLUSAPI_API DWORD ClusapiGetGrantedAccess(HCLUSTER hCluster);
 
 /*
+ * OpenClusterEx over TCP with explicit NTLM credentials: lpszUser is an
+ * account name ("alice") or "DOMAIN\alice", lpszPassword its password.  The
+ * connection is authenticated with NTLMSSP and sealed (PKT_PRIVACY).
+ * lpszClusterName must name a cluster (NULL, the local LPC connection, is
+ * authenticated by the kernel): ERROR_INVALID_PARAMETER.  A wrong password
+ * or unknown account fails with ERROR_ACCESS_DENIED.
+ *
+ * OpenClusterEx itself, for a named cluster, uses the file named by the
+ * environment variable CLUSAPI_CREDENTIALS when it is set ("user = NAME",
+ * "password = PW", optional "domain = D" lines; the file must belong to the
+ * caller and not be readable by group or others, else ERROR_ACCESS_DENIED),
+ * and otherwise binds without authentication, which servers refuse.
+ */
+CLUSAPI_API HCLUSTER ClusapiOpenClusterWithCredentials(LPCWSTR lpszClusterName, LPCWSTR lpszUser,
+						       LPCWSTR lpszPassword, DWORD DesiredAccess,
+						       DWORD *GrantedAccess);
+
+/*
  * UTF-8 <-> UTF-16 conversions for programs that keep text in UTF-8.  The result
  * is allocated with malloc (free it with free()); NULL with ERROR_INVALID_DATA on
  * ill-formed input or ERROR_NOT_ENOUGH_MEMORY.

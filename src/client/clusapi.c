@@ -19,6 +19,7 @@
 #include "registry.h"
 #include "rpc/client.h"
 #include "rpc/epm.h"
+#include "creds.h"
 #include "session.h"
 
 #define EPM_DEFAULT_PORT 135
@@ -107,12 +108,19 @@ static bool decode_open_ex(struct ndr_pull *in, void *arg)
 	return cmrp_open_cluster_decode_out(in, arg, true);
 }
 
-/* Bind MS-CMRP on a connected client and open the cluster handle. */
-static DWORD open_on(struct cluster_session *s, uint32_t desired)
+/* Bind MS-CMRP on a connected client (with a security context at
+ * PKT_PRIVACY when there are credentials) and open the cluster handle. */
+static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct clusapi_creds *creds, const char *host)
 {
 	struct cmrp_open_cluster_out o;
 	struct ndr_push req;
-	DWORD err = rpc_client_bind(&s->rpc, &cmrp_syntax);
+	struct rpc_auth auth = { 0 };
+	DWORD err;
+
+	if (creds && creds_auth(creds, host, &auth, &err))
+		err = err ? err : rpc_client_bind_auth(&s->rpc, &cmrp_syntax, &auth, RPC_AUTHN_LEVEL_PKT_PRIVACY);
+	else
+		err = rpc_client_bind(&s->rpc, &cmrp_syntax);
 	if (err)
 		return err;
 	ndr_push_init(&req);
@@ -173,7 +181,8 @@ static bool try_next_address(DWORD err)
 	       err == RPC_S_PROTOCOL_ERROR || err == RPC_S_UNKNOWN_IF;
 }
 
-static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t desired)
+static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t desired,
+			 const struct clusapi_creds *creds)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC };
 	struct addrinfo *res = NULL;
@@ -206,7 +215,7 @@ static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t d
 			rpc_client_init(&s->rpc);
 			err = rpc_client_connect_addr(&s->rpc, ai->ai_addr, ai->ai_addrlen);
 			if (!err)
-				err = open_on(s, desired);
+				err = open_on(s, desired, creds, host);
 		}
 		if (!err || !try_next_address(err))
 			break;
@@ -224,12 +233,15 @@ static DWORD open_local(struct cluster_session *s, uint32_t desired)
 	if (!path || !*path)
 		path = CLUSAPI_DEFAULT_LPC_SOCKET;
 	DWORD err = rpc_client_connect_unix(&s->rpc, path);
-	return err ? err : open_on(s, desired);
+	return err ? err : open_on(s, desired, NULL, NULL);
 }
 
-CLUSAPI_API HCLUSTER OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess, DWORD *GrantedAccess)
+/* OpenClusterEx with the credentials to use over TCP (NULL: the defaults). */
+static HCLUSTER open_cluster(LPCWSTR lpszClusterName, DWORD DesiredAccess, DWORD *GrantedAccess,
+			     const struct clusapi_creds *explicit_creds)
 {
 	char *name = NULL;
+	struct clusapi_creds defaults = { 0 };
 	DWORD err;
 
 	if (GrantedAccess)
@@ -237,6 +249,13 @@ CLUSAPI_API HCLUSTER OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess,
 	if (DesiredAccess == 0) {
 		werror_set_last(ERROR_INVALID_PARAMETER);
 		return NULL;
+	}
+	if (lpszClusterName && !explicit_creds) {
+		err = creds_default(&defaults);
+		if (err) {
+			werror_set_last(err);
+			return NULL;
+		}
 	}
 	if (lpszClusterName) {
 		name = ClusapiWideToUtf8(lpszClusterName);
@@ -246,13 +265,16 @@ CLUSAPI_API HCLUSTER OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess,
 	struct cluster_session *s = calloc(1, sizeof(*s));
 	if (!s) {
 		free(name);
+		creds_free(&defaults);
 		werror_set_last(ERROR_NOT_ENOUGH_MEMORY);
 		return NULL;
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	rpc_client_init(&s->rpc);
-	err = name ? open_remote(s, name, DesiredAccess) : open_local(s, DesiredAccess);
+	err = name ? open_remote(s, name, DesiredAccess, explicit_creds ? explicit_creds : &defaults)
+		   : open_local(s, DesiredAccess);
 	free(name);
+	creds_free(&defaults);
 	if (err) {
 		session_destroy(s);
 		werror_set_last(err);
@@ -268,6 +290,34 @@ CLUSAPI_API HCLUSTER OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess,
 		*GrantedAccess = s->granted;
 	werror_set_last(ERROR_SUCCESS);
 	return (HCLUSTER)token;
+}
+
+CLUSAPI_API HCLUSTER OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess, DWORD *GrantedAccess)
+{
+	return open_cluster(lpszClusterName, DesiredAccess, GrantedAccess, NULL);
+}
+
+CLUSAPI_API HCLUSTER ClusapiOpenClusterWithCredentials(LPCWSTR lpszClusterName, LPCWSTR lpszUser,
+						       LPCWSTR lpszPassword, DWORD DesiredAccess, DWORD *GrantedAccess)
+{
+	struct clusapi_creds creds;
+	DWORD err;
+
+	if (GrantedAccess)
+		*GrantedAccess = 0;
+	/* LPC callers are who the kernel says they are. */
+	if (!lpszClusterName) {
+		werror_set_last(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	err = creds_explicit(&creds, lpszUser, lpszPassword);
+	if (err) {
+		werror_set_last(err);
+		return NULL;
+	}
+	HCLUSTER h = open_cluster(lpszClusterName, DesiredAccess, GrantedAccess, &creds);
+	creds_free(&creds);
+	return h;
 }
 
 CLUSAPI_API HCLUSTER OpenCluster(LPCWSTR lpszClusterName)

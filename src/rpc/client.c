@@ -419,7 +419,7 @@ static DWORD rpc_client_check(struct rpc_client *c, const struct rpc_hdr *h, str
 	uint32_t rc;
 	if (c->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
 		rc = c->auth.ops->unseal(c->auth.st, c->rbuf, pdu_len, data_off, data_len, c->hdr_sign,
-					 c->rbuf + pdu_len + RPC_AUTH_TRAILER_LEN, r->auth.value_len);
+					 c->rbuf + pdu_len, r->auth.value_len);
 	else
 		rc = c->auth.ops->verify(c->auth.st, c->rbuf, pdu_len, data_off, data_len, c->hdr_sign, r->auth.value,
 					 r->auth.value_len);

@@ -451,6 +451,98 @@ static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ct
 	return 0;
 }
 
+/*
+ * The verification trailer (MS-RPCE 2.2.2.13) a client may put after the stub
+ * of a request: 0-3 bytes of padding, the 8-byte signature, then commands
+ * (u16 command, u16 length, body), the last one flagged END.  Returns the
+ * offset where it starts (the stub ends there, up to its padding), or len when
+ * there is none; -1 when a command contradicts the call (another context,
+ * call id or opnum) or one we do not know must be processed.
+ */
+#define VT_COMMAND_MASK 0x3fff
+#define VT_COMMAND_END 0x4000
+#define VT_MUST_PROCESS 0x8000
+#define VT_BITMASK_1 1
+#define VT_PCONTEXT 2
+#define VT_HEADER2 3
+
+static const uint8_t vt_magic[8] = { 0x8a, 0xe3, 0x13, 0x71, 0x02, 0xf4, 0x36, 0x71 };
+
+/* Parse the commands after a signature at off: 1 when they end exactly at
+ * the end of the stub and agree with the call, 0 when this is not a trailer
+ * (they do not end there), -1 when it is one we must refuse. */
+static int rpc_vt_check(const struct rpc_srv_call *call, const struct rpc_srv_ctx *ctx, size_t off)
+{
+	struct ndr_pull p;
+	int verdict = 1;
+
+	ndr_pull_init(&p, call->buf, call->len, call->big_endian);
+	p.off = off + sizeof(vt_magic);
+	for (;;) {
+		uint16_t cmd, len;
+		if (!ndr_pull_u16(&p, &cmd) || !ndr_pull_u16(&p, &len) || len > ndr_pull_remaining(&p))
+			return 0;
+		size_t body = p.off;
+		switch (cmd & VT_COMMAND_MASK) {
+		case VT_BITMASK_1:
+			if (len != 4)
+				return 0;
+			break;
+		case VT_PCONTEXT: {
+			struct rpc_syntax abs, xfer;
+			if (len != 40 || !ndr_pull_uuid(&p, &abs.uuid) || !ndr_pull_u16(&p, &abs.major) ||
+			    !ndr_pull_u16(&p, &abs.minor) || !ndr_pull_uuid(&p, &xfer.uuid) ||
+			    !ndr_pull_u16(&p, &xfer.major) || !ndr_pull_u16(&p, &xfer.minor))
+				return 0;
+			if (!rpc_uuid_equal(&abs.uuid, &ctx->iface->syntax.uuid) || abs.major != ctx->iface->syntax.major ||
+			    !rpc_syntax_equal(&xfer, &rpc_syntax_ndr))
+				verdict = -1;
+			break;
+		}
+		case VT_HEADER2: {
+			uint8_t ptype, r1;
+			uint16_t r2, ctx_id, opnum;
+			uint8_t drep[4];
+			uint32_t call_id;
+			if (len != 16 || !ndr_pull_u8(&p, &ptype) || !ndr_pull_u8(&p, &r1) || !ndr_pull_u16(&p, &r2) ||
+			    !ndr_pull_bytes(&p, drep, 4) || !ndr_pull_u32(&p, &call_id) || !ndr_pull_u16(&p, &ctx_id) ||
+			    !ndr_pull_u16(&p, &opnum))
+				return 0;
+			if (ptype != RPC_PTYPE_REQUEST || call_id != call->call_id || ctx_id != call->ctx_id ||
+			    opnum != call->opnum || (((drep[0] & 0xf0) == 0) != call->big_endian))
+				verdict = -1;
+			break;
+		}
+		default:
+			if (cmd & VT_MUST_PROCESS)
+				verdict = -1;
+			break;
+		}
+		p.off = body + len;
+		if (cmd & VT_COMMAND_END)
+			return p.off == call->len ? verdict : 0;
+	}
+}
+
+static long rpc_srv_find_vt(const struct rpc_srv_call *call, const struct rpc_srv_ctx *ctx)
+{
+	if (call->len < sizeof(vt_magic) + 4)
+		return (long)call->len;
+	/* From the end back: the signature is 4-byte aligned in the stub. */
+	for (size_t off = (call->len - sizeof(vt_magic) - 4) & ~(size_t)3;; off -= 4) {
+		if (memcmp(call->buf + off, vt_magic, sizeof(vt_magic)) == 0) {
+			int v = rpc_vt_check(call, ctx, off);
+			if (v < 0)
+				return -1;
+			if (v > 0)
+				return (long)off;
+		}
+		if (off == 0)
+			break;
+	}
+	return (long)call->len;
+}
+
 static int rpc_srv_dispatch(struct rpc_srv_conn *c, struct rpc_srv_call *call)
 {
 	struct rpc_srv_ctx *ctx = rpc_srv_find_ctx(c, call->ctx_id);
@@ -463,6 +555,17 @@ static int rpc_srv_dispatch(struct rpc_srv_conn *c, struct rpc_srv_call *call)
 		rpc_srv_call_reset(c, call);
 		return rc;
 	}
+	long vt = rpc_srv_find_vt(call, ctx);
+	if (vt < 0) {
+		/* The call is not the one the client signed for. */
+		rc = rpc_srv_fault(c, call->call_id, call->ctx_id, ERROR_ACCESS_DENIED, true);
+		rpc_srv_call_reset(c, call);
+		return rc;
+	}
+	/* The trailer is not part of the stub (its padding may stay: decoders
+	 * allow trailing alignment bytes). */
+	c->call_bytes -= call->len - (size_t)vt;
+	call->len = (size_t)vt;
 	ndr_pull_init(&in, call->buf, call->len, call->big_endian);
 	ndr_push_init(&c->reply);
 	c->current_call_id = call->call_id;
@@ -510,7 +613,7 @@ static int rpc_srv_check(struct rpc_srv_conn *c, const struct rpc_hdr *h, const 
 		return -1;
 	memcpy(c->unseal_buf, pdu, h->frag_length);
 	rc = c->auth.ops->unseal(c->auth.st, c->unseal_buf, pdu_len, data_off, data_len, c->hdr_sign,
-				 c->unseal_buf + pdu_len + RPC_AUTH_TRAILER_LEN, r->auth.value_len);
+				 c->unseal_buf + pdu_len, r->auth.value_len);
 	if (rc)
 		return -1;
 	r->stub = c->unseal_buf + data_off;
