@@ -17,6 +17,7 @@
 
 struct cli {
 	const char *cluster; /* NULL: local over LPC */
+	const char *user;    /* --user: NTLM account for TCP (password asked) */
 	bool json;
 	DWORD access;
 };
@@ -41,8 +42,17 @@ void failf(DWORD err, const char *fmt, ...) __attribute__((format(printf, 2, 3))
  * for "cannot VERB group ...". */
 const char *verb_phrase(const char *verb);
 
-/* Open the cluster --cluster names (or the local one); NULL after saying why. */
+/* Open the cluster --cluster names (or the local one), as --user when given;
+ * NULL after saying why.  granted may be NULL. */
 HCLUSTER cli_open_cluster(const struct cli *cli);
+HCLUSTER cli_open_cluster_granted(const struct cli *cli, DWORD *granted);
+
+/* A password: from a terminal without echo (asked twice when confirm), else
+ * one line of standard input.  malloc'd (wipe and free it), or NULL after
+ * saying why. */
+char *cli_read_password(const char *prompt, bool confirm);
+/* explicit_bzero and free. */
+void cli_free_password(char *pw);
 /* Close it; 0, or EXIT_FAILED after saying why (only if rc was 0). */
 int cli_close_cluster(HCLUSTER h, int rc);
 

@@ -59,6 +59,9 @@ static void usage(FILE *f)
 		"                      IPv6 address (TCP through the endpoint mapper); without\n"
 		"                      it, the local cluster over LPC ($CLUSAPI_LPC_SOCKET or\n"
 		"                      " CLUSAPI_DEFAULT_LPC_SOCKET ")\n"
+		"  -u, --user NAME     over TCP, log on as the NTLM account NAME (\"DOMAIN\\NAME\"\n"
+		"                      works too); the password is asked without echo, or read\n"
+		"                      from standard input when that is not a terminal\n"
 		"  -a, --access LEVEL  what to ask for: read, full or max (default max: the most\n"
 		"                      the cluster ACL gives you)\n"
 		"  -j, --json          machine-readable output: list gives an array of objects,\n"
@@ -75,7 +78,9 @@ static void usage(FILE *f)
 		"standard error as \"clusctl: WHAT FAILED: REASON (error N NAME)\".\n"
 		"\n"
 		"Environment: CLUSAPI_LPC_SOCKET (local socket), CLUSAPI_EPMAPPER_PORT (endpoint\n"
-		"mapper port, default 135).\n"
+		"mapper port, default 135), CLUSAPI_CREDENTIALS (a file with \"user = NAME\" and\n"
+		"\"password = PW\" lines, mode 0600: the NTLM logon over TCP without --user).\n"
+		"Over TCP every call is authenticated and encrypted (NTLMSSP, PKT_PRIVACY).\n"
 		"Exit status: 0 success, 1 the cluster refused or could not be reached, 2 usage.\n");
 }
 
@@ -112,25 +117,11 @@ static DWORD node_name(HCLUSTER h, LPWSTR buf, LPDWORD cch, void *arg)
 static int cmd_cluster(const struct cli *cli)
 {
 	DWORD granted = 0, err;
-	LPWSTR wname = NULL;
 	int rc = EXIT_FAILED;
 
-	if (cli->cluster) {
-		wname = ClusapiUtf8ToWide(cli->cluster);
-		if (!wname) {
-			fprintf(stderr, "clusctl: the cluster name is not valid UTF-8\n");
-			return EXIT_USAGE;
-		}
-	}
-	HCLUSTER h = OpenClusterEx(wname, cli->access, &granted);
-	free(wname);
-	if (!h) {
-		char what[300];
-		snprintf(what, sizeof(what), "cannot open the cluster %s%s%s", cli->cluster ? "\"" : "",
-			 cli->cluster ? cli->cluster : "(local)", cli->cluster ? "\"" : "");
-		fail(what, GetLastError());
+	HCLUSTER h = cli_open_cluster_granted(cli, &granted);
+	if (!h)
 		return EXIT_FAILED;
-	}
 	CLUSTERVERSIONINFO vi = { .dwVersionInfoSize = sizeof(vi) };
 	char *name = fetch_name(h, info_name, &vi, &err);
 	char *node = name ? fetch_name(h, node_name, NULL, &err) : NULL;
@@ -260,6 +251,9 @@ static int global_option(struct cli *cli, int opt, const char *value, bool *done
 	case 'j':
 		cli->json = true;
 		return 0;
+	case 'u':
+		cli->user = value;
+		return 0;
 	case 'h':
 		usage(stdout);
 		*done = true;
@@ -277,6 +271,7 @@ static const struct option longopts[] = {
 	{ "cluster", required_argument, NULL, 'c' },
 	{ "access", required_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "user", required_argument, NULL, 'u' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "group", required_argument, NULL, 'g' },

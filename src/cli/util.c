@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -41,9 +43,84 @@ LPWSTR cli_wide(const char *utf8, const char *what)
 	return w;
 }
 
-HCLUSTER cli_open_cluster(const struct cli *cli)
+void cli_free_password(char *pw)
 {
-	LPWSTR wname = NULL;
+	if (pw) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+}
+
+/* One line of input, without its newline; NULL at end of input. */
+static char *read_line(FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, f);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = 0;
+	return line;
+}
+
+static char *ask_no_echo(const char *prompt)
+{
+	struct termios old, quiet;
+	fprintf(stderr, "%s", prompt);
+	fflush(stderr);
+	bool restore = tcgetattr(STDIN_FILENO, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	char *pw = read_line(stdin);
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	fprintf(stderr, "\n");
+	return pw;
+}
+
+char *cli_read_password(const char *prompt, bool confirm)
+{
+	char *pw;
+
+	if (!isatty(STDIN_FILENO)) {
+		pw = read_line(stdin);
+		if (!pw)
+			fprintf(stderr, "clusctl: no password on standard input\n");
+		return pw;
+	}
+	pw = ask_no_echo(prompt);
+	if (!pw) {
+		fprintf(stderr, "clusctl: no password given\n");
+		return NULL;
+	}
+	if (confirm) {
+		char *again = ask_no_echo("Again: ");
+		bool same = again && strcmp(pw, again) == 0;
+		cli_free_password(again);
+		if (!same) {
+			fprintf(stderr, "clusctl: the passwords do not match\n");
+			cli_free_password(pw);
+			return NULL;
+		}
+	}
+	return pw;
+}
+
+HCLUSTER cli_open_cluster_granted(const struct cli *cli, DWORD *granted)
+{
+	LPWSTR wname = NULL, wuser = NULL, wpw = NULL;
+	HCLUSTER h = NULL;
+
+	if (cli->user && !cli->cluster) {
+		fprintf(stderr, "clusctl: --user needs --cluster: the local cluster knows who you are\n");
+		return NULL;
+	}
 	if (cli->cluster) {
 		wname = ClusapiUtf8ToWide(cli->cluster);
 		if (!wname) {
@@ -51,15 +128,45 @@ HCLUSTER cli_open_cluster(const struct cli *cli)
 			return NULL;
 		}
 	}
-	HCLUSTER h = OpenClusterEx(wname, cli->access, NULL);
-	free(wname);
+	if (cli->user) {
+		char prompt[300];
+		snprintf(prompt, sizeof(prompt), "Password for %s: ", cli->user);
+		char *pw = cli_read_password(prompt, false);
+		if (!pw)
+			goto out;
+		wuser = ClusapiUtf8ToWide(cli->user);
+		wpw = ClusapiUtf8ToWide(pw);
+		cli_free_password(pw);
+		if (!wuser || !wpw) {
+			fprintf(stderr, "clusctl: the user name or password is not valid UTF-8\n");
+			goto out;
+		}
+		h = ClusapiOpenClusterWithCredentials(wname, wuser, wpw, cli->access, granted);
+	} else {
+		h = OpenClusterEx(wname, cli->access, granted);
+	}
 	if (!h) {
 		if (cli->cluster)
 			failf(GetLastError(), "cannot open the cluster \"%s\"", cli->cluster);
 		else
 			fail("cannot open the cluster (local)", GetLastError());
 	}
+out:
+	free(wname);
+	free(wuser);
+	if (wpw) {
+		size_t n = 0;
+		while (wpw[n])
+			n++;
+		explicit_bzero(wpw, n * sizeof(WCHAR));
+		free(wpw);
+	}
 	return h;
+}
+
+HCLUSTER cli_open_cluster(const struct cli *cli)
+{
+	return cli_open_cluster_granted(cli, NULL);
 }
 
 int cli_close_cluster(HCLUSTER h, int rc)
