@@ -11,11 +11,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "base/utf16.h"
 #include "base/werror.h"
 #include "cmrp/cmrp.h"
+#include "cmrp/cmrp_objects.h"
 #include "registry.h"
 #include "rpc/client.h"
 #include "rpc/epm.h"
@@ -72,8 +74,15 @@ CLUSAPI_API char *ClusapiWideToUtf8(LPCWSTR wide)
 static void session_destroy(void *obj)
 {
 	struct cluster_session *s = obj;
+	session_detach_objects(s);
 	rpc_client_close(&s->rpc);
 	pthread_mutex_destroy(&s->lock);
+	free(s->target);
+	free(s->node);
+	for (size_t i = 0; i < s->n_nodes; i++)
+		free(s->nodes[i]);
+	free(s->remap);
+	creds_free(&s->creds);
 	free(s);
 }
 
@@ -90,17 +99,101 @@ DWORD session_finish_call(struct rpc_call *call, bool (*decode)(struct ndr_pull 
 	return err;
 }
 
-DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
-		   bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+DWORD session_call_once(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
+			bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
 {
 	struct rpc_call call = { .opnum = opnum, .stub = req->data, .stub_len = req->len };
 
 	if (req->error)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	if (!s->rpc.bound)
-		return RPC_S_SERVER_UNAVAILABLE; /* the connection broke earlier */
+		return RPC_S_SERVER_UNAVAILABLE;
 	DWORD err = rpc_client_call_many(&s->rpc, &call, 1);
 	return err ? err : session_finish_call(&call, decode, arg);
+}
+
+bool session_remap_add(struct cluster_session *s, const struct rpc_ctx_handle *old, const struct rpc_ctx_handle *now)
+{
+	if (!s->remap && !(s->remap = calloc(SESSION_MAX_REMAP, sizeof(*s->remap))))
+		return false;
+	if (s->n_remap >= SESSION_MAX_REMAP)
+		return false;
+	struct ndr_push p;
+	bool ok = true;
+	for (int i = 0; i < 2 && ok; i++) {
+		ndr_push_init(&p);
+		ok = cmrp_handle_encode(&p, i ? now : old) && p.len == 20;
+		if (ok)
+			memcpy(i ? s->remap[s->n_remap].now : s->remap[s->n_remap].old, p.data, 20);
+		ndr_push_free(&p);
+	}
+	if (ok)
+		s->n_remap++;
+	return ok;
+}
+
+/* A copy of a request with every handle of the old connection replaced by
+ * its reopened one (context handles are 20 random bytes: a match is one). */
+static uint8_t *remap_request(const struct cluster_session *s, const uint8_t *stub, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, stub, len);
+	for (size_t off = 0; off + 20 <= len; off += 4) {
+		for (size_t i = 0; i < s->n_remap; i++) {
+			if (memcmp(copy + off, s->remap[i].old, 20) == 0) {
+				memcpy(copy + off, s->remap[i].now, 20);
+				break;
+			}
+		}
+	}
+	return copy;
+}
+
+static DWORD session_reconnect(struct cluster_session *s);
+
+DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
+		   bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+{
+	enum cmrp_call_kind kind = cmrp_call_kind(opnum, req->data, req->len);
+	bool can = s->desired && !s->reconnecting && kind != CMRP_CALL_CLOSE;
+	bool remapped = false;
+	DWORD err;
+
+	if (req->error)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	if (!s->rpc.bound) {
+		/* The connection broke earlier. */
+		if (!can)
+			return RPC_S_SERVER_UNAVAILABLE;
+		err = session_reconnect(s);
+		if (err)
+			return err;
+		remapped = true;
+	}
+	for (int attempt = 0;; attempt++) {
+		uint8_t *stub = remapped ? remap_request(s, req->data, req->len) : NULL;
+		if (remapped && !stub)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		struct rpc_call call = { .opnum = opnum, .stub = stub ? stub : req->data, .stub_len = req->len };
+		err = rpc_client_call_many(&s->rpc, &call, 1);
+		free(stub);
+		if (!err)
+			return session_finish_call(&call, decode, arg);
+		/* A fault leaves the connection as it was; only a dead one is
+		 * worth reconnecting. */
+		if (s->rpc.bound || !can || attempt > 0)
+			return err;
+		DWORD rerr = session_reconnect(s);
+		/* A write is not repeated: whether it happened is unknown once
+		 * it was sent. */
+		if (kind == CMRP_CALL_WRITE)
+			return call.sent ? RPC_S_CALL_FAILED : RPC_S_CALL_FAILED_DNE;
+		if (rerr)
+			return rerr; /* nobody answers for the cluster now */
+		remapped = true;
+	}
 }
 
 static bool decode_open_ex(struct ndr_pull *in, void *arg)
@@ -108,12 +201,46 @@ static bool decode_open_ex(struct ndr_pull *in, void *arg)
 	return cmrp_open_cluster_decode_out(in, arg, true);
 }
 
+static bool decode_enum(struct ndr_pull *in, void *arg)
+{
+	return cmrp_enum_decode_out(in, arg, false);
+}
+
+static bool decode_names(struct ndr_pull *in, void *arg)
+{
+	return cmrp_get_cluster_name_decode_out(in, arg);
+}
+
+/* Remember the cluster's nodes (for reconnecting) and the one we are on. */
+static void learn_nodes(struct cluster_session *s, struct cmrp_enum_out *e, struct cmrp_cluster_name_out *names)
+{
+	if (e->result == 0 && e->list.present) {
+		for (size_t i = 0; i < s->n_nodes; i++)
+			free(s->nodes[i]);
+		s->n_nodes = 0;
+		for (uint32_t i = 0; i < e->list.count && s->n_nodes < SESSION_MAX_NODES; i++) {
+			const struct cmrp_string *n = &e->list.entries[i].name;
+			char *u = n->s ? utf16_to_utf8_dup(n->s, n->units) : NULL;
+			if (u)
+				s->nodes[s->n_nodes++] = u;
+		}
+	}
+	if (names->result == 0 && names->node.s) {
+		free(s->node);
+		s->node = utf16_to_utf8_dup(names->node.s, names->node.units);
+	}
+}
+
 /* Bind MS-CMRP on a connected client (with a security context at
- * PKT_PRIVACY when there are credentials) and open the cluster handle. */
+ * PKT_PRIVACY when there are credentials) and open the cluster handle.  Over
+ * TCP the same round trip asks for the node list and the node answering,
+ * which reconnecting needs. */
 static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct clusapi_creds *creds, const char *host)
 {
-	struct cmrp_open_cluster_out o;
-	struct ndr_push req;
+	struct cmrp_open_cluster_out o = { 0 };
+	struct cmrp_enum_out e = { 0 };
+	struct cmrp_cluster_name_out names = { 0 };
+	struct ndr_push req[2];
 	struct rpc_auth auth = { 0 };
 	DWORD err;
 
@@ -123,10 +250,34 @@ static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct c
 		err = rpc_client_bind(&s->rpc, &cmrp_syntax);
 	if (err)
 		return err;
-	ndr_push_init(&req);
-	cmrp_open_cluster_ex_encode_in(&req, desired);
-	err = session_call(s, CMRP_OPEN_CLUSTER_EX, &req, decode_open_ex, &o);
-	ndr_push_free(&req);
+	ndr_push_init(&req[0]);
+	ndr_push_init(&req[1]);
+	cmrp_open_cluster_ex_encode_in(&req[0], desired);
+	cmrp_u32_encode_in(&req[1], CLUSTER_ENUM_NODE);
+	struct rpc_call calls[3] = {
+		{ .opnum = CMRP_OPEN_CLUSTER_EX, .stub = req[0].data, .stub_len = req[0].len },
+		{ .opnum = CMRP_CREATE_ENUM, .stub = req[1].data, .stub_len = req[1].len },
+		{ .opnum = CMRP_GET_CLUSTER_NAME },
+	};
+	if (req[0].error || req[1].error)
+		err = ERROR_NOT_ENOUGH_MEMORY;
+	else
+		err = rpc_client_call_many(&s->rpc, calls, host ? 3 : 1);
+	if (!err) {
+		err = session_finish_call(&calls[0], decode_open_ex, &o);
+		if (host) {
+			/* Best effort: without them reconnecting uses the name only. */
+			if (session_finish_call(&calls[1], decode_enum, &e) == 0 &&
+			    session_finish_call(&calls[2], decode_names, &names) == 0)
+				learn_nodes(s, &e, &names);
+			cmrp_enum_out_free(&e);
+			cmrp_cluster_name_out_free(&names);
+			free(calls[1].out);
+			free(calls[2].out);
+		}
+	}
+	ndr_push_free(&req[0]);
+	ndr_push_free(&req[1]);
 	if (err)
 		return err;
 	if (o.status)
@@ -236,6 +387,52 @@ static DWORD open_local(struct cluster_session *s, uint32_t desired)
 	return err ? err : open_on(s, desired, NULL, NULL);
 }
 
+/* Is the error about reaching the cluster (another node may answer) rather
+ * than about us? */
+static bool unreachable(DWORD err)
+{
+	return try_next_address(err) || err == RPC_S_SERVER_TOO_BUSY;
+}
+
+/* Open the cluster again on a new connection: through the name first, then
+ * through every other node; the node we were on last.  Then reopen the
+ * session's objects. */
+static DWORD session_reconnect(struct cluster_session *s)
+{
+	struct rpc_ctx_handle old = s->handle;
+	DWORD err;
+
+	s->reconnecting = true;
+	s->n_remap = 0;
+	rpc_client_close(&s->rpc);
+	rpc_client_init(&s->rpc);
+	if (!s->target) {
+		err = open_local(s, s->desired);
+	} else {
+		err = open_remote(s, s->target, s->desired, &s->creds);
+		for (int pass = 0; pass < 2 && err && unreachable(err); pass++) {
+			for (size_t i = 0; i < s->n_nodes && err && unreachable(err); i++) {
+				bool current = s->node && strcasecmp(s->nodes[i], s->node) == 0;
+				if (current != (pass == 1) || strcasecmp(s->nodes[i], s->target) == 0)
+					continue;
+				rpc_client_close(&s->rpc);
+				rpc_client_init(&s->rpc);
+				err = open_remote(s, s->nodes[i], s->desired, &s->creds);
+			}
+		}
+	}
+	if (!err) {
+		s->reconnects++;
+		session_remap_add(s, &old, &s->handle);
+		session_reopen_objects(s);
+	} else {
+		rpc_client_close(&s->rpc);
+		rpc_client_init(&s->rpc);
+	}
+	s->reconnecting = false;
+	return err;
+}
+
 /* OpenClusterEx with the credentials to use over TCP (NULL: the defaults). */
 static HCLUSTER open_cluster(LPCWSTR lpszClusterName, DWORD DesiredAccess, DWORD *GrantedAccess,
 			     const struct clusapi_creds *explicit_creds)
@@ -271,8 +468,16 @@ static HCLUSTER open_cluster(LPCWSTR lpszClusterName, DWORD DesiredAccess, DWORD
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	rpc_client_init(&s->rpc);
-	err = name ? open_remote(s, name, DesiredAccess, explicit_creds ? explicit_creds : &defaults)
-		   : open_local(s, DesiredAccess);
+	const struct clusapi_creds *creds = explicit_creds ? explicit_creds : &defaults;
+	err = name ? open_remote(s, name, DesiredAccess, creds) : open_local(s, DesiredAccess);
+	if (!err && name)
+		err = creds_copy(&s->creds, creds);
+	if (!err) {
+		/* What reconnecting needs. */
+		s->target = name;
+		name = NULL;
+		s->desired = DesiredAccess;
+	}
 	free(name);
 	creds_free(&defaults);
 	if (err) {
@@ -429,9 +634,15 @@ static DWORD get_names_version(struct cluster_session *s, struct cmrp_cluster_na
 	struct cmrp_version_out v = { 0 };
 
 	memset(names, 0, sizeof(*names));
-	if (!s->rpc.bound)
-		return RPC_S_SERVER_UNAVAILABLE;
-	DWORD err = rpc_client_call_many(&s->rpc, calls, info ? 2 : 1);
+	/* Two reads without handles: after a reconnect they are simply sent
+	 * again. */
+	DWORD err = s->rpc.bound ? rpc_client_call_many(&s->rpc, calls, info ? 2 : 1) : RPC_S_SERVER_UNAVAILABLE;
+	if (err && !s->rpc.bound && s->desired && !s->reconnecting) {
+		DWORD rerr = session_reconnect(s);
+		if (rerr)
+			return rerr;
+		err = rpc_client_call_many(&s->rpc, calls, info ? 2 : 1);
+	}
 	if (err)
 		return err;
 	DWORD name_err = names_result(session_finish_call(&calls[0], decode_name, names), names);

@@ -84,6 +84,17 @@ static DWORD parse_file(struct clusapi_creds *c, char *text)
 	return err;
 }
 
+DWORD creds_copy(struct clusapi_creds *dst, const struct clusapi_creds *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if ((src->user && !(dst->user = strdup(src->user))) || (src->domain && !(dst->domain = strdup(src->domain))) ||
+	    (src->password && !(dst->password = strdup(src->password)))) {
+		creds_free(dst);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	return ERROR_SUCCESS;
+}
+
 DWORD creds_default(struct clusapi_creds *c)
 {
 	const char *path = getenv("CLUSAPI_CREDENTIALS");

@@ -24,6 +24,8 @@ struct clusapi_creds {
 DWORD creds_default(struct clusapi_creds *c);
 /* From explicit UTF-16 arguments; user may be "DOMAIN\\user". */
 DWORD creds_explicit(struct clusapi_creds *c, LPCWSTR user, LPCWSTR password);
+/* A deep copy (for reconnecting). */
+DWORD creds_copy(struct clusapi_creds *dst, const struct clusapi_creds *src);
 /* Wipe the password and free. */
 void creds_free(struct clusapi_creds *c);
 /* The security context to bind with: false when there are no credentials

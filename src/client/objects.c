@@ -32,6 +32,15 @@
 struct object {
 	uintptr_t cluster; /* the HCLUSTER token this object came from */
 	struct rpc_ctx_handle handle;
+	/* In its session's list (under the session's lock) while both live. */
+	struct object *next, *prev;
+	bool linked;
+	/* How to open it again after a reconnect: Open*Ex(name, desired), or
+	 * GetRootKey(desired); reopen_opnum 0: it cannot be (registry subkeys). */
+	uint16_t reopen_opnum;
+	uint16_t *name;
+	size_t name_units;
+	uint32_t desired;
 };
 
 /* A locked call on an object: the object, its session, both referenced. */
@@ -80,7 +89,76 @@ static void cluster_release(HCLUSTER h, struct cluster_session *s)
 
 static void object_destroy(void *obj)
 {
-	free(obj);
+	struct object *o = obj;
+	free(o->name);
+	free(o);
+}
+
+static void object_unlink(struct cluster_session *s, struct object *o)
+{
+	if (!o->linked)
+		return;
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		s->objects = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+	o->next = o->prev = NULL;
+	o->linked = false;
+}
+
+void session_detach_objects(struct cluster_session *s)
+{
+	while (s->objects)
+		object_unlink(s, s->objects);
+}
+
+static bool dec_open_plain(struct ndr_pull *in, void *arg)
+{
+	return cmrp_open_object_decode_out(in, arg, false);
+}
+
+static bool dec_open_ex(struct ndr_pull *in, void *arg)
+{
+	return cmrp_open_object_decode_out(in, arg, true);
+}
+
+void session_reopen_objects(struct cluster_session *s)
+{
+	for (struct object *o = s->objects; o; o = o->next) {
+		struct cmrp_open_object_out out = { 0 };
+		struct ndr_push req;
+		bool ex = o->reopen_opnum != CMRP_GET_ROOT_KEY;
+		if (!o->reopen_opnum || (ex && !o->name))
+			continue;
+		ndr_push_init(&req);
+		if (ex)
+			cmrp_name_u32_encode_in(&req, o->name, o->name_units, o->desired);
+		else
+			cmrp_u32_encode_in(&req, o->desired);
+		DWORD err = session_call_once(s, o->reopen_opnum, &req, ex ? dec_open_ex : dec_open_plain, &out);
+		ndr_push_free(&req);
+		/* One that is gone (deleted, renamed elsewhere) keeps its old
+		 * handle, which the server now calls invalid. */
+		if (!err && !out.status && !out.rpc_status && !rpc_uuid_is_nil(&out.handle.uuid) &&
+		    session_remap_add(s, &o->handle, &out.handle))
+			o->handle = out.handle;
+	}
+}
+
+/* Remember a (new) name to reopen by; false when out of memory. */
+static bool object_set_name(struct object *o, const uint16_t *name, size_t units)
+{
+	uint16_t *copy = malloc((units + 1) * sizeof(*copy));
+	if (!copy)
+		return false;
+	memcpy(copy, name, units * sizeof(*copy));
+	copy[units] = 0;
+	free(o->name);
+	o->name = copy;
+	o->name_units = units;
+	return true;
 }
 
 /* ---- decoders with the session_call signature ------------------------------ */
@@ -194,19 +272,44 @@ static void close_quietly(struct cluster_session *s, uint16_t opnum, const struc
 	ndr_push_free(&req);
 }
 
-/* Register a new object of this session; 0 (and the server handle closed)
- * when out of memory. */
+/* How a new object can be opened again (see struct object). */
+struct reopen {
+	uint16_t opnum;
+	const uint16_t *name;
+	size_t units;
+	uint32_t desired;
+};
+
+/* Register a new object of this session (whose lock the caller holds); 0
+ * (and the server handle closed) when out of memory. */
 static uintptr_t object_new(struct cluster_session *s, uintptr_t cluster, uint32_t kind, uint16_t close_opnum,
-			    const struct rpc_ctx_handle *h)
+			    const struct rpc_ctx_handle *h, const struct reopen *r)
 {
 	struct object *o = calloc(1, sizeof(*o));
 	uintptr_t token = 0;
 	if (o) {
 		o->cluster = cluster;
 		o->handle = *h;
-		token = registry_add(o, kind, object_destroy);
-		if (!token)
+		if (r) {
+			o->reopen_opnum = r->opnum;
+			o->desired = r->desired;
+		}
+		if (r && r->name && !object_set_name(o, r->name, r->units)) {
 			free(o);
+			o = NULL;
+		}
+	}
+	if (o) {
+		token = registry_add(o, kind, object_destroy);
+		if (!token) {
+			object_destroy(o);
+		} else {
+			o->next = s->objects;
+			if (s->objects)
+				s->objects->prev = o;
+			s->objects = o;
+			o->linked = true;
+		}
 	}
 	if (!token)
 		close_quietly(s, close_opnum, h);
@@ -288,7 +391,13 @@ static void *open_object(HCLUSTER h, LPCWSTR name, uint32_t kind, uint16_t opnum
 	ndr_push_free(&req);
 	uintptr_t token = 0;
 	if (!err) {
-		token = object_new(s, (uintptr_t)h, kind, close_opnum, &a.o.handle);
+		struct reopen r = {
+			.opnum = opnum == CMRP_CREATE_GROUP ? CMRP_OPEN_GROUP_EX : ex ? opnum : ex_opnum_of(opnum),
+			.name = (const uint16_t *)name,
+			.units = units,
+			.desired = ex ? a.o.granted : GENERIC_ALL,
+		};
+		token = object_new(s, (uintptr_t)h, kind, close_opnum, &a.o.handle, &r);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 	}
@@ -317,6 +426,7 @@ static BOOL close_object(const void *h, uint32_t kind, uint16_t opnum, DWORD *re
 		ndr_push_init(&req);
 		cmrp_handle_encode(&req, &o->handle);
 		pthread_mutex_lock(&s->lock);
+		object_unlink(s, o);
 		err = session_call(s, opnum, &req, dec_close, &a);
 		pthread_mutex_unlock(&s->lock);
 		ndr_push_free(&req);
@@ -376,6 +486,9 @@ static DWORD set_name(const void *h, uint32_t kind, uint16_t opnum, LPCWSTR name
 	cmrp_handle_name_encode_in(&req, &c.o->handle, (const uint16_t *)name, units, NULL, 0);
 	err = status_of(session_call(c.s, opnum, &req, dec_status, &r), &r);
 	ndr_push_free(&req);
+	/* Reopen by the new name from now on (best effort). */
+	if (!err)
+		object_set_name(c.o, (const uint16_t *)name, units);
 	obj_release(&c);
 	return err;
 }
@@ -641,7 +754,8 @@ CLUSAPI_API HRESOURCE CreateClusterResource(HGROUP hGroup, LPCWSTR lpszResourceN
 	ndr_push_free(&req);
 	uintptr_t token = 0;
 	if (!err) {
-		token = object_new(c.s, c.o->cluster, KIND_RESOURCE, CMRP_CLOSE_RESOURCE, &a.o.handle);
+		struct reopen ro = { CMRP_OPEN_RESOURCE_EX, (const uint16_t *)lpszResourceName, name_units, GENERIC_ALL };
+		token = object_new(c.s, c.o->cluster, KIND_RESOURCE, CMRP_CLOSE_RESOURCE, &a.o.handle, &ro);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 	}
@@ -1101,7 +1215,8 @@ CLUSAPI_API HKEY GetClusterKey(HCLUSTER hCluster, REGSAM samDesired)
 	ndr_push_free(&req);
 	uintptr_t token = 0;
 	if (!err) {
-		token = object_new(s, (uintptr_t)hCluster, KIND_KEY, CMRP_CLOSE_KEY, &a.o.handle);
+		struct reopen r = { .opnum = CMRP_GET_ROOT_KEY, .desired = samDesired };
+		token = object_new(s, (uintptr_t)hCluster, KIND_KEY, CMRP_CLOSE_KEY, &a.o.handle, &r);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 	}
@@ -1130,7 +1245,7 @@ CLUSAPI_API LONG ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey, REGSAM samDesi
 	err = open_result(session_call(c.s, CMRP_OPEN_KEY, &req, dec_open, &a), &a.o);
 	ndr_push_free(&req);
 	if (!err) {
-		uintptr_t token = object_new(c.s, c.o->cluster, KIND_KEY, CMRP_CLOSE_KEY, &a.o.handle);
+		uintptr_t token = object_new(c.s, c.o->cluster, KIND_KEY, CMRP_CLOSE_KEY, &a.o.handle, NULL);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 		*phkResult = (HKEY)token;

@@ -13,21 +13,67 @@
 
 #include "clusapi.h"
 #include "cmrp/cmrp.h"
+#include "creds.h"
 #include "rpc/client.h"
 
 #define KIND_CLUSTER 0x434c5553u /* "CLUS" */
+
+/* Node names remembered for reconnecting (beyond them: not remembered). */
+#define SESSION_MAX_NODES 32
+/* Old -> new handle pairs of the last reconnect. */
+#define SESSION_MAX_REMAP 4096
+
+struct object; /* objects.c */
+
+/* Both handles as they are on the wire (NDR, 20 bytes). */
+struct handle_remap {
+	uint8_t old[20], now[20];
+};
 
 struct cluster_session {
 	pthread_mutex_t lock;
 	struct rpc_client rpc;
 	struct rpc_ctx_handle handle;
 	uint32_t granted;
+
+	/*
+	 * Reconnecting (clusapi.c): when the connection dies, the session opens
+	 * the cluster again, through the name it was opened with, then through
+	 * the other nodes (names learnt at open; the node it was on comes last),
+	 * with the same credentials and access, and reopens its objects by name.
+	 */
+	uint32_t desired;      /* 0 until the first open succeeded */
+	char *target;          /* the name given to OpenClusterEx; NULL: LPC */
+	struct clusapi_creds creds;
+	char *nodes[SESSION_MAX_NODES];
+	size_t n_nodes;
+	char *node;            /* the node answering now, if known */
+	bool reconnecting;
+	uint32_t reconnects;   /* how many times (ClusapiGetReconnectCount) */
+	struct handle_remap *remap;
+	size_t n_remap;
+	struct object *objects; /* live objects of this session (objects.c) */
 };
+
+/* objects.c: reopen every object of the session by name after a reconnect,
+ * recording old -> new handles in s->remap; and forget them all when the
+ * session goes. */
+void session_reopen_objects(struct cluster_session *s);
+void session_detach_objects(struct cluster_session *s);
+/* clusapi.c: record an old -> new handle pair (false when the table is full). */
+bool session_remap_add(struct cluster_session *s, const struct rpc_ctx_handle *old, const struct rpc_ctx_handle *now);
+/* One call on the current connection, no reconnecting (for the reopening). */
+DWORD session_call_once(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
+			bool (*decode)(struct ndr_pull *in, void *arg), void *arg);
 
 /* Decode one finished call's reply (and free it). */
 DWORD session_finish_call(struct rpc_call *call, bool (*decode)(struct ndr_pull *in, void *arg), void *arg);
 /* One call on a locked session: the request encoded by the caller, the reply
- * decoded by `decode`.  Returns a transport/fault error or ERROR_SUCCESS. */
+ * decoded by `decode`.  Returns a transport/fault error or ERROR_SUCCESS.
+ * When the connection is found dead the session reconnects; a read is then
+ * sent again (its handles swapped for the reopened ones), a write is not:
+ * it fails with RPC_S_CALL_FAILED_DNE if it was never sent, else with
+ * RPC_S_CALL_FAILED (it may have happened), and the next call works. */
 DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
 		   bool (*decode)(struct ndr_pull *in, void *arg), void *arg);
 /* Copy a UTF-16 string out with the Windows (buffer, count) convention. */

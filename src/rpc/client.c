@@ -517,10 +517,11 @@ static DWORD rpc_client_run(struct rpc_client *c, struct rpc_call *calls, size_t
 		calls[i].out = NULL;
 		calls[i].out_len = 0;
 		calls[i].status = ERROR_SUCCESS;
-		calls[i].started = calls[i].done = false;
+		calls[i].started = calls[i].done = calls[i].sent = false;
 		err = rpc_client_send_request(c, c->next_call_id++, calls[i].opnum, calls[i].stub, calls[i].stub_len);
 		if (err)
 			goto fail;
+		calls[i].sent = true;
 	}
 	while (pending) {
 		err = rpc_client_recv_pdu(c, &h);

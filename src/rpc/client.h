@@ -84,6 +84,7 @@ struct rpc_call {
 	bool big_endian;
 	bool started;
 	bool done;
+	bool sent; /* the whole request was handed to the kernel */
 };
 DWORD rpc_client_call_many(struct rpc_client *c, struct rpc_call *calls, size_t n);
 

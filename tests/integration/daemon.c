@@ -69,7 +69,7 @@ static int spawn(struct daemon *d, enum daemon_mode mode, const char *const *ext
 		argv[n++] = "127.0.0.1:0";
 		argv[n++] = "--epmapper";
 		argv[n++] = "[::1]:0";
-	} else {
+	} else if (mode != DAEMON_CUSTOM) {
 		argv[n++] = "--listen";
 		argv[n++] = "none";
 		argv[n++] = "--epmapper";

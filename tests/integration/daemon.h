@@ -23,6 +23,7 @@ enum daemon_mode {
 	DAEMON_TCP,      /* MS-CMRP and endpoint mapper on 127.0.0.1 and ::1 */
 	DAEMON_LPC_ONLY, /* no TCP at all */
 	DAEMON_EPM_ONLY, /* an endpoint mapper, but no MS-CMRP TCP endpoint */
+	DAEMON_CUSTOM,   /* only what extra says (--listen, --epmapper) */
 };
 
 /* extra: NULL-terminated extra arguments.  0 on success. */
