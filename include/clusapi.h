@@ -97,6 +97,9 @@ typedef struct HKEY__ *HKEY;
 #define ERROR_INVALID_NAME               123u
 #define ERROR_MORE_DATA                  234u
 #define ERROR_NO_MORE_ITEMS              259u
+#define ERROR_NOT_FOUND                  1168u
+#define ERROR_NO_SUCH_USER               1317u
+#define ERROR_NONE_MAPPED                1332u
 #define ERROR_INTERNAL_ERROR             1359u
 #define RPC_S_INVALID_BINDING            1702u
 #define RPC_S_PROTSEQ_NOT_SUPPORTED      1703u

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "access.h"
+#include "accounts.h"
 #include "identity.h"
 #include "backend/backend.h"
 #include "rpc/server.h"
@@ -13,6 +14,7 @@
 struct server_state {
 	struct identity id;
 	struct acl_file acl;
+	struct accounts accounts; /* NTLM accounts: accounts_ntlm_lookup() takes it */
 	bool down_level; /* test switch: behave as a server without opnum 117 */
 	struct backend *be; /* where the cluster's objects live */
 };
