@@ -628,8 +628,6 @@ DWORD acl_file_set(struct acl_file *f, const char *principal, enum acl_level lev
 	acl_principal_format(&e, canon, sizeof(canon));
 	snprintf(line, sizeof(line), "%s %s\n", canon, acl_level_word(level));
 	DWORD rc = acl_file_edit(f, &e, line, &removed);
-	if (rc == ERROR_SUCCESS)
-		log_info("cluster ACL: %s %s", canon, acl_level_word(level));
 	acl_entry_clear(&e);
 	return rc;
 }
@@ -644,8 +642,6 @@ DWORD acl_file_remove(struct acl_file *f, const char *principal)
 		return ERROR_INVALID_PARAMETER;
 	acl_principal_format(&e, canon, sizeof(canon));
 	DWORD rc = acl_file_edit(f, &e, NULL, &removed);
-	if (rc == ERROR_SUCCESS)
-		log_info("cluster ACL: %s removed (%zu entries)", canon, removed);
 	acl_entry_clear(&e);
 	return rc;
 }
