@@ -13,6 +13,18 @@
 
 #define PASSWORD_MAX 1024
 
+/* The accounts are root's alone, whatever the cluster ACL says: say so. */
+static void account_fail(DWORD err, const char *what)
+{
+	if (err == ERROR_ACCESS_DENIED)
+		fprintf(stderr,
+			"clusctl: %s: only root on the cluster's own host (over LPC) may manage NTLM accounts "
+			"(error 5 ERROR_ACCESS_DENIED)\n",
+			what);
+	else
+		fail(what, err);
+}
+
 /* One line from f without its end of line; -1 at EOF or if too long. */
 static int read_line(FILE *f, char *buf, size_t cap)
 {
@@ -81,6 +93,15 @@ static int account_add(HCLUSTER hc, const char *name)
 	LPWSTR wname = cli_wide(name, "account name");
 	if (!wname)
 		return EXIT_USAGE;
+	/* Ask for no password that would be refused anyway. */
+	DWORD cch = 0, probe = ClusapiEnumAccounts(hc, NULL, &cch);
+	if (probe && probe != ERROR_MORE_DATA) {
+		char what[200];
+		snprintf(what, sizeof(what), "cannot add account \"%s\"", name);
+		account_fail(probe, what);
+		free(wname);
+		return EXIT_FAILED;
+	}
 	int rc = get_password(name, pw, sizeof(pw));
 	LPWSTR wpw = NULL;
 	if (!rc && !(wpw = cli_wide(pw, "password")))
@@ -89,7 +110,9 @@ static int account_add(HCLUSTER hc, const char *name)
 	if (!rc) {
 		DWORD err = ClusapiAddAccount(hc, wname, wpw);
 		if (err) {
-			failf(err, "cannot add account \"%s\"", name);
+			char what[200];
+			snprintf(what, sizeof(what), "cannot add account \"%s\"", name);
+			account_fail(err, what);
 			rc = EXIT_FAILED;
 		} else {
 			printf("account %s: password set\n", name);
@@ -112,7 +135,9 @@ static int account_remove(HCLUSTER hc, const char *name)
 	DWORD err = ClusapiRemoveAccount(hc, w);
 	free(w);
 	if (err) {
-		failf(err, "cannot remove account \"%s\"", name);
+		char what[200];
+		snprintf(what, sizeof(what), "cannot remove account \"%s\"", name);
+		account_fail(err, what);
 		return EXIT_FAILED;
 	}
 	printf("account %s: removed\n", name);
@@ -135,7 +160,7 @@ static int account_list(const struct cli *cli, HCLUSTER hc)
 		}
 	}
 	if (err) {
-		fail("cannot list the accounts", err);
+		account_fail(err, "cannot list the accounts");
 		free(names);
 		return EXIT_FAILED;
 	}

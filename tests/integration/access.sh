@@ -113,8 +113,10 @@ if [ ${#AS_NOBODY[@]} -gt 0 ]; then
 	expect 0 "full access" -- "$CLUSCTL" access grant nobody --full
 	expect 0 "Access:   full" -- "${AS_NOBODY[@]}" "$CLUSCTL" cluster
 	# full access is not enough for the accounts
-	expect 1 "ERROR_ACCESS_DENIED" -- "${AS_NOBODY[@]}" "$CLUSCTL" account list
+	expect 1 "only root on the cluster's own host" -- "${AS_NOBODY[@]}" "$CLUSCTL" account list
 	expect 1 "ERROR_ACCESS_DENIED" -- "${AS_NOBODY[@]}" bash -c "echo pw | '$CLUSCTL' account add mallory"
+	expect 1 "only root" -- "${AS_NOBODY[@]}" "$CLUSCTL" account add mallory # refused before any password is read
+	expect 1 "only root" -- "${AS_NOBODY[@]}" "$CLUSCTL" account remove alice
 	# a block wins over a group's full access; removed, the group's grant counts
 	expect 0 "full access" -- "$CLUSCTL" access grant group:nogroup --full
 	expect 0 "blocked" -- "$CLUSCTL" access block nobody
