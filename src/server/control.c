@@ -6,6 +6,8 @@
  * nOutBufferSize is too small the answer is ERROR_MORE_DATA with lpcbRequired
  * set and nothing returned.
  *
+ * The access list and account codes are answered by admin.c.
+ *
  * A control code is object (bits 24-31) | global (23) | modify (22) |
  * function (2-21) | access (0-1).  The object byte must be the call's; codes
  * that modify (the modify bit, or write access) need Change on the handle and
