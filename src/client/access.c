@@ -218,7 +218,7 @@ CLUSAPI_API DWORD ClusapiGetClusterAccess(HCLUSTER hCluster, LPVOID lpBuffer, LP
 		goto out;
 	if (lpdwCount)
 		*lpdwCount = count;
-	if (!lpBuffer || *lpcbBuffer < need) {
+	if (need && (!lpBuffer || *lpcbBuffer < need)) {
 		*lpcbBuffer = (DWORD)need;
 		err = ERROR_MORE_DATA;
 		goto out;

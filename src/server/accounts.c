@@ -18,22 +18,32 @@
 	"# clusterd NTLM accounts: \"NAME NTHASH\" a line (the NT hash in hex, never a password).\n"     \
 	"# Managed with \"clusctl account add|remove|list\"; keep this file mode 0600.\n"
 
+/* Characters no name may hold: controls (C0, DEL, C1), Unicode spaces and
+ * invisible separators, and the ones that mean something to NTLM, Kerberos
+ * or our files (':' '\\' '@' '#'). */
+static bool forbidden_unit(uint16_t u)
+{
+	return u <= 0x20 || (u >= 0x7f && u <= 0xa0) || u == ':' || u == '\\' || u == '@' || u == '#' ||
+	       u == 0x1680 || (u >= 0x2000 && u <= 0x200f) || (u >= 0x2028 && u <= 0x202f) || u == 0x205f ||
+	       u == 0x3000 || u == 0xfeff;
+}
+
 bool accounts_name_valid(const char *name)
 {
-	size_t chars = 0;
 	if (!name || !*name || strlen(name) >= ACCOUNT_NAME_BYTES)
 		return false;
-	if (utf8_to_utf16_len(name, strlen(name)) < 0)
+	uint16_t *u = utf16_from_utf8_dup(name); /* NULL if not UTF-8 */
+	if (!u)
 		return false;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == ' ' || *p == ':' || *p == '\\' || *p == '@' || *p == '#')
-			return false;
-		/* C1 controls and non-breaking/other spaces are caught by their
-		 * first bytes only roughly; ASCII is what matters for the file. */
-		if ((*p & 0xc0) != 0x80)
+	size_t chars = 0;
+	bool ok = true;
+	for (size_t i = 0; u[i] && ok; i++) {
+		ok = !forbidden_unit(u[i]);
+		if (u[i] < 0xdc00 || u[i] > 0xdfff) /* a low surrogate ends a character already counted */
 			chars++;
 	}
-	return chars >= 1 && chars <= ACCOUNT_NAME_MAX_CHARS;
+	free(u);
+	return ok && chars >= 1 && chars <= ACCOUNT_NAME_MAX_CHARS;
 }
 
 static int hexval(char c)

@@ -507,6 +507,8 @@ static void test_accounts(void **state)
 
 	/* bad names change nothing */
 	static const char *const bad[] = { "", "a b", "a:b", "a\\b", "a@b", "#a", "a\tb", "\x01", "\xff",
+					   "a\xc2\xa0" "b" /* NBSP */, "a\xe3\x80\x80" /* ideographic space */,
+					   "\xc2\x85" /* NEL */, "a\xe2\x80\x8b" /* zero width space */,
 					   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
 	char before[8192];
 	snprintf(before, sizeof(before), "%s", slurp(path));
@@ -518,6 +520,13 @@ static void test_accounts(void **state)
 	}
 	assert_true(accounts_name_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")); /* 64 */
 	assert_true(accounts_name_valid("\xc3\xa9t\xc3\xa9")); /* UTF-8 */
+	/* 64 characters, 4 UTF-8 bytes each (outside the BMP): the longest name */
+	char big[64 * 4 + 8] = "";
+	for (int i = 0; i < 64; i++)
+		strcat(big, "\xf0\x9f\x98\x80");
+	assert_true(accounts_name_valid(big));
+	strcat(big, "x");
+	assert_false(accounts_name_valid(big));
 	assert_string_equal(slurp(path), before);
 	assert_int_equal(accounts_remove(&a, "carol"), ERROR_NO_SUCH_USER);
 
