@@ -81,6 +81,11 @@ typedef struct HKEY__ *HKEY;
 #define CLUSAPI_NO_ACCESS       0x00000004u
 #define CLUSAPI_ALL_ACCESS      (CLUSAPI_READ_ACCESS | CLUSAPI_CHANGE_ACCESS)
 
+/* ClusterSetAccountAccess dwControlType. */
+#define CLUSTER_SET_ACCESS_TYPE_ALLOWED     0u
+#define CLUSTER_SET_ACCESS_TYPE_DENIED      1u
+#define CLUSTER_DELETE_ACCESS_CONTROL_ENTRY 2u
+
 /* ---- error codes (winerror.h subset) ----------------------------------- */
 #define ERROR_SUCCESS                    0u
 #define ERROR_INVALID_FUNCTION           1u
@@ -97,6 +102,9 @@ typedef struct HKEY__ *HKEY;
 #define ERROR_INVALID_NAME               123u
 #define ERROR_MORE_DATA                  234u
 #define ERROR_NO_MORE_ITEMS              259u
+#define ERROR_NOT_FOUND                  1168u
+#define ERROR_NO_SUCH_USER               1317u
+#define ERROR_NONE_MAPPED                1332u
 #define ERROR_INTERNAL_ERROR             1359u
 #define RPC_S_INVALID_BINDING            1702u
 #define RPC_S_PROTSEQ_NOT_SUPPORTED      1703u
@@ -483,6 +491,25 @@ CLUSAPI_API DWORD ClusterRegSetValue(HKEY hKey, LPCWSTR lpszValueName, DWORD dwT
 				     DWORD cbData);
 CLUSAPI_API LONG ClusterRegCloseKey(HKEY hKey);
 
+/*
+ * The cluster access list (MS-CMRP CLUSCTL_CLUSTER_SET_ACCOUNT_ACCESS).  We have
+ * no SIDs: szAccountSID is a principal of the cluster ACL --
+ *   user:NAME  group:NAME  uid:N  gid:N  ntlm:NAME  kerberos:USER@REALM  anonymous
+ * -- or a bare NAME (user:NAME) or USER@REALM (kerberos:USER@REALM); a SID
+ * string gives ERROR_NONE_MAPPED.  dwControlType CLUSTER_SET_ACCESS_TYPE_ALLOWED
+ * with CLUSAPI_READ_ACCESS grants read, with CLUSAPI_CHANGE_ACCESS or
+ * CLUSAPI_ALL_ACCESS full access (change implies read); CLUSAPI_NO_ACCESS, or
+ * CLUSTER_SET_ACCESS_TYPE_DENIED with any of them, blocks the principal (a deny
+ * wins over every grant, a group's included).  Either replaces what the ACL held
+ * for that principal.  CLUSTER_DELETE_ACCESS_CONTROL_ENTRY removes the
+ * principal's entries (dwAccess is ignored; ERROR_NOT_FOUND when it had none).
+ * Needs a handle opened with full access by a caller who still has it
+ * (ERROR_ACCESS_DENIED otherwise); takes effect for every new handle at once and
+ * survives a restart.  Bad arguments: ERROR_INVALID_PARAMETER, nothing changes.
+ */
+CLUSAPI_API DWORD ClusterSetAccountAccess(HCLUSTER hCluster, LPCWSTR szAccountSID, DWORD dwAccess,
+					  DWORD dwControlType);
+
 /* ---- last error (thread-local, as on Windows) -------------------------- */
 CLUSAPI_API DWORD GetLastError(void);
 CLUSAPI_API void SetLastError(DWORD dwErrCode);
@@ -538,6 +565,60 @@ CLUSAPI_API HCLUSTER ClusapiOpenClusterWithCredentials(LPCWSTR lpszClusterName, 
  */
 CLUSAPI_API LPWSTR ClusapiUtf8ToWide(const char *utf8);
 CLUSAPI_API char *ClusapiWideToUtf8(LPCWSTR wide);
+
+/*
+ * Cluster access and NTLM accounts (clusterd's cluster control codes in the
+ * user range: object CLUS_OBJECT_CLUSTER, user bit 21; MS-CMRP defines the
+ * first).  Wire formats (little-endian, strings UTF-16LE with their NUL):
+ *   GET_ACCESS (read)        out: DWORD count, then per entry DWORD access
+ *                            (CLUSAPI_ALL_ACCESS, CLUSAPI_READ_ACCESS or
+ *                            CLUSAPI_NO_ACCESS), DWORD type (CLUSTER_SET_ACCESS_
+ *                            TYPE_ALLOWED or _DENIED), DWORD byte size of the
+ *                            principal, the principal, padding to 4 bytes
+ *   ENUM_ACCOUNTS            out: the names, each with its NUL, then a NUL
+ *   ADD_ACCOUNT              in: the 16-byte NT hash, then the name
+ *   REMOVE_ACCOUNT           in: the name
+ * The account codes are answered only over LPC to uid 0 (ERROR_ACCESS_DENIED
+ * for anyone else); a buffer of the wrong size or shape is ERROR_INVALID_DATA,
+ * a bad name ERROR_INVALID_PARAMETER, and nothing changes.
+ */
+#define CLUSCTL_CLUSTER_SET_ACCOUNT_ACCESS     0x074000F2u
+#define CLUSCTL_CLUSTER_CLUSAPI_GET_ACCESS     0x07200005u
+#define CLUSCTL_CLUSTER_CLUSAPI_ENUM_ACCOUNTS  0x07200009u
+#define CLUSCTL_CLUSTER_CLUSAPI_ADD_ACCOUNT    0x0760000Eu
+#define CLUSCTL_CLUSTER_CLUSAPI_REMOVE_ACCOUNT 0x07600012u
+
+/* One entry of the cluster access list (ClusapiGetClusterAccess). */
+typedef struct _CLUSAPI_ACCESS_ENTRY {
+	LPWSTR lpszPrincipal; /* canonical form: "user:alice", "gid:0", "anonymous" */
+	DWORD dwAccess;       /* CLUSAPI_ALL_ACCESS, CLUSAPI_READ_ACCESS or CLUSAPI_NO_ACCESS */
+	DWORD dwControlType;  /* CLUSTER_SET_ACCESS_TYPE_ALLOWED, or _DENIED for a block */
+} CLUSAPI_ACCESS_ENTRY, *PCLUSAPI_ACCESS_ENTRY;
+
+/*
+ * The cluster access list, in file order (needs read access).  lpBuffer receives
+ * *lpdwCount CLUSAPI_ACCESS_ENTRY structures followed by their strings (the
+ * pointers point into the buffer); *lpcbBuffer is its size in bytes.  Too small
+ * a buffer (or NULL): ERROR_MORE_DATA with the size needed in *lpcbBuffer.  On
+ * success *lpcbBuffer is the size used.
+ */
+CLUSAPI_API DWORD ClusapiGetClusterAccess(HCLUSTER hCluster, LPVOID lpBuffer, LPDWORD lpcbBuffer,
+					  LPDWORD lpdwCount);
+
+/*
+ * NTLM accounts of clusterd (callers over LPC as root only).  ClusapiAddAccount
+ * adds an account, or sets the password of an existing one (names ignore ASCII
+ * case): the library sends only the NT hash (MD4 of the UTF-16LE password),
+ * never the password.  Names: 1 to 64 characters, no white space, control
+ * characters, ':', backslash, '@' or '#'; passwords: 1 to 256 characters.
+ * ClusapiRemoveAccount: ERROR_NO_SUCH_USER if there is none.
+ * ClusapiEnumAccounts: the names as a list of NUL-terminated strings ending
+ * with an empty one; *lpcchNames is the buffer's size in WCHARs; too small a
+ * buffer (or NULL): ERROR_MORE_DATA with the size needed.
+ */
+CLUSAPI_API DWORD ClusapiAddAccount(HCLUSTER hCluster, LPCWSTR lpszName, LPCWSTR lpszPassword);
+CLUSAPI_API DWORD ClusapiRemoveAccount(HCLUSTER hCluster, LPCWSTR lpszName);
+CLUSAPI_API DWORD ClusapiEnumAccounts(HCLUSTER hCluster, LPWSTR lpszNames, LPDWORD lpcchNames);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,7 @@ struct args {
 	int npos;
 	const char *group; /* --group */
 	const char *type;  /* --type */
+	int level;         /* access grant: 'F' (--full) or 'R' (--read), else 0 */
 };
 
 /* ---- util.c ----------------------------------------------------------- */
@@ -127,11 +128,14 @@ void kv(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* Wait (up to a minute) while is_pending(state()) holds; the last state. */
 int wait_settled(int (*state)(void *ctx), bool (*is_pending)(int state), void *ctx);
 
-/* ---- the commands (nodes.c, groups.c, resources.c, networks.c) --------- */
+/* ---- the commands (nodes.c, groups.c, resources.c, networks.c, access.c) */
 int cmd_node(const struct cli *cli, const struct args *a);
 int cmd_group(const struct cli *cli, const struct args *a);
 int cmd_resource(const struct cli *cli, const struct args *a);
 int cmd_network(const struct cli *cli, const struct args *a);
 int cmd_netinterface(const struct cli *cli, const struct args *a);
+/* access.c */
+int cmd_account(const struct cli *cli, const struct args *a);
+int cmd_access(const struct cli *cli, const struct args *a);
 
 #endif /* CLUSCTL_CLI_H */

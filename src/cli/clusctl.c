@@ -51,7 +51,22 @@ static void usage(FILE *f)
 		"  netinterface list             the network interfaces, their nodes and states\n"
 		"  netinterface show NAME        one network interface\n"
 		"\n"
-		"  A noun alone lists (\"clusctl group\" is \"clusctl group list\").  Names with\n"
+		"  access show                   the cluster access list: who may read or change\n"
+		"  access grant NAME --full|--read\n"
+		"                                give NAME full (read and change) or read access\n"
+		"  access block NAME             deny NAME any access (wins over every grant)\n"
+		"  access remove NAME            take NAME's entries out of the access list\n"
+		"                                NAME: user:NAME (or a bare NAME), group:NAME,\n"
+		"                                uid:N, gid:N, ntlm:NAME, kerberos:USER@REALM\n"
+		"                                (or a bare USER@REALM), anonymous\n"
+		"  account list                  clusterd's NTLM accounts (root, locally)\n"
+		"  account add NAME              add an NTLM account or set its password: read\n"
+		"                                from standard input (asked twice without echo\n"
+		"                                on a terminal, else one line)\n"
+		"  account remove NAME           remove an NTLM account\n"
+		"\n"
+		"  A noun alone lists (\"clusctl group\" is \"clusctl group list\", \"clusctl access\"\n"
+		"  is \"clusctl access show\").  Names with\n"
 		"  spaces need quotes; a name that starts with '-' goes after \"--\".\n"
 		"\n"
 		"Options (before or after the command words):\n"
@@ -70,6 +85,7 @@ static void usage(FILE *f)
 		"                      apply)\n"
 		"  -g, --group GROUP   the group (resource list, resource create)\n"
 		"  -t, --type TYPE     the resource type (resource create)\n"
+		"      --full, --read  the access to grant (access grant)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
 		"\n"
@@ -171,6 +187,10 @@ static int cmd_cluster(const struct cli *cli)
 #define OPT_GROUP 1u
 #define OPT_TYPE 2u
 #define OPT_NEEDED 4u /* the options are required */
+#define OPT_LEVEL 8u  /* --full or --read, required */
+/* Long-only options (no short letter). */
+#define LONG_FULL 0x101
+#define LONG_READ 0x102
 
 struct command {
 	const char *noun, *verb;
@@ -214,6 +234,13 @@ static const struct command commands[] = {
 	{ "network", "show", 1, 1, 0, "network show NAME", cmd_network },
 	{ "netinterface", "list", 0, 0, 0, "netinterface list", cmd_netinterface },
 	{ "netinterface", "show", 1, 1, 0, "netinterface show NAME", cmd_netinterface },
+	{ "access", "show", 0, 0, 0, "access show", cmd_access },
+	{ "access", "grant", 1, 1, OPT_LEVEL, "access grant NAME --full|--read", cmd_access },
+	{ "access", "block", 1, 1, 0, "access block NAME", cmd_access },
+	{ "access", "remove", 1, 1, 0, "access remove NAME", cmd_access },
+	{ "account", "list", 0, 0, 0, "account list", cmd_account },
+	{ "account", "add", 1, 1, 0, "account add NAME", cmd_account },
+	{ "account", "remove", 1, 1, 0, "account remove NAME", cmd_account },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -276,6 +303,8 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "group", required_argument, NULL, 'g' },
 	{ "type", required_argument, NULL, 't' },
+	{ "full", no_argument, NULL, LONG_FULL },
+	{ "read", no_argument, NULL, LONG_READ },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -350,7 +379,14 @@ int main(int argc, char **argv)
 				fprintf(stderr, "clusctl: option %s needs a value (see clusctl --help)\n", w);
 				return EXIT_USAGE;
 			}
-			if (letter == 'g') {
+			if (letter == LONG_FULL || letter == LONG_READ) {
+				int level = letter == LONG_FULL ? 'F' : 'R';
+				if (a.level && a.level != level) {
+					fprintf(stderr, "clusctl: --full and --read exclude each other (see clusctl --help)\n");
+					return EXIT_USAGE;
+				}
+				a.level = level;
+			} else if (letter == 'g') {
 				a.group = value;
 				group_given = true;
 			} else if (letter == 't') {
@@ -389,7 +425,7 @@ int main(int argc, char **argv)
 		c = &commands[0];
 	} else {
 		/* A noun alone lists. */
-		a.verb = nwords > 1 ? words[1] : "list";
+		a.verb = nwords > 1 ? words[1] : strcmp(a.noun, "access") == 0 ? "show" : "list";
 		first_operand = 2;
 		for (size_t i = 0; i < NCOMMANDS && !c; i++)
 			if (strcmp(commands[i].noun, a.noun) == 0 && strcmp(commands[i].verb, a.verb) == 0)
@@ -431,6 +467,10 @@ int main(int argc, char **argv)
 		return usage_error("--type does not apply to %s%s", full, "", c);
 	if ((c->opts & OPT_NEEDED) && (!a.group || !a.type || !*a.group || !*a.type))
 		return usage_error("%s needs %s", full, "--group GROUP and --type TYPE", c);
+	if (a.level && !(c->opts & OPT_LEVEL))
+		return usage_error("%s does not apply to %s", a.level == 'F' ? "--full" : "--read", full, c);
+	if ((c->opts & OPT_LEVEL) && !a.level)
+		return usage_error("%s needs %s", full, "--full or --read", c);
 	if (a.group && !*a.group)
 		return usage_error("--group needs a group name%s%s", "", "", c);
 	return c->run(&cli, &a);

@@ -263,6 +263,10 @@ static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct c
 		err = ERROR_NOT_ENOUGH_MEMORY;
 	else
 		err = rpc_client_call_many(&s->rpc, calls, host ? 3 : 1);
+	/* A server that refuses the open with a fault may close the connection
+	 * before the rest of the batch: its answer is what counts. */
+	if (err && calls[0].done && calls[0].status)
+		err = calls[0].status;
 	if (!err) {
 		err = session_finish_call(&calls[0], decode_open_ex, &o);
 		if (host) {

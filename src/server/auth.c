@@ -26,8 +26,6 @@ uint32_t server_auth_start(void *arg, uint8_t auth_type, struct rpc_auth *out)
 	switch (auth_type) {
 	case RPC_AUTHN_WINNT: {
 		char domain[IDENTITY_MAX_NAME + 1], computer[IDENTITY_MAX_NAME + 1], host[256] = "";
-		if (!st->ntlm_lookup)
-			return ERROR_NOT_SUPPORTED;
 		/* NetBIOS names are upper case: the cluster is the domain the
 		 * accounts belong to, the node the computer. */
 		upper(domain, sizeof(domain), st->id.cluster_name);
@@ -37,8 +35,8 @@ uint32_t server_auth_start(void *arg, uint8_t auth_type, struct rpc_auth *out)
 			.nb_domain = domain,
 			.nb_computer = computer,
 			.dns_computer = host[0] ? host : NULL,
-			.lookup = st->ntlm_lookup,
-			.lookup_arg = st->ntlm_lookup_arg,
+			.lookup = accounts_ntlm_lookup,
+			.lookup_arg = &st->accounts,
 		};
 		return rpc_auth_ntlmssp_server(&cfg, out);
 	}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "access.h"
+#include "accounts.h"
 #include "identity.h"
 #include "backend/backend.h"
 #include "rpc/server.h"
@@ -13,11 +14,9 @@
 struct server_state {
 	struct identity id;
 	struct acl_file acl;
+	struct accounts accounts; /* NTLM accounts: accounts_ntlm_lookup() takes it */
 	bool down_level; /* test switch: behave as a server without opnum 117 */
 	struct backend *be; /* where the cluster's objects live */
-	/* NTLM accounts: the lookup NTLMSSP logons use (NULL: no NTLM). */
-	uint32_t (*ntlm_lookup)(void *arg, const char *user, const char *domain, uint8_t nt_hash[16]);
-	void *ntlm_lookup_arg;
 };
 
 /* The MS-CMRP interface served by clusterd (iface->ctx = struct server_state). */

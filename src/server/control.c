@@ -6,6 +6,8 @@
  * nOutBufferSize is too small the answer is ERROR_MORE_DATA with lpcbRequired
  * set and nothing returned.
  *
+ * The access list and account codes are answered by admin.c.
+ *
  * A control code is object (bits 24-31) | global (23) | modify (22) |
  * function (2-21) | access (0-1).  The object byte must be the call's; codes
  * that modify (the modify bit, or write access) need Change on the handle and
@@ -655,6 +657,21 @@ static DWORD parse_list(const struct cmrp_blob *in, struct in_list *l)
 	return off == len ? ERROR_SUCCESS : ERROR_INVALID_DATA;
 }
 
+DWORD ops_property_list(const struct cmrp_blob *in, ops_property_fn fn, void *arg)
+{
+	struct in_list l;
+	DWORD result = parse_list(in, &l);
+	for (uint32_t i = 0; !result && i < l.n; i++)
+		result = fn(arg, l.p[i].name, l.p[i].format, l.p[i].data, l.p[i].len);
+	in_list_free(&l);
+	return result;
+}
+
+char *ops_sz_utf8(const uint8_t *data, uint32_t len)
+{
+	return sz_utf8(data, len);
+}
+
 static bool can_rename(const struct target *t)
 {
 	return t->otype == OBJ_RESOURCE || t->otype == OBJ_GROUP;
@@ -868,7 +885,17 @@ static uint32_t op_control(struct session *s, uint16_t opnum, enum cmrp_control_
 	if (!o.result && (r.code == 0 || (r.code >> 24) != t.otype))
 		o.result = ERROR_INVALID_FUNCTION;
 	const uint32_t fn = r.code & 0x00ffffffu;
-	if (!o.result && ((r.code & CLCTL_MODIFY_MASK) || (r.code & 3u) == CLCTL_ACCESS_WRITE)) {
+	if (!o.result && t.otype == OBJ_CLUSTER && ops_admin_owns(r.code)) {
+		/* Access list and accounts (admin.c): its own authorization. */
+		uint8_t *data = NULL;
+		size_t len = 0;
+		o.result = ops_admin_control(s, t.rights, r.code, &r.in, &data, &len);
+		if (!o.result)
+			ob_bytes(&b, data, len);
+		free(data);
+		if (!o.result && b.error)
+			o.result = ERROR_NOT_ENOUGH_MEMORY;
+	} else if (!o.result && ((r.code & CLCTL_MODIFY_MASK) || (r.code & 3u) == CLCTL_ACCESS_WRITE)) {
 		if (!(t.rights & ACCESS_CHANGE) || !(ops_caller_rights(s) & ACCESS_CHANGE))
 			o.result = ERROR_ACCESS_DENIED;
 		else if (fn == CLCTL_SET_COMMON_PROPERTIES || fn == CLCTL_SET_PRIVATE_PROPERTIES)

@@ -50,7 +50,7 @@ static void usage(FILE *f)
 		"locally over LPC (a Unix socket) and remotely over TCP.\n"
 		"\n"
 		"  -f, --foreground          stay in the foreground, log to stderr (the only mode)\n"
-		"  -s, --state-dir DIR       cluster state (name, ACL); default " DEFAULT_STATE_DIR "\n"
+		"  -s, --state-dir DIR       cluster state (name, ACL, NTLM accounts); default " DEFAULT_STATE_DIR "\n"
 		"  -l, --listen ADDR:PORT    MS-CMRP over TCP; repeatable; IPv6 as [::1]:PORT, \"*:PORT\"\n"
 		"                            for every address; PORT 0 picks one (shared by all\n"
 		"                            listeners); \"none\" for LPC only; default *:0\n"
@@ -292,6 +292,12 @@ int main(int argc, char **argv)
 		st.be->ops->destroy(st.be);
 		return 1;
 	}
+	if (accounts_open(&st.accounts, o.state_dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "clusterd: %s\n", err);
+		acl_file_free(&st.acl);
+		st.be->ops->destroy(st.be);
+		return 1;
+	}
 	if (o.allow_anonymous)
 		log_warn("--allow-anonymous: every unauthenticated TCP caller has full access; for tests only");
 	if (o.down_level)
@@ -300,6 +306,7 @@ int main(int argc, char **argv)
 	struct loop *l = loop_new(&st, o.max_conns);
 	if (!l) {
 		fprintf(stderr, "clusterd: cannot create the event loop: %s\n", strerror(errno));
+		accounts_close(&st.accounts);
 		acl_file_free(&st.acl);
 		st.be->ops->destroy(st.be);
 		return 1;
@@ -342,6 +349,7 @@ out_unlink:
 	unlink(o.lpc_socket);
 out:
 	loop_free(l);
+	accounts_close(&st.accounts);
 	acl_file_free(&st.acl);
 	st.be->ops->destroy(st.be);
 	return rc;

@@ -40,6 +40,21 @@ DWORD ops_object(struct session *s, const struct rpc_ctx_handle *h, uint8_t type
 char *ops_utf8(const struct cmrp_string *s); /* NULL if ill-formed or NULL */
 bool ops_string(struct cmrp_string *out, const char *utf8);
 
+/* control.c: walk a property list (MS-CMRP 2.2.3.10) parsed strictly and
+ * entirely first (ERROR_INVALID_DATA when malformed); fn sees each property
+ * (name in UTF-8, format, value) and may stop the walk with an error. */
+typedef DWORD (*ops_property_fn)(void *arg, const char *name, uint32_t format, const uint8_t *data, uint32_t len);
+DWORD ops_property_list(const struct cmrp_blob *in, ops_property_fn fn, void *arg);
+/* control.c: a UTF-16LE string of len bytes whose last unit is its only NUL,
+ * as UTF-8 (malloc'd), or NULL. */
+char *ops_sz_utf8(const uint8_t *data, uint32_t len);
+
+/* admin.c: the cluster control codes of the access list and the accounts.
+ * ops_admin_control answers one (output malloc'd in *out, may be NULL). */
+bool ops_admin_owns(uint32_t code);
+DWORD ops_admin_control(struct session *s, unsigned handle_rights, uint32_t code, const struct cmrp_blob *in,
+			uint8_t **out, size_t *out_len);
+
 /* Family dispatchers: true if the opnum is theirs (then *fault is 0 or a
  * fault status, and the reply is in out). */
 bool ops_objects(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests for src/server/access.c (ACL parsing, rights, the access-mask
  * mapping of MS-CMRP 3.1.4) and src/server/session.c (the handle table). */
+#include <grp.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,7 +16,9 @@
 #include <cmocka.h>
 
 #include "base/werror.h"
+#include "rpc/ntlmssp.h"
 #include "server/access.h"
+#include "server/accounts.h"
 #include "server/session.h"
 
 /* ---- ACL parsing --------------------------------------------------------- */
@@ -78,14 +82,31 @@ static void test_acl_parse_names(void **state)
 		 "group:no-such-group-for-clusapi-tests full\n"
 		 "uid:7 read\n",
 		 pw->pw_name);
-	/* unknown accounts are skipped (with a warning), not fatal */
+	/* names this host does not know are kept (an NTLM-only user:alice need not
+	 * exist in /etc/passwd), unresolved */
 	assert_int_equal(acl_parse(text, &a, err, sizeof(err)), 0);
-	assert_int_equal(a.n, 2);
-	assert_int_equal(a.entries[0].subject, ACL_UID);
+	assert_int_equal(a.n, 4);
+	assert_int_equal(a.entries[0].subject, ACL_USER);
+	assert_true(a.entries[0].resolved);
 	assert_int_equal(a.entries[0].id, 0);
+	assert_string_equal(a.entries[0].name, pw->pw_name);
 	assert_int_equal(a.entries[0].level, ACL_FULL);
-	assert_int_equal(a.entries[1].subject, ACL_UID);
-	assert_int_equal(a.entries[1].id, 7);
+	assert_int_equal(a.entries[1].subject, ACL_USER);
+	assert_false(a.entries[1].resolved);
+	assert_string_equal(a.entries[1].name, "no-such-user-for-clusapi-tests");
+	assert_int_equal(a.entries[2].subject, ACL_GROUP);
+	assert_false(a.entries[2].resolved);
+	assert_int_equal(a.entries[3].subject, ACL_UID);
+	assert_int_equal(a.entries[3].id, 7);
+	acl_free(&a);
+
+	/* the new kinds */
+	assert_int_equal(acl_parse("ntlm:Alice read\nkerberos:bob/admin@EXAMPLE.ORG full\n", &a, err, sizeof(err)), 0);
+	assert_int_equal(a.n, 2);
+	assert_int_equal(a.entries[0].subject, ACL_NTLM);
+	assert_string_equal(a.entries[0].name, "Alice");
+	assert_int_equal(a.entries[1].subject, ACL_KERBEROS);
+	assert_string_equal(a.entries[1].name, "bob/admin@EXAMPLE.ORG");
 	acl_free(&a);
 }
 
@@ -113,6 +134,16 @@ static void test_acl_parse_errors(void **state)
 	expect_parse_error("gid: read", "1: unknown principal");
 	expect_parse_error("bob full", "1: unknown principal \"bob\"");
 	expect_parse_error("host:x full", "1: unknown principal kind \"host\"");
+	expect_parse_error("ntlm:a:b full", "1: \"a:b\" is not a valid name");
+	expect_parse_error("user:a\\b full", "1: \"a\\b\" is not a valid name");
+	expect_parse_error("user:a@b full", "1: \"a@b\" is not a valid name");
+	expect_parse_error("ntlm:\x01x full", "1: ");
+	expect_parse_error("ntlm:\xff\xfe full", "1: "); /* not UTF-8 */
+	expect_parse_error("user:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa full", "1: "); /* 65 */
+	expect_parse_error("kerberos:alice full", "1: \"alice\" is not a Kerberos principal");
+	expect_parse_error("kerberos:@R full", "1: ");
+	expect_parse_error("kerberos:alice@ full", "1: ");
+	expect_parse_error("alice full", "1: unknown principal \"alice\"");
 	expect_parse_error("uid:1\n", "1: expected \"PRINCIPAL ACCESS\"");
 	expect_parse_error("uid:1 full\nuid:2 full extra\n", "2: expected");
 	expect_parse_error("anonymous FULL\n", "1: unknown access");
@@ -203,6 +234,337 @@ static void test_acl_rights(void **state)
 	assert_string_equal(buf, "anonymous");
 	principal_describe(&alice, buf, sizeof(buf));
 	assert_string_equal(buf, "uid 1000 gid 100");
+}
+
+static struct principal remote(enum principal_kind kind, const char *name, const char *local_name)
+{
+	struct principal p;
+	memset(&p, 0, sizeof(p));
+	p.kind = kind;
+	/* uid 0 / gid 0 in the LPC fields must mean nothing for a remote caller */
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	snprintf(p.local_name, sizeof(p.local_name), "%s", local_name ? local_name : "");
+	return p;
+}
+
+static void test_acl_rights_remote(void **state)
+{
+	(void)state;
+	struct principal alice = remote(PRINCIPAL_NTLM, "ALICE", NULL);
+	struct principal kalice = remote(PRINCIPAL_KERBEROS, "alice@EXAMPLE.ORG", "alice");
+	struct principal knomap = remote(PRINCIPAL_KERBEROS, "carol@EXAMPLE.ORG", NULL);
+	struct principal nameless = remote(PRINCIPAL_NTLM, "", NULL);
+	struct principal lpc_root = local(0, 0, 0, NULL);
+
+	/* user:NAME: the NTLM account (ASCII case ignored), the Kerberos local name */
+	assert_int_equal(rights_for("user:alice full", &alice, false), ACCESS_ALL);
+	assert_int_equal(rights_for("user:Alice read", &alice, false), ACCESS_READ);
+	assert_int_equal(rights_for("user:alice full", &kalice, false), ACCESS_ALL);
+	assert_int_equal(rights_for("user:Alice full", &kalice, false), 0); /* Unix names keep their case */
+	assert_int_equal(rights_for("user:carol full", &knomap, false), 0); /* no local name: no user: match */
+	assert_int_equal(rights_for("user:bob full", &alice, false), 0);
+	/* ntlm:NAME only for NTLM callers, kerberos:P@R only for exactly that principal */
+	assert_int_equal(rights_for("ntlm:alice full", &alice, false), ACCESS_ALL);
+	assert_int_equal(rights_for("ntlm:alice full", &kalice, false), 0);
+	assert_int_equal(rights_for("kerberos:alice@EXAMPLE.ORG read", &kalice, false), ACCESS_READ);
+	assert_int_equal(rights_for("kerberos:alice@example.org read", &kalice, false), 0);
+	assert_int_equal(rights_for("kerberos:alice@EXAMPLE.ORG read", &alice, false), 0);
+	assert_int_equal(rights_for("kerberos:carol@EXAMPLE.ORG full", &knomap, false), ACCESS_ALL);
+	/* LPC-only forms never match a remote caller, nor anonymous */
+	assert_int_equal(rights_for("uid:0 full\ngid:0 full\nanonymous full", &alice, false), 0);
+	assert_int_equal(rights_for("", &alice, true), 0);
+	/* the remote kinds never match an LPC caller */
+	assert_int_equal(rights_for("ntlm:root full\nkerberos:root@R full", &lpc_root, false), 0);
+	/* a remote caller with no name is nobody */
+	assert_int_equal(rights_for("ntlm:x full", &nameless, false), 0);
+	/* deny wins for remote callers too */
+	assert_int_equal(rights_for("user:alice full\nntlm:ALICE deny", &alice, false), 0);
+	assert_int_equal(rights_for("kerberos:alice@EXAMPLE.ORG deny\nuser:alice full", &kalice, false), 0);
+
+	/* groups of the local Unix user: root is in group 0 on every system */
+	struct passwd *pw = getpwuid(0);
+	if (!pw)
+		return;
+	struct group *gr = getgrgid(0);
+	char gline[128];
+	struct principal nroot = remote(PRINCIPAL_NTLM, "ROOT", NULL); /* lower case tried too */
+	struct principal kroot = remote(PRINCIPAL_KERBEROS, "admin@EXAMPLE.ORG", pw->pw_name);
+	assert_int_equal(rights_for("gid:0 read", &nroot, false), ACCESS_READ);
+	assert_int_equal(rights_for("gid:0 full", &kroot, false), ACCESS_ALL);
+	assert_int_equal(rights_for("gid:0 full", &alice, false), 0);
+	if (gr) {
+		snprintf(gline, sizeof(gline), "group:%s full", gr->gr_name);
+		assert_int_equal(rights_for(gline, &nroot, false), ACCESS_ALL);
+		assert_int_equal(rights_for(gline, &kroot, false), ACCESS_ALL);
+		assert_int_equal(rights_for(gline, &knomap, false), 0);
+		/* a blocked user stays blocked when a group grants full */
+		snprintf(gline, sizeof(gline), "group:%s full\nntlm:root deny", gr->gr_name);
+		assert_int_equal(rights_for(gline, &nroot, false), 0);
+	}
+
+	char buf[300];
+	principal_describe(&alice, buf, sizeof(buf));
+	assert_string_equal(buf, "ntlm ALICE");
+	principal_describe(&kalice, buf, sizeof(buf));
+	assert_string_equal(buf, "kerberos alice@EXAMPLE.ORG as alice");
+}
+
+static void expect_principal(const char *text, bool bare_ok, int rc, const char *canonical)
+{
+	struct acl_entry e;
+	char err[300] = "", buf[ACL_PRINCIPAL_MAX];
+	int got = acl_principal_parse(text, bare_ok, &e, err, sizeof(err));
+	if (got != rc)
+		fail_msg("\"%s\": rc %d, want %d (%s)", text, got, rc, err);
+	if (rc == 0) {
+		acl_principal_format(&e, buf, sizeof(buf));
+		assert_string_equal(buf, canonical);
+		acl_entry_clear(&e);
+	} else {
+		assert_true(err[0]);
+	}
+}
+
+static void test_acl_principals(void **state)
+{
+	(void)state;
+	expect_principal("user:alice", false, 0, "user:alice");
+	expect_principal("alice", true, 0, "user:alice");
+	expect_principal("alice", false, -1, NULL);
+	expect_principal("alice@EXAMPLE.ORG", true, 0, "kerberos:alice@EXAMPLE.ORG");
+	expect_principal("uid:0042", false, 0, "uid:42");
+	expect_principal("gid:7", true, 0, "gid:7");
+	expect_principal("anonymous", true, 0, "anonymous");
+	expect_principal("ntlm:Bob", false, 0, "ntlm:Bob");
+	expect_principal("group:wheel", false, 0, "group:wheel");
+	expect_principal("", true, -1, NULL);
+	expect_principal("user:", true, -1, NULL);
+	expect_principal("user:a b", true, -1, NULL);
+	expect_principal("DOMAIN\\alice", true, -1, NULL);
+	expect_principal("uid:+1", true, -1, NULL);
+	expect_principal("uid: 1", true, -1, NULL);
+	expect_principal("averyveryverylongkindname:x", true, -1, NULL);
+
+	struct acl_entry a, b;
+	char err[300];
+	assert_int_equal(acl_principal_parse("ntlm:ALICE", false, &a, err, sizeof(err)), 0);
+	assert_int_equal(acl_principal_parse("ntlm:alice", false, &b, err, sizeof(err)), 0);
+	assert_true(acl_principal_same(&a, &b));
+	acl_entry_clear(&b);
+	assert_int_equal(acl_principal_parse("user:alice", false, &b, err, sizeof(err)), 0);
+	assert_false(acl_principal_same(&a, &b));
+	acl_entry_clear(&a);
+	acl_entry_clear(&b);
+}
+
+/* ---- the ACL file: edits ------------------------------------------------------ */
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/clusapi-unit-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char buf[8192];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_acl_file_edits(void **state)
+{
+	(void)state;
+	struct acl_file f;
+	char path[128], err[300];
+	struct principal alice = remote(PRINCIPAL_NTLM, "alice", NULL);
+	struct stat st;
+
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/cluster.acl", tmpdir);
+	mode_t old = umask(0);
+	assert_int_equal(acl_file_load(&f, path, "no-such-group-for-clusapi-tests", false, err, sizeof(err)), 0);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_non_null(strstr(slurp(path), "# group:no-such-group-for-clusapi-tests full"));
+
+	/* a hand-written file with comments: they stay */
+	spit(path, "# top comment\nuid:0 full   # root\nuser:alice read # old\n\n# tail\n");
+	acl_file_refresh(&f);
+	assert_int_equal(f.acl.n, 2);
+	assert_int_equal(acl_rights(&f.acl, &alice), ACCESS_READ);
+
+	assert_int_equal(acl_file_set(&f, "user:alice", ACL_FULL), ERROR_SUCCESS);
+	assert_int_equal(acl_rights(&f.acl, &alice), ACCESS_ALL);
+	assert_string_equal(slurp(path), "# top comment\nuid:0 full   # root\n\n# tail\nuser:alice full\n");
+	assert_int_equal(acl_file_set(&f, "ntlm:ALICE", ACL_DENY), ERROR_SUCCESS);
+	assert_int_equal(acl_rights(&f.acl, &alice), 0);
+	assert_int_equal(acl_file_set(&f, "ntlm:alice", ACL_READ), ERROR_SUCCESS); /* replaces, any case */
+	assert_int_equal(acl_rights(&f.acl, &alice), ACCESS_ALL);
+	assert_null(strstr(slurp(path), "ALICE"));
+	assert_int_equal(acl_file_remove(&f, "ntlm:Alice"), ERROR_SUCCESS);
+	assert_int_equal(acl_file_remove(&f, "ntlm:Alice"), ERROR_NOT_FOUND);
+	assert_int_equal(acl_file_remove(&f, "user:alice"), ERROR_SUCCESS);
+	assert_int_equal(acl_rights(&f.acl, &alice), 0);
+	assert_string_equal(slurp(path), "# top comment\nuid:0 full   # root\n\n# tail\n");
+
+	/* bad input changes nothing */
+	const char *before = strdup(slurp(path));
+	assert_int_equal(acl_file_set(&f, "user:a b", ACL_FULL), ERROR_INVALID_PARAMETER);
+	assert_int_equal(acl_file_set(&f, "alice", ACL_FULL), ERROR_INVALID_PARAMETER); /* bare: the API maps it */
+	assert_int_equal(acl_file_set(&f, NULL, ACL_FULL), ERROR_INVALID_PARAMETER);
+	assert_int_equal(acl_file_remove(&f, "kerberos:nobody"), ERROR_INVALID_PARAMETER);
+	assert_string_equal(slurp(path), before);
+
+	/* a file broken by hand is kept in memory and not edited further */
+	spit(path, "uid:0 full\nthis is not an entry\n");
+	acl_file_refresh(&f);
+	assert_int_equal(f.acl.n, 2 - 1); /* the previous ACL: uid:0 only */
+	assert_int_equal(acl_file_set(&f, "user:alice", ACL_FULL), ERROR_INTERNAL_ERROR);
+	assert_string_equal(slurp(path), "uid:0 full\nthis is not an entry\n");
+	free((void *)before);
+
+	/* a readable ACL keeps its mode through an edit */
+	spit(path, "uid:0 full\n");
+	chmod(path, 0644);
+	assert_int_equal(acl_file_set(&f, "kerberos:alice@EXAMPLE.ORG", ACL_READ), ERROR_SUCCESS);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(f.acl.n, 2);
+
+	/* reload: a fresh load sees the same */
+	acl_file_free(&f);
+	assert_int_equal(acl_file_load(&f, path, NULL, false, err, sizeof(err)), 0);
+	assert_int_equal(f.acl.n, 2);
+	assert_int_equal(f.acl.entries[1].subject, ACL_KERBEROS);
+	acl_file_free(&f);
+	remove_tmpdir();
+}
+
+/* ---- accounts ------------------------------------------------------------------ */
+
+static void test_accounts(void **state)
+{
+	(void)state;
+	struct accounts a;
+	char path[128], err[300];
+	struct stat st;
+	uint8_t h1[16], h2[16], got[16];
+
+	assert_int_equal(ntlmssp_ntowfv1("Password", h1), 0);
+	assert_int_equal(ntlmssp_ntowfv1("another one", h2), 0);
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/accounts", tmpdir);
+	mode_t old = umask(0);
+	assert_int_equal(accounts_open(&a, tmpdir, err, sizeof(err)), 0);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(a.n, 0);
+	assert_int_equal(accounts_ntlm_lookup(&a, "alice", "", got), ERROR_NO_SUCH_USER);
+
+	old = umask(0);
+	assert_int_equal(accounts_set(&a, "Alice", h1), ERROR_SUCCESS);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* the hash is stored, in hex (MS-NLMP 4.2.2.1.2: NTOWFv1("Password")), never the password */
+	const char *text = slurp(path);
+	assert_non_null(strstr(text, "Alice a4f49c406510bdcab6824ee7c30fd852\n"));
+	assert_null(strstr(text, "Password"));
+	/* case-insensitive lookup, whatever domain */
+	assert_int_equal(accounts_ntlm_lookup(&a, "ALICE", "SOMEWHERE", got), 0);
+	assert_memory_equal(got, h1, 16);
+	assert_int_equal(accounts_ntlm_lookup(&a, "alice", NULL, got), 0);
+	/* setting again changes the hash, keeps one entry */
+	assert_int_equal(accounts_set(&a, "alice", h2), ERROR_SUCCESS);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(accounts_ntlm_lookup(&a, "alice", "", got), 0);
+	assert_memory_equal(got, h2, 16);
+	assert_int_equal(accounts_set(&a, "bob", h1), ERROR_SUCCESS);
+
+	/* bad names change nothing */
+	static const char *const bad[] = { "", "a b", "a:b", "a\\b", "a@b", "#a", "a\tb", "\x01", "\xff",
+					   "a\xc2\xa0" "b" /* NBSP */, "a\xe3\x80\x80" /* ideographic space */,
+					   "\xc2\x85" /* NEL */, "a\xe2\x80\x8b" /* zero width space */,
+					   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+	char before[8192];
+	snprintf(before, sizeof(before), "%s", slurp(path));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(accounts_name_valid(bad[i]));
+		assert_int_equal(accounts_set(&a, bad[i], h1), ERROR_INVALID_PARAMETER);
+		assert_int_equal(accounts_remove(&a, bad[i]), ERROR_INVALID_PARAMETER);
+		assert_int_equal(accounts_ntlm_lookup(&a, bad[i], "", got), ERROR_NO_SUCH_USER);
+	}
+	assert_true(accounts_name_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")); /* 64 */
+	assert_true(accounts_name_valid("\xc3\xa9t\xc3\xa9")); /* UTF-8 */
+	/* 64 characters, 4 UTF-8 bytes each (outside the BMP): the longest name */
+	char big[64 * 4 + 8] = "";
+	for (int i = 0; i < 64; i++)
+		strcat(big, "\xf0\x9f\x98\x80");
+	assert_true(accounts_name_valid(big));
+	strcat(big, "x");
+	assert_false(accounts_name_valid(big));
+	assert_string_equal(slurp(path), before);
+	assert_int_equal(accounts_remove(&a, "carol"), ERROR_NO_SUCH_USER);
+
+	/* reopen: durable */
+	accounts_close(&a);
+	assert_int_equal(accounts_open(&a, tmpdir, err, sizeof(err)), 0);
+	assert_int_equal(a.n, 2);
+	assert_non_null(accounts_find(&a, "BOB"));
+
+	/* an edit by hand is seen; a broken one keeps the loaded copy */
+	spit(path, "# hand\ncarol 00112233445566778899aabbccddeeff\n");
+	chmod(path, 0600);
+	assert_int_equal(accounts_ntlm_lookup(&a, "carol", "", got), 0);
+	assert_int_equal(got[15], 0xff);
+	assert_int_equal(accounts_ntlm_lookup(&a, "alice", "", got), ERROR_NO_SUCH_USER);
+	spit(path, "carol 0011\n");
+	assert_int_equal(accounts_ntlm_lookup(&a, "carol", "", got), 0);
+
+	/* a world-readable file is made 0600 before it is used */
+	spit(path, "dave 00112233445566778899aabbccddeeff\n");
+	chmod(path, 0644);
+	assert_int_equal(accounts_ntlm_lookup(&a, "dave", "", got), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(accounts_remove(&a, "DAVE"), ERROR_SUCCESS);
+	assert_int_equal(accounts_ntlm_lookup(&a, "dave", "", got), ERROR_NO_SUCH_USER);
+	accounts_close(&a);
+
+	/* broken files refuse to open, naming the line */
+	spit(path, "ok 00112233445566778899aabbccddeeff\nok 00112233445566778899aabbccddeeff\n");
+	assert_int_equal(accounts_open(&a, tmpdir, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: account \"ok\" appears twice"));
+	spit(path, "x zz112233445566778899aabbccddeeff\n");
+	assert_int_equal(accounts_open(&a, tmpdir, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: the NT hash"));
+	spit(path, "lonely\n");
+	assert_int_equal(accounts_open(&a, tmpdir, err, sizeof(err)), -1);
+	remove_tmpdir();
 }
 
 /* ---- access_grant ---------------------------------------------------------- */
@@ -646,6 +1008,10 @@ int main(void)
 		cmocka_unit_test(test_acl_parse_names),
 		cmocka_unit_test(test_acl_parse_errors),
 		cmocka_unit_test(test_acl_rights),
+		cmocka_unit_test(test_acl_rights_remote),
+		cmocka_unit_test(test_acl_principals),
+		cmocka_unit_test(test_acl_file_edits),
+		cmocka_unit_test(test_accounts),
 		cmocka_unit_test(test_access_grant_matrix),
 		cmocka_unit_test(test_session_basic),
 		cmocka_unit_test(test_session_objects),
