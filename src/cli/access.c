@@ -11,7 +11,6 @@
 
 #include "cli.h"
 
-#define PASSWORD_MAX 1024
 
 /* The accounts are root's alone, whatever the cluster ACL says: say so. */
 static void account_fail(DWORD err, const char *what)
@@ -25,48 +24,14 @@ static void account_fail(DWORD err, const char *what)
 		fail(what, err);
 }
 
-/* One line from f without its end of line; -1 at EOF or if too long. */
-static int read_line(FILE *f, char *buf, size_t cap)
-{
-	if (!fgets(buf, (int)cap, f))
-		return -1;
-	size_t n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[--n] = 0;
-	else if (n == cap - 1 && !feof(f))
-		return -1; /* longer than the buffer */
-	if (n && buf[n - 1] == '\r')
-		buf[--n] = 0;
-	return 0;
-}
-
-/* Prompt on the terminal (stdin) with echo off. */
-static int read_secret(const char *prompt, char *buf, size_t cap)
-{
-	struct termios old, quiet;
-	fputs(prompt, stderr);
-	fflush(stderr);
-	bool restore = tcgetattr(STDIN_FILENO, &old) == 0;
-	if (restore) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		quiet.c_lflag |= ECHONL;
-		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-	}
-	int rc = read_line(stdin, buf, cap);
-	if (restore)
-		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-	return rc;
-}
-
 /* The new password: asked twice on a terminal, one line from a pipe.  0, or an
  * exit status after saying why. */
 static int get_password(const char *name, char *pw, size_t cap)
 {
 	if (isatty(STDIN_FILENO)) {
-		char again[PASSWORD_MAX + 2], prompt[128];
+		char again[CLI_PASSWORD_MAX + 2], prompt[128];
 		snprintf(prompt, sizeof(prompt), "New password for %s: ", name);
-		if (read_secret(prompt, pw, cap) < 0 || read_secret("Retype the password: ", again, sizeof(again)) < 0) {
+		if (cli_read_secret(prompt, pw, cap) < 0 || cli_read_secret("Retype the password: ", again, sizeof(again)) < 0) {
 			fprintf(stderr, "clusctl: no password read\n");
 			return EXIT_FAILED;
 		}
@@ -76,8 +41,8 @@ static int get_password(const char *name, char *pw, size_t cap)
 			fprintf(stderr, "clusctl: the passwords do not match; nothing changed\n");
 			return EXIT_FAILED;
 		}
-	} else if (read_line(stdin, pw, cap) < 0) {
-		fprintf(stderr, "clusctl: no password on standard input (one line, at most %d bytes)\n", PASSWORD_MAX);
+	} else if (cli_read_line(stdin, pw, cap) < 0) {
+		fprintf(stderr, "clusctl: no password on standard input (one line, at most %d bytes)\n", CLI_PASSWORD_MAX);
 		return EXIT_FAILED;
 	}
 	if (!*pw) {
@@ -89,7 +54,7 @@ static int get_password(const char *name, char *pw, size_t cap)
 
 static int account_add(HCLUSTER hc, const char *name)
 {
-	char pw[PASSWORD_MAX + 2];
+	char pw[CLI_PASSWORD_MAX + 2];
 	LPWSTR wname = cli_wide(name, "account name");
 	if (!wname)
 		return EXIT_USAGE;

@@ -48,12 +48,13 @@ const char *verb_phrase(const char *verb);
 HCLUSTER cli_open_cluster(const struct cli *cli);
 HCLUSTER cli_open_cluster_granted(const struct cli *cli, DWORD *granted);
 
-/* A password: from a terminal without echo (asked twice when confirm), else
- * one line of standard input.  malloc'd (wipe and free it), or NULL after
- * saying why. */
-char *cli_read_password(const char *prompt, bool confirm);
-/* explicit_bzero and free. */
-void cli_free_password(char *pw);
+/* Longest password clusctl reads, in bytes. */
+#define CLI_PASSWORD_MAX 1024
+/* One line from f without its end of line into buf; -1 at end of input or
+ * when longer than cap - 1. */
+int cli_read_line(FILE *f, char *buf, size_t cap);
+/* The same from standard input, a terminal, with echo off after prompt. */
+int cli_read_secret(const char *prompt, char *buf, size_t cap);
 /* Close it; 0, or EXIT_FAILED after saying why (only if rc was 0). */
 int cli_close_cluster(HCLUSTER h, int rc);
 

@@ -43,73 +43,36 @@ LPWSTR cli_wide(const char *utf8, const char *what)
 	return w;
 }
 
-void cli_free_password(char *pw)
+int cli_read_line(FILE *f, char *buf, size_t cap)
 {
-	if (pw) {
-		explicit_bzero(pw, strlen(pw));
-		free(pw);
-	}
+	if (!fgets(buf, (int)cap, f))
+		return -1;
+	size_t n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = 0;
+	else if (n == cap - 1 && !feof(f))
+		return -1; /* longer than the buffer */
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = 0;
+	return 0;
 }
 
-/* One line of input, without its newline; NULL at end of input. */
-static char *read_line(FILE *f)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, f);
-	if (n < 0) {
-		free(line);
-		return NULL;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = 0;
-	return line;
-}
-
-static char *ask_no_echo(const char *prompt)
+int cli_read_secret(const char *prompt, char *buf, size_t cap)
 {
 	struct termios old, quiet;
-	fprintf(stderr, "%s", prompt);
+	fputs(prompt, stderr);
 	fflush(stderr);
 	bool restore = tcgetattr(STDIN_FILENO, &old) == 0;
 	if (restore) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		quiet.c_lflag |= ECHONL;
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
 	}
-	char *pw = read_line(stdin);
+	int rc = cli_read_line(stdin, buf, cap);
 	if (restore)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fprintf(stderr, "\n");
-	return pw;
-}
-
-char *cli_read_password(const char *prompt, bool confirm)
-{
-	char *pw;
-
-	if (!isatty(STDIN_FILENO)) {
-		pw = read_line(stdin);
-		if (!pw)
-			fprintf(stderr, "clusctl: no password on standard input\n");
-		return pw;
-	}
-	pw = ask_no_echo(prompt);
-	if (!pw) {
-		fprintf(stderr, "clusctl: no password given\n");
-		return NULL;
-	}
-	if (confirm) {
-		char *again = ask_no_echo("Again: ");
-		bool same = again && strcmp(pw, again) == 0;
-		cli_free_password(again);
-		if (!same) {
-			fprintf(stderr, "clusctl: the passwords do not match\n");
-			cli_free_password(pw);
-			return NULL;
-		}
-	}
-	return pw;
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+	return rc;
 }
 
 HCLUSTER cli_open_cluster_granted(const struct cli *cli, DWORD *granted)
@@ -129,14 +92,16 @@ HCLUSTER cli_open_cluster_granted(const struct cli *cli, DWORD *granted)
 		}
 	}
 	if (cli->user) {
-		char prompt[300];
+		char prompt[300], pw[CLI_PASSWORD_MAX + 2];
 		snprintf(prompt, sizeof(prompt), "Password for %s: ", cli->user);
-		char *pw = cli_read_password(prompt, false);
-		if (!pw)
+		int rc = isatty(STDIN_FILENO) ? cli_read_secret(prompt, pw, sizeof(pw)) : cli_read_line(stdin, pw, sizeof(pw));
+		if (rc < 0) {
+			fprintf(stderr, "clusctl: no password read for %s\n", cli->user);
 			goto out;
+		}
 		wuser = ClusapiUtf8ToWide(cli->user);
 		wpw = ClusapiUtf8ToWide(pw);
-		cli_free_password(pw);
+		explicit_bzero(pw, sizeof(pw));
 		if (!wuser || !wpw) {
 			fprintf(stderr, "clusctl: the user name or password is not valid UTF-8\n");
 			goto out;
