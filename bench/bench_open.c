@@ -3,7 +3,11 @@
  * Benchmark (not a test): OpenClusterEx + GetClusterInformation + CloseCluster
  * cycles over LPC and TCP, next to the floor: a raw socket connect, two round
  * trips of a small message to an echo server, and close, on the same transport.
- * Everything is measured in one run and reported as ratios to the floor.
+ * Over TCP: anonymous (a server with --allow-anonymous), NTLMSSP at
+ * PKT_PRIVACY (BENCH_NTLM_USER / BENCH_NTLM_PASSWORD), and Kerberos at
+ * PKT_PRIVACY (BENCH_KRB5_HOST: the name to open, with a ticket in
+ * KRB5CCNAME), each when configured.  Everything is measured in one run and
+ * reported as ratios to the floor.
  *
  * Usage: bench_open CYCLES   (with CLUSAPI_LPC_SOCKET / CLUSAPI_EPMAPPER_PORT
  * pointing at a running clusterd; run by bench/run.sh)
@@ -12,6 +16,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,11 +97,15 @@ static double bench_floor(const struct sockaddr *sa, socklen_t len, int cycles)
 	return (now() - t0) / cycles;
 }
 
-static double bench_clusapi(LPCWSTR name, int cycles)
+/* Credentials for the NTLM cycles (NULL: plain OpenClusterEx). */
+static LPWSTR ntlm_user, ntlm_password;
+
+static double bench_clusapi(LPCWSTR name, int cycles, bool ntlm)
 {
 	double t0 = now();
 	for (int i = 0; i < cycles; i++) {
-		HCLUSTER h = OpenClusterEx(name, GENERIC_READ, NULL);
+		HCLUSTER h = ntlm ? ClusapiOpenClusterWithCredentials(name, ntlm_user, ntlm_password, GENERIC_READ, NULL)
+				  : OpenClusterEx(name, GENERIC_READ, NULL);
 		if (!h) {
 			fprintf(stderr, "OpenClusterEx failed: %s\n", ClusapiErrorMessage(GetLastError()));
 			exit(1);
@@ -137,17 +146,32 @@ int main(int argc, char **argv)
 	 * sides see the same machine. */
 	bench_floor((struct sockaddr *)&sin, sizeof(sin), 100);
 	bench_floor((struct sockaddr *)&sun, sizeof(sun), 100);
-	bench_clusapi(NULL, 100);
-	bench_clusapi(u"127.0.0.1", 100);
-	double f_tcp = 0, f_unix = 0, c_lpc = 0, c_tcp = 0;
+	const char *nu = getenv("BENCH_NTLM_USER"), *np = getenv("BENCH_NTLM_PASSWORD"), *kh = getenv("BENCH_KRB5_HOST");
+	bool ntlm = nu && np && *nu;
+	LPWSTR krb5_host = kh && *kh ? ClusapiUtf8ToWide(kh) : NULL;
+	if (ntlm) {
+		ntlm_user = ClusapiUtf8ToWide(nu);
+		ntlm_password = ClusapiUtf8ToWide(np);
+	}
+	bench_clusapi(NULL, 100, false);
+	bench_clusapi(u"127.0.0.1", 100, false);
+	if (ntlm)
+		bench_clusapi(u"127.0.0.1", 100, true);
+	if (krb5_host)
+		bench_clusapi(krb5_host, 100, false);
+	double f_tcp = 0, f_unix = 0, c_lpc = 0, c_tcp = 0, c_ntlm = 0, c_krb5 = 0;
 	int rounds = 5, per = cycles / rounds;
 	for (int r = 0; r < rounds; r++) {
 		f_unix += bench_floor((struct sockaddr *)&sun, sizeof(sun), per);
-		c_lpc += bench_clusapi(NULL, per);
+		c_lpc += bench_clusapi(NULL, per, false);
 		f_tcp += bench_floor((struct sockaddr *)&sin, sizeof(sin), per);
-		c_tcp += bench_clusapi(u"127.0.0.1", per);
+		c_tcp += bench_clusapi(u"127.0.0.1", per, false);
+		if (ntlm)
+			c_ntlm += bench_clusapi(u"127.0.0.1", per, true);
+		if (krb5_host)
+			c_krb5 += bench_clusapi(krb5_host, per, false);
 	}
-	f_tcp /= rounds, f_unix /= rounds, c_lpc /= rounds, c_tcp /= rounds;
+	f_tcp /= rounds, f_unix /= rounds, c_lpc /= rounds, c_tcp /= rounds, c_ntlm /= rounds, c_krb5 /= rounds;
 	kill(tp, SIGKILL);
 	kill(up, SIGKILL);
 	waitpid(tp, NULL, 0);
@@ -161,5 +185,14 @@ int main(int argc, char **argv)
 	printf("%-58s %9.1f us\n", "floor, TCP 127.0.0.1: connect + 2 round trips + close", f_tcp * 1e6);
 	printf("%-58s %9.1f us  ratio %.2fx\n", "TCP: OpenClusterEx + GetClusterInformation + CloseCluster", c_tcp * 1e6,
 	       c_tcp / f_tcp);
+	if (ntlm)
+		printf("%-58s %9.1f us  ratio %.2fx (%.2fx anonymous)\n", "TCP, NTLMSSP + PKT_PRIVACY: the same cycle",
+		       c_ntlm * 1e6, c_ntlm / f_tcp, c_ntlm / c_tcp);
+	if (krb5_host)
+		printf("%-58s %9.1f us  ratio %.2fx (%.2fx anonymous)\n", "TCP, Kerberos (SPNEGO) + PKT_PRIVACY: the same cycle",
+		       c_krb5 * 1e6, c_krb5 / f_tcp, c_krb5 / c_tcp);
+	free(ntlm_user);
+	free(ntlm_password);
+	free(krb5_host);
 	return 0;
 }

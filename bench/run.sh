@@ -15,6 +15,13 @@ for _ in $(seq 1 500); do grep -q ': ready' "$tmp/log" && break; sleep 0.01; don
 export CLUSAPI_LPC_SOCKET="$tmp/lpc.sock"
 CLUSAPI_EPMAPPER_PORT=$(sed -n 's/.*endpoint mapper listening.*(port \([0-9]*\)).*/\1/p' "$tmp/log")
 export CLUSAPI_EPMAPPER_PORT
+# An NTLM account for the sealed cycles (adding one needs root over LPC).
+if printf 'bench-Pa55\n' | LD_LIBRARY_PATH="$build/src" "$build/src/clusctl" account add bench > /dev/null 2>&1 &&
+	LD_LIBRARY_PATH="$build/src" "$build/src/clusctl" access grant bench --full > /dev/null; then
+	export BENCH_NTLM_USER=bench BENCH_NTLM_PASSWORD=bench-Pa55
+else
+	echo "(no NTLM cycles: adding an account needs root)"
+fi
 echo "== bench_open ($(nproc) cores, $(uname -r))"
 LD_LIBRARY_PATH="$build/src" "$build/bench/bench_open" "$cycles"
 echo
