@@ -757,8 +757,3 @@ const char *krb5_auth_error(const struct rpc_auth *a)
 		return "";
 	return ((const struct krb_st *)a->st)->err;
 }
-
-const char *rpc_auth_gss_error(const struct rpc_auth *a)
-{
-	return krb5_auth_error(a);
-}
