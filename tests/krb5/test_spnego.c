@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
 
 #include "base/werror.h"
@@ -306,6 +307,193 @@ static void test_ms_krb5_oid(void **state)
 	rpc_auth_free(&s);
 }
 
+/* The mechListMICs our SPNEGO makes and checks are NTLM signatures with
+ * sequence number 0 on a fresh RC4 handle, computed here by ntlmssp.c (whose
+ * signing the MS-NLMP vectors test): the client side is driven by hand. */
+static void test_ntlm_mic_matches_ntlmssp(void **state)
+{
+	struct rpc_auth_spnego_server_config cfg = { .ntlmssp = &ntlm_cfg };
+	struct ntlmssp_client_config ccfg = { .user = "alice", .domain = "CLUSAPI", .password = "password", .mic = true };
+	struct spnego_blob ntlm_oid = { spnego_oid_ntlm, sizeof(spnego_oid_ntlm) };
+	struct rpc_auth s;
+	struct ntlmssp_ctx *cli = ntlmssp_client_start(&ccfg), *tmp;
+	uint8_t *neg, *init, *resp, *auth, *ml, *t3, *final, key[16], mic[16];
+	size_t l_neg, l_init, l_resp, l_auth, l_ml, l3, l_final;
+	struct spnego_token tok;
+	(void)state;
+
+	assert_non_null(cli);
+	assert_int_equal(rpc_auth_spnego_server(&cfg, &s), 0);
+	assert_int_equal(ntlmssp_client_negotiate(cli, &neg, &l_neg), 0);
+	struct spnego_blob b = { neg, l_neg };
+	assert_int_equal(spnego_encode_init(&ntlm_oid, 1, &b, NULL, &init, &l_init), 0);
+	assert_int_equal(s.ops->step(s.st, init, l_init, &resp, &l_resp), RPC_AUTH_CONTINUE);
+	assert_int_equal(spnego_decode(resp, l_resp, &tok), 0);
+	assert_true(spnego_oid_is(&tok.supported_mech, spnego_oid_ntlm, sizeof(spnego_oid_ntlm)));
+	assert_int_equal(ntlmssp_client_authenticate(cli, tok.response_token.data, tok.response_token.len, &auth, &l_auth),
+			 0);
+	assert_int_equal(spnego_encode_mech_list(&ntlm_oid, 1, &ml, &l_ml), 0);
+	assert_true(ntlmssp_session_key(cli, key));
+	tmp = ntlmssp_session_from_key(true, ntlmssp_flags(cli), key);
+	assert_int_equal(ntlmssp_sign(tmp, ml, l_ml, mic), 0);
+	ntlmssp_free(tmp);
+	struct spnego_blob a = { auth, l_auth }, m = { mic, 16 };
+	assert_int_equal(spnego_encode_resp(SPNEGO_ABSENT, NULL, &a, &m, &t3, &l3), 0);
+	assert_int_equal(s.ops->step(s.st, t3, l3, &final, &l_final), 0);
+	assert_int_equal(spnego_decode(final, l_final, &tok), 0);
+	assert_int_equal(tok.neg_state, SPNEGO_ACCEPT_COMPLETED);
+	assert_int_equal(tok.mic.len, 16);
+	tmp = ntlmssp_session_from_key(true, ntlmssp_flags(cli), key);
+	assert_int_equal(ntlmssp_verify(tmp, ml, l_ml, tok.mic.data), 0);
+	ntlmssp_free(tmp);
+	free(neg);
+	free(init);
+	free(resp);
+	free(auth);
+	free(ml);
+	free(t3);
+	free(final);
+	ntlmssp_free(cli);
+	rpc_auth_free(&s);
+}
+
+/* MIT's own SPNEGO initiator (gss_init_sec_context with the SPNEGO OID, DCE
+ * style) against our acceptor: a second, independent client. */
+static void test_mit_spnego_initiator(void **state)
+{
+	static gss_OID_desc spnego_mech = { 6, (void *)"\x2b\x06\x01\x05\x05\x02" };
+	struct rpc_auth_spnego_server_config cfg = { .krb5 = &krb_cfg, .ntlmssp = &ntlm_cfg };
+	struct rpc_auth s;
+	gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+	gss_name_t target;
+	gss_buffer_desc name = { strlen("MSServerClusterMgmtAPI@localhost"), (void *)"MSServerClusterMgmtAPI@localhost" };
+	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+	OM_uint32 maj, min, flags = GSS_C_DCE_STYLE | GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG |
+				     GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
+	uint8_t *tok = NULL;
+	size_t tok_len = 0;
+	uint32_t rc = RPC_AUTH_CONTINUE;
+	int rounds = 0;
+	(void)state;
+
+	with_ticket();
+	assert_false(GSS_ERROR(gss_import_name(&min, &name, GSS_C_NT_HOSTBASED_SERVICE, &target)));
+	assert_int_equal(rpc_auth_spnego_server(&cfg, &s), 0);
+	for (;;) {
+		maj = gss_init_sec_context(&min, GSS_C_NO_CREDENTIAL, &ctx, target, &spnego_mech, flags, 0,
+					   GSS_C_NO_CHANNEL_BINDINGS, in.length ? &in : GSS_C_NO_BUFFER, NULL, &out, NULL,
+					   NULL);
+		free(tok);
+		tok = NULL;
+		in.length = 0;
+		in.value = NULL;
+		assert_false(GSS_ERROR(maj));
+		if (out.length == 0)
+			break;
+		assert_int_equal(rc, RPC_AUTH_CONTINUE);
+		rc = s.ops->step(s.st, out.value, out.length, &tok, &tok_len);
+		gss_release_buffer(&min, &out);
+		if (rc && rc != RPC_AUTH_CONTINUE)
+			fprintf(stderr, "server: %s\n", rpc_auth_gss_error(&s));
+		assert_true(rc == 0 || rc == RPC_AUTH_CONTINUE);
+		if (maj == GSS_S_COMPLETE)
+			break;
+		in.value = tok;
+		in.length = tok_len;
+		assert_true(++rounds < 6);
+	}
+	free(tok);
+	assert_int_equal(maj, GSS_S_COMPLETE);
+	assert_int_equal(rc, 0);
+	assert_int_equal(rpc_auth_spnego_mech(&s), RPC_AUTHN_GSS_KERBEROS);
+
+	/* a PDU sealed by MIT's context (through SPNEGO's wrap) opens here */
+	struct test_pdu p;
+	gss_iov_buffer_desc iov[2];
+	int conf = 0;
+	make_pdu(&p, 48, RPC_AUTHN_GSS_NEGOTIATE, RPC_AUTHN_LEVEL_PKT_PRIVACY, 2);
+	memset(iov, 0, sizeof(iov));
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer.value = p.buf + p.data_off;
+	iov[1].buffer.length = p.data_len;
+	assert_false(GSS_ERROR(gss_wrap_iov_length(&min, ctx, 1, GSS_C_QOP_DEFAULT, NULL, iov, 2)));
+	iov[0].buffer.value = p.sig;
+	assert_false(GSS_ERROR(gss_wrap_iov(&min, ctx, 1, GSS_C_QOP_DEFAULT, &conf, iov, 2)));
+	p.sig_len = iov[0].buffer.length;
+	assert_int_equal(s.ops->unseal(s.st, p.buf, p.pdu_len, p.data_off, p.data_len, false, p.sig, p.sig_len), 0);
+	assert_memory_equal(p.buf, p.plain, p.pdu_len);
+
+	gss_delete_sec_context(&min, &ctx, GSS_C_NO_BUFFER);
+	gss_release_name(&min, &target);
+	rpc_auth_free(&s);
+}
+
+/* And our SPNEGO initiator against MIT's SPNEGO acceptor (keytab from
+ * KRB5_KTNAME); MIT then opens a PDU we sealed with header signing. */
+static void test_mit_spnego_acceptor(void **state)
+{
+	struct rpc_auth c;
+	gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+	gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
+	OM_uint32 maj = GSS_S_CONTINUE_NEEDED, min;
+	uint8_t *tok = NULL;
+	size_t tok_len = 0;
+	uint32_t rc;
+	int rounds = 0;
+	(void)state;
+
+	with_ticket();
+	assert_int_equal(rpc_auth_spnego_client("localhost", NULL, &c), 0);
+	rc = c.ops->step(c.st, NULL, 0, &tok, &tok_len);
+	while (tok) {
+		assert_true(rc == 0 || rc == RPC_AUTH_CONTINUE);
+		in.value = tok;
+		in.length = tok_len;
+		maj = gss_accept_sec_context(&min, &ctx, GSS_C_NO_CREDENTIAL, &in, GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL,
+					     &out, NULL, NULL, NULL);
+		free(tok);
+		tok = NULL;
+		assert_false(GSS_ERROR(maj));
+		if (rc == 0)
+			break; /* auth3: nothing goes back */
+		rc = c.ops->step(c.st, out.value, out.length, &tok, &tok_len);
+		gss_release_buffer(&min, &out);
+		if (rc && rc != RPC_AUTH_CONTINUE)
+			fprintf(stderr, "client: %s\n", rpc_auth_gss_error(&c));
+		assert_true(++rounds < 6);
+	}
+	gss_release_buffer(&min, &out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(maj, GSS_S_COMPLETE);
+	assert_int_equal(rpc_auth_spnego_mech(&c), RPC_AUTHN_GSS_KERBEROS);
+
+	struct test_pdu p;
+	gss_iov_buffer_desc iov[4];
+	int conf = 0;
+	make_pdu(&p, 48, RPC_AUTHN_GSS_NEGOTIATE, RPC_AUTHN_LEVEL_PKT_PRIVACY, 2);
+	assert_int_equal(c.ops->seal(c.st, p.buf, p.pdu_len, p.data_off, p.data_len, true, p.sig, &p.sig_len), 0);
+	memset(iov, 0, sizeof(iov));
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+	iov[0].buffer.value = p.sig;
+	iov[0].buffer.length = p.sig_len;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_SIGN_ONLY;
+	iov[1].buffer.value = p.buf;
+	iov[1].buffer.length = p.data_off;
+	iov[2].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[2].buffer.value = p.buf + p.data_off;
+	iov[2].buffer.length = p.data_len;
+	iov[3].type = GSS_IOV_BUFFER_TYPE_SIGN_ONLY;
+	iov[3].buffer.value = p.buf + p.data_off + p.data_len;
+	iov[3].buffer.length = TRAILER_LEN;
+	assert_false(GSS_ERROR(gss_unwrap_iov(&min, ctx, &conf, NULL, iov, 4)));
+	assert_int_equal(conf, 1);
+	assert_memory_equal(p.buf, p.plain, p.pdu_len);
+
+	gss_delete_sec_context(&min, &ctx, GSS_C_NO_BUFFER);
+	rpc_auth_free(&c);
+}
+
 int main(void)
 {
 	const char *cc = getenv("KRB5CCNAME");
@@ -322,6 +510,9 @@ int main(void)
 		cmocka_unit_test(test_no_common_mechanism),
 		cmocka_unit_test(test_bad_mech_list_mic),
 		cmocka_unit_test(test_ms_krb5_oid),
+		cmocka_unit_test(test_ntlm_mic_matches_ntlmssp),
+		cmocka_unit_test(test_mit_spnego_initiator),
+		cmocka_unit_test(test_mit_spnego_acceptor),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(saved_ccache);
