@@ -10,6 +10,9 @@
 #   alice                                  password in $CLUSAPI_KRB5_PASSFILE
 #   MSServerClusterMgmtAPI/localhost       keys in $KRB5_KTNAME
 #   host/localhost                         keys in $KRB5_KTNAME
+#   MSServerClusterMgmtAPI/node1.clusapi.test, host/node1.clusapi.test
+#                                          keys in $KRB5_KTNAME (a name that is
+#                                          not "localhost", which Samba refuses)
 #   host/hostonly                          keys in $KRB5_KTNAME (a host without
 #                                          an MSServerClusterMgmtAPI SPN: the fallback)
 #   HTTP/localhost                         keys in $CLUSAPI_KRB5_DIR/other.keytab only
@@ -82,6 +85,7 @@ write_conf() {
 [domain_realm]
 	localhost = $realm
 	hostonly = $realm
+	.clusapi.test = $realm
 EOF
 	cat >"$dir/kdc.conf" <<EOF
 [kdcdefaults]
@@ -134,8 +138,10 @@ kadmin_q "add_principal -pw $(head -n 1 "$dir/alice.pass") alice"
 kadmin_q "add_principal -randkey MSServerClusterMgmtAPI/localhost"
 kadmin_q "add_principal -randkey host/localhost"
 kadmin_q "add_principal -randkey host/hostonly"
+kadmin_q "add_principal -randkey MSServerClusterMgmtAPI/node1.clusapi.test"
+kadmin_q "add_principal -randkey host/node1.clusapi.test"
 kadmin_q "add_principal -randkey HTTP/localhost"
-kadmin_q "ktadd -k $dir/krb5.keytab MSServerClusterMgmtAPI/localhost host/localhost host/hostonly"
+kadmin_q "ktadd -k $dir/krb5.keytab MSServerClusterMgmtAPI/localhost host/localhost host/hostonly MSServerClusterMgmtAPI/node1.clusapi.test host/node1.clusapi.test"
 kadmin_q "ktadd -k $dir/other.keytab HTTP/localhost"
 
 # A free port: try a few random ones until the KDC stays up on one and
