@@ -90,6 +90,15 @@ struct rpc_auth_spnego_server_config {
 uint32_t rpc_auth_spnego_server(const struct rpc_auth_spnego_server_config *cfg, struct rpc_auth *out);
 
 /*
+ * An rpc_auth_server_start_fn (auth.h) for a server that offers everything
+ * its configuration allows: arg is a const struct
+ * rpc_auth_spnego_server_config *.  auth_type 9: SPNEGO; 10: NTLMSSP (when
+ * ntlmssp is set); 16: Kerberos (when krb5 is set and its keytab has keys);
+ * anything else, or a mechanism not configured: ERROR_NOT_SUPPORTED.
+ */
+uint32_t rpc_auth_gss_server_start(void *arg, uint8_t auth_type, struct rpc_auth *out);
+
+/*
  * A client: Kerberos for MSServerClusterMgmtAPI/<host> (falling back to
  * host/<host>) when rpc_auth_krb5_client_has_creds(), else NTLMSSP with creds
  * (user and password; NULL creds or no user: Kerberos only).  Both are offered

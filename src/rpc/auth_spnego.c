@@ -852,3 +852,25 @@ const char *rpc_auth_gss_error(const struct rpc_auth *a)
 		return ((const struct spnego_st *)a->st)->err;
 	return krb5_auth_error(a);
 }
+
+uint32_t rpc_auth_gss_server_start(void *arg, uint8_t auth_type, struct rpc_auth *out)
+{
+	const struct rpc_auth_spnego_server_config *cfg = arg;
+	uint32_t rc;
+
+	out->ops = NULL;
+	out->st = NULL;
+	if (!cfg)
+		return ERROR_NOT_SUPPORTED;
+	switch (auth_type) {
+	case RPC_AUTHN_GSS_NEGOTIATE:
+		rc = rpc_auth_spnego_server(cfg, out);
+		return rc == ERROR_INVALID_PARAMETER ? ERROR_NOT_SUPPORTED : rc; /* nothing configured */
+	case RPC_AUTHN_WINNT:
+		return cfg->ntlmssp ? rpc_auth_ntlmssp_server(cfg->ntlmssp, out) : ERROR_NOT_SUPPORTED;
+	case RPC_AUTHN_GSS_KERBEROS:
+		return cfg->krb5 ? rpc_auth_krb5_server(cfg->krb5, out) : ERROR_NOT_SUPPORTED;
+	default:
+		return ERROR_NOT_SUPPORTED;
+	}
+}

@@ -66,7 +66,7 @@ def unhex(s):
 KRB5_HOST = "node1.clusapi.test"
 
 
-def client(kerberos, mech):
+def client(kerberos, mech, hdr_sign):
     lp = LoadParm()
     lp.load("/dev/null")
     lp.set("realm", os.environ.get("CLUSAPI_KRB5_REALM", "CLUSAPI.TEST"))
@@ -86,7 +86,8 @@ def client(kerberos, mech):
     g.set_target_service("MSServerClusterMgmtAPI")
     g.set_target_hostname(host)
     g.want_feature(gensec.FEATURE_DCE_STYLE)
-    g.want_feature(gensec.FEATURE_SIGN_PKT_HEADER)
+    if hdr_sign:
+        g.want_feature(gensec.FEATURE_SIGN_PKT_HEADER)
     g.start_mech_by_authtype(mech, PRIVACY)
     return g
 
@@ -122,7 +123,7 @@ def pdu(n, stub_len):
     return hdr + stub + bytes(pad) + trailer, len(hdr), stub_len + pad
 
 
-def protect(g, peer, label, rounds=4):
+def protect(g, peer, label, hs, rounds=4):
     """PKT_INTEGRITY both ways with Samba's sign_packet/check_packet (its
     Python bindings have no seal), several PDUs in a row so that sequence
     numbers and RC4 state must stay in step; then a replay is refused."""
@@ -130,10 +131,10 @@ def protect(g, peer, label, rounds=4):
         whole, off, ln = pdu(i, 20 + 37 * i)
         data = whole[off:off + ln]
         sig = g.sign_packet(data, whole)
-        r = peer.ask("verify", 1, off, ln, whole.hex(), sig.hex())
+        r = peer.ask("verify", hs, off, ln, whole.hex(), sig.hex())
         check(r == ["ok"], f"{label}: our server refused Samba's signature #{i}: {r}")
         whole, off, ln = pdu(100 + i, 50 + 11 * i)
-        r = peer.ask("sign", 1, off, ln, whole.hex())
+        r = peer.ask("sign", hs, off, ln, whole.hex())
         if check(r[0] == "sig", f"{label}: our sign failed: {r}"):
             try:
                 g.check_packet(whole[off:off + ln], whole, unhex(r[1]))
@@ -141,19 +142,20 @@ def protect(g, peer, label, rounds=4):
                 check(False, f"{label}: Samba refused our signature #{i}: {e}")
     whole, off, ln = pdu(200, 32)
     sig = g.sign_packet(whole[off:off + ln], whole)
-    check(peer.ask("verify", 1, off, ln, whole.hex(), sig.hex()) == ["ok"], f"{label}: last signature")
-    check(peer.ask("verify", 1, off, ln, whole.hex(), sig.hex())[0] == "error", f"{label}: replay accepted")
+    check(peer.ask("verify", hs, off, ln, whole.hex(), sig.hex()) == ["ok"], f"{label}: last signature")
+    check(peer.ask("verify", hs, off, ln, whole.hex(), sig.hex())[0] == "error", f"{label}: replay accepted")
 
 
-def run(label, kerberos, mech, server_mode, want_peer):
+def run(label, kerberos, mech, server_mode, want_peer, hdr_sign=True):
+    label += " (header signing)" if hdr_sign else ""
     peer = Peer(server_mode)
-    g = client(kerberos, mech)
+    g = client(kerberos, mech, hdr_sign)
     legs = handshake(g, peer)
     if legs is not None:
         print(f"{label}: handshake done in {legs} tokens")
         r = peer.ask("peer")
         check(r[:3] == want_peer, f"{label}: peer is {r}, want {want_peer}")
-        protect(g, peer, label)
+        protect(g, peer, label, 1 if hdr_sign else 0)
     peer.close()
 
 
@@ -161,6 +163,8 @@ run("SPNEGO/NTLMSSP", False, SPNEGO, "spnego-server", ["peer", "10", "alice"])
 realm = os.environ.get("CLUSAPI_KRB5_REALM", "CLUSAPI.TEST")
 run("SPNEGO/Kerberos", True, SPNEGO, "spnego-server", ["peer", "16", "alice@" + realm])
 run("Kerberos", True, KRB5, "krb5-server", ["peer", "16", "alice@" + realm])
+run("SPNEGO/Kerberos", True, SPNEGO, "spnego-server", ["peer", "16", "alice@" + realm], hdr_sign=False)
+run("Kerberos", True, KRB5, "krb5-server", ["peer", "16", "alice@" + realm], hdr_sign=False)
 if failures:
     print(f"{failures} check(s) failed", file=sys.stderr)
     sys.exit(1)

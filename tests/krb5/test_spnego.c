@@ -494,6 +494,36 @@ static void test_mit_spnego_acceptor(void **state)
 	rpc_auth_free(&c);
 }
 
+/* The ready-made start callback a server hands to its PDU engine. */
+static void test_server_start_callback(void **state)
+{
+	struct rpc_auth_spnego_server_config both = { .krb5 = &krb_cfg, .ntlmssp = &ntlm_cfg };
+	struct rpc_auth_spnego_server_config ntlm_only = { .ntlmssp = &ntlm_cfg };
+	struct rpc_auth_spnego_server_config bad_keytab = { .krb5 = &no_keytab };
+	rpc_auth_server_start_fn start = rpc_auth_gss_server_start;
+	struct rpc_auth s, c;
+	(void)state;
+
+	assert_int_equal(start(&both, RPC_AUTHN_GSS_NEGOTIATE, &s), 0);
+	assert_int_equal(s.ops->auth_type, RPC_AUTHN_GSS_NEGOTIATE);
+	rpc_auth_free(&s);
+	assert_int_equal(start(&both, RPC_AUTHN_GSS_KERBEROS, &s), 0);
+	assert_int_equal(s.ops->auth_type, RPC_AUTHN_GSS_KERBEROS);
+	rpc_auth_free(&s);
+	assert_int_equal(start(&both, RPC_AUTHN_WINNT, &s), 0);
+	assert_int_equal(s.ops->auth_type, RPC_AUTHN_WINNT);
+	assert_int_equal(rpc_auth_ntlmssp_client(&alice, &c), 0);
+	assert_int_equal(run_legs(&c, &s, NULL), 0);
+	rpc_auth_free(&c);
+	rpc_auth_free(&s);
+	assert_int_equal(start(&both, 11, &s), ERROR_NOT_SUPPORTED);
+	assert_null(s.ops);
+	assert_int_equal(start(&ntlm_only, RPC_AUTHN_GSS_KERBEROS, &s), ERROR_NOT_SUPPORTED);
+	assert_int_equal(start(&bad_keytab, RPC_AUTHN_GSS_KERBEROS, &s), ERROR_NOT_SUPPORTED);
+	assert_int_equal(start(&bad_keytab, RPC_AUTHN_WINNT, &s), ERROR_NOT_SUPPORTED);
+	assert_int_equal(start(NULL, RPC_AUTHN_WINNT, &s), ERROR_NOT_SUPPORTED);
+}
+
 int main(void)
 {
 	const char *cc = getenv("KRB5CCNAME");
@@ -513,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_ntlm_mic_matches_ntlmssp),
 		cmocka_unit_test(test_mit_spnego_initiator),
 		cmocka_unit_test(test_mit_spnego_acceptor),
+		cmocka_unit_test(test_server_start_callback),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(saved_ccache);
