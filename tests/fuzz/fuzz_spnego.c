@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Fuzz the SPNEGO token decoder (src/rpc/spnego.c), the part of SPNEGO that
- * reads what an unauthenticated client sends.  A token that decodes is
- * encoded again from its fields and must decode to the same fields; every
- * result must point inside the input.
+ * Fuzz what SPNEGO reads from an unauthenticated client.
+ *
+ * An input starting with 0xff is a session: the rest is a list of tokens
+ * (each a 2-byte big-endian length and the bytes), fed to a SPNEGO server
+ * context with NTLMSSP (fixed challenge, account "alice") until one is
+ * refused; Kerberos is not configured (no KDC here).
+ *
+ * Any other input is one token for the decoder (src/rpc/spnego.c): a token
+ * that decodes is encoded again from its fields and must decode to the same
+ * fields; every result must point inside the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rpc/auth_gss.h"
+#include "rpc/ntlmssp.h"
 #include "rpc/spnego.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,6 +33,57 @@ static void same(const struct spnego_blob *a, const struct spnego_blob *b)
 		abort();
 }
 
+static uint32_t lookup(void *arg, const char *user, const char *domain, uint8_t nt_hash[16])
+{
+	(void)arg;
+	(void)domain;
+	if (strcmp(user, "alice") != 0)
+		return 5;
+	memset(nt_hash, 0x11, 16);
+	return 0;
+}
+
+static void session(const uint8_t *data, size_t size)
+{
+	static const uint8_t challenge[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct ntlmssp_server_config ntlm = {
+		.nb_domain = "FUZZ",
+		.nb_computer = "NODE",
+		.lookup = lookup,
+		.server_challenge = challenge,
+		.timestamp = 132000000000000000ull,
+	};
+	struct rpc_auth_spnego_server_config cfg = { .ntlmssp = &ntlm };
+	struct rpc_auth a;
+
+	if (rpc_auth_spnego_server(&cfg, &a) != 0)
+		abort();
+	while (size >= 2) {
+		size_t n = (size_t)data[0] << 8 | data[1];
+		uint8_t *out = NULL, *tok;
+		size_t out_len = 0;
+		data += 2;
+		size -= 2;
+		if (n > size)
+			n = size;
+		/* exactly n bytes, so the sanitizers see an over-read */
+		tok = malloc(n ? n : 1);
+		if (!tok)
+			abort();
+		memcpy(tok, data, n);
+		uint32_t rc = a.ops->step(a.st, tok, n, &out, &out_len);
+		free(tok);
+		if ((rc != 0 && rc != RPC_AUTH_CONTINUE && out) || (!out) != (out_len == 0))
+			abort();
+		free(out);
+		data += n;
+		size -= n;
+		if (rc != RPC_AUTH_CONTINUE)
+			break;
+	}
+	rpc_auth_free(&a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct spnego_token t, u;
@@ -32,6 +91,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t out_len = 0;
 	int rc;
 
+	if (size && data[0] == 0xff) {
+		session(data + 1, size - 1);
+		return 0;
+	}
 	if (spnego_decode(data, size, &t) < 0)
 		return 0;
 	inside(&t.mech_list, data, size);
