@@ -390,11 +390,6 @@ static uint32_t server_step(struct krb_st *s, const uint8_t *in, size_t in_len, 
 		rc = s->legs > 1 ? ERROR_ACCESS_DENIED : RPC_AUTH_CONTINUE;
 	}
 	gss_release_name(&min2, &src);
-	if (rc && rc != RPC_AUTH_CONTINUE) {
-		free(*out);
-		*out = NULL;
-		*out_len = 0;
-	}
 	return rc;
 }
 
@@ -407,7 +402,15 @@ static uint32_t krb_step(void *p, const uint8_t *in, size_t in_len, uint8_t **ou
 	s->err[0] = '\0';
 	if (in_len > RPC_AUTH_MAX_TOKEN)
 		return ERROR_INVALID_DATA;
-	return s->client ? client_step(s, in, in_len, out, out_len) : server_step(s, in, in_len, out, out_len);
+	uint32_t rc = s->client ? client_step(s, in, in_len, out, out_len) : server_step(s, in, in_len, out, out_len);
+	if (rc && rc != RPC_AUTH_CONTINUE) {
+		/* nothing to send after a failure */
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+		s->legs = 2;
+	}
+	return rc;
 }
 
 /* ---- protection ------------------------------------------------------------- */
