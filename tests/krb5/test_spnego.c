@@ -524,6 +524,33 @@ static void test_server_start_callback(void **state)
 	assert_int_equal(start(NULL, RPC_AUTHN_WINNT, &s), ERROR_NOT_SUPPORTED);
 }
 
+/* A ticket, but the KDC knows no SPN for the host: NTLM alone. */
+static void test_ntlm_when_no_service_ticket(void **state)
+{
+	struct rpc_auth_spnego_server_config cfg = { .krb5 = &krb_cfg, .ntlmssp = &ntlm_cfg };
+	struct rpc_auth c, s;
+	int legs = 0;
+	(void)state;
+
+	with_ticket();
+	assert_int_equal(rpc_auth_spnego_client("nosuchhost", &alice, &c), 0);
+	assert_int_equal(rpc_auth_spnego_server(&cfg, &s), 0);
+	assert_int_equal(run_legs(&c, &s, &legs), 0);
+	assert_int_equal(legs, 4);
+	assert_int_equal(rpc_auth_spnego_mech(&c), RPC_AUTHN_WINNT);
+	protect_both_ways(&c, &s, RPC_AUTHN_GSS_NEGOTIATE);
+	rpc_auth_free(&c);
+	rpc_auth_free(&s);
+
+	/* without NTLM credentials the Kerberos failure is the answer */
+	uint8_t *out;
+	size_t out_len;
+	assert_int_equal(rpc_auth_spnego_client("nosuchhost", NULL, &c), 0);
+	assert_int_equal(c.ops->step(c.st, NULL, 0, &out, &out_len), ERROR_ACCESS_DENIED);
+	assert_non_null(strstr(rpc_auth_gss_error(&c), "nosuchhost"));
+	rpc_auth_free(&c);
+}
+
 int main(void)
 {
 	const char *cc = getenv("KRB5CCNAME");
@@ -544,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_mit_spnego_initiator),
 		cmocka_unit_test(test_mit_spnego_acceptor),
 		cmocka_unit_test(test_server_start_callback),
+		cmocka_unit_test(test_ntlm_when_no_service_ticket),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(saved_ccache);
