@@ -50,6 +50,7 @@ fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/clusapi-krb5.XXXXXX") || exit 1
 kdc_pid=""
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	if [ -n "$kdc_pid" ]; then
 		kill "$kdc_pid" 2>/dev/null
