@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Kerberos as a DCE/RPC security provider (auth.h, auth_gss.h) on MIT GSSAPI.
+ *
+ * Per-PDU protection, as Windows and Samba do it (MS-RPCE 3.3.1.5.2.2, the
+ * GSS_WrapEx/GSS_GetMICEx of MS-KILE 3.4.5.4-5):
+ *   privacy    gss_wrap_iov: HEADER = the auth value, DATA = stub + pad
+ *              (encrypted in place); with header signing the bytes before
+ *              the stub and the sec_trailer after it are SIGN_ONLY buffers.
+ *   integrity  gss_get_mic over the stub + pad, or with header signing over
+ *              the whole PDU up to the auth value.
+ * Every received token is checked for replay and order (GSS_C_REPLAY_FLAG and
+ * GSS_C_SEQUENCE_FLAG make MIT report duplicates, gaps and reordering as
+ * supplementary status bits, which are not errors to GSS_ERROR()).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+#include <gssapi/gssapi_krb5.h>
+#include <krb5/krb5.h>
+
+#include "auth_gss.h"
+#include "auth_gss_int.h"
+#include "base/werror.h"
+
+#define KRB5_FLAGS                                                                                               \
+	(GSS_C_DCE_STYLE | GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_CONF_FLAG |        \
+	 GSS_C_INTEG_FLAG)
+/* Supplementary status bits that mean a token is not the next one. */
+#define SEQ_ERRORS (GSS_S_DUPLICATE_TOKEN | GSS_S_OLD_TOKEN | GSS_S_UNSEQ_TOKEN | GSS_S_GAP_TOKEN)
+
+struct krb_st {
+	bool client;
+	bool established;
+	int legs;
+	gss_ctx_id_t ctx;
+	gss_cred_id_t cred;         /* server: the keytab's acceptor credential */
+	gss_name_t target;          /* client: service@host (every leg needs it) */
+	char *host;                 /* client: the target host; server: the host filter or NULL */
+	const char *service;        /* client: the service tried now */
+	bool fallback;              /* client: may try host/<host> next */
+	size_t sig_max;             /* after establishment: the largest auth value we make */
+	char peer[256], local[128]; /* server: the client principal and its local name */
+	char err[512];
+};
+
+static const struct rpc_auth_ops krb_ops;
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static void append_status(char *buf, size_t len, OM_uint32 code, int type, gss_OID mech)
+{
+	OM_uint32 min, ctx = 0;
+	gss_buffer_desc msg;
+
+	do {
+		if (GSS_ERROR(gss_display_status(&min, code, type, mech, &ctx, &msg)))
+			return;
+		size_t used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%.*s", used ? ": " : "", (int)msg.length, (char *)msg.value);
+		gss_release_buffer(&min, &msg);
+	} while (ctx != 0);
+}
+
+/* Keep "what: GSS major text: minor text" for rpc_auth_gss_error(). */
+static void set_gss_error(struct krb_st *s, const char *what, OM_uint32 maj, OM_uint32 min)
+{
+	snprintf(s->err, sizeof(s->err), "%s", what);
+	if (GSS_ERROR(maj))
+		append_status(s->err, sizeof(s->err), maj, GSS_C_GSS_CODE, GSS_C_NO_OID);
+	if (min)
+		append_status(s->err, sizeof(s->err), min, GSS_C_MECH_CODE, gss_mech_krb5);
+}
+
+/* A failed leg: a malformed token is ERROR_INVALID_DATA, anything else a
+ * failed logon. */
+static uint32_t leg_error(OM_uint32 maj)
+{
+	if (GSS_ROUTINE_ERROR(maj) == GSS_S_DEFECTIVE_TOKEN)
+		return ERROR_INVALID_DATA;
+	return ERROR_ACCESS_DENIED;
+}
+
+/* ---- names and keytab ------------------------------------------------------ */
+
+uint32_t rpc_auth_krb5_keytab_name(const struct rpc_auth_gss_server_config *cfg, char *buf, size_t buf_len)
+{
+	const char *env = getenv("KRB5_KTNAME");
+	int n;
+
+	if (cfg && cfg->keytab && *cfg->keytab)
+		n = strchr(cfg->keytab, ':') ? snprintf(buf, buf_len, "%s", cfg->keytab)
+					     : snprintf(buf, buf_len, "FILE:%s", cfg->keytab);
+	else if (env && *env)
+		n = snprintf(buf, buf_len, "%s", env);
+	else if (cfg && cfg->state_dir && *cfg->state_dir)
+		n = snprintf(buf, buf_len, "FILE:%s/krb5.keytab", cfg->state_dir);
+	else
+		return ERROR_INVALID_PARAMETER;
+	if (n < 0 || (size_t)n >= buf_len)
+		return ERROR_INSUFFICIENT_BUFFER;
+	return 0;
+}
+
+static uint32_t acquire_acceptor(const char *keytab, gss_cred_id_t *cred, char *err, size_t err_len)
+{
+	gss_key_value_element_desc el = { .key = "keytab", .value = keytab };
+	gss_key_value_set_desc store = { .count = 1, .elements = &el };
+	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
+	OM_uint32 maj, min;
+
+	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_ACCEPT, &store, cred, NULL,
+				    NULL);
+	if (GSS_ERROR(maj)) {
+		snprintf(err, err_len, "Kerberos keytab %s is not usable", keytab);
+		append_status(err, err_len, maj, GSS_C_GSS_CODE, GSS_C_NO_OID);
+		if (min)
+			append_status(err, err_len, min, GSS_C_MECH_CODE, gss_mech_krb5);
+		*cred = GSS_C_NO_CREDENTIAL;
+		return ERROR_NOT_SUPPORTED;
+	}
+	return 0;
+}
+
+uint32_t rpc_auth_krb5_server_check(const struct rpc_auth_gss_server_config *cfg, char *err, size_t err_len)
+{
+	char kt[1024];
+	gss_cred_id_t cred;
+	OM_uint32 min;
+	uint32_t rc;
+	struct stat sb;
+
+	if (err_len)
+		err[0] = '\0';
+	rc = rpc_auth_krb5_keytab_name(cfg, kt, sizeof(kt));
+	if (rc) {
+		snprintf(err, err_len, "no Kerberos keytab configured: set KRB5_KTNAME or give a state directory");
+		return ERROR_NOT_SUPPORTED;
+	}
+	if (strncmp(kt, "FILE:", 5) == 0 && stat(kt + 5, &sb) < 0) {
+		snprintf(err, err_len,
+			 "Kerberos keytab %s: %s; export the keys of " RPC_KRB5_SERVICE "/<host> and host/<host> "
+			 "into it (kadmin: ktadd -k %s ...) or point KRB5_KTNAME at one",
+			 kt + 5, strerror(errno), kt + 5);
+		return ERROR_NOT_SUPPORTED;
+	}
+	rc = acquire_acceptor(kt, &cred, err, err_len);
+	if (rc == 0)
+		gss_release_cred(&min, &cred);
+	return rc;
+}
+
+/* "service/host@REALM" -> true when service is ours and host is wanted
+ * (want_host NULL: any).  Service and host compare without case, as Windows
+ * SPNs do. */
+static bool spn_allowed(const char *spn, size_t len, const char *want_host)
+{
+	const char *slash = memchr(spn, '/', len);
+	const char *at;
+	size_t svc_len, host_len;
+
+	if (!slash)
+		return false;
+	svc_len = (size_t)(slash - spn);
+	at = memchr(slash + 1, '@', len - svc_len - 1);
+	host_len = at ? (size_t)(at - slash - 1) : len - svc_len - 1;
+	if (host_len == 0 || memchr(slash + 1, '/', host_len))
+		return false;
+	if (!((svc_len == strlen(RPC_KRB5_SERVICE) && strncasecmp(spn, RPC_KRB5_SERVICE, svc_len) == 0) ||
+	      (svc_len == 4 && strncasecmp(spn, "host", 4) == 0)))
+		return false;
+	return !want_host || (strlen(want_host) == host_len && strncasecmp(slash + 1, want_host, host_len) == 0);
+}
+
+/* Server, context complete: the ticket was for one of our SPNs, and who the
+ * client is. */
+static uint32_t server_established(struct krb_st *s, gss_name_t src)
+{
+	OM_uint32 maj, min;
+	gss_name_t targ = GSS_C_NO_NAME;
+	gss_buffer_desc b;
+	uint32_t rc = ERROR_ACCESS_DENIED;
+
+	maj = gss_inquire_context(&min, s->ctx, NULL, &targ, NULL, NULL, NULL, NULL, NULL);
+	if (GSS_ERROR(maj)) {
+		set_gss_error(s, "Kerberos: gss_inquire_context", maj, min);
+		return ERROR_ACCESS_DENIED;
+	}
+	maj = gss_display_name(&min, targ, &b, NULL);
+	gss_release_name(&min, &targ);
+	if (GSS_ERROR(maj)) {
+		set_gss_error(s, "Kerberos: the service name", maj, min);
+		return ERROR_ACCESS_DENIED;
+	}
+	if (!spn_allowed(b.value, b.length, s->host)) {
+		snprintf(s->err, sizeof(s->err), "Kerberos: ticket for %.*s, which is not " RPC_KRB5_SERVICE "/%s or host/%s",
+			 (int)b.length, (char *)b.value, s->host ? s->host : "<host>", s->host ? s->host : "<host>");
+		gss_release_buffer(&min, &b);
+		return ERROR_ACCESS_DENIED;
+	}
+	gss_release_buffer(&min, &b);
+
+	maj = gss_display_name(&min, src, &b, NULL);
+	if (GSS_ERROR(maj)) {
+		set_gss_error(s, "Kerberos: the client name", maj, min);
+		return ERROR_ACCESS_DENIED;
+	}
+	if (b.length < sizeof(s->peer) && !memchr(b.value, '\0', b.length)) {
+		memcpy(s->peer, b.value, b.length);
+		s->peer[b.length] = '\0';
+		rc = 0;
+	} else {
+		snprintf(s->err, sizeof(s->err), "Kerberos: client principal name too long");
+	}
+	gss_release_buffer(&min, &b);
+	if (rc)
+		return rc;
+
+	/* The local account (auth_to_local rules); none is not an error. */
+	if (!GSS_ERROR(gss_localname(&min, src, GSS_C_NO_OID, &b))) {
+		if (b.length < sizeof(s->local) && !memchr(b.value, '\0', b.length)) {
+			memcpy(s->local, b.value, b.length);
+			s->local[b.length] = '\0';
+		}
+		gss_release_buffer(&min, &b);
+	}
+	return 0;
+}
+
+/* The auth value sizes: a wrap token (conf or not) or a MIC, whichever is
+ * largest, for the sig_size() promise. */
+static size_t wrap_header_len(struct krb_st *s, int conf)
+{
+	gss_iov_buffer_desc iov[2];
+	OM_uint32 maj, min;
+
+	memset(iov, 0, sizeof(iov));
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer.length = 16;
+	maj = gss_wrap_iov_length(&min, s->ctx, conf, GSS_C_QOP_DEFAULT, NULL, iov, 2);
+	return GSS_ERROR(maj) ? 0 : iov[0].buffer.length;
+}
+
+static uint32_t established(struct krb_st *s, OM_uint32 ret_flags)
+{
+	size_t a, b;
+
+	if ((ret_flags & (GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG)) != (GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG)) {
+		snprintf(s->err, sizeof(s->err), "Kerberos: the context offers no integrity or confidentiality");
+		return ERROR_ACCESS_DENIED;
+	}
+	a = wrap_header_len(s, 1);
+	b = wrap_header_len(s, 0);
+	s->sig_max = a > b ? a : b;
+	if (s->sig_max == 0 || s->sig_max > RPC_AUTH_MAX_TOKEN) {
+		snprintf(s->err, sizeof(s->err), "Kerberos: cannot size the wrap token");
+		return ERROR_ACCESS_DENIED;
+	}
+	s->established = true;
+	return 0;
+}
+
+/* ---- legs ------------------------------------------------------------------- */
+
+static uint32_t copy_token(gss_buffer_desc *t, uint8_t **out, size_t *out_len)
+{
+	OM_uint32 min;
+
+	if (t->length == 0) {
+		gss_release_buffer(&min, t);
+		return 0;
+	}
+	if (t->length > RPC_AUTH_MAX_TOKEN) {
+		gss_release_buffer(&min, t);
+		return ERROR_INVALID_DATA;
+	}
+	*out = malloc(t->length);
+	if (!*out) {
+		gss_release_buffer(&min, t);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	memcpy(*out, t->value, t->length);
+	*out_len = t->length;
+	gss_release_buffer(&min, t);
+	return 0;
+}
+
+static OM_uint32 client_init(struct krb_st *s, const uint8_t *in, size_t in_len, gss_buffer_desc *tok,
+			     OM_uint32 *min, OM_uint32 *ret_flags)
+{
+	gss_buffer_desc in_tok = { .length = in_len, .value = (void *)in };
+	OM_uint32 maj, min2;
+
+	if (s->legs == 0) {
+		char name[600];
+		gss_buffer_desc nb;
+		snprintf(name, sizeof(name), "%s@%s", s->service, s->host);
+		nb.value = name;
+		nb.length = strlen(name);
+		if (s->target != GSS_C_NO_NAME)
+			gss_release_name(&min2, &s->target);
+		maj = gss_import_name(min, &nb, GSS_C_NT_HOSTBASED_SERVICE, &s->target);
+		if (GSS_ERROR(maj))
+			return maj;
+	}
+	return gss_init_sec_context(min, GSS_C_NO_CREDENTIAL, &s->ctx, s->target, gss_mech_krb5, KRB5_FLAGS, 0,
+				    GSS_C_NO_CHANNEL_BINDINGS, in_len ? &in_tok : GSS_C_NO_BUFFER, NULL, tok, ret_flags,
+				    NULL);
+}
+
+static uint32_t client_step(struct krb_st *s, const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len)
+{
+	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
+	OM_uint32 maj, min, min2, ret_flags = 0;
+	uint32_t rc;
+
+	if (s->legs > 1 || (s->legs == 0) != (in_len == 0))
+		return s->legs > 1 ? ERROR_INVALID_FUNCTION : ERROR_INVALID_DATA;
+	maj = client_init(s, in, in_len, &tok, &min, &ret_flags);
+	if (GSS_ERROR(maj) && s->legs == 0 && s->fallback && (krb5_error_code)min == KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN) {
+		/* The KDC knows no MSServerClusterMgmtAPI/<host>: try host/<host>. */
+		gss_release_buffer(&min2, &tok);
+		gss_delete_sec_context(&min2, &s->ctx, GSS_C_NO_BUFFER);
+		s->service = "host";
+		s->fallback = false;
+		maj = client_init(s, in, in_len, &tok, &min, &ret_flags);
+	}
+	if (GSS_ERROR(maj)) {
+		char what[700];
+		snprintf(what, sizeof(what), "Kerberos: no ticket for %s/%s", s->service, s->host);
+		set_gss_error(s, s->legs == 0 ? what : "Kerberos: the server's reply", maj, min);
+		gss_release_buffer(&min2, &tok);
+		s->legs = 2;
+		return leg_error(maj);
+	}
+	s->legs++;
+	rc = copy_token(&tok, out, out_len);
+	if (rc)
+		return rc;
+	if (maj == GSS_S_CONTINUE_NEEDED) {
+		if (s->legs > 1) {
+			snprintf(s->err, sizeof(s->err), "Kerberos: the server wants more than three legs");
+			return ERROR_ACCESS_DENIED;
+		}
+		return RPC_AUTH_CONTINUE;
+	}
+	if (!(ret_flags & GSS_C_MUTUAL_FLAG)) {
+		snprintf(s->err, sizeof(s->err), "Kerberos: the server did not authenticate itself");
+		return ERROR_ACCESS_DENIED;
+	}
+	return established(s, ret_flags);
+}
+
+static uint32_t server_step(struct krb_st *s, const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len)
+{
+	gss_buffer_desc in_tok = { .length = in_len, .value = (void *)in };
+	gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
+	gss_name_t src = GSS_C_NO_NAME;
+	OM_uint32 maj, min, min2, ret_flags = 0;
+	uint32_t rc;
+
+	if (s->legs > 1 || s->established)
+		return ERROR_INVALID_FUNCTION;
+	if (in_len == 0)
+		return ERROR_INVALID_DATA;
+	maj = gss_accept_sec_context(&min, &s->ctx, s->cred, &in_tok, GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &tok,
+				     &ret_flags, NULL, NULL);
+	if (GSS_ERROR(maj)) {
+		set_gss_error(s, s->legs == 0 ? "Kerberos: the client's AP-REQ" : "Kerberos: the client's AP-REP", maj,
+			      min);
+		gss_release_buffer(&min2, &tok);
+		gss_release_name(&min2, &src);
+		s->legs = 2;
+		return leg_error(maj);
+	}
+	s->legs++;
+	rc = copy_token(&tok, out, out_len);
+	if (rc == 0 && maj == GSS_S_COMPLETE) {
+		rc = server_established(s, src);
+		if (rc == 0)
+			rc = established(s, ret_flags);
+	} else if (rc == 0) {
+		rc = s->legs > 1 ? ERROR_ACCESS_DENIED : RPC_AUTH_CONTINUE;
+	}
+	gss_release_name(&min2, &src);
+	return rc;
+}
+
+static uint32_t krb_step(void *p, const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len)
+{
+	struct krb_st *s = p;
+
+	*out = NULL;
+	*out_len = 0;
+	s->err[0] = '\0';
+	if (in_len > RPC_AUTH_MAX_TOKEN)
+		return ERROR_INVALID_DATA;
+	uint32_t rc = s->client ? client_step(s, in, in_len, out, out_len) : server_step(s, in, in_len, out, out_len);
+	if (rc && rc != RPC_AUTH_CONTINUE) {
+		/* nothing to send after a failure */
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+		s->legs = 2;
+	}
+	return rc;
+}
+
+/* ---- protection ------------------------------------------------------------- */
+
+static size_t krb_sig_size(void *p, size_t data_len)
+{
+	struct krb_st *s = p;
+	(void)data_len;
+	return s->sig_max;
+}
+
+/* iov: HEADER (the auth value), [SIGN_ONLY header part], DATA, [SIGN_ONLY
+ * sec_trailer].  Returns how many entries are used. */
+static int make_iov(gss_iov_buffer_desc iov[4], uint8_t *pdu, size_t pdu_len, size_t data_off, size_t data_len,
+		    bool hdr_sign, uint8_t *sig, size_t sig_len)
+{
+	int n = 0;
+
+	memset(iov, 0, 4 * sizeof(*iov));
+	iov[n].type = GSS_IOV_BUFFER_TYPE_HEADER;
+	iov[n].buffer.value = sig;
+	iov[n++].buffer.length = sig_len;
+	if (hdr_sign) {
+		iov[n].type = GSS_IOV_BUFFER_TYPE_SIGN_ONLY;
+		iov[n].buffer.value = pdu;
+		iov[n++].buffer.length = data_off;
+	}
+	iov[n].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[n].buffer.value = pdu + data_off;
+	iov[n++].buffer.length = data_len;
+	if (hdr_sign) {
+		iov[n].type = GSS_IOV_BUFFER_TYPE_SIGN_ONLY;
+		iov[n].buffer.value = pdu + data_off + data_len;
+		iov[n++].buffer.length = pdu_len - data_off - data_len;
+	}
+	return n;
+}
+
+static bool layout_ok(size_t pdu_len, size_t data_off, size_t data_len)
+{
+	return data_off <= pdu_len && data_len <= pdu_len - data_off;
+}
+
+static uint32_t krb_seal(void *p, uint8_t *pdu, size_t pdu_len, size_t data_off, size_t data_len, bool hdr_sign,
+			 uint8_t *sig, size_t *sig_len)
+{
+	struct krb_st *s = p;
+	gss_iov_buffer_desc iov[4];
+	OM_uint32 maj, min;
+	int conf = 0;
+
+	*sig_len = 0;
+	if (!s->established)
+		return ERROR_INVALID_FUNCTION;
+	if (!layout_ok(pdu_len, data_off, data_len))
+		return ERROR_INVALID_PARAMETER;
+	int n = make_iov(iov, pdu, pdu_len, data_off, data_len, hdr_sign, sig, 0);
+	maj = gss_wrap_iov_length(&min, s->ctx, 1, GSS_C_QOP_DEFAULT, NULL, iov, n);
+	if (GSS_ERROR(maj) || iov[0].buffer.length > s->sig_max) {
+		set_gss_error(s, "Kerberos: gss_wrap_iov_length", maj, min);
+		return ERROR_INTERNAL_ERROR;
+	}
+	iov[0].buffer.value = sig; /* the length call may have cleared it */
+	maj = gss_wrap_iov(&min, s->ctx, 1, GSS_C_QOP_DEFAULT, &conf, iov, n);
+	if (GSS_ERROR(maj) || !conf) {
+		set_gss_error(s, "Kerberos: gss_wrap_iov", maj, min);
+		return ERROR_INTERNAL_ERROR;
+	}
+	*sig_len = iov[0].buffer.length;
+	return 0;
+}
+
+static uint32_t krb_unseal(void *p, uint8_t *pdu, size_t pdu_len, size_t data_off, size_t data_len, bool hdr_sign,
+			   const uint8_t *sig, size_t sig_len)
+{
+	struct krb_st *s = p;
+	gss_iov_buffer_desc iov[4];
+	OM_uint32 maj, min;
+	int conf = 0;
+	gss_qop_t qop;
+
+	if (!s->established)
+		return ERROR_INVALID_FUNCTION;
+	if (!layout_ok(pdu_len, data_off, data_len) || sig_len == 0 || sig_len > RPC_AUTH_MAX_TOKEN)
+		return ERROR_ACCESS_DENIED;
+	/* MIT may rotate the header buffer in place: give it a copy. */
+	uint8_t *copy = malloc(sig_len);
+	if (!copy)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	memcpy(copy, sig, sig_len);
+	int n = make_iov(iov, pdu, pdu_len, data_off, data_len, hdr_sign, copy, sig_len);
+	maj = gss_unwrap_iov(&min, s->ctx, &conf, &qop, iov, n);
+	free(copy);
+	if (GSS_ERROR(maj) || (maj & SEQ_ERRORS) || !conf) {
+		set_gss_error(s, (maj & SEQ_ERRORS) ? "Kerberos: replayed or out-of-order PDU" : "Kerberos: gss_unwrap_iov",
+			      maj, min);
+		return ERROR_ACCESS_DENIED;
+	}
+	return 0;
+}
+
+/* What gss_get_mic covers: the whole PDU with header signing, else the stub. */
+static void mic_range(const uint8_t *pdu, size_t pdu_len, size_t data_off, size_t data_len, bool hdr_sign,
+		      gss_buffer_desc *msg)
+{
+	msg->value = (void *)(hdr_sign ? pdu : pdu + data_off);
+	msg->length = hdr_sign ? pdu_len : data_len;
+}
+
+static uint32_t krb_sign(void *p, const uint8_t *pdu, size_t pdu_len, size_t data_off, size_t data_len,
+			 bool hdr_sign, uint8_t *sig, size_t *sig_len)
+{
+	struct krb_st *s = p;
+	gss_buffer_desc msg, mic = GSS_C_EMPTY_BUFFER;
+	OM_uint32 maj, min;
+
+	*sig_len = 0;
+	if (!s->established)
+		return ERROR_INVALID_FUNCTION;
+	if (!layout_ok(pdu_len, data_off, data_len))
+		return ERROR_INVALID_PARAMETER;
+	mic_range(pdu, pdu_len, data_off, data_len, hdr_sign, &msg);
+	maj = gss_get_mic(&min, s->ctx, GSS_C_QOP_DEFAULT, &msg, &mic);
+	if (GSS_ERROR(maj) || mic.length > s->sig_max) {
+		set_gss_error(s, "Kerberos: gss_get_mic", maj, min);
+		gss_release_buffer(&min, &mic);
+		return ERROR_INTERNAL_ERROR;
+	}
+	memcpy(sig, mic.value, mic.length);
+	*sig_len = mic.length;
+	gss_release_buffer(&min, &mic);
+	return 0;
+}
+
+static uint32_t verify_mic(struct krb_st *s, gss_buffer_desc *msg, const uint8_t *sig, size_t sig_len)
+{
+	gss_buffer_desc mic = { .length = sig_len, .value = (void *)sig };
+	OM_uint32 maj, min;
+	gss_qop_t qop;
+
+	if (sig_len == 0 || sig_len > RPC_AUTH_MAX_TOKEN)
+		return ERROR_ACCESS_DENIED;
+	maj = gss_verify_mic(&min, s->ctx, msg, &mic, &qop);
+	if (GSS_ERROR(maj) || (maj & SEQ_ERRORS)) {
+		set_gss_error(s, (maj & SEQ_ERRORS) ? "Kerberos: replayed or out-of-order PDU" : "Kerberos: gss_verify_mic",
+			      maj, min);
+		return ERROR_ACCESS_DENIED;
+	}
+	return 0;
+}
+
+static uint32_t krb_verify(void *p, const uint8_t *pdu, size_t pdu_len, size_t data_off, size_t data_len,
+			   bool hdr_sign, const uint8_t *sig, size_t sig_len)
+{
+	struct krb_st *s = p;
+	gss_buffer_desc msg;
+
+	if (!s->established)
+		return ERROR_INVALID_FUNCTION;
+	if (!layout_ok(pdu_len, data_off, data_len))
+		return ERROR_ACCESS_DENIED;
+	mic_range(pdu, pdu_len, data_off, data_len, hdr_sign, &msg);
+	return verify_mic(s, &msg, sig, sig_len);
+}
+
+static uint32_t krb_peer(void *p, struct rpc_auth_peer *out)
+{
+	struct krb_st *s = p;
+
+	memset(out, 0, sizeof(*out));
+	if (s->client || !s->established)
+		return ERROR_INVALID_FUNCTION;
+	out->auth_type = RPC_AUTHN_GSS_KERBEROS;
+	snprintf(out->name, sizeof(out->name), "%s", s->peer);
+	snprintf(out->local_name, sizeof(out->local_name), "%s", s->local);
+	return 0;
+}
+
+static void krb_free(void *p)
+{
+	struct krb_st *s = p;
+	OM_uint32 min;
+
+	if (s->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&min, &s->ctx, GSS_C_NO_BUFFER);
+	if (s->cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&min, &s->cred);
+	if (s->target != GSS_C_NO_NAME)
+		gss_release_name(&min, &s->target);
+	free(s->host);
+	free(s);
+}
+
+static const struct rpc_auth_ops krb_ops = {
+	.auth_type = RPC_AUTHN_GSS_KERBEROS,
+	.name = "Kerberos",
+	.step = krb_step,
+	.sig_size = krb_sig_size,
+	.sign = krb_sign,
+	.seal = krb_seal,
+	.verify = krb_verify,
+	.unseal = krb_unseal,
+	.peer = krb_peer,
+	.free = krb_free,
+};
+
+/* ---- constructors ----------------------------------------------------------- */
+
+uint32_t rpc_auth_krb5_server(const struct rpc_auth_gss_server_config *cfg, struct rpc_auth *out)
+{
+	char kt[1024];
+	struct krb_st *s;
+	uint32_t rc;
+
+	out->ops = NULL;
+	out->st = NULL;
+	if (rpc_auth_krb5_keytab_name(cfg, kt, sizeof(kt)))
+		return ERROR_NOT_SUPPORTED;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	s->ctx = GSS_C_NO_CONTEXT;
+	s->target = GSS_C_NO_NAME;
+	if (cfg && cfg->host && !(s->host = strdup(cfg->host))) {
+		free(s);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	rc = acquire_acceptor(kt, &s->cred, s->err, sizeof(s->err));
+	if (rc) {
+		krb_free(s);
+		return rc;
+	}
+	out->ops = &krb_ops;
+	out->st = s;
+	return 0;
+}
+
+static bool host_ok(const char *host)
+{
+	size_t n = host ? strlen(host) : 0;
+
+	if (n == 0 || n > 255)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)host[i]) && host[i] != '.' && host[i] != '-' && host[i] != '_' &&
+		    host[i] != ':')
+			return false;
+	return true;
+}
+
+static uint32_t client_new(const char *service, bool fallback, const char *host, struct rpc_auth *out)
+{
+	struct krb_st *s;
+
+	out->ops = NULL;
+	out->st = NULL;
+	if (!host_ok(host) || !service || !*service || strlen(service) > 64 || strchr(service, '@'))
+		return ERROR_INVALID_PARAMETER;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	s->client = true;
+	s->ctx = GSS_C_NO_CONTEXT;
+	s->cred = GSS_C_NO_CREDENTIAL;
+	s->target = GSS_C_NO_NAME;
+	s->service = service;
+	s->fallback = fallback;
+	s->host = strdup(host);
+	if (!s->host) {
+		free(s);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	out->ops = &krb_ops;
+	out->st = s;
+	return 0;
+}
+
+uint32_t rpc_auth_krb5_client(const char *host, struct rpc_auth *out)
+{
+	return client_new(RPC_KRB5_SERVICE, true, host, out);
+}
+
+uint32_t rpc_auth_krb5_client_service(const char *service, const char *host, struct rpc_auth *out)
+{
+	/* s->service must outlive the call: only our two names are kept by
+	 * pointer, anything else is refused. */
+	if (service && strcmp(service, RPC_KRB5_SERVICE) == 0)
+		return client_new(RPC_KRB5_SERVICE, false, host, out);
+	if (service && strcmp(service, "host") == 0)
+		return client_new("host", false, host, out);
+	return ERROR_INVALID_PARAMETER;
+}
+
+bool rpc_auth_krb5_client_has_creds(void)
+{
+	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
+	gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+	OM_uint32 maj, min, lifetime = 0;
+
+	maj = gss_acquire_cred(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &cred, NULL, NULL);
+	if (GSS_ERROR(maj))
+		return false;
+	maj = gss_inquire_cred(&min, cred, NULL, &lifetime, NULL, NULL);
+	gss_release_cred(&min, &cred);
+	return !GSS_ERROR(maj) && lifetime > 0;
+}
+
+/* ---- for SPNEGO --------------------------------------------------------------- */
+
+bool krb5_auth_is(const struct rpc_auth *a)
+{
+	return a && a->ops == &krb_ops;
+}
+
+uint32_t krb5_auth_get_mic(const struct rpc_auth *a, const uint8_t *msg, size_t len, uint8_t **mic, size_t *mic_len)
+{
+	struct krb_st *s = a->st;
+	gss_buffer_desc m = { .length = len, .value = (void *)msg }, t = GSS_C_EMPTY_BUFFER;
+	OM_uint32 maj, min;
+
+	*mic = NULL;
+	*mic_len = 0;
+	if (!krb5_auth_is(a) || !s->established)
+		return ERROR_INVALID_FUNCTION;
+	maj = gss_get_mic(&min, s->ctx, GSS_C_QOP_DEFAULT, &m, &t);
+	if (GSS_ERROR(maj)) {
+		set_gss_error(s, "Kerberos: gss_get_mic", maj, min);
+		return ERROR_INTERNAL_ERROR;
+	}
+	return copy_token(&t, mic, mic_len);
+}
+
+uint32_t krb5_auth_verify_mic(const struct rpc_auth *a, const uint8_t *msg, size_t len, const uint8_t *mic,
+			      size_t mic_len)
+{
+	struct krb_st *s = a->st;
+	gss_buffer_desc m = { .length = len, .value = (void *)msg };
+
+	if (!krb5_auth_is(a) || !s->established)
+		return ERROR_INVALID_FUNCTION;
+	return verify_mic(s, &m, mic, mic_len);
+}
+
+const char *krb5_auth_error(const struct rpc_auth *a)
+{
+	if (!krb5_auth_is(a))
+		return "";
+	return ((const struct krb_st *)a->st)->err;
+}
