@@ -44,10 +44,11 @@ run_suite build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 echo "== fuzzing (${fuzz_seconds}s per harness)"
 [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false -Dwerror=true > /dev/null
 ninja -C build-fuzz
+harnesses=$(sed -n 's/^harnesses="\(.*\)"$/\1/p' tests/fuzz/run-fuzzers.sh | wc -w)
 if tests/fuzz/run-fuzzers.sh "$fuzz_seconds" build-fuzz; then
-	passed=$((passed + 2))
+	passed=$((passed + harnesses))
 else
-	failed=$((failed + 2))
+	failed=$((failed + harnesses))
 	echo "test.sh: $passed passed, $failed failed"
 	exit 1
 fi

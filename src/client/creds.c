@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/werror.h"
+#include "rpc/auth_gss.h"
 
 /* The credentials file: "key = value" lines (user, password, domain);
  * '#' starts a comment line. */
@@ -92,6 +93,7 @@ DWORD creds_copy(struct clusapi_creds *dst, const struct clusapi_creds *src)
 		creds_free(dst);
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
+	dst->explicit_only = src->explicit_only;
 	return ERROR_SUCCESS;
 }
 
@@ -137,6 +139,7 @@ DWORD creds_explicit(struct clusapi_creds *c, LPCWSTR user, LPCWSTR password)
 	free(u);
 	if (!err && !(c->password = ClusapiWideToUtf8(password)))
 		err = GetLastError();
+	c->explicit_only = true;
 	if (err)
 		creds_free(c);
 	return err;
@@ -144,15 +147,19 @@ DWORD creds_explicit(struct clusapi_creds *c, LPCWSTR user, LPCWSTR password)
 
 bool creds_auth(const struct clusapi_creds *c, const char *host, struct rpc_auth *out, DWORD *err)
 {
-	(void)host;
-	*err = ERROR_SUCCESS;
-	if (!c->user)
-		return false;
 	struct rpc_auth_client_creds rc = {
 		.user = c->user,
 		.domain = c->domain,
 		.password = c->password,
 	};
-	*err = rpc_auth_ntlmssp_client(&rc, out);
+
+	*err = ERROR_SUCCESS;
+	if (c->explicit_only) {
+		*err = rpc_auth_ntlmssp_client(&rc, out);
+		return true;
+	}
+	if (!c->user && !rpc_auth_krb5_client_has_creds())
+		return false;
+	*err = rpc_auth_spnego_client(host, c->user ? &rc : NULL, out);
 	return true;
 }

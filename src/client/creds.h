@@ -15,6 +15,7 @@ struct clusapi_creds {
 	char *user;     /* NTLM account; NULL: none */
 	char *domain;   /* may be NULL */
 	char *password;
+	bool explicit_only; /* given to the call: log on as exactly this user (NTLM) */
 };
 
 /* The caller's default credentials: the file $CLUSAPI_CREDENTIALS names (it
@@ -28,8 +29,10 @@ DWORD creds_explicit(struct clusapi_creds *c, LPCWSTR user, LPCWSTR password);
 DWORD creds_copy(struct clusapi_creds *dst, const struct clusapi_creds *src);
 /* Wipe the password and free. */
 void creds_free(struct clusapi_creds *c);
-/* The security context to bind with: false when there are no credentials
- * (bind without one).  *err says why a context could not be made. */
+/* The security context to bind with: SPNEGO, offering Kerberos when the
+ * caller has tickets and NTLM when there is a user; explicit credentials use
+ * NTLMSSP only.  false when there is nothing to log on with (bind without a
+ * context).  *err says why a context could not be made. */
 bool creds_auth(const struct clusapi_creds *c, const char *host, struct rpc_auth *out, DWORD *err);
 
 #endif

@@ -427,7 +427,7 @@ bool rpc_frag_next(struct rpc_frag_iter *it, uint8_t *flags, uint32_t *alloc_hin
 		it->done = true;
 	}
 	*alloc_hint = (uint32_t)left;
-	*p = it->stub + it->off;
+	*p = it->len ? it->stub + it->off : it->stub; /* no arithmetic on a NULL stub */
 	it->off += *n;
 	return true;
 }

@@ -15,6 +15,7 @@ struct server_state {
 	struct identity id;
 	struct acl_file acl;
 	struct accounts accounts; /* NTLM accounts: accounts_ntlm_lookup() takes it */
+	bool krb5; /* a usable keytab was found at start: Kerberos is offered */
 	bool down_level; /* test switch: behave as a server without opnum 117 */
 	struct backend *be; /* where the cluster's objects live */
 };

@@ -40,6 +40,8 @@ struct conn {
 	size_t rlen;
 	size_t rcap;
 	bool closing;
+	bool lingering;     /* answered and shut down for writing: draining input */
+	size_t drained;     /* bytes discarded while lingering */
 	bool want_out;
 	bool in_read; /* conn_read() is running: it flushes when done */
 	struct conn *prev, *next;
@@ -174,6 +176,49 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
+/* Bytes a lingering connection may still send us before it is cut. */
+#define LINGER_MAX_BYTES (256u * 1024u)
+
+/*
+ * Closing after a last answer (a fault for a refused logon, a tampered PDU):
+ * close() with unread requests in the socket would send a reset, which may
+ * destroy that answer before the client reads it.  So: end our side (FIN
+ * after the answer), run the handles down now, and discard what the client
+ * still sends until it closes too (or sends too much).
+ */
+static void conn_linger(struct conn *c)
+{
+	if (shutdown(c->it.fd, SHUT_WR) < 0) {
+		conn_close(c);
+		return;
+	}
+	session_free(&c->sess);
+	rpc_srv_conn_free(&c->rpc);
+	c->lingering = true;
+	c->closing = false;
+	conn_set_events(c, false);
+}
+
+static void conn_drain(struct conn *c)
+{
+	uint8_t buf[4096];
+	for (;;) {
+		ssize_t n = recv(c->it.fd, buf, sizeof(buf), 0);
+		if (n > 0) {
+			c->drained += (size_t)n;
+			if (c->drained > LINGER_MAX_BYTES)
+				break;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		break; /* EOF or error */
+	}
+	conn_close(c);
+}
+
 static void conn_set_events(struct conn *c, bool want_out)
 {
 	if (want_out == c->want_out)
@@ -203,7 +248,7 @@ static bool conn_flush(struct conn *c)
 	}
 	r->out_off = r->out_len = 0;
 	if (c->closing) {
-		conn_close(c);
+		conn_linger(c);
 		return false;
 	}
 	conn_set_events(c, false);
@@ -347,6 +392,10 @@ int loop_run(struct loop *l)
 				struct conn *c = (struct conn *)it;
 				if (evs[i].events & (EPOLLERR | EPOLLHUP) && !(evs[i].events & EPOLLIN)) {
 					conn_close(c);
+					continue;
+				}
+				if (c->lingering) {
+					conn_drain(c);
 					continue;
 				}
 				if (evs[i].events & EPOLLOUT) {

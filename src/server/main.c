@@ -19,6 +19,7 @@
 #include "clusterd.h"
 #include "cmrp/cmrp.h"
 #include "loop.h"
+#include "rpc/auth_gss.h"
 #include "rpc/transport.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/clusterd"
@@ -298,6 +299,14 @@ int main(int argc, char **argv)
 		st.be->ops->destroy(st.be);
 		return 1;
 	}
+	/* Kerberos when there is a keytab (state dir or $KRB5_KTNAME). */
+	struct rpc_auth_gss_server_config kcfg = { .state_dir = o.state_dir };
+	char kt[600], kerr[600];
+	st.krb5 = rpc_auth_krb5_server_check(&kcfg, kerr, sizeof(kerr)) == 0;
+	if (st.krb5 && rpc_auth_krb5_keytab_name(&kcfg, kt, sizeof(kt)) == 0)
+		log_info("Kerberos: accepting " RPC_KRB5_SERVICE "/<host> and host/<host> with keys from %s", kt);
+	else if (!st.krb5)
+		log_info("Kerberos is off (NTLM only over TCP): %s", kerr);
 	if (o.allow_anonymous)
 		log_warn("--allow-anonymous: every unauthenticated TCP caller has full access; for tests only");
 	if (o.down_level)
