@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -567,6 +568,53 @@ static void test_accounts(void **state)
 	remove_tmpdir();
 }
 
+/* One NTLMSSP logon against the account file, as the RPC engine will run it:
+ * the server's lookup is accounts_ntlm_lookup. */
+static uint32_t ntlm_logon(struct accounts *a, const char *user, const char *domain, const char *password)
+{
+	struct ntlmssp_server_config sc = { .nb_domain = "CLUSTER", .nb_computer = "NODE1",
+					    .lookup = accounts_ntlm_lookup, .lookup_arg = a };
+	struct ntlmssp_client_config cc = { .user = user, .domain = domain, .password = password };
+	struct ntlmssp_ctx *server = ntlmssp_server_start(&sc), *client = ntlmssp_client_start(&cc);
+	uint8_t *neg = NULL, *chal = NULL, *auth = NULL;
+	size_t neg_len = 0, chal_len = 0, auth_len = 0;
+	assert_non_null(server);
+	assert_non_null(client);
+	assert_int_equal(ntlmssp_client_negotiate(client, &neg, &neg_len), 0);
+	assert_int_equal(ntlmssp_server_negotiate(server, neg, neg_len, &chal, &chal_len), 0);
+	assert_int_equal(ntlmssp_client_authenticate(client, chal, chal_len, &auth, &auth_len), 0);
+	uint32_t rc = ntlmssp_server_authenticate(server, auth, auth_len);
+	if (rc == 0)
+		assert_true(strcasecmp(ntlmssp_user(server), user) == 0);
+	free(neg);
+	free(chal);
+	free(auth);
+	ntlmssp_free(server);
+	ntlmssp_free(client);
+	return rc;
+}
+
+static void test_accounts_ntlm_logon(void **state)
+{
+	(void)state;
+	struct accounts a;
+	char err[300];
+	uint8_t h[16];
+
+	make_tmpdir();
+	assert_int_equal(accounts_open(&a, tmpdir, err, sizeof(err)), 0);
+	assert_int_equal(ntlmssp_ntowfv1("correct horse", h), 0);
+	assert_int_equal(accounts_set(&a, "alice", h), ERROR_SUCCESS);
+	assert_int_equal(ntlm_logon(&a, "alice", "WORKGROUP", "correct horse"), 0);
+	assert_int_equal(ntlm_logon(&a, "ALICE", "", "correct horse"), 0);          /* any case, any domain */
+	assert_int_equal(ntlm_logon(&a, "alice", "CLUSTER", "battery staple"), ERROR_ACCESS_DENIED);
+	assert_int_equal(ntlm_logon(&a, "bob", "CLUSTER", "correct horse"), ERROR_ACCESS_DENIED);
+	assert_int_equal(accounts_remove(&a, "alice"), ERROR_SUCCESS);
+	assert_int_equal(ntlm_logon(&a, "alice", "WORKGROUP", "correct horse"), ERROR_ACCESS_DENIED);
+	accounts_close(&a);
+	remove_tmpdir();
+}
+
 /* ---- access_grant ---------------------------------------------------------- */
 
 struct grant_case {
@@ -1012,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_acl_principals),
 		cmocka_unit_test(test_acl_file_edits),
 		cmocka_unit_test(test_accounts),
+		cmocka_unit_test(test_accounts_ntlm_logon),
 		cmocka_unit_test(test_access_grant_matrix),
 		cmocka_unit_test(test_session_basic),
 		cmocka_unit_test(test_session_objects),
