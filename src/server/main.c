@@ -62,11 +62,17 @@ static void usage(FILE *f)
 		"  -g, --admin-group NAME    group given full access in a new ACL; default " DEFAULT_ADMIN_GROUP "\n"
 		"  -n, --node-name NAME      this node's name; default the short host name\n"
 		"  -c, --max-connections N   default 16384\n"
-		"      --allow-anonymous     FOR TESTS: unauthenticated TCP callers get full access\n"
+		"      --allow-anonymous     FOR TESTS: let TCP callers in below PKT_PRIVACY (even\n"
+		"                            unauthenticated: full access unless the ACL names\n"
+		"                            \"anonymous\")\n"
 		"      --test-down-level     FOR TESTS: behave as a down-level server (no OpenClusterEx)\n"
 		"  -v, --verbose             debug logging\n"
 		"  -h, --help                this text\n"
 		"      --version             the version\n"
+		"\n"
+		"Over TCP every call must be authenticated and sealed (PKT_PRIVACY): NTLM with\n"
+		"the accounts of DIR/accounts (clusctl account add), or Kerberos with the keys\n"
+		"of DIR/krb5.keytab or $KRB5_KTNAME (MSServerClusterMgmtAPI/<host>, host/<host>).\n"
 		"\n"
 		"Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 on a start-up error, 2 on\n"
 		"a usage error.\n");
@@ -308,7 +314,7 @@ int main(int argc, char **argv)
 	else if (!st.krb5)
 		log_info("Kerberos is off (NTLM only over TCP): %s", kerr);
 	if (o.allow_anonymous)
-		log_warn("--allow-anonymous: every unauthenticated TCP caller has full access; for tests only");
+		log_warn("--allow-anonymous: TCP callers are let in without PKT_PRIVACY (unauthenticated ones with full access unless the ACL names anonymous); for tests only");
 	if (o.down_level)
 		log_warn("--test-down-level: OpenClusterEx is refused as by a down-level server; for tests only");
 

@@ -9,6 +9,9 @@
  *          PDU, so output piles up and the server compacts its buffer
  *   bit 3  anonymous callers get no rights (the access-denied paths); by
  *          default they get everything, so calls reach the deep code
+ *   bit 4  authentication offered as clusterd offers it (SPNEGO, NTLMSSP;
+ *          no keytab): binds with auth trailers, auth3, alter_context legs,
+ *          requests on contexts that are pending or failed
  *
  * The connection is wired as clusterd wires it (loop.c): a struct session
  * for an anonymous TCP caller as the connection's user, the real interfaces
@@ -34,6 +37,7 @@
 #include "cmrp/cmrp.h"
 #include "rpc/epm.h"
 #include "rpc/server.h"
+#include "server/auth.h"
 #include "server/clusterd.h"
 #include "server/session.h"
 
@@ -44,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SEL_DOWN_LEVEL 0x02
 #define SEL_SLOW_READER 0x04
 #define SEL_DENY_ANONYMOUS 0x08
+#define SEL_AUTH 0x10
 
 #define CMRP_PORT 46099
 
@@ -58,7 +63,7 @@ static void remove_state_dir(void)
 {
 	char path[512];
 	static const char *const files[] = { "cluster-name", "cluster-name.tmp", "cluster.db", "cluster.db-wal",
-					     "cluster.db-shm" };
+					     "cluster.db-shm", "accounts" };
 
 	if (st.be)
 		st.be->ops->destroy(st.be);
@@ -70,6 +75,7 @@ static void remove_state_dir(void)
 	}
 	rmdir(state_dir);
 	acl_file_free(&st.acl);
+	accounts_close(&st.accounts);
 }
 
 /* The state directory: in $TMPDIR when set (run-fuzzers.sh points it at a
@@ -120,6 +126,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	st.acl.allow_anonymous = true;
 	st.acl.acl.allow_anonymous = true;
+	/* An empty account database: NTLM logons reach the lookup and fail. */
+	if (accounts_open(&st.accounts, state_dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fuzz_pdu: %s\n", err);
+		abort();
+	}
 	atexit(remove_state_dir);
 
 	/* As clusterd's main() and loop_new() set them up. */
@@ -244,6 +255,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st.down_level = (sel & SEL_DOWN_LEVEL) != 0;
 	st.acl.allow_anonymous = st.acl.acl.allow_anonymous = !(sel & SEL_DENY_ANONYMOUS);
 
+	cmrp_conf.auth_start = (sel & SEL_AUTH) ? server_auth_start : NULL;
+	cmrp_conf.auth_arg = &st;
 	bool epm = (sel & SEL_EPM) != 0;
 	session_init(&sess, &st, &anonymous, false);
 	rpc_srv_conn_init(&conn, epm ? &epm_conf : &cmrp_conf, &sess, epm ? "135" : "46099");

@@ -17,11 +17,17 @@
 # requests, alter_context, ept_lookup, big-endian data, fault and bind_nak
 # PDUs).
 #
+# corpus/pdu/sealed-*: selector 0x10 (authentication offered) and the client's
+# bytes of smbtorture sessions over [seal] as an NTLM account (one NTLMSSP, one
+# SPNEGO), captured with tshark on lo; kept as they are by this script.  Their
+# logons fail when replayed (the server's challenge is random), which is what
+# reaches the refusal paths.
+#
 # Usage: tests/fuzz/make-corpus.sh   (rewrites tests/fuzz/corpus/)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 exec python3 - "$here/../data/samba-session.tsv" "$here/corpus" <<'PY'
-import os, shutil, struct, sys
+import os, struct, sys
 
 tsv, out = sys.argv[1], sys.argv[2]
 rows = []
@@ -87,8 +93,11 @@ def nstring(text, be=False):
 
 # ---- write ---------------------------------------------------------------
 for sub in ("pdu", "ndr"):
-    shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
-    os.makedirs(os.path.join(out, sub))
+    d = os.path.join(out, sub)
+    os.makedirs(d, exist_ok=True)
+    for name in os.listdir(d):
+        if not name.startswith("sealed-"):  # kept: captured separately (above)
+            os.unlink(os.path.join(d, name))
 
 def put(sub, name, data):
     with open(os.path.join(out, sub, name), "wb") as f:

@@ -508,7 +508,7 @@ static void test_accounts(void **state)
 
 	/* bad names change nothing */
 	static const char *const bad[] = { "", "a b", "a:b", "a\\b", "a@b", "#a", "a\tb", "\x01", "\xff",
-					   "a\xc2\xa0" "b" /* NBSP */, "a\xe3\x80\x80" /* ideographic space */,
+					   ("a\xc2\xa0" "b") /* NBSP */, "a\xe3\x80\x80" /* ideographic space */,
 					   "\xc2\x85" /* NEL */, "a\xe2\x80\x8b" /* zero width space */,
 					   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
 	char before[8192];
