@@ -34,7 +34,7 @@ void rpc_client_close(struct rpc_client *c)
 	c->rbuf = NULL;
 	c->in_len = c->in_off = c->pdu_len = 0;
 	c->bound = false;
-	rpc_auth_free(&c->auth);
+	rpc_auth_free(&c->sec.auth);
 }
 
 /* We offer (and so accept) fragments of at most RPC_DEFAULT_FRAG bytes; the
@@ -215,29 +215,17 @@ static void rpc_client_fill_bind(struct rpc_bind *b, const struct rpc_syntax *if
 	}
 }
 
-static struct rpc_auth_trailer rpc_client_trailer(const struct rpc_client *c, const uint8_t *value, size_t len)
-{
-	struct rpc_auth_trailer a = {
-		.auth_type = c->auth_type,
-		.auth_level = c->auth_level,
-		.auth_context_id = c->auth_context_id,
-		.value = value,
-		.value_len = len,
-	};
-	return a;
-}
-
 /* Send a bind or alter_context (with the token when tok is set) and read the
  * answer: 0 with h and c->rbuf holding a bind_ack / alter_context_resp. */
 static DWORD rpc_client_bind_exchange(struct rpc_client *c, uint8_t ptype, const struct rpc_bind *b,
 				      const uint8_t *tok, size_t tok_len, struct rpc_hdr *h)
 {
 	uint32_t call_id = c->next_call_id++;
-	struct rpc_auth_trailer a = rpc_client_trailer(c, tok, tok_len);
+	struct rpc_auth_trailer a = rpc_sec_trailer(&c->sec, tok, tok_len);
 	DWORD err;
 
 	if (!rpc_bind_encode(&c->scratch, ptype, call_id, b) ||
-	    (c->auth.ops && !rpc_pdu_add_auth(&c->scratch, &a, 0)))
+	    (c->sec.auth.ops && !rpc_pdu_add_auth(&c->scratch, &a, 0)))
 		return ERROR_NOT_ENOUGH_MEMORY;
 	err = rpc_client_send(c, c->scratch.data, c->scratch.len);
 	if (err)
@@ -270,8 +258,8 @@ static DWORD rpc_client_peer_token(struct rpc_client *c, const struct rpc_hdr *h
 	*len = 0;
 	if (!h->auth_length)
 		return ERROR_SUCCESS;
-	if (rpc_auth_trailer_decode(c->rbuf, h, &a) < 0 || a.auth_type != c->auth_type ||
-	    a.auth_context_id != c->auth_context_id)
+	if (rpc_auth_trailer_decode(c->rbuf, h, &a) < 0 || a.auth_type != c->sec.type ||
+	    a.auth_context_id != c->sec.context_id)
 		return RPC_S_PROTOCOL_ERROR;
 	*tok = a.value;
 	*len = a.value_len;
@@ -292,11 +280,11 @@ static DWORD rpc_client_finish_auth(struct rpc_client *c, const struct rpc_synta
 		err = rpc_client_peer_token(c, h, &in, &in_len);
 		if (err)
 			return err;
-		uint32_t rc = c->auth.ops->step(c->auth.st, in, in_len, &tok, &tok_len);
+		uint32_t rc = c->sec.auth.ops->step(c->sec.auth.st, in, in_len, &tok, &tok_len);
 		if (rc == 0) {
 			err = ERROR_SUCCESS;
 			if (tok_len) {
-				struct rpc_auth_trailer a = rpc_client_trailer(c, tok, tok_len);
+				struct rpc_auth_trailer a = rpc_sec_trailer(&c->sec, tok, tok_len);
 				if (!rpc_auth3_encode(&c->scratch, c->next_call_id++, &a))
 					err = ERROR_NOT_ENOUGH_MEMORY;
 				else
@@ -328,17 +316,17 @@ DWORD rpc_client_bind_auth(struct rpc_client *c, const struct rpc_syntax *iface,
 	size_t tok_len = 0;
 	DWORD err;
 
-	rpc_auth_free(&c->auth);
+	rpc_auth_free(&c->sec.auth);
 	if (auth) {
-		c->auth = *auth;
+		c->sec.auth = *auth;
 		auth->ops = NULL;
 		auth->st = NULL;
 		if (level < RPC_AUTHN_LEVEL_CONNECT || level > RPC_AUTHN_LEVEL_PKT_PRIVACY)
 			return ERROR_INVALID_PARAMETER;
-		c->auth_type = c->auth.ops->auth_type;
-		c->auth_level = level;
-		c->auth_context_id = 1;
-		uint32_t rc = c->auth.ops->step(c->auth.st, NULL, 0, &tok, &tok_len);
+		c->sec.type = c->sec.auth.ops->auth_type;
+		c->sec.level = level;
+		c->sec.context_id = 1;
+		uint32_t rc = c->sec.auth.ops->step(c->sec.auth.st, NULL, 0, &tok, &tok_len);
 		if (rc != 0 && rc != RPC_AUTH_CONTINUE)
 			return rc == ERROR_NOT_ENOUGH_MEMORY ? rc : ERROR_ACCESS_DENIED;
 	}
@@ -363,10 +351,10 @@ DWORD rpc_client_bind_auth(struct rpc_client *c, const struct rpc_syntax *iface,
 	c->assoc_group = ack.assoc_group_id;
 	c->conc_mpx = (h.pfc_flags & RPC_PFC_CONC_MPX) != 0;
 	c->ctx_id = 0;
-	if (c->auth.ops) {
+	if (c->sec.auth.ops) {
 		if (!h.auth_length)
 			return ERROR_ACCESS_DENIED; /* the server ignored our security context */
-		c->hdr_sign = (h.pfc_flags & RPC_PFC_SUPPORT_HEADER_SIGN) != 0;
+		c->sec.hdr_sign = (h.pfc_flags & RPC_PFC_SUPPORT_HEADER_SIGN) != 0;
 		err = rpc_client_finish_auth(c, iface, &h);
 		if (err)
 			return err;
@@ -380,52 +368,6 @@ DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
 	return rpc_client_bind_auth(c, iface, NULL, 0);
 }
 
-/* Requests and responses carry a verifier at these levels. */
-static bool rpc_client_protected(const struct rpc_client *c)
-{
-	return c->auth.ops && c->auth_level >= RPC_AUTHN_LEVEL_CALL;
-}
-
-/* Sign or seal the request fragment just encoded in c->scratch. */
-static DWORD rpc_client_protect(struct rpc_client *c, size_t n, size_t sig_size)
-{
-	struct rpc_auth_trailer a = rpc_client_trailer(c, NULL, sig_size);
-	uint8_t pad = (uint8_t)((RPC_AUTH_PAD_ALIGN - n % RPC_AUTH_PAD_ALIGN) % RPC_AUTH_PAD_ALIGN);
-	size_t sig_len = 0;
-	uint32_t rc;
-
-	if (!rpc_pdu_add_auth(&c->scratch, &a, pad))
-		return ERROR_NOT_ENOUGH_MEMORY;
-	size_t pdu_len = c->scratch.len - sig_size;
-	uint8_t *sig = c->scratch.data + pdu_len;
-	if (c->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
-		rc = c->auth.ops->seal(c->auth.st, c->scratch.data, pdu_len, RPC_REQUEST_HDR_LEN, n + pad, c->hdr_sign,
-				       sig, &sig_len);
-	else
-		rc = c->auth.ops->sign(c->auth.st, c->scratch.data, pdu_len, RPC_REQUEST_HDR_LEN, n + pad, c->hdr_sign,
-				       sig, &sig_len);
-	return rc == 0 && sig_len == sig_size ? ERROR_SUCCESS : RPC_S_CALL_FAILED;
-}
-
-/* Check (and for privacy decrypt in place) a response fragment. */
-static DWORD rpc_client_check(struct rpc_client *c, const struct rpc_hdr *h, struct rpc_response *r)
-{
-	if (!r->has_auth || r->auth.auth_type != c->auth_type || r->auth.auth_level != c->auth_level ||
-	    r->auth.auth_context_id != c->auth_context_id)
-		return ERROR_ACCESS_DENIED;
-	size_t data_off = (size_t)(r->stub - c->rbuf);
-	size_t data_len = r->stub_len + r->auth.auth_pad_length;
-	size_t pdu_len = (size_t)h->frag_length - h->auth_length;
-	uint32_t rc;
-	if (c->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
-		rc = c->auth.ops->unseal(c->auth.st, c->rbuf, pdu_len, data_off, data_len, c->hdr_sign,
-					 c->rbuf + pdu_len, r->auth.value_len);
-	else
-		rc = c->auth.ops->verify(c->auth.st, c->rbuf, pdu_len, data_off, data_len, c->hdr_sign, r->auth.value,
-					 r->auth.value_len);
-	return rc ? ERROR_ACCESS_DENIED : ERROR_SUCCESS;
-}
-
 static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uint16_t opnum, const uint8_t *stub,
 				     size_t stub_len)
 {
@@ -435,27 +377,16 @@ static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uin
 	uint8_t flags;
 	size_t n;
 
-	bool protect = rpc_client_protected(c);
-	size_t sig_size = 0;
+	bool protect = rpc_sec_protects(&c->sec);
+	size_t sig_size;
 
-	if (protect) {
-		sig_size = c->auth.ops->sig_size(c->auth.st, c->max_xmit);
-		if (sig_size > RPC_MIN_FRAG / 2)
-			return RPC_S_CALL_FAILED;
-		rpc_frag_iter_init(&it, stub, stub_len, c->max_xmit,
-				   RPC_REQUEST_HDR_LEN + RPC_AUTH_TRAILER_LEN + sig_size + RPC_AUTH_PAD_ALIGN);
-		it.chunk &= ~(size_t)(RPC_AUTH_PAD_ALIGN - 1);
-	} else {
-		rpc_frag_iter_init(&it, stub, stub_len, c->max_xmit, RPC_REQUEST_HDR_LEN);
-	}
+	if (!rpc_sec_frag_init(&c->sec, &it, stub, stub_len, c->max_xmit, RPC_REQUEST_HDR_LEN, &sig_size))
+		return RPC_S_CALL_FAILED;
 	while (rpc_frag_next(&it, &flags, &hint, &p, &n)) {
 		if (!rpc_request_encode(&c->scratch, flags, call_id, hint, c->ctx_id, opnum, p, n))
 			return ERROR_NOT_ENOUGH_MEMORY;
-		if (protect) {
-			DWORD perr = rpc_client_protect(c, n, sig_size);
-			if (perr)
-				return perr;
-		}
+		if (protect && !rpc_sec_protect(&c->sec, &c->scratch, RPC_REQUEST_HDR_LEN, n, sig_size))
+			return RPC_S_CALL_FAILED;
 		DWORD err = rpc_client_send(c, c->scratch.data, c->scratch.len);
 		if (err)
 			return err;
@@ -473,10 +404,11 @@ static DWORD rpc_client_take_fragment(struct rpc_client *c, const struct rpc_hdr
 
 	if (rpc_response_decode(c->rbuf, h, &r) < 0 || first != !!(h->pfc_flags & RPC_PFC_FIRST_FRAG))
 		return RPC_S_PROTOCOL_ERROR;
-	if (rpc_client_protected(c)) {
-		DWORD err = rpc_client_check(c, h, &r);
-		if (err)
-			return err;
+	if (rpc_sec_protects(&c->sec)) {
+		/* Checked (and decrypted) in place: the input buffer is ours. */
+		if (!r.has_auth || !rpc_sec_check(&c->sec, c->rbuf, h, (size_t)(r.stub - c->rbuf),
+						   r.stub_len + r.auth.auth_pad_length, &r.auth))
+			return ERROR_ACCESS_DENIED;
 	} else if (r.has_auth) {
 		return RPC_S_PROTOCOL_ERROR;
 	}

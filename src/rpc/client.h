@@ -17,6 +17,7 @@
 #include "base/werror.h"
 #include "ndr.h"
 #include "pdu.h"
+#include "sec.h"
 
 struct rpc_client {
 	int fd;
@@ -37,11 +38,7 @@ struct rpc_client {
 	struct ndr_push scratch;
 	/* Security (rpc_client_bind_auth): the context, its level, and whether
 	 * the server agreed to header signing. */
-	struct rpc_auth auth;
-	uint8_t auth_type;
-	uint8_t auth_level;
-	uint32_t auth_context_id;
-	bool hdr_sign;
+	struct rpc_sec sec;
 };
 
 /* Cap on a reassembled response. */

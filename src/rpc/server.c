@@ -28,7 +28,7 @@ void rpc_srv_conn_init(struct rpc_srv_conn *c, const struct rpc_server_conf *con
 
 void rpc_srv_conn_free(struct rpc_srv_conn *c)
 {
-	rpc_auth_free(&c->auth);
+	rpc_auth_free(&c->sec.auth);
 	free(c->unseal_buf);
 	for (size_t i = 0; i < RPC_SRV_MAX_CALLS; i++)
 		free(c->calls[i].buf);
@@ -176,7 +176,7 @@ static int rpc_srv_nak(struct rpc_srv_conn *c, uint32_t call_id, uint16_t reason
 /* The context is established: learn who the caller is. */
 static int rpc_srv_auth_done(struct rpc_srv_conn *c)
 {
-	if (c->auth.ops->peer(c->auth.st, &c->peer) != 0) {
+	if (c->sec.auth.ops->peer(c->sec.auth.st, &c->peer) != 0) {
 		c->auth_state = RPC_SRV_AUTH_FAILED;
 		return -1;
 	}
@@ -189,7 +189,7 @@ static int rpc_srv_auth_done(struct rpc_srv_conn *c)
  * succeeded (established or more to come), -1 when the logon failed. */
 static int rpc_srv_auth_leg(struct rpc_srv_conn *c, const struct rpc_auth_trailer *a, uint8_t **tok, size_t *tok_len)
 {
-	uint32_t rc = c->auth.ops->step(c->auth.st, a->value, a->value_len, tok, tok_len);
+	uint32_t rc = c->sec.auth.ops->step(c->sec.auth.st, a->value, a->value_len, tok, tok_len);
 
 	if (rc == RPC_AUTH_CONTINUE) {
 		c->auth_state = RPC_SRV_AUTH_PENDING;
@@ -204,12 +204,6 @@ static int rpc_srv_auth_leg(struct rpc_srv_conn *c, const struct rpc_auth_traile
 	return -1;
 }
 
-static bool rpc_srv_auth_matches(const struct rpc_srv_conn *c, const struct rpc_auth_trailer *a)
-{
-	return a->auth_type == c->auth_type && a->auth_level == c->auth_level &&
-	       a->auth_context_id == c->auth_context_id;
-}
-
 /* A bind's auth trailer: start the connection's security context. */
 static int rpc_srv_bind_auth(struct rpc_srv_conn *c, uint32_t call_id, const struct rpc_bind *b, uint8_t **tok,
 			     size_t *tok_len)
@@ -220,12 +214,12 @@ static int rpc_srv_bind_auth(struct rpc_srv_conn *c, uint32_t call_id, const str
 		return rpc_srv_nak(c, call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED);
 	if (a->auth_level < RPC_AUTHN_LEVEL_CONNECT || a->auth_level > RPC_AUTHN_LEVEL_PKT_PRIVACY)
 		return rpc_srv_nak(c, call_id, RPC_NAK_NOT_SPECIFIED);
-	if (c->conf->auth_start(c->conf->auth_arg, a->auth_type, &c->auth) != 0)
+	if (c->conf->auth_start(c->conf->auth_arg, a->auth_type, &c->sec.auth) != 0)
 		return rpc_srv_nak(c, call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED);
-	c->auth_type = a->auth_type;
-	c->auth_level = a->auth_level;
-	c->auth_context_id = a->auth_context_id;
-	c->hdr_sign = b->hdr_sign;
+	c->sec.type = a->auth_type;
+	c->sec.level = a->auth_level;
+	c->sec.context_id = a->auth_context_id;
+	c->sec.hdr_sign = b->hdr_sign;
 	if (rpc_srv_auth_leg(c, a, tok, tok_len) < 0)
 		return rpc_srv_nak(c, call_id, RPC_NAK_INVALID_CHECKSUM);
 	return 0;
@@ -271,7 +265,7 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 	} else if (b.has_auth) {
 		/* The next leg (Kerberos, SPNEGO), or a new presentation context
 		 * on the established security context. */
-		if (c->auth_state == RPC_SRV_AUTH_NONE || !rpc_srv_auth_matches(c, &b.auth))
+		if (c->auth_state == RPC_SRV_AUTH_NONE || !rpc_sec_matches(&c->sec, &b.auth))
 			return -1;
 		if (c->auth_state == RPC_SRV_AUTH_FAILED)
 			return -1;
@@ -296,17 +290,11 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 	for (uint8_t i = 0; i < b.n_ctx; i++)
 		rpc_srv_negotiate_ctx(c, &b.ctx[i], &ack.results[i]);
 	c->bound = true;
-	uint8_t flags = (c->conc_mpx ? RPC_PFC_CONC_MPX : 0) | (c->hdr_sign ? RPC_PFC_SUPPORT_HEADER_SIGN : 0);
+	uint8_t flags = (c->conc_mpx ? RPC_PFC_CONC_MPX : 0) | (c->sec.hdr_sign ? RPC_PFC_SUPPORT_HEADER_SIGN : 0);
 	rc = rpc_bind_ack_encode(&c->scratch, alter ? RPC_PTYPE_ALTER_CONTEXT_RESP : RPC_PTYPE_BIND_ACK, flags,
 				 h->call_id, &ack) ? 0 : -1;
 	if (rc == 0 && with_auth) {
-		struct rpc_auth_trailer a = {
-			.auth_type = c->auth_type,
-			.auth_level = c->auth_level,
-			.auth_context_id = c->auth_context_id,
-			.value = tok,
-			.value_len = tok_len,
-		};
+		struct rpc_auth_trailer a = rpc_sec_trailer(&c->sec, tok, tok_len);
 		if (!rpc_pdu_add_auth(&c->scratch, &a, 0))
 			rc = -1;
 	}
@@ -323,7 +311,7 @@ static int rpc_srv_auth3(struct rpc_srv_conn *c, const struct rpc_hdr *h, const 
 	size_t tok_len = 0;
 
 	if (c->auth_state != RPC_SRV_AUTH_PENDING || !h->auth_length || rpc_auth_trailer_decode(pdu, h, &a) < 0 ||
-	    !rpc_srv_auth_matches(c, &a))
+	    !rpc_sec_matches(&c->sec, &a))
 		return -1;
 	rpc_srv_auth_leg(c, &a, &tok, &tok_len);
 	free(tok);
@@ -388,37 +376,10 @@ static struct rpc_srv_call *rpc_srv_new_call(struct rpc_srv_conn *c)
 	return NULL;
 }
 
-/* Sign or seal the PDU just encoded in c->scratch (stub of n bytes at the
- * response header's end). */
-static int rpc_srv_protect(struct rpc_srv_conn *c, size_t n, size_t sig_size)
-{
-	struct rpc_auth_trailer a = {
-		.auth_type = c->auth_type,
-		.auth_level = c->auth_level,
-		.auth_context_id = c->auth_context_id,
-		.value_len = sig_size,
-	};
-	uint8_t pad = (uint8_t)((RPC_AUTH_PAD_ALIGN - n % RPC_AUTH_PAD_ALIGN) % RPC_AUTH_PAD_ALIGN);
-	size_t sig_len = 0;
-	uint32_t rc;
-
-	if (!rpc_pdu_add_auth(&c->scratch, &a, pad))
-		return -1;
-	size_t pdu_len = c->scratch.len - sig_size;
-	uint8_t *sig = c->scratch.data + pdu_len;
-	if (c->auth_level == RPC_AUTHN_LEVEL_PKT_PRIVACY)
-		rc = c->auth.ops->seal(c->auth.st, c->scratch.data, pdu_len, RPC_RESPONSE_HDR_LEN, n + pad, c->hdr_sign,
-				       sig, &sig_len);
-	else
-		rc = c->auth.ops->sign(c->auth.st, c->scratch.data, pdu_len, RPC_RESPONSE_HDR_LEN, n + pad, c->hdr_sign,
-				       sig, &sig_len);
-	return rc == 0 && sig_len == sig_size ? 0 : -1;
-}
-
 /* Requests and responses carry a verifier at these levels. */
 static bool rpc_srv_protected(const struct rpc_srv_conn *c)
 {
-	return c->auth_state == RPC_SRV_AUTH_DONE && c->auth_level >= RPC_AUTHN_LEVEL_CALL;
+	return c->auth_state == RPC_SRV_AUTH_DONE && rpc_sec_protects(&c->sec);
 }
 
 static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, const uint8_t *stub, size_t len)
@@ -429,23 +390,14 @@ static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ct
 	uint8_t flags;
 	size_t n;
 	bool protect = rpc_srv_protected(c);
-	size_t sig_size = 0;
+	size_t sig_size;
 
-	if (protect) {
-		sig_size = c->auth.ops->sig_size(c->auth.st, c->max_xmit);
-		if (sig_size > RPC_MIN_FRAG / 2)
-			return -1;
-		/* Room for the trailer, the signature and the padding; every
-		 * fragment but the last carries a multiple of the pad alignment. */
-		rpc_frag_iter_init(&it, stub, len, c->max_xmit,
-				   RPC_RESPONSE_HDR_LEN + RPC_AUTH_TRAILER_LEN + sig_size + RPC_AUTH_PAD_ALIGN);
-		it.chunk &= ~(size_t)(RPC_AUTH_PAD_ALIGN - 1);
-	} else {
-		rpc_frag_iter_init(&it, stub, len, c->max_xmit, RPC_RESPONSE_HDR_LEN);
-	}
+	if (!rpc_sec_frag_init(&c->sec, &it, stub, len, c->max_xmit, RPC_RESPONSE_HDR_LEN, &sig_size))
+		return -1;
 	while (rpc_frag_next(&it, &flags, &hint, &p, &n)) {
 		if (!rpc_response_encode(&c->scratch, flags, call_id, hint, ctx_id, p, n) ||
-		    (protect && rpc_srv_protect(c, n, sig_size) < 0) || rpc_srv_queue(c, &c->scratch) < 0)
+		    (protect && !rpc_sec_protect(&c->sec, &c->scratch, RPC_RESPONSE_HDR_LEN, n, sig_size)) ||
+		    rpc_srv_queue(c, &c->scratch) < 0)
 			return -1;
 	}
 	return 0;
@@ -594,27 +546,19 @@ int rpc_srv_conn_fault(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id
 	return rpc_srv_fault(c, call_id, ctx_id, status, false);
 }
 
-/* Verify (or unseal) a protected request fragment; r->stub then points at
- * the plain stub (a copy, for a sealed one). */
+/* Verify or unseal a protected request fragment (in a copy: the input
+ * buffer stays as received); r->stub then points at the plain stub. */
 static int rpc_srv_check(struct rpc_srv_conn *c, const struct rpc_hdr *h, const uint8_t *pdu, struct rpc_request *r)
 {
 	size_t data_off = (size_t)(r->stub - pdu);
-	size_t data_len = r->stub_len + r->auth.auth_pad_length;
-	size_t pdu_len = (size_t)h->frag_length - h->auth_length;
-	uint32_t rc;
 
-	if (c->auth_level != RPC_AUTHN_LEVEL_PKT_PRIVACY)
-		return c->auth.ops->verify(c->auth.st, pdu, pdu_len, data_off, data_len, c->hdr_sign, r->auth.value,
-					   r->auth.value_len) == 0 ? 0 : -1;
 	/* rpc_srv_conn_frame() never lets a fragment exceed max_recv. */
 	if (h->frag_length > RPC_DEFAULT_FRAG)
 		return -1;
 	if (!c->unseal_buf && !(c->unseal_buf = malloc(RPC_DEFAULT_FRAG)))
 		return -1;
 	memcpy(c->unseal_buf, pdu, h->frag_length);
-	rc = c->auth.ops->unseal(c->auth.st, c->unseal_buf, pdu_len, data_off, data_len, c->hdr_sign,
-				 c->unseal_buf + pdu_len, r->auth.value_len);
-	if (rc)
+	if (!rpc_sec_check(&c->sec, c->unseal_buf, h, data_off, r->stub_len + r->auth.auth_pad_length, &r->auth))
 		return -1;
 	r->stub = c->unseal_buf + data_off;
 	return 0;
@@ -639,8 +583,7 @@ static int rpc_srv_request(struct rpc_srv_conn *c, const struct rpc_hdr *h, cons
 		return -1;
 	case RPC_SRV_AUTH_DONE:
 		if (rpc_srv_protected(c)) {
-			if (!r.has_auth || !rpc_srv_auth_matches(c, &r.auth) ||
-			    rpc_srv_check(c, h, pdu, &r) < 0) {
+			if (!r.has_auth || rpc_srv_check(c, h, pdu, &r) < 0) {
 				/* Tampered, replayed, out of sequence or unprotected:
 				 * refused, and the connection is closed. */
 				rpc_srv_fault(c, h->call_id, r.ctx_id, ERROR_ACCESS_DENIED, true);
@@ -710,7 +653,7 @@ int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
 
 uint8_t rpc_srv_conn_auth_level(const struct rpc_srv_conn *c)
 {
-	return c->auth_state == RPC_SRV_AUTH_DONE ? c->auth_level : RPC_AUTHN_LEVEL_NONE;
+	return c->auth_state == RPC_SRV_AUTH_DONE ? c->sec.level : RPC_AUTHN_LEVEL_NONE;
 }
 
 const struct rpc_auth_peer *rpc_srv_conn_peer(const struct rpc_srv_conn *c)

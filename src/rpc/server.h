@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "ndr.h"
 #include "pdu.h"
+#include "sec.h"
 
 struct rpc_server_iface;
 
@@ -97,11 +98,7 @@ struct rpc_srv_conn {
 
 	/* The connection's security context (one per connection). */
 	enum rpc_srv_auth_state auth_state;
-	struct rpc_auth auth;
-	uint8_t auth_type;
-	uint8_t auth_level;
-	uint32_t auth_context_id;
-	bool hdr_sign;             /* PFC_SUPPORT_HEADER_SIGN negotiated */
+	struct rpc_sec sec;
 	struct rpc_auth_peer peer; /* who, once established */
 	uint8_t *unseal_buf;       /* one fragment, decrypted in place */
 

@@ -339,16 +339,16 @@ static void test_tampered(void **state)
 		struct cmrp_open_cluster_out o;
 		assert_int_equal(bind_ntlm(&c, "alice", ALICE_PW, RPC_AUTHN_LEVEL_PKT_PRIVACY), 0);
 		static struct rpc_auth_ops evil;
-		real_ops = c.auth.ops;
+		real_ops = c.sec.auth.ops;
 		evil = *real_ops;
 		evil.seal = tamper_seal;
-		c.auth.ops = &evil;
+		c.sec.auth.ops = &evil;
 		tamper_mode = mode;
 		assert_int_equal(wire_open(&c, GENERIC_READ, &o), ERROR_ACCESS_DENIED);
 		/* ... and the server closed the connection. */
 		char b;
 		assert_true(recv(c.fd, &b, 1, 0) <= 0);
-		c.auth.ops = real_ops;
+		c.sec.auth.ops = real_ops;
 		rpc_client_close(&c);
 	}
 	tamper_mode = 0;
