@@ -270,6 +270,21 @@ static DWORD store(struct accounts *a, struct account *v, size_t n)
 	return ERROR_SUCCESS;
 }
 
+/* Store the new list durably and make it the loaded one; on failure the
+ * new list is dropped and nothing changes. */
+static DWORD commit(struct accounts *a, struct account *v, size_t n)
+{
+	DWORD rc = store(a, v, n);
+	if (rc) {
+		free_list(v, n);
+		return rc;
+	}
+	free_list(a->v, a->n);
+	a->v = v;
+	a->n = n;
+	return ERROR_SUCCESS;
+}
+
 DWORD accounts_set(struct accounts *a, const char *name, const uint8_t nt_hash[16])
 {
 	if (!accounts_name_valid(name))
@@ -288,15 +303,7 @@ DWORD accounts_set(struct accounts *a, const char *name, const uint8_t nt_hash[1
 		memcpy(e->name, name, strlen(name) + 1); /* valid: shorter than e->name */
 	}
 	memcpy(e->nt_hash, nt_hash, 16);
-	DWORD rc = store(a, v, n);
-	if (rc) {
-		free_list(v, n);
-		return rc;
-	}
-	free_list(a->v, a->n);
-	a->v = v;
-	a->n = n;
-	return ERROR_SUCCESS;
+	return commit(a, v, n);
 }
 
 DWORD accounts_remove(struct accounts *a, const char *name)
@@ -313,15 +320,7 @@ DWORD accounts_remove(struct accounts *a, const char *name)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	memcpy(v, a->v, idx * sizeof(*v));
 	memcpy(v + idx, a->v + idx + 1, (n - idx) * sizeof(*v));
-	DWORD rc = store(a, v, n);
-	if (rc) {
-		free_list(v, n);
-		return rc;
-	}
-	free_list(a->v, a->n);
-	a->v = v;
-	a->n = n;
-	return ERROR_SUCCESS;
+	return commit(a, v, n);
 }
 
 const struct account *accounts_find(struct accounts *a, const char *name)
