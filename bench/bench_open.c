@@ -99,9 +99,27 @@ static double bench_floor(const struct sockaddr *sa, socklen_t len, int cycles)
 
 /* Credentials for the NTLM cycles (NULL: plain OpenClusterEx). */
 static LPWSTR ntlm_user, ntlm_password;
+/* The caller's ticket cache: only the Kerberos cycles may use it. */
+static char *krb5_ccache;
+/* The echo servers, stopped however the run ends. */
+static pid_t echo_pids[2];
 
-static double bench_clusapi(LPCWSTR name, int cycles, bool ntlm)
+static void stop_echo_servers(void)
 {
+	for (int i = 0; i < 2; i++)
+		if (echo_pids[i] > 0) {
+			kill(echo_pids[i], SIGKILL);
+			waitpid(echo_pids[i], NULL, 0);
+			echo_pids[i] = 0;
+		}
+}
+
+static double bench_clusapi(LPCWSTR name, int cycles, bool ntlm, bool krb5)
+{
+	if (krb5 && krb5_ccache)
+		setenv("KRB5CCNAME", krb5_ccache, 1);
+	else
+		setenv("KRB5CCNAME", "FILE:/nonexistent/clusapi-bench-no-tickets", 1);
 	double t0 = now();
 	for (int i = 0; i < cycles; i++) {
 		HCLUSTER h = ntlm ? ClusapiOpenClusterWithCredentials(name, ntlm_user, ntlm_password, GENERIC_READ, NULL)
@@ -140,7 +158,11 @@ int main(int argc, char **argv)
 	int ufd = socket(AF_UNIX, SOCK_STREAM, 0);
 	bind(ufd, (struct sockaddr *)&sun, sizeof(sun));
 	listen(ufd, 128);
-	pid_t tp = echo_server(tfd), up = echo_server(ufd);
+	const char *cc = getenv("KRB5CCNAME");
+	krb5_ccache = cc ? strdup(cc) : NULL;
+	echo_pids[0] = echo_server(tfd);
+	echo_pids[1] = echo_server(ufd);
+	atexit(stop_echo_servers);
 
 	/* Warm up everything once, then measure interleaved rounds so that both
 	 * sides see the same machine. */
@@ -153,29 +175,26 @@ int main(int argc, char **argv)
 		ntlm_user = ClusapiUtf8ToWide(nu);
 		ntlm_password = ClusapiUtf8ToWide(np);
 	}
-	bench_clusapi(NULL, 100, false);
-	bench_clusapi(u"127.0.0.1", 100, false);
+	bench_clusapi(NULL, 100, false, false);
+	bench_clusapi(u"127.0.0.1", 100, false, false);
 	if (ntlm)
-		bench_clusapi(u"127.0.0.1", 100, true);
+		bench_clusapi(u"127.0.0.1", 100, true, false);
 	if (krb5_host)
-		bench_clusapi(krb5_host, 100, false);
+		bench_clusapi(krb5_host, 100, false, true);
 	double f_tcp = 0, f_unix = 0, c_lpc = 0, c_tcp = 0, c_ntlm = 0, c_krb5 = 0;
 	int rounds = 5, per = cycles / rounds;
 	for (int r = 0; r < rounds; r++) {
 		f_unix += bench_floor((struct sockaddr *)&sun, sizeof(sun), per);
-		c_lpc += bench_clusapi(NULL, per, false);
+		c_lpc += bench_clusapi(NULL, per, false, false);
 		f_tcp += bench_floor((struct sockaddr *)&sin, sizeof(sin), per);
-		c_tcp += bench_clusapi(u"127.0.0.1", per, false);
+		c_tcp += bench_clusapi(u"127.0.0.1", per, false, false);
 		if (ntlm)
-			c_ntlm += bench_clusapi(u"127.0.0.1", per, true);
+			c_ntlm += bench_clusapi(u"127.0.0.1", per, true, false);
 		if (krb5_host)
-			c_krb5 += bench_clusapi(krb5_host, per, false);
+			c_krb5 += bench_clusapi(krb5_host, per, false, true);
 	}
 	f_tcp /= rounds, f_unix /= rounds, c_lpc /= rounds, c_tcp /= rounds, c_ntlm /= rounds, c_krb5 /= rounds;
-	kill(tp, SIGKILL);
-	kill(up, SIGKILL);
-	waitpid(tp, NULL, 0);
-	waitpid(up, NULL, 0);
+	stop_echo_servers();
 	unlink(sun.sun_path);
 
 	printf("cycles per measurement: %d (in %d interleaved rounds)\n", per * rounds, rounds);
@@ -194,5 +213,6 @@ int main(int argc, char **argv)
 	free(ntlm_user);
 	free(ntlm_password);
 	free(krb5_host);
+	free(krb5_ccache);
 	return 0;
 }

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Run the benchmarks against a fresh clusterd and print the ratios.
 # Usage: bench/run.sh [BUILD_DIR] [CYCLES]
+# Next to a throwaway KDC the Kerberos cycles run too:
+#   tests/krb5/kdc.sh bench/run.sh [BUILD_DIR] [CYCLES]
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
@@ -21,6 +23,11 @@ if printf 'bench-Pa55\n' | LD_LIBRARY_PATH="$build/src" "$build/src/clusctl" acc
 	export BENCH_NTLM_USER=bench BENCH_NTLM_PASSWORD=bench-Pa55
 else
 	echo "(no NTLM cycles: adding an account needs root)"
+fi
+# Kerberos: under tests/krb5/kdc.sh (a keytab for localhost, alice's ticket).
+if [ -n "${CLUSAPI_KRB5_REALM:-}" ] && grep -q "Kerberos: accepting" "$tmp/log"; then
+	LD_LIBRARY_PATH="$build/src" "$build/src/clusctl" access grant "$CLUSAPI_KRB5_USER@$CLUSAPI_KRB5_REALM" --read > /dev/null &&
+		export BENCH_KRB5_HOST=localhost
 fi
 echo "== bench_open ($(nproc) cores, $(uname -r))"
 LD_LIBRARY_PATH="$build/src" "$build/bench/bench_open" "$cycles"
