@@ -417,6 +417,7 @@ static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ct
 #define VT_BITMASK_1 1
 #define VT_PCONTEXT 2
 #define VT_HEADER2 3
+#define VT_SEARCH 1024
 
 static const uint8_t vt_magic[8] = { 0x8a, 0xe3, 0x13, 0x71, 0x02, 0xf4, 0x36, 0x71 };
 
@@ -480,8 +481,11 @@ static long rpc_srv_find_vt(const struct rpc_srv_call *call, const struct rpc_sr
 {
 	if (call->len < sizeof(vt_magic) + 4)
 		return (long)call->len;
-	/* From the end back: the signature is 4-byte aligned in the stub. */
-	for (size_t off = (call->len - sizeof(vt_magic) - 4) & ~(size_t)3;; off -= 4) {
+	/* From the end back: the signature is 4-byte aligned in the stub, and
+	 * a trailer is small (its known commands take 80 bytes), so only the
+	 * stub's last VT_SEARCH bytes are looked at. */
+	size_t lowest = call->len > VT_SEARCH ? (call->len - VT_SEARCH + 3) & ~(size_t)3 : 0;
+	for (size_t off = (call->len - sizeof(vt_magic) - 4) & ~(size_t)3; off >= lowest; off -= 4) {
 		if (memcmp(call->buf + off, vt_magic, sizeof(vt_magic)) == 0) {
 			int v = rpc_vt_check(call, ctx, off);
 			if (v < 0)
@@ -489,7 +493,7 @@ static long rpc_srv_find_vt(const struct rpc_srv_call *call, const struct rpc_sr
 			if (v > 0)
 				return (long)off;
 		}
-		if (off == 0)
+		if (off < 4)
 			break;
 	}
 	return (long)call->len;
