@@ -4,8 +4,8 @@
 #   (no flag)  what building and running need
 #   --test     also what the whole test suite needs
 set -eu
-build_pkgs="meson ninja-build pkg-config gcc libc6-dev libcmocka-dev libsqlite3-dev nettle-dev"
-test_pkgs="valgrind samba-testsuite smbclient tshark clang libclang-rt-14-dev python3 iproute2 util-linux"
+build_pkgs="meson ninja-build pkg-config gcc libc6-dev libcmocka-dev libsqlite3-dev nettle-dev pacemaker-dev libcmap-dev libquorum-dev"
+test_pkgs="valgrind samba-testsuite smbclient tshark clang libclang-rt-14-dev python3 iproute2 util-linux pacemaker corosync resource-agents"
 pkgs=$build_pkgs
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $test_pkgs"
 
