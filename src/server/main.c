@@ -35,6 +35,7 @@ struct options {
 	size_t nepmapper;
 	const char *admin_group;
 	const char *node_name;
+	const char *backend;
 	bool allow_anonymous;
 	bool down_level;
 	bool foreground;
@@ -60,6 +61,9 @@ static void usage(FILE *f)
 		"                            *:135 as root, none otherwise\n"
 		"  -g, --admin-group NAME    group given full access in a new ACL; default " DEFAULT_ADMIN_GROUP "\n"
 		"  -n, --node-name NAME      this node's name; default the short host name\n"
+		"  -b, --backend NAME        where the cluster lives: embedded (one node, the\n"
+		"                            default) or pacemaker (the corosync + Pacemaker\n"
+		"                            cluster this node is in; names come from corosync)\n"
 		"  -c, --max-connections N   default 16384\n"
 		"      --allow-anonymous     FOR TESTS: unauthenticated TCP callers get full access\n"
 		"      --test-down-level     FOR TESTS: behave as a down-level server (no OpenClusterEx)\n"
@@ -82,6 +86,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "epmapper", required_argument, NULL, 'e' },
 		{ "admin-group", required_argument, NULL, 'g' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "backend", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "allow-anonymous", no_argument, NULL, OPT_ANON },
 		{ "test-down-level", no_argument, NULL, OPT_DOWNLEVEL },
@@ -98,8 +103,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->admin_group = DEFAULT_ADMIN_GROUP;
 	o->max_conns = 16384;
 	o->log_level = LOG_LVL_INFO;
+	o->backend = "embedded";
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:c:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:b:c:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			o->foreground = true;
@@ -132,6 +138,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'n':
 			o->node_name = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "embedded") != 0 && strcmp(optarg, "pacemaker") != 0) {
+				fprintf(stderr, "clusterd: --backend wants embedded or pacemaker, not \"%s\"\n", optarg);
+				return 2;
+			}
+			o->backend = optarg;
 			break;
 		case 'c': {
 			char *end;
@@ -248,6 +261,21 @@ static int open_tcp(struct loop *l, const char *spec, enum listener_kind kind, u
 	return 0;
 }
 
+/* The Pacemaker backend, when clusterd was built with it: the cluster's and
+ * this node's names are corosync's, not the state directory's. */
+static struct backend *open_pacemaker(struct identity *id, char *err, size_t errlen)
+{
+#ifdef CLUSTERD_HAVE_PACEMAKER
+	return backend_pacemaker_open(id->cluster_name, sizeof(id->cluster_name), id->node_name, sizeof(id->node_name),
+				      err, errlen);
+#else
+	(void)id;
+	snprintf(err, errlen, "this clusterd was built without the Pacemaker backend (reconfigure with "
+		 "-Dpacemaker=enabled after installing pacemaker-dev, libcmap-dev and libquorum-dev)");
+	return NULL;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -274,13 +302,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "clusterd: %s\n", err);
 		return 1;
 	}
-	st.be = backend_embedded_open(o.state_dir, st.id.node_name, st.id.cluster_name, err, sizeof(err));
+	bool embedded = strcmp(o.backend, "embedded") == 0;
+	if (embedded)
+		st.be = backend_embedded_open(o.state_dir, st.id.node_name, st.id.cluster_name, err, sizeof(err));
+	else
+		st.be = open_pacemaker(&st.id, err, sizeof(err));
 	if (!st.be) {
 		fprintf(stderr, "clusterd: %s\n", err);
 		return 1;
 	}
 	/* Generic Application resources run their commands from now on. */
-	if (backend_embedded_supervise(st.be, true) != BE_OK) {
+	if (embedded && backend_embedded_supervise(st.be, true) != BE_OK) {
 		fprintf(stderr, "clusterd: cannot supervise resource processes: %s\n", strerror(errno));
 		st.be->ops->destroy(st.be);
 		return 1;

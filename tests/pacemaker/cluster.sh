@@ -27,7 +27,12 @@
 set -u
 
 NODES=${PCMK_TEST_NODES:-3}
-die() { echo "cluster.sh: $*" >&2; exit 1; }
+CLEANUP_DIR="" # set while a start is half done: die() then tears it down
+die() {
+	echo "cluster.sh: $*" >&2
+	[ -n "$CLEANUP_DIR" ] && cmd_stop "$CLEANUP_DIR"
+	exit 1
+}
 
 need_root() { [ "$(id -u)" -eq 0 ] || die "needs root (network and mount namespaces)"; }
 
@@ -157,6 +162,8 @@ cmd_start() {
 	dir=$(cd "$dir" && pwd)
 	tag="pcmk$$"
 	echo "$tag" >"$dir/tag"
+	CLEANUP_DIR=$dir
+	trap 'cmd_stop "$CLEANUP_DIR"' INT TERM
 	start=$(date +%s%N)
 	ip netns add "$tag-br" || die "cannot create namespace $tag-br"
 	ip -n "$tag-br" link add br0 type bridge
@@ -184,10 +191,9 @@ cmd_start() {
 	done
 	# The PIDs above are `ip netns exec`'s, which exec()s into unshare and then
 	# the node script: the same process throughout.
-	if ! wait_online "$dir" "$NODES" 60; then
-		cmd_stop "$dir"
-		die "start failed; logs were in $dir/n*/"
-	fi
+	wait_online "$dir" "$NODES" 60 || die "start failed; logs are in $dir/n*/"
+	CLEANUP_DIR=""
+	trap - INT TERM
 	local ms=$((($(date +%s%N) - start) / 1000000))
 	printf 'cluster up: %d nodes online in %d.%03d s (%s)\n' "$NODES" $((ms / 1000)) $((ms % 1000)) "$tag"
 }
