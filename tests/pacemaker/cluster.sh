@@ -12,6 +12,8 @@
 #                                 namespaces: its own /run, /dev/shm, corosync)
 #   cluster.sh pid DIR N          the PID whose namespaces are node N's
 #   cluster.sh wait DIR N SECONDS wait until N nodes are online (as node 1 sees it)
+#   cluster.sh cut DIR N          unplug node N's cable (its veth end on the bridge)
+#   cluster.sh heal DIR N         plug it back in
 #
 # Layout (the recipe in ../shared/pacemaker.md): a bridge namespace
 # <tag>-br holding br0 and one veth end per node; node namespaces <tag>-n1..3 with
@@ -231,7 +233,7 @@ cmd_status() {
 	in_node "$1" 1 crm_mon -1
 }
 
-[ $# -ge 2 ] || die "usage: cluster.sh start|stop|status|exec|pid|wait DIR [N] [...]"
+[ $# -ge 2 ] || die "usage: cluster.sh start|stop|status|exec|pid|wait|cut|heal DIR [N] [...]"
 cmd=$1
 dir=$2
 shift 2
@@ -244,6 +246,8 @@ exec)
 	in_node "$dir" "$@"
 	;;
 pid) node_pid "$dir" "$1" ;;
+cut) ip -n "$(tag_of "$dir")-br" link set "p$1" down ;;
+heal) ip -n "$(tag_of "$dir")-br" link set "p$1" up ;;
 wait) wait_online "$dir" "$1" "$2" ;;
-*) die "unknown command $cmd (start, stop, status, exec, pid, wait)" ;;
+*) die "unknown command $cmd (start, stop, status, exec, pid, wait, cut, heal)" ;;
 esac

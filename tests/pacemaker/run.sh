@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The 'pacemaker' suite: a 3-node cluster (cluster.sh), a clusterd --backend
+# pacemaker inside each node, then test_pacemaker against all three.  The
+# cluster and everything in it go away on any exit (trap), and every wait is
+# bounded: a broken cluster fails the test, it never hangs it.
+# Needs root (namespaces) and pacemaker + corosync installed; exits 77
+# (skipped) otherwise.  Env: CLUSTERD, TEST_PACEMAKER (the built programs).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+cluster_sh=$here/cluster.sh
+if [ "$(id -u)" -ne 0 ]; then
+	echo "pacemaker tests need root (network and mount namespaces): skipped"
+	exit 77
+fi
+for p in corosync pacemakerd crm_mon cibadmin nsenter unshare ip; do
+	command -v "$p" >/dev/null || { echo "$p is not installed (scripts/install-deps.sh --test): skipped"; exit 77; }
+done
+[ -x /usr/lib/ocf/resource.d/pacemaker/Dummy ] || { echo "ocf:pacemaker:Dummy missing: skipped"; exit 77; }
+
+dir=$(mktemp -d /tmp/clusapi-pcmk.XXXXXX)
+cleanup() {
+	"$cluster_sh" stop "$dir"
+	if [ "${KEEP_LOGS:-}" ]; then echo "logs kept in $dir"; else rm -rf "$dir"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+"$cluster_sh" start "$dir" || exit 1
+for n in 1 2 3; do
+	mkdir -p "$dir/cd$n"
+	"$cluster_sh" exec "$dir" "$n" setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$n" -u "$dir/cd$n/lpc" \
+		-l none -e none >"$dir/cd$n/clusterd.log" 2>&1 </dev/null &
+	echo $! >"$dir/n$n/clusterd.pid"
+	disown
+done
+for n in 1 2 3; do
+	for _ in $(seq 1 50); do
+		[ -S "$dir/cd$n/lpc" ] && break
+		sleep 0.1
+	done
+	if [ ! -S "$dir/cd$n/lpc" ]; then
+		echo "clusterd on node $n did not start:"
+		cat "$dir/cd$n/clusterd.log"
+		exit 1
+	fi
+done
+
+rc=0
+PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 240 "$TEST_PACEMAKER" || rc=$?
+if [ $rc -ne 0 ]; then
+	for n in 1 2 3; do
+		echo "---- clusterd on node $n"
+		tail -20 "$dir/cd$n/clusterd.log"
+	done
+	"$cluster_sh" status "$dir"
+fi
+exit $rc
