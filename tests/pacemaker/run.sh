@@ -48,6 +48,30 @@ done
 
 rc=0
 PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 240 "$TEST_PACEMAKER" || rc=$?
+
+# A clean stop: each clusterd ends on SIGTERM within 5 s (its CIB watch
+# thread joined), and nothing in its log from a sanitizer.
+for n in 1 2 3; do
+	pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
+	if [ -z "$pid" ]; then
+		echo "clusterd on node $n is gone before the end of the tests"
+		rc=1
+		continue
+	fi
+	kill -TERM "$pid"
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "clusterd on node $n did not stop within 5 s of SIGTERM"
+		rc=1
+	fi
+	if grep -q "Sanitizer\|runtime error" "$dir/cd$n/clusterd.log"; then
+		echo "clusterd on node $n: sanitizer report"
+		rc=1
+	fi
+done
 if [ $rc -ne 0 ]; then
 	for n in 1 2 3; do
 		echo "---- clusterd on node $n"

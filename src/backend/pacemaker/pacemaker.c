@@ -875,7 +875,7 @@ static int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 		xmlNode *copy = frag_of(NULL, gx);
 		for (xmlNode *c = gx->children; c; c = c->next)
 			if (!xml_is(c, XML_CIB_TAG_RESOURCE))
-				xmlAddChild(copy, copy_xml(c));
+				add_node_copy(copy, c);
 		char ph[BE_NAME_MAX + 32];
 		snprintf(ph, sizeof(ph), "%s" PLACEHOLDER_SUFFIX, g->cib_id);
 		new_primitive(copy, ph, NULL, PLACEHOLDER_TYPE, true);
