@@ -80,7 +80,7 @@ system {
 nodelist {
 EOF
 		for i in $(seq 1 "$NODES"); do
-			printf '\tnode {\n\t\tname: n%d\n\t\tnodeid: %d\n\t\tring0_addr: 10.77.0.%d\n\t}\n' "$i" "$i" "$i"
+			printf '\tnode {\n\t\tname: node%d\n\t\tnodeid: %d\n\t\tring0_addr: 10.77.0.%d\n\t}\n' "$i" "$i" "$i"
 		done
 		echo "}"
 	} >"$f"
@@ -114,7 +114,7 @@ write_node_script() { # FILE NODEDIR N
 	cat >"$1" <<EOF
 #!/bin/bash
 set -e
-hostname n$3
+hostname node$3
 mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mkdir -p /run/crm /run/resource-agents /run/lock /run/pacemaker

@@ -232,8 +232,8 @@ static void test_cluster_identity(void **state)
 		cch = 64;
 		assert_int_equal(ClusapiGetConnectedNodeName(cl[n], name, &cch), ERROR_SUCCESS);
 		u = ClusapiWideToUtf8(name);
-		char want[8];
-		snprintf(want, sizeof(want), "n%d", n);
+		char want[16];
+		snprintf(want, sizeof(want), "node%d", n);
 		assert_string_equal(u, want);
 		free(u);
 	}
@@ -276,8 +276,8 @@ static void test_same_view(void **state)
 	char *v1 = view_of(1);
 	assert_non_null(strstr(v1, " Test Group "));
 	assert_non_null(strstr(v1, " test-a "));
-	assert_non_null(strstr(v1, " n1 "));
-	assert_non_null(strstr(v1, " n3 "));
+	assert_non_null(strstr(v1, " node1 "));
+	assert_non_null(strstr(v1, " node3 "));
 	for (int n = 2; n <= NODES; n++) {
 		char *vn;
 		for (;;) {
@@ -316,8 +316,8 @@ static void test_online(void **state)
 static void test_move(void **state)
 {
 	(void)state;
-	char target[8], where[64];
-	snprintf(target, sizeof(target), "%s", strcmp(owner_node, "n1") == 0 ? "n2" : "n1");
+	char target[16], where[64];
+	snprintf(target, sizeof(target), "%s", strcmp(owner_node, "node1") == 0 ? "node2" : "node1");
 	WCHAR *gname = W("Test Group"), *tname = W(target);
 	HGROUP g = OpenClusterGroup(cl[3], gname);
 	HNODE node = OpenClusterNode(cl[3], tname);

@@ -391,7 +391,11 @@ static void add_networks(struct view *v, const struct corosync_view *cs)
 			if (!n->addr[l][0])
 				continue;
 			char ifname[BE_NAME_MAX], ifkey[BE_NAME_MAX];
-			snprintf(ifname, sizeof(ifname), "%.200s - link%zu", n->name, l);
+			/* Named as Windows names a node's adapters. */
+			if (l == 0)
+				snprintf(ifname, sizeof(ifname), "%.200s - Ethernet", n->name);
+			else
+				snprintf(ifname, sizeof(ifname), "%.200s - Ethernet %zu", n->name, l + 1);
 			snprintf(ifkey, sizeof(ifkey), "%.200s-link%zu", n->name, l);
 			struct pobj *nif = view_add(v, BE_NETIF, ifkey, ifname);
 			if (!nif)
@@ -609,12 +613,16 @@ static int pm_no_deps(struct backend *b, const char *resource_id, be_object_fn f
 
 static int pm_quorum(struct backend *b, struct be_object *resource, char *path, size_t path_len)
 {
-	(void)resource;
 	int rc = ready(P(b));
+	if (rc)
+		return rc;
+	/* Node majority (votequorum): no quorum resource, which is an empty
+	 * name, as a Windows node-majority cluster answers. */
+	memset(resource, 0, sizeof(*resource));
+	resource->kind = BE_RESOURCE;
 	if (path_len)
 		path[0] = 0;
-	/* Node majority (votequorum): no quorum resource. */
-	return rc ? rc : BE_NOT_FOUND;
+	return BE_OK;
 }
 
 /* ---- writes ------------------------------------------------------------------- */
@@ -1021,7 +1029,8 @@ static int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_
 
 /* ---- the registry: only what maps onto the CIB ---------------------------------
  *
- *   ""                          ClusterName (REG_SZ, corosync's cluster_name), read-only
+ *   ""                          ClusterName (REG_SZ, corosync's cluster_name) and
+ *                               ClusterInstanceID (a UUID derived from it), read-only
  *   Resources\ID\Parameters     the primitive's instance attributes (REG_SZ;
  *                               a REG_DWORD is written as its decimal text)
  *   Groups\ID\Parameters        the group's meta attributes, the same way
@@ -1208,12 +1217,16 @@ static int reg_values(struct pcmk *p, const struct reg_key *k, struct nv **out, 
 	size_t cap = 0;
 	xmlNode *el = k->obj ? find_id(p->view.cib, k->obj->cib_id) : NULL;
 	if (k->where == REG_ROOT) {
-		*out = calloc(1, sizeof(**out));
+		char instance[BE_ID_MAX];
+		derive_id(instance, 0, p->cs.cluster_name);
+		*out = calloc(2, sizeof(**out));
 		if (!*out)
 			return BE_NO_MEMORY;
 		snprintf((*out)[0].name, BE_NAME_MAX, "ClusterName");
 		(*out)[0].value = strdup(p->cs.cluster_name);
-		*n = 1;
+		snprintf((*out)[1].name, BE_NAME_MAX, "ClusterInstanceID");
+		(*out)[1].value = strdup(instance);
+		*n = 2;
 		return BE_OK;
 	}
 	if (k->where == REG_OBJECT && el && crm_element_value(el, XML_ATTR_DESC)) {
