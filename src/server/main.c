@@ -266,6 +266,9 @@ static int open_tcp(struct loop *l, const char *spec, enum listener_kind kind, u
 static struct backend *open_pacemaker(struct identity *id, char *err, size_t errlen)
 {
 #ifdef CLUSTERD_HAVE_PACEMAKER
+	/* corosync.conf's cluster_name, the same on every node: renaming
+	 * the cluster is an edit there, not a call here. */
+	id->name_fixed = true;
 	return backend_pacemaker_open(id->cluster_name, sizeof(id->cluster_name), id->node_name, sizeof(id->node_name),
 				      err, errlen);
 #else

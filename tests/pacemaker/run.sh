@@ -19,6 +19,15 @@ done
 [ -x /usr/lib/ocf/resource.d/pacemaker/Dummy ] || { echo "ocf:pacemaker:Dummy missing: skipped"; exit 77; }
 
 dir=$(mktemp -d /tmp/clusapi-pcmk.XXXXXX)
+# Without corosync (an empty network namespace: its IPC sockets are not
+# there): one clear line and exit status 1.
+out=$(unshare -n "$CLUSTERD" --backend pacemaker -s "$dir/none" -u "$dir/none/lpc" -l none -e none 2>&1)
+st=$?
+if [ $st -ne 1 ] || ! grep -q "is corosync running" <<<"$out"; then
+	echo "clusterd --backend pacemaker without corosync: exit $st, said: $out"
+	rm -rf "$dir"
+	exit 1
+fi
 cleanup() {
 	"$cluster_sh" stop "$dir"
 	if [ "${KEEP_LOGS:-}" ]; then echo "logs kept in $dir"; else rm -rf "$dir"; fi

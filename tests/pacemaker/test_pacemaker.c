@@ -237,6 +237,10 @@ static void test_cluster_identity(void **state)
 		assert_string_equal(u, want);
 		free(u);
 	}
+	/* The name is corosync's: renaming it is not a clusapi call. */
+	WCHAR *other = W("renamed");
+	assert_int_equal(SetClusterName(cl[1], other), ERROR_NOT_SUPPORTED);
+	free(other);
 }
 
 static void test_create(void **state)
