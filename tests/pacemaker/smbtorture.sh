@@ -24,14 +24,12 @@ command -v pacemakerd >/dev/null || { echo "pacemaker is not installed: skipped"
 #                             create a "Generic Service" resource: a Windows
 #                             type, not an agent here
 # and in the dangerous run:
-#  resource.FailResource      no Pacemaker call marks a resource failed from
-#                             outside (ERROR_NOT_SUPPORTED)
 #  node.EvictNode             removing a node is a corosync nodelist edit on
 #                             every node (ERROR_NOT_SUPPORTED)
 #  node.ResumeNode            as with the embedded backend: PauseNode has just
 #                             paused the node, so resuming it succeeds
 gaps="cluster.CreateResTypeEnum resource.CreateResource resource.DeleteResource resource.SetResourceName"
-gaps_dangerous="$gaps resource.FailResource node.EvictNode node.ResumeNode"
+gaps_dangerous="$gaps node.EvictNode node.ResumeNode"
 
 dir=$(mktemp -d /tmp/clusapi-pcmk-torture.XXXXXX)
 trap '"$cluster_sh" stop "$dir"; rm -rf "$dir"' EXIT

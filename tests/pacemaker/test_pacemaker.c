@@ -5,7 +5,7 @@
  * --backend pacemaker per node, each on its LPC socket PCMK_DIR/cdN/lpc).
  * Through the C API, from every node's clusterd: the same nodes, groups and
  * resources with the same ids; a group created, brought online, moved,
- * taken offline and deleted, each step confirmed by what Pacemaker itself
+ * failed (and recovered by Pacemaker), taken offline and deleted, each step confirmed by what Pacemaker itself
  * says (crm_mon --output-as=xml); a node paused and resumed (standby); a node
  * cut off from the others answering ERROR_CLUSTER_NO_QUORUM, and answering
  * again once it is back.
@@ -89,7 +89,8 @@ static char *crm_mon(void)
 	return in_node(2, "crm_mon -1 --output-as=xml");
 }
 
-/* Where crm_mon says resource rsc is started ("" when it is not), in out. */
+/* Where crm_mon says resource rsc is started and not failed ("" when it is
+ * not), in out. */
 static void rsc_where(const char *xml, const char *rsc, char *out, size_t cap)
 {
 	char key[160];
@@ -101,7 +102,8 @@ static void rsc_where(const char *xml, const char *rsc, char *out, size_t cap)
 	const char *end = strstr(r, "</resource>");
 	const char *tag_end = strchr(r, '>');
 	const char *role = strstr(r, "role=\"Started\"");
-	if (!role || !tag_end || role > tag_end || !strstr(r, "active=\"true\""))
+	const char *healthy = strstr(r, "failed=\"false\"");
+	if (!role || !tag_end || role > tag_end || !healthy || healthy > tag_end || !strstr(r, "active=\"true\""))
 		return;
 	const char *node = strstr(r, "<node name=\"");
 	if (!node || (end && node > end))
@@ -317,6 +319,37 @@ static void test_online(void **state)
 		wait_group_state(n, ClusterGroupOnline, owner_node);
 }
 
+/* Fail = crm_resource --fail: Pacemaker records the failure and recovers
+ * the resource in place. */
+static void test_fail(void **state)
+{
+	(void)state;
+	WCHAR *rname = W("test-a");
+	HRESOURCE r = OpenClusterResource(cl[3], rname);
+	free(rname);
+	assert_non_null(r);
+	double t0 = now_s();
+	assert_int_equal(FailClusterResource(r), ERROR_SUCCESS);
+	CloseClusterResource(r);
+	double end = now_s() + WAIT_S;
+	char *xml = NULL;
+	while (now_s() < end) {
+		xml = crm_mon();
+		if (strstr(xml, "<failure op_key=\"test-a_"))
+			break;
+		free(xml);
+		xml = NULL;
+		sleep_ms(200);
+	}
+	assert_non_null(xml);
+	free(xml);
+	char where[64];
+	assert_true(wait_group(owner_node, where, sizeof(where)));
+	fprintf(stderr, "# fail: failure recorded and test-a running again in %.1f s\n", now_s() - t0);
+	/* Clean the record, so that later moves are not held back by it. */
+	free(in_node(1, "crm_resource --cleanup -r test-a"));
+}
+
 static void test_move(void **state)
 {
 	(void)state;
@@ -516,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_same_view),
 		cmocka_unit_test(test_online),
+		cmocka_unit_test(test_fail),
 		cmocka_unit_test(test_move),
 		cmocka_unit_test(test_pause_resume),
 		cmocka_unit_test(test_offline),

@@ -46,6 +46,8 @@
 
 #include <crm/cib.h>
 #include <crm/cib/util.h>
+#include <crm/common/ipc.h>
+#include <crm/common/ipc_controld.h>
 #include <crm/common/xml.h>
 #include <crm/msg_xml.h>
 #include <crm/pengine/status.h>
@@ -981,6 +983,32 @@ static int move_group(struct pcmk *p, struct pobj *g, const char *target)
 	return rc;
 }
 
+/* Fail: as crm_resource --fail does, the controller records a failed
+ * operation for the resource on the node running it, and Pacemaker then
+ * recovers it as it would any failure (a restart, or a move once its
+ * migration-threshold is reached). */
+static int fail_resource(struct pcmk *p, struct pobj *r)
+{
+	xmlNode *x = find_id(p->view.cib, r->cib_id);
+	if (!x)
+		return BE_NOT_FOUND;
+	if (!r->o.owner[0] || r->o.state != BE_STATE_ONLINE)
+		return BE_BUSY; /* only what runs can fail */
+	pcmk_ipc_api_t *api = NULL;
+	int rc = pcmk_new_ipc_api(&api, pcmk_ipc_controld);
+	if (rc == pcmk_rc_ok)
+		rc = pcmk_connect_ipc(api, pcmk_ipc_dispatch_sync);
+	if (rc == pcmk_rc_ok)
+		rc = pcmk_controld_api_fail(api, r->o.owner, NULL, r->cib_id, r->cib_id,
+					    crm_element_value(x, XML_AGENT_ATTR_CLASS),
+					    crm_element_value(x, XML_AGENT_ATTR_PROVIDER), crm_element_value(x, XML_ATTR_TYPE));
+	if (rc != pcmk_rc_ok)
+		log_warn("pacemaker: cannot fail resource %s: %s", r->cib_id, pcmk_rc_str(rc));
+	if (api)
+		pcmk_free_ipc_api(api);
+	return rc == pcmk_rc_ok ? BE_OK : BE_IO;
+}
+
 static int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_action action, const char *target)
 {
 	struct pcmk *p = P(b);
@@ -996,7 +1024,7 @@ static int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_
 		if (action == BE_ACT_ONLINE || action == BE_ACT_OFFLINE)
 			rc = set_roles(p, &obj, action == BE_ACT_ONLINE ? "Started" : "Stopped", false);
 		else if (action == BE_ACT_FAIL)
-			return BE_UNSUPPORTED;
+			rc = fail_resource(p, &obj);
 		else
 			return BE_INVALID;
 		break;
