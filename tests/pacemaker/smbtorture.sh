@@ -52,6 +52,12 @@ for r in "Cluster IP Address" "Cluster Name" "Network Name"; do
 	"$CLUSCTL" resource create "$r" --group "Cluster Group" --type ocf:pacemaker:Dummy >/dev/null || exit 1
 done
 "$CLUSCTL" group online "Cluster Group" >/dev/null || exit 1
+# The suite fails resources and takes them offline: they must be running first.
+for _ in $(seq 1 100); do
+	"$CLUSCTL" group list | grep -q "^Cluster Group .* online" && break
+	sleep 0.2
+done
+"$CLUSCTL" group list | grep -q "^Cluster Group .* online" || { echo "Cluster Group did not come online"; exit 1; }
 
 bad=0
 run() { # LABEL KNOWN [smbtorture options]

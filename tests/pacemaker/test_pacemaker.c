@@ -8,8 +8,10 @@
  * failed (and recovered by Pacemaker), taken offline and deleted, each step confirmed by what Pacemaker itself
  * says (crm_mon --output-as=xml); a node paused and resumed (standby); a node
  * cut off from the others answering ERROR_CLUSTER_NO_QUORUM, and answering
- * again once it is back.
+ * again once it is back; a notification port on one node's clusterd told of
+ * a change made through another's (the CIB watch path, at the wire).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,6 +25,11 @@
 #include <cmocka.h>
 
 #include "clusapi.h"
+#include "base/utf16.h"
+#include "cmrp/cmrp.h"
+#include "cmrp/cmrp_notify.h"
+#include "cmrp/cmrp_objects.h"
+#include "rpc/client.h"
 
 #define NODES 3
 #define WAIT_S 30 /* for Pacemaker to carry out a change */
@@ -416,9 +423,97 @@ static void test_pause_resume(void **state)
 	CloseClusterNode(node);
 }
 
+/* ---- a notification port at the wire (node 3's clusterd) ---- */
+
+struct watcher {
+	struct rpc_client c;
+	struct rpc_ctx_handle port;
+	struct cmrp_get_notify_out o;
+	volatile int done; /* 1: an indication, -1: an error */
+};
+
+static void wire_call(struct rpc_client *c, uint16_t opnum, struct ndr_push *req, struct ndr_pull *in, uint8_t **buf)
+{
+	size_t len;
+	bool be;
+	DWORD err = rpc_client_call(c, opnum, req->data, req->len, buf, &len, &be);
+	ndr_push_free(req);
+	if (err)
+		fail_msg("opnum %u: transport error %u", opnum, (unsigned)err);
+	ndr_pull_init(in, *buf, len, be);
+}
+
+/* A port on node n watching "Test Group"'s state. */
+static void watch_group_on(int n, struct watcher *w)
+{
+	char lpc[512];
+	struct ndr_push req;
+	struct ndr_pull in;
+	uint8_t *buf;
+	snprintf(lpc, sizeof(lpc), "%s/cd%d/lpc", dir, n);
+	rpc_client_init(&w->c);
+	assert_int_equal(rpc_client_connect_unix(&w->c, lpc), 0);
+	assert_int_equal(rpc_client_bind(&w->c, &cmrp_syntax), 0);
+
+	struct cmrp_create_notify_out cn;
+	ndr_push_init(&req);
+	wire_call(&w->c, CMRP_CREATE_NOTIFY, &req, &in, &buf);
+	assert_true(cmrp_create_notify_decode_out(&in, &cn));
+	free(buf);
+	assert_int_equal(cn.status, 0);
+	w->port = cn.handle;
+
+	struct cmrp_open_object_out og;
+	uint16_t *name = utf16_from_utf8_dup("Test Group");
+	ndr_push_init(&req);
+	cmrp_name_encode_in(&req, name, utf16_len(name));
+	free(name);
+	wire_call(&w->c, CMRP_OPEN_GROUP, &req, &in, &buf);
+	assert_true(cmrp_open_object_decode_out(&in, &og, false));
+	free(buf);
+	assert_int_equal(og.status, 0);
+
+	struct cmrp_add_notify_in a = { .notify = w->port, .object = og.handle, .filter = CLUSTER_CHANGE_GROUP_STATE,
+					.key = 0x6006 };
+	struct cmrp_add_notify_out ao;
+	ndr_push_init(&req);
+	assert_true(cmrp_add_notify_encode_in(&req, &a, false));
+	wire_call(&w->c, CMRP_ADD_NOTIFY_GROUP, &req, &in, &buf);
+	assert_true(cmrp_add_notify_decode_out(&in, &ao));
+	free(buf);
+	assert_int_equal(ao.result, 0);
+}
+
+static void *get_notify_thread(void *arg)
+{
+	struct watcher *w = arg;
+	struct ndr_push req;
+	struct ndr_pull in;
+	uint8_t *buf;
+	size_t len;
+	bool be;
+	ndr_push_init(&req);
+	cmrp_handle_encode(&req, &w->port);
+	DWORD err = rpc_client_call(&w->c, CMRP_GET_NOTIFY, req.data, req.len, &buf, &len, &be);
+	ndr_push_free(&req);
+	if (!err) {
+		ndr_pull_init(&in, buf, len, be);
+		if (!cmrp_get_notify_decode_out(&in, &w->o))
+			err = 1;
+		free(buf);
+	}
+	w->done = err ? -1 : 1;
+	return NULL;
+}
+
 static void test_offline(void **state)
 {
 	(void)state;
+	/* Node 3 watches, node 1 acts: node 3 hears of it through the CIB. */
+	static struct watcher w;
+	pthread_t t;
+	watch_group_on(3, &w);
+	assert_int_equal(pthread_create(&t, NULL, get_notify_thread, &w), 0);
 	WCHAR *gname = W("Test Group");
 	HGROUP g = OpenClusterGroup(cl[1], gname);
 	free(gname);
@@ -443,6 +538,22 @@ static void test_offline(void **state)
 	fprintf(stderr, "# offline: both resources stopped in %.1f s\n", now_s() - t0);
 	for (int n = 1; n <= NODES; n++)
 		wait_group_state(n, ClusterGroupOffline, NULL);
+	/* The GetNotify on node 3 has its answer by now (a bounded wait: on
+	 * failure the thread stays blocked and the process ends with it). */
+	end = now_s() + 5;
+	while (!w.done && now_s() < end)
+		sleep_ms(50);
+	if (w.done != 1)
+		fail_msg("node 3's GetNotify did not return an indication (%d)", w.done);
+	pthread_join(t, NULL);
+	assert_int_equal(w.o.result, 0);
+	assert_int_equal(w.o.key, 0x6006);
+	assert_int_equal(w.o.filter, CLUSTER_CHANGE_GROUP_STATE);
+	char *name = utf16_to_utf8_dup(w.o.name.s, w.o.name.units);
+	assert_string_equal(name, "Test Group");
+	free(name);
+	cmrp_get_notify_out_free(&w.o);
+	rpc_client_close(&w.c);
 }
 
 /* A node cut off from the other two has no quorum: its clusterd says so

@@ -992,7 +992,7 @@ static int fail_resource(struct pcmk *p, struct pobj *r)
 	xmlNode *x = find_id(p->view.cib, r->cib_id);
 	if (!x)
 		return BE_NOT_FOUND;
-	if (!r->o.owner[0] || r->o.state != BE_STATE_ONLINE)
+	if (!r->o.owner[0])
 		return BE_BUSY; /* only what runs can fail */
 	pcmk_ipc_api_t *api = NULL;
 	int rc = pcmk_new_ipc_api(&api, pcmk_ipc_controld);
