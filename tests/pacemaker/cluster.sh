@@ -17,12 +17,13 @@
 #
 # Layout (the recipe in ../shared/pacemaker.md): a bridge namespace
 # <tag>-br holding br0 and one veth end per node; node namespaces <tag>-n1..3 with
-# eth0 = 10.77.0.N/24 and lo.  Nothing is added to the host's own namespaces.  Each
-# node runs in `unshare -m -u` with private tmpfs on /run and /dev/shm (corosync's and
+# eth0 = 10.77.0.N/24 and lo (node names node1..3).  Nothing is added to the host's
+# own namespaces.  Each node runs in `unshare -m -u` with private tmpfs on /run and /dev/shm (corosync's and
 # libqb's IPC live there) and per-node bind mounts of /var/lib/pacemaker and
-# /var/log/pacemaker.  <tag> is unique per DIR (its creating PID), so two runs cannot
-# collide; DIR holds every PID we start, and stop kills those and every process still
-# inside the node namespaces (`ip netns pids`), then deletes the namespaces.
+# /var/log/pacemaker.  <tag> is random and checked to be unused, so two runs cannot
+# collide; DIR holds every PID we start, and stop kills those still inside their node
+# namespace (a PID from a long-dead run may belong to someone else by now) and every
+# other process there (`ip netns pids`), then deletes the namespaces.
 #
 # Test timings, NOT for production: token 1000 ms, dc-deadtime 2 s,
 # stonith-enabled=false (no fencing!), no-quorum-policy=stop.
@@ -162,7 +163,12 @@ cmd_start() {
 	[ -e "$dir/tag" ] && die "$dir already holds a cluster (stop it first)"
 	mkdir -p "$dir" || die "cannot create $dir"
 	dir=$(cd "$dir" && pwd)
-	tag="pcmk$$"
+	# A random tag, not the PID: a cluster outlives the start that made
+	# it, so a later start could get the same PID.  One nobody uses.
+	while :; do
+		tag="pcmk$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
+		ip netns list | grep -q "^$tag-" || break
+	done
 	echo "$tag" >"$dir/tag"
 	CLEANUP_DIR=$dir
 	trap 'cmd_stop "$CLEANUP_DIR"' INT TERM
@@ -209,10 +215,12 @@ cmd_stop() {
 	for round in 1 2 3; do
 		pids=""
 		for i in $(seq 1 "$NODES"); do
-			for f in "$dir/n$i"/*.pid; do
-				[ -f "$f" ] && pids="$pids $(cat "$f")"
-			done
 			ns="$tag-n$i"
+			for f in "$dir/n$i"/*.pid; do
+				[ -f "$f" ] || continue
+				pid=$(cat "$f")
+				[ "$(ip netns identify "$pid" 2>/dev/null)" = "$ns" ] && pids="$pids $pid"
+			done
 			ip netns list | grep -qw "^$ns" && pids="$pids $(ip netns pids "$ns" 2>/dev/null)"
 		done
 		pids=$(for pid in $pids; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done | sort -u)

@@ -3,7 +3,10 @@
 # The 'pacemaker' suite: a 3-node cluster (cluster.sh), a clusterd --backend
 # pacemaker inside each node, then test_pacemaker against all three.  The
 # cluster and everything in it go away on any exit (trap), and every wait is
-# bounded: a broken cluster fails the test, it never hangs it.
+# bounded, all of them together (start 60 s, tests 180 s, stop 15 s) well
+# under meson's 300 s: a broken cluster fails the test, it never hangs it, and
+# meson never has to kill this script before its trap has torn the cluster
+# down (the nodes run in sessions of their own, out of meson's reach).
 # Needs root (namespaces) and pacemaker + corosync installed; exits 77
 # (skipped) otherwise.  Env: CLUSTERD, TEST_PACEMAKER (the built programs).
 set -u
@@ -29,17 +32,19 @@ if [ $st -ne 1 ] || ! grep -q "is corosync running" <<<"$out"; then
 	exit 1
 fi
 cleanup() {
-	"$cluster_sh" stop "$dir"
+	"$cluster_sh" stop "$dir" 9>&-
 	if [ "${KEEP_LOGS:-}" ]; then echo "logs kept in $dir"; else rm -rf "$dir"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$here/guard.sh"
+guard_cluster "$cluster_sh" "$dir" || exit 1
 
-"$cluster_sh" start "$dir" || exit 1
+"$cluster_sh" start "$dir" 9>&- || exit 1
 for n in 1 2 3; do
 	mkdir -p "$dir/cd$n"
 	"$cluster_sh" exec "$dir" "$n" setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$n" -u "$dir/cd$n/lpc" \
-		-l none -e none >"$dir/cd$n/clusterd.log" 2>&1 </dev/null &
+		-l none -e none >"$dir/cd$n/clusterd.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$dir/n$n/clusterd.pid"
 	disown
 done
@@ -56,7 +61,7 @@ for n in 1 2 3; do
 done
 
 rc=0
-PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 240 "$TEST_PACEMAKER" || rc=$?
+PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 180 "$TEST_PACEMAKER" 9>&- || rc=$?
 
 # A clean stop: each clusterd ends on SIGTERM within 5 s (its CIB watch
 # thread joined), and nothing in its log from a sanitizer.

@@ -32,12 +32,14 @@ gaps="cluster.CreateResTypeEnum resource.CreateResource resource.DeleteResource 
 gaps_dangerous="$gaps node.EvictNode node.ResumeNode"
 
 dir=$(mktemp -d /tmp/clusapi-pcmk-torture.XXXXXX)
-trap '"$cluster_sh" stop "$dir"; rm -rf "$dir"' EXIT
+trap '"$cluster_sh" stop "$dir" 9>&-; rm -rf "$dir"' EXIT
 trap 'exit 1' INT TERM
-"$cluster_sh" start "$dir" || exit 1
+. "$here/guard.sh"
+guard_cluster "$cluster_sh" "$dir" || exit 1
+"$cluster_sh" start "$dir" 9>&- || exit 1
 mkdir -p "$dir/cd1"
 "$cluster_sh" exec "$dir" 1 setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd1" -u "$dir/cd1/lpc" \
-	-l 127.0.0.1:0 -e none --allow-anonymous >"$dir/cd1/clusterd.log" 2>&1 </dev/null &
+	-l 127.0.0.1:0 -e none --allow-anonymous >"$dir/cd1/clusterd.log" 2>&1 </dev/null 9>&- &
 disown
 for _ in $(seq 1 50); do
 	grep -q ': ready' "$dir/cd1/clusterd.log" && break
@@ -63,8 +65,8 @@ bad=0
 run() { # LABEL KNOWN [smbtorture options]
 	local label=$1 known=$2 out=$dir/torture-$1.log
 	shift 2
-	timeout 300 "$cluster_sh" exec "$dir" 1 smbtorture "ncacn_ip_tcp:127.0.0.1[$port]" -U% "$@" rpc.clusapi \
-		>"$out" 2>&1
+	timeout 100 "$cluster_sh" exec "$dir" 1 smbtorture "ncacn_ip_tcp:127.0.0.1[$port]" -U% "$@" rpc.clusapi \
+		>"$out" 2>&1 9>&-
 	local passed skipped failed=0 gap=0
 	passed=$(grep -c '^success: ' "$out")
 	skipped=$(grep -c '^skip: ' "$out")
