@@ -280,6 +280,87 @@ static void test_create(void **state)
 	free(cib);
 }
 
+/* The id node n's clusterd gives the object of this type and name. */
+static void id_of(int n, DWORD type, const char *name, char *out, size_t cap)
+{
+	HCLUSENUMEX e = ClusterOpenEnumEx(cl[n], type, NULL);
+	assert_non_null(e);
+	out[0] = 0;
+	for (DWORD i = 0; i < ClusterGetEnumCountEx(e) && !out[0]; i++) {
+		union {
+			CLUSTER_ENUM_ITEM item;
+			uint8_t bytes[2048];
+		} u;
+		DWORD cb = sizeof(u);
+		assert_int_equal(ClusterEnumEx(e, i, &u.item, &cb), ERROR_SUCCESS);
+		char *nm = ClusapiWideToUtf8(u.item.lpszName), *id = ClusapiWideToUtf8(u.item.lpszId);
+		if (strcmp(nm, name) == 0)
+			snprintf(out, cap, "%s", id);
+		free(nm);
+		free(id);
+	}
+	ClusterCloseEnumEx(e);
+	assert_true(out[0] != 0);
+}
+
+static HKEY params_key(int n, const char *rsc)
+{
+	char id[64], path[128];
+	id_of(n, CLUSTER_ENUM_RESOURCE, rsc, id, sizeof(id));
+	snprintf(path, sizeof(path), "Resources\\%s\\Parameters", id);
+	HKEY root = GetClusterKey(cl[n], KEY_ALL_ACCESS), k = NULL;
+	assert_non_null(root);
+	WCHAR *w = W(path);
+	assert_int_equal(ClusterRegOpenKey(root, w, KEY_ALL_ACCESS, &k), ERROR_SUCCESS);
+	free(w);
+	ClusterRegCloseKey(root);
+	return k;
+}
+
+/* Private properties are the primitive's instance attributes: written
+ * through one node's registry, seen by Pacemaker and by another node. */
+static void test_properties(void **state)
+{
+	(void)state;
+	HKEY k = params_key(1, "test-a");
+	WCHAR *name = W("fake"), *value = W("hello"), *sleep_name = W("op_sleep"), *bad = W("blob");
+	assert_int_equal(ClusterRegSetValue(k, name, REG_SZ, (const BYTE *)value, 12), ERROR_SUCCESS);
+	DWORD zero = 0;
+	assert_int_equal(ClusterRegSetValue(k, sleep_name, REG_DWORD, (const BYTE *)&zero, 4), ERROR_SUCCESS);
+	/* CIB attributes are text: no binary values. */
+	assert_int_equal(ClusterRegSetValue(k, bad, REG_BINARY, (const BYTE *)"\x01\x02", 2), ERROR_NOT_SUPPORTED);
+	ClusterRegCloseKey(k);
+	char *out = in_node(2, "crm_resource -r test-a -g fake");
+	assert_non_null(strstr(out, "hello"));
+	free(out);
+	out = in_node(2, "crm_resource -r test-a -g op_sleep");
+	assert_non_null(strstr(out, "0"));
+	free(out);
+	/* Node 3 reads it back as REG_SZ. */
+	k = params_key(3, "test-a");
+	double end = now_s() + 10;
+	WCHAR buf[32];
+	DWORD type = 0, cb;
+	LONG rc;
+	do {
+		cb = sizeof(buf);
+		rc = ClusterRegQueryValue(k, name, &type, (LPBYTE)buf, &cb);
+		if (rc == ERROR_SUCCESS)
+			break;
+		sleep_ms(100);
+	} while (now_s() < end);
+	assert_int_equal(rc, ERROR_SUCCESS);
+	assert_int_equal(type, REG_SZ);
+	char *u = ClusapiWideToUtf8(buf);
+	assert_string_equal(u, "hello");
+	free(u);
+	ClusterRegCloseKey(k);
+	free(name);
+	free(value);
+	free(sleep_name);
+	free(bad);
+}
+
 /* Every node's clusterd shows the same objects with the same ids (the
  * others learn of node 1's changes through CIB notifications). */
 static void test_same_view(void **state)
@@ -659,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_cluster_identity),
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_same_view),
+		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_online),
 		cmocka_unit_test(test_fail),
 		cmocka_unit_test(test_move),
