@@ -8,10 +8,12 @@
  * failed (and recovered by Pacemaker), taken offline and deleted, each step confirmed by what Pacemaker itself
  * says (crm_mon --output-as=xml); a node paused and resumed (standby); a node
  * cut off from the others answering ERROR_CLUSTER_NO_QUORUM, and answering
- * again once it is back; a notification port on one node's clusterd told of
+ * again once it is back; kill -9 of corosync and pacemakerd on the owner
+ * node: the group online elsewhere; a notification port on one node's clusterd told of
  * a change made through another's (the CIB watch path, at the wire).
  */
 #include <pthread.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -36,6 +38,7 @@
 
 static const char *dir, *cluster_sh;
 static HCLUSTER cl[NODES + 1]; /* cl[n]: node n's clusterd */
+static int mon_node = 2;       /* where crm_mon and cibadmin run (a live node) */
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -93,7 +96,7 @@ static char *in_node(int n, const char *cmd)
 
 static char *crm_mon(void)
 {
-	return in_node(2, "crm_mon -1 --output-as=xml");
+	return in_node(mon_node, "crm_mon -1 --output-as=xml");
 }
 
 /* Where crm_mon says resource rsc is started and not failed ("" when it is
@@ -682,17 +685,79 @@ static void test_lost_quorum(void **state)
 	fprintf(stderr, "# node 3 back: answering again after %.1f s\n", now_s() - t0);
 }
 
+/* kill -9 corosync and pacemakerd on the owner: the others start the group
+ * (no fencing in tests: Pacemaker takes the node for down at once); the dead
+ * node's clusterd, which has no corosync any more, answers
+ * ERROR_CLUSTER_NO_QUORUM. */
+static void test_failover(void **state)
+{
+	(void)state;
+	char owner[64], where[64], path[512];
+	WCHAR *gname = W("Test Group");
+	HGROUP g = OpenClusterGroup(cl[1], gname);
+	assert_non_null(g);
+	DWORD rc = OnlineClusterGroup(g, NULL);
+	assert_true(rc == ERROR_SUCCESS || rc == ERROR_IO_PENDING);
+	CloseClusterGroup(g);
+	assert_true(wait_group(NULL, owner, sizeof(owner)));
+	int dead = owner[strlen(owner) - 1] - '0';
+	assert_true(dead >= 1 && dead <= NODES);
+	mon_node = dead == 2 ? 1 : 2;
+	/* Whether the owner is also the DC (then a new DC is elected first). */
+	char dc[64] = "?";
+	char *xml = crm_mon();
+	const char *d = strstr(xml, "<current_dc ");
+	d = d ? strstr(d, " name=\"") : NULL;
+	if (d)
+		snprintf(dc, sizeof(dc), "%.*s", (int)strcspn(d + 7, "\""), d + 7);
+	free(xml);
+	const char *const daemons[] = { "corosync", "pacemakerd" };
+	double t0 = now_s();
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/n%d/%s.pid", dir, dead, daemons[i]);
+		FILE *f = fopen(path, "r");
+		assert_non_null(f);
+		int pid = 0;
+		assert_int_equal(fscanf(f, "%d", &pid), 1);
+		fclose(f);
+		assert_true(pid > 1);
+		assert_int_equal(kill(pid, SIGKILL), 0);
+	}
+	double end = now_s() + WAIT_S;
+	do {
+		assert_true(wait_group(NULL, where, sizeof(where)));
+		if (strcmp(where, owner) != 0)
+			break;
+		sleep_ms(100);
+	} while (now_s() < end);
+	assert_string_not_equal(where, owner);
+	fprintf(stderr, "# kill -9 corosync + pacemakerd on %s (DC was %s): group online on %s in %.1f s (token 1000 ms)\n",
+		owner, dc, where, now_s() - t0);
+	wait_group_state(mon_node, ClusterGroupOnline, where);
+	g = OpenClusterGroup(cl[dead], gname);
+	assert_null(g);
+	assert_int_equal(GetLastError(), ERROR_CLUSTER_NO_QUORUM);
+	/* Offline again, for test_delete. */
+	g = OpenClusterGroup(cl[mon_node], gname);
+	free(gname);
+	assert_non_null(g);
+	rc = OfflineClusterGroup(g);
+	assert_true(rc == ERROR_SUCCESS || rc == ERROR_IO_PENDING);
+	CloseClusterGroup(g);
+	wait_group_state(mon_node, ClusterGroupOffline, NULL);
+}
+
 static void test_delete(void **state)
 {
 	(void)state;
 	WCHAR *gname = W("Test Group");
-	HGROUP g = OpenClusterGroup(cl[2], gname);
+	HGROUP g = OpenClusterGroup(cl[mon_node], gname);
 	free(gname);
 	assert_non_null(g);
 	assert_int_equal(DeleteClusterGroup(g), ERROR_DIR_NOT_EMPTY);
 	for (int i = 0; i < 2; i++) {
 		WCHAR *rname = W(i ? "test-b" : "test-a");
-		HRESOURCE r = OpenClusterResource(cl[2], rname);
+		HRESOURCE r = OpenClusterResource(cl[mon_node], rname);
 		free(rname);
 		assert_non_null(r);
 		assert_int_equal(DeleteClusterResource(r), ERROR_SUCCESS);
@@ -700,7 +765,7 @@ static void test_delete(void **state)
 	}
 	assert_int_equal(DeleteClusterGroup(g), ERROR_SUCCESS);
 	CloseClusterGroup(g);
-	char *cib = in_node(1, "cibadmin -Q -o configuration"); /* the status keeps op history a while */
+	char *cib = in_node(mon_node, "cibadmin -Q -o configuration"); /* the status keeps op history a while */
 	assert_null(strstr(cib, "Test_Group"));
 	assert_null(strstr(cib, "test-a"));
 	free(cib);
@@ -747,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_pause_resume),
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_lost_quorum),
+		cmocka_unit_test(test_failover),
 		cmocka_unit_test(test_delete),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
