@@ -86,6 +86,19 @@ run() { # LABEL KNOWN [smbtorture options]
 }
 run default "$gaps"
 run dangerous "$gaps_dangerous" --dangerous
-pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd1 " >/dev/null || { echo "clusterd died"; bad=$((bad + 1)); }
+pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd1 ")
+if [ -z "$pid" ]; then
+	echo "clusterd died"
+	bad=$((bad + 1))
+else
+	# A clean stop, and nothing from a sanitizer (leaks included).
+	kill -TERM "$pid"
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && { echo "clusterd did not stop within 5 s of SIGTERM"; bad=$((bad + 1)); }
+	grep -q "Sanitizer\|runtime error" "$dir/cd1/clusterd.log" && { echo "sanitizer report"; bad=$((bad + 1)); }
+fi
 [ $bad -eq 0 ] || { tail -20 "$dir/cd1/clusterd.log"; exit 1; }
 echo "ok: smbtorture rpc.clusapi on the Pacemaker backend, both runs"
