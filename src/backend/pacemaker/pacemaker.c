@@ -84,6 +84,8 @@ struct pcmk {
 	void *watch_arg;
 	int efd;
 	struct pcmk_watch *watch;
+	char **agents; /* "ocf:provider:agent", read once at open */
+	size_t nagents;
 };
 
 static struct pcmk *P(struct backend *b)
@@ -354,22 +356,34 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 	return strcmp(a, b);
 }
 
-/* Resource types: every OCF agent installed on this node. */
-static void add_restypes(struct view *v)
+/* Every OCF agent installed on this node, once: the list is a directory
+ * scan per provider, and agents come with packages, not with CIB changes
+ * (a restart of clusterd picks up new ones). */
+static void load_agents(struct pcmk *p)
 {
 	GList *providers = resources_list_providers(PCMK_RESOURCE_CLASS_OCF);
-	for (GList *p = providers; p; p = p->next) {
-		GList *agents = resources_list_agents(PCMK_RESOURCE_CLASS_OCF, p->data);
+	for (GList *pr = providers; pr; pr = pr->next) {
+		GList *agents = resources_list_agents(PCMK_RESOURCE_CLASS_OCF, pr->data);
 		agents = g_list_sort(agents, cmp_str);
 		for (GList *a = agents; a; a = a->next) {
-			char name[BE_NAME_MAX];
-			snprintf(name, sizeof(name), "ocf:%s:%s", (char *)p->data, (char *)a->data);
-			if (!view_by_name(v, BE_RESTYPE, name))
-				view_add(v, BE_RESTYPE, name, name);
+			char **grown = realloc(p->agents, (p->nagents + 1) * sizeof(*grown));
+			if (!grown)
+				break;
+			p->agents = grown;
+			if (asprintf(&p->agents[p->nagents], "ocf:%s:%s", (char *)pr->data, (char *)a->data) < 0)
+				break;
+			p->nagents++;
 		}
 		g_list_free_full(agents, free);
 	}
 	g_list_free_full(providers, free);
+}
+
+static void add_restypes(struct view *v, const struct pcmk *p)
+{
+	for (size_t i = 0; i < p->nagents; i++)
+		if (!view_by_name(v, BE_RESTYPE, p->agents[i]))
+			view_add(v, BE_RESTYPE, p->agents[i], p->agents[i]);
 }
 
 static void add_networks(struct view *v, const struct corosync_view *cs)
@@ -462,7 +476,7 @@ static int build_view(struct pcmk *p, xmlNode *cib, struct view *out)
 			snprintf(type, sizeof(type), "%s", out->v[i].o.type);
 			view_add(out, BE_RESTYPE, type, type);
 		}
-	add_restypes(out);
+	add_restypes(out, p);
 	add_networks(out, &p->cs);
 	pe_free_working_set(ds);
 	return BE_OK;
@@ -1438,6 +1452,9 @@ static void pm_destroy(struct backend *b)
 		cib_delete(p->cib);
 	}
 	view_free(&p->view);
+	for (size_t i = 0; i < p->nagents; i++)
+		free(p->agents[i]);
+	free(p->agents);
 	corosync_quorum_free(p->quorum);
 	if (p->efd >= 0)
 		close(p->efd);
@@ -1494,6 +1511,7 @@ struct backend *backend_pacemaker_open(char *cluster_name, size_t cluster_len, c
 		snprintf(err, errlen, "cannot set up the Pacemaker connection: %s", strerror(errno));
 		goto fail;
 	}
+	load_agents(p);
 	int rc = cib_connect(p);
 	if (rc != pcmk_ok) {
 		snprintf(err, errlen, "cannot connect to the CIB: %s (is pacemaker running on this node?)",
