@@ -37,6 +37,17 @@ die() {
 	exit 1
 }
 
+# `ip netns add/del` of other namespaces at the same moment (another test
+# run) can make an ip command fail once: try a few times before giving up.
+retry() {
+	local i
+	for i in 1 2 3 4 5; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	"$@"
+}
+
 need_root() { [ "$(id -u)" -eq 0 ] || die "needs root (network and mount namespaces)"; }
 
 tag_of() { cat "$1/tag" 2>/dev/null; }
@@ -173,9 +184,9 @@ cmd_start() {
 	CLEANUP_DIR=$dir
 	trap 'cmd_stop "$CLEANUP_DIR"' INT TERM
 	start=$(date +%s%N)
-	ip netns add "$tag-br" || die "cannot create namespace $tag-br"
-	ip -n "$tag-br" link add br0 type bridge
-	ip -n "$tag-br" link set br0 up
+	retry ip netns add "$tag-br" || die "cannot create namespace $tag-br"
+	retry ip -n "$tag-br" link add br0 type bridge || die "cannot create the bridge"
+	retry ip -n "$tag-br" link set br0 up
 	for i in $(seq 1 "$NODES"); do
 		ns="$tag-n$i"
 		nd="$dir/n$i"
@@ -185,12 +196,12 @@ cmd_start() {
 		chmod 750 "$nd/lib/cib" "$nd/lib/pengine"
 		write_corosync_conf "$nd/corosync.conf" "$nd" "$i"
 		write_node_script "$nd/node.sh" "$nd" "$i"
-		ip netns add "$ns" || die "cannot create namespace $ns"
-		ip -n "$tag-br" link add "p$i" type veth peer name eth0 netns "$ns"
-		ip -n "$tag-br" link set "p$i" master br0 up
-		ip -n "$ns" addr add "10.77.0.$i/24" dev eth0
-		ip -n "$ns" link set eth0 up
-		ip -n "$ns" link set lo up
+		retry ip netns add "$ns" || die "cannot create namespace $ns"
+		retry ip -n "$tag-br" link add "p$i" type veth peer name eth0 netns "$ns" || die "cannot create node $i's veth pair"
+		retry ip -n "$tag-br" link set "p$i" master br0 up
+		retry ip -n "$ns" addr add "10.77.0.$i/24" dev eth0
+		retry ip -n "$ns" link set eth0 up
+		retry ip -n "$ns" link set lo up
 		# setsid: the node outlives this script and owns no terminal.
 		setsid ip netns exec "$ns" unshare -m -u --propagation private "$nd/node.sh" \
 			>"$nd/node.out" 2>&1 </dev/null &
