@@ -11,6 +11,12 @@
  * Pacemaker objects never cross threads.  Nothing polls: a lost connection is
  * retried from a glib timer in this thread, and signalled too (the view may
  * have changed while we were away).
+ *
+ * XML must not cross threads either: libxml2 keeps the node hooks
+ * crm_xml_init() installs (Pacemaker's per-node private data) per thread, so a
+ * node made on one thread and freed on the other would leak or be freed
+ * wrongly.  Here the notification's XML is parsed, passed to on_diff and
+ * freed on this thread, and on_diff does not keep it.
  */
 #include <errno.h>
 #include <pthread.h>
