@@ -663,8 +663,18 @@ static void test_lost_quorum(void **state)
 		CloseClusterGroup(g);
 		sleep_ms(200);
 	}
+	/* The majority sees node 3's interface go: knet lost the link. */
+	WCHAR *ifname = W("node3 - Ethernet");
+	HNETINTERFACE nif = OpenClusterNetInterface(cl[1], ifname);
+	free(ifname);
+	assert_non_null(nif);
+	CLUSTER_NETINTERFACE_STATE ns = GetClusterNetInterfaceState(nif);
+	for (double e2 = now_s() + 10; ns == ClusterNetInterfaceUp && now_s() < e2; ns = GetClusterNetInterfaceState(nif))
+		sleep_ms(200);
+	CloseClusterNetInterface(nif);
 	snprintf(cmd, sizeof(cmd), "'%s' heal '%s' 3", cluster_sh, dir);
 	assert_int_equal(system(cmd), 0);
+	assert_int_not_equal(ns, ClusterNetInterfaceUp);
 	(void)s;
 	assert_int_equal(err, ERROR_CLUSTER_NO_QUORUM);
 	fprintf(stderr, "# node 3 cut off: ERROR_CLUSTER_NO_QUORUM after %.1f s\n", now_s() - t0);

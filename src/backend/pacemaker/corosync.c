@@ -2,8 +2,8 @@
 /*
  * What the Pacemaker backend reads from corosync itself: the cluster name, the
  * nodelist with each node's link addresses (knet links: ring0_addr,
- * ring1_addr...), who is a member now (cmap), and whether this partition has
- * quorum (votequorum, through libquorum).
+ * ring1_addr...), who is a member now and which links are connected (cmap),
+ * and whether this partition has quorum (votequorum, through libquorum).
  */
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -24,6 +24,24 @@ static void get_string(cmap_handle_t h, const char *key, char *out, size_t cap)
 	if (cmap_get_string(h, key, &s) == CS_OK && s)
 		snprintf(out, cap, "%s", s);
 	free(s);
+}
+
+/* knet's view of each link from this node: stats.knet.nodeID.linkN.connected
+ * in the statistics map. */
+static void read_links(struct corosync_view *v)
+{
+	cmap_handle_t h;
+	char key[128];
+	if (cmap_initialize_map(&h, CMAP_MAP_STATS) != CS_OK)
+		return;
+	for (size_t i = 0; i < v->nnodes; i++) {
+		for (size_t l = 0; l < v->nlinks; l++) {
+			uint8_t up = 0;
+			snprintf(key, sizeof(key), "stats.knet.node%u.link%zu.connected", v->nodes[i].nodeid, l);
+			v->nodes[i].link_up[l] = v->nodes[i].addr[l][0] && cmap_get_uint8(h, key, &up) == CS_OK && up;
+		}
+	}
+	cmap_finalize(h);
 }
 
 int corosync_read(struct corosync_view *v)
@@ -61,6 +79,7 @@ int corosync_read(struct corosync_view *v)
 		v->nnodes++;
 	}
 	cmap_finalize(h);
+	read_links(v);
 	return 0;
 }
 

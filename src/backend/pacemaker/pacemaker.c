@@ -11,7 +11,8 @@
  *   resource  a primitive (in a group, or at the top level with no parent);
  *             type "class:provider:type"; online/offline = meta target-role
  *   restype   every OCF agent installed here, and every type in use
- *   network   a corosync link (ringN_addr), netif = (node, link)
+ *   network   a corosync link (ringN_addr), netif = (node, link); up as knet
+ *             says this node reaches that node on that link
  *   quorum    votequorum, asked on every call: without quorum every call is
  *             BE_NO_QUORUM rather than an answer from a view that may be stale
  *
@@ -399,7 +400,11 @@ static void add_networks(struct view *v, const struct corosync_view *cs)
 		struct pobj *net = view_add(v, BE_NETWORK, key, name);
 		if (!net)
 			return;
-		net->o.state = BE_STATE_UP;
+		/* Up while this node reaches another node on it (or is alone). */
+		net->o.state = cs->nnodes > 1 ? BE_STATE_DOWN : BE_STATE_UP;
+		for (size_t i = 0; i < cs->nnodes; i++)
+			if (&cs->nodes[i] != local && cs->nodes[i].link_up[l])
+				net->o.state = BE_STATE_UP;
 		if (local && local->addr[l][0])
 			corosync_subnet_of(local->addr[l], net->o.address, sizeof(net->o.address));
 		for (size_t i = 0; i < cs->nnodes; i++) {
@@ -419,7 +424,9 @@ static void add_networks(struct view *v, const struct corosync_view *cs)
 			snprintf(nif->o.owner, sizeof(nif->o.owner), "%s", n->name);
 			snprintf(nif->o.parent, sizeof(nif->o.parent), "%s", name);
 			snprintf(nif->o.address, sizeof(nif->o.address), "%s", n->addr[l]);
-			nif->o.state = n->joined ? BE_STATE_UP : BE_STATE_DOWN;
+			/* Failed: the node is a member, but not over this link
+			 * (another one carries it); down: not a member at all. */
+			nif->o.state = n->link_up[l] ? BE_STATE_UP : n->joined ? BE_STATE_FAILED : BE_STATE_DOWN;
 		}
 	}
 }

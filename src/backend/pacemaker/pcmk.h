@@ -19,6 +19,7 @@ struct corosync_node {
 	uint32_t nodeid;
 	bool joined; /* runtime.members.ID.status is "joined" */
 	char addr[COROSYNC_MAX_LINKS][64]; /* ringN_addr, "" when the link is not configured */
+	bool link_up[COROSYNC_MAX_LINKS];  /* knet: this node reaches it on link N */
 };
 
 struct corosync_view {
@@ -29,8 +30,9 @@ struct corosync_view {
 	size_t nlinks; /* highest configured link + 1 */
 };
 
-/* Read the nodelist, the cluster name and the membership from cmap.  0, or
- * -1 when corosync does not answer. */
+/* Read the nodelist, the cluster name, the membership and the state of each
+ * knet link (from this node) from cmap.  0, or -1 when corosync does not
+ * answer. */
 int corosync_read(struct corosync_view *v);
 
 /* The IPv4 subnet ("10.77.0.0/24") of the local interface holding addr;
