@@ -567,6 +567,24 @@ static int ready(struct pcmk *p)
 	return BE_OK;
 }
 
+/* Before a write: the command connection must be alive, or the write would
+ * fail once after a restart of the CIB manager (pacemaker-based) before the
+ * next read noticed.  A no-op round trip tells, and a reconnect is safe here
+ * since nothing has been sent; retrying the write itself could apply it
+ * twice. */
+static int ready_write(struct pcmk *p)
+{
+	int rc = ready(p);
+	if (rc)
+		return rc;
+	if (p->cib->cmds->noop(p->cib, cib_sync_call) != pcmk_ok) {
+		if (cib_connect(p) != pcmk_ok)
+			return BE_IO;
+		return refresh(p);
+	}
+	return BE_OK;
+}
+
 /* ---- reads -------------------------------------------------------------------- */
 
 static int pm_lookup(struct backend *b, enum be_kind kind, const char *name, struct be_object *out)
@@ -837,7 +855,7 @@ static int pm_create(struct backend *b, enum be_kind kind, const char *name, con
 		     struct be_object *out)
 {
 	struct pcmk *p = P(b);
-	int rc = ready(p);
+	int rc = ready_write(p);
 	if (rc)
 		return rc;
 	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE))
@@ -877,7 +895,7 @@ static void clear_moves(struct pcmk *p, const char *rsc_id)
 static int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 {
 	struct pcmk *p = P(b);
-	int rc = ready(p);
+	int rc = ready_write(p);
 	if (rc)
 		return rc;
 	if (kind != BE_GROUP && kind != BE_RESOURCE)
@@ -921,7 +939,7 @@ static int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 static int pm_rename(struct backend *b, enum be_kind kind, const char *id, const char *name)
 {
 	struct pcmk *p = P(b);
-	int rc = ready(p);
+	int rc = ready_write(p);
 	if (rc)
 		return rc;
 	struct pobj *o = view_by_id(&p->view, kind, id);
@@ -1033,7 +1051,7 @@ static int fail_resource(struct pcmk *p, struct pobj *r)
 static int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_action action, const char *target)
 {
 	struct pcmk *p = P(b);
-	int rc = ready(p);
+	int rc = ready_write(p);
 	if (rc)
 		return rc;
 	struct pobj *o = view_by_id(&p->view, kind, id);
@@ -1374,7 +1392,7 @@ static int pm_reg_get(struct backend *b, const char *key, const char *name, stru
 static int pm_reg_set(struct backend *b, const char *key, const struct be_value *value)
 {
 	struct pcmk *p = P(b);
-	int rc = ready(p);
+	int rc = ready_write(p);
 	if (rc)
 		return rc;
 	struct reg_key k = reg_parse(p, key);
@@ -1405,7 +1423,7 @@ static int pm_reg_set(struct backend *b, const char *key, const struct be_value 
 static int pm_reg_delete_value(struct backend *b, const char *key, const char *name)
 {
 	struct pcmk *p = P(b);
-	int rc = ready(p);
+	int rc = ready_write(p);
 	if (rc)
 		return rc;
 	struct reg_key k = reg_parse(p, key);
