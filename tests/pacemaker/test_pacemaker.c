@@ -281,6 +281,22 @@ static void test_create(void **state)
 	assert_non_null(strstr(cib, "<primitive id=\"test-b\""));
 	assert_null(strstr(cib, "clusapi-empty")); /* the placeholder went with the first resource */
 	free(cib);
+	/* A group is a chain: test-b depends on test-a, test-a on nothing. */
+	WCHAR *bname = W("test-b");
+	HRESOURCE rb = OpenClusterResource(cl[2], bname);
+	free(bname);
+	assert_non_null(rb);
+	HRESENUM e = ClusterResourceOpenEnum(rb, CLUSTER_RESOURCE_ENUM_DEPENDS);
+	assert_non_null(e);
+	assert_int_equal(ClusterResourceGetEnumCount(e), 1);
+	WCHAR dep[64];
+	DWORD kind, cch = 64;
+	assert_int_equal(ClusterResourceEnum(e, 0, &kind, dep, &cch), ERROR_SUCCESS);
+	char *u = ClusapiWideToUtf8(dep);
+	assert_string_equal(u, "test-a");
+	free(u);
+	ClusterResourceCloseEnum(e);
+	CloseClusterResource(rb);
 }
 
 /* The id node n's clusterd gives the object of this type and name. */
@@ -765,14 +781,21 @@ static void test_delete(void **state)
 	free(gname);
 	assert_non_null(g);
 	assert_int_equal(DeleteClusterGroup(g), ERROR_DIR_NOT_EMPTY);
+	/* test-b depends on test-a (a group is a chain): test-a cannot go first. */
+	WCHAR *aname = W("test-a");
+	HRESOURCE ra = OpenClusterResource(cl[mon_node], aname);
+	free(aname);
+	assert_non_null(ra);
+	assert_int_equal(DeleteClusterResource(ra), ERROR_DEPENDENT_RESOURCE_EXISTS);
 	for (int i = 0; i < 2; i++) {
-		WCHAR *rname = W(i ? "test-b" : "test-a");
+		WCHAR *rname = W(i ? "test-a" : "test-b");
 		HRESOURCE r = OpenClusterResource(cl[mon_node], rname);
 		free(rname);
 		assert_non_null(r);
 		assert_int_equal(DeleteClusterResource(r), ERROR_SUCCESS);
 		CloseClusterResource(r);
 	}
+	CloseClusterResource(ra);
 	assert_int_equal(DeleteClusterGroup(g), ERROR_SUCCESS);
 	CloseClusterGroup(g);
 	char *cib = in_node(mon_node, "cibadmin -Q -o configuration"); /* the status keeps op history a while */

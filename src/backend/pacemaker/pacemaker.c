@@ -639,17 +639,54 @@ static int pm_list(struct backend *b, enum be_kind kind, const char *parent, be_
 	return stop;
 }
 
-static int pm_no_deps(struct backend *b, const char *resource_id, be_object_fn fn, void *arg)
+/* A Pacemaker group is a chain: each member starts after, and runs with, the
+ * one before it.  That is what a clusapi dependency means, so a member
+ * depends on its predecessor (dependencies) and its successor depends on it
+ * (dependents).  Constraints outside groups are not mapped (yet). */
+static int chain_neighbour(struct backend *b, const char *resource_id, bool next, be_object_fn fn, void *arg)
 {
-	(void)fn;
-	(void)arg;
 	struct pcmk *p = P(b);
 	int rc = ready(p);
 	if (rc)
 		return rc;
-	/* Within a group Pacemaker orders members as a chain; clusapi's
-	 * dependency expressions are not mapped yet: no dependencies. */
-	return view_by_id(&p->view, BE_RESOURCE, resource_id) ? BE_OK : BE_NOT_FOUND;
+	struct pobj *r = view_by_id(&p->view, BE_RESOURCE, resource_id);
+	if (!r)
+		return BE_NOT_FOUND;
+	if (!r->o.parent[0])
+		return BE_OK;
+	/* Members appear in the view in group order. */
+	struct pobj *prev = NULL, *found = NULL;
+	for (size_t i = 0; i < p->view.n && !found; i++) {
+		struct pobj *o = &p->view.v[i];
+		if (o->o.kind != BE_RESOURCE || strcmp(o->o.parent, r->o.parent) != 0)
+			continue;
+		if (next && prev == r)
+			found = o;
+		else if (!next && o == r)
+			found = prev ? prev : r;
+		prev = o;
+	}
+	if (!found || found == r)
+		return BE_OK;
+	struct be_object copy = found->o; /* fn may call back in */
+	return fn(&copy, arg);
+}
+
+static int count_fn(const struct be_object *o, void *arg)
+{
+	(void)o;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int pm_dependencies(struct backend *b, const char *resource_id, be_object_fn fn, void *arg)
+{
+	return chain_neighbour(b, resource_id, false, fn, arg);
+}
+
+static int pm_dependents(struct backend *b, const char *resource_id, be_object_fn fn, void *arg)
+{
+	return chain_neighbour(b, resource_id, true, fn, arg);
 }
 
 static int pm_quorum(struct backend *b, struct be_object *resource, char *path, size_t path_len)
@@ -914,6 +951,13 @@ static int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 	if (obj.o.state == BE_STATE_ONLINE || obj.o.state == BE_STATE_ONLINE_PENDING ||
 	    obj.o.state == BE_STATE_OFFLINE_PENDING)
 		return BE_BUSY;
+	/* As clusapi wants: nothing may depend on it (the next in its chain). */
+	int dependents = 0;
+	rc = chain_neighbour(b, id, true, count_fn, &dependents);
+	if (rc)
+		return rc;
+	if (dependents)
+		return BE_DEPENDENCY;
 	struct pobj *g = obj.o.parent[0] ? view_by_name(&p->view, BE_GROUP, obj.o.parent) : NULL;
 	xmlNode *gx = g ? find_id(p->view.cib, g->cib_id) : NULL;
 	int members = 0;
@@ -1496,8 +1540,8 @@ static const struct backend_ops pacemaker_ops = {
 	.remove = pm_remove,
 	.rename = pm_rename,
 	.act = pm_act,
-	.dependencies = pm_no_deps,
-	.dependents = pm_no_deps,
+	.dependencies = pm_dependencies,
+	.dependents = pm_dependents,
 	.quorum = pm_quorum,
 	.reg_key_exists = pm_reg_key_exists,
 	.reg_create_key = pm_reg_create_key,
