@@ -4,8 +4,8 @@
 #   (no flag)  what building and running need
 #   --test     also what the whole test suite needs
 set -eu
-build_pkgs="meson ninja-build pkg-config gcc libc6-dev libcmocka-dev libsqlite3-dev nettle-dev libkrb5-dev"
-test_pkgs="valgrind samba-testsuite smbclient tshark clang libclang-rt-14-dev python3 iproute2 util-linux krb5-kdc krb5-admin-server krb5-user"
+build_pkgs="meson ninja-build pkg-config gcc libc6-dev libcmocka-dev libsqlite3-dev nettle-dev libkrb5-dev pacemaker-dev libcmap-dev libquorum-dev"
+test_pkgs="valgrind samba-testsuite smbclient tshark clang libclang-rt-14-dev python3 iproute2 util-linux krb5-kdc krb5-admin-server krb5-user pacemaker corosync resource-agents"
 pkgs=$build_pkgs
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $test_pkgs"
 

@@ -189,6 +189,13 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
  * commands of the resources the database says are online.  0 or a BE_ status. */
 int backend_embedded_supervise(struct backend *b, bool on);
 
+/* The Pacemaker backend (built when Pacemaker's libraries were found at
+ * configure time; clusterd then defines CLUSTERD_HAVE_PACEMAKER): the cluster
+ * corosync and Pacemaker run on this node.  Fills in corosync's cluster name
+ * and this node's name (doc/pacemaker.md). */
+struct backend *backend_pacemaker_open(char *cluster_name, size_t cluster_len, char *node_name, size_t node_len,
+				       char *err, size_t errlen);
+
 /* A short English word for a status, for logs. */
 const char *be_status_name(int status);
 

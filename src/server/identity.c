@@ -117,6 +117,8 @@ DWORD identity_set_cluster_name(struct identity *id, const char *name)
 	char text[IDENTITY_MAX_NAME + 2];
 	if (!identity_name_valid(name))
 		return ERROR_INVALID_NAME;
+	if (id->name_fixed)
+		return ERROR_NOT_SUPPORTED;
 	snprintf(text, sizeof(text), "%s\n", name);
 	if (write_durably(id->state_dir, "cluster-name", text) < 0)
 		return ERROR_INTERNAL_ERROR;

@@ -23,6 +23,7 @@ struct identity {
 	char state_dir[512];
 	char cluster_name[IDENTITY_MAX_NAME + 1];
 	char node_name[IDENTITY_MAX_NAME + 1];
+	bool name_fixed; /* the name is the cluster engine's (corosync's): not ours to change */
 };
 
 /* Load the cluster name from STATE/cluster-name, creating it from the host name
@@ -32,7 +33,7 @@ int identity_load(struct identity *id, const char *state_dir, const char *node_n
  * not starting or ending with '-', not all digits)? */
 bool identity_name_valid(const char *name);
 /* Rename durably (write, fsync, rename, fsync dir).  ERROR_INVALID_NAME or a
- * write failure code. */
+ * write failure code; ERROR_NOT_SUPPORTED when name_fixed. */
 DWORD identity_set_cluster_name(struct identity *id, const char *name);
 
 #endif

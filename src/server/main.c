@@ -36,6 +36,7 @@ struct options {
 	size_t nepmapper;
 	const char *admin_group;
 	const char *node_name;
+	const char *backend;
 	bool allow_anonymous;
 	bool down_level;
 	bool foreground;
@@ -61,6 +62,9 @@ static void usage(FILE *f)
 		"                            *:135 as root, none otherwise\n"
 		"  -g, --admin-group NAME    group given full access in a new ACL; default " DEFAULT_ADMIN_GROUP "\n"
 		"  -n, --node-name NAME      this node's name; default the short host name\n"
+		"  -b, --backend NAME        where the cluster lives: embedded (one node, the\n"
+		"                            default) or pacemaker (the corosync + Pacemaker\n"
+		"                            cluster this node is in; names come from corosync)\n"
 		"  -c, --max-connections N   default 16384\n"
 		"      --allow-anonymous     FOR TESTS: let TCP callers in below PKT_PRIVACY (even\n"
 		"                            unauthenticated: full access unless the ACL names\n"
@@ -89,6 +93,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "epmapper", required_argument, NULL, 'e' },
 		{ "admin-group", required_argument, NULL, 'g' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "backend", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "allow-anonymous", no_argument, NULL, OPT_ANON },
 		{ "test-down-level", no_argument, NULL, OPT_DOWNLEVEL },
@@ -105,8 +110,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->admin_group = DEFAULT_ADMIN_GROUP;
 	o->max_conns = 16384;
 	o->log_level = LOG_LVL_INFO;
+	o->backend = "embedded";
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:c:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:b:c:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			o->foreground = true;
@@ -139,6 +145,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'n':
 			o->node_name = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "embedded") != 0 && strcmp(optarg, "pacemaker") != 0) {
+				fprintf(stderr, "clusterd: --backend wants embedded or pacemaker, not \"%s\"\n", optarg);
+				return 2;
+			}
+			o->backend = optarg;
 			break;
 		case 'c': {
 			char *end;
@@ -255,6 +268,24 @@ static int open_tcp(struct loop *l, const char *spec, enum listener_kind kind, u
 	return 0;
 }
 
+/* The Pacemaker backend, when clusterd was built with it: the cluster's and
+ * this node's names are corosync's, not the state directory's. */
+static struct backend *open_pacemaker(struct identity *id, char *err, size_t errlen)
+{
+#ifdef CLUSTERD_HAVE_PACEMAKER
+	/* corosync.conf's cluster_name, the same on every node: renaming
+	 * the cluster is an edit there, not a call here. */
+	id->name_fixed = true;
+	return backend_pacemaker_open(id->cluster_name, sizeof(id->cluster_name), id->node_name, sizeof(id->node_name),
+				      err, errlen);
+#else
+	(void)id;
+	snprintf(err, errlen, "this clusterd was built without the Pacemaker backend (reconfigure with "
+		 "-Dpacemaker=enabled after installing pacemaker-dev, libcmap-dev and libquorum-dev)");
+	return NULL;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -281,13 +312,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "clusterd: %s\n", err);
 		return 1;
 	}
-	st.be = backend_embedded_open(o.state_dir, st.id.node_name, st.id.cluster_name, err, sizeof(err));
+	bool embedded = strcmp(o.backend, "embedded") == 0;
+	if (embedded)
+		st.be = backend_embedded_open(o.state_dir, st.id.node_name, st.id.cluster_name, err, sizeof(err));
+	else
+		st.be = open_pacemaker(&st.id, err, sizeof(err));
 	if (!st.be) {
 		fprintf(stderr, "clusterd: %s\n", err);
 		return 1;
 	}
 	/* Generic Application resources run their commands from now on. */
-	if (backend_embedded_supervise(st.be, true) != BE_OK) {
+	if (embedded && backend_embedded_supervise(st.be, true) != BE_OK) {
 		fprintf(stderr, "clusterd: cannot supervise resource processes: %s\n", strerror(errno));
 		st.be->ops->destroy(st.be);
 		return 1;

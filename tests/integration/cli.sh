@@ -20,6 +20,7 @@ expect 2 "unknown option --bogus" -- "$CLUSTERD" --bogus
 expect 2 "needs a value" -- "$CLUSTERD" --state-dir
 expect 2 "unexpected argument" -- "$CLUSTERD" extra
 expect 2 "max-connections" -- "$CLUSTERD" --max-connections zero
+expect 2 "wants embedded or pacemaker" -- "$CLUSTERD" --backend bogus
 expect 0 "Usage: clusterd" -- "$CLUSTERD" --help
 expect 0 "clusterd 0" -- "$CLUSTERD" --version
 # clusterd start-up errors

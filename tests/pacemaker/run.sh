@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The 'pacemaker' suite: a 3-node cluster (cluster.sh), a clusterd --backend
+# pacemaker inside each node, then test_pacemaker against all three.  The
+# cluster and everything in it go away on any exit (trap), and every wait is
+# bounded, all of them together (start 60 s, tests 180 s, stop 15 s) well
+# under meson's 300 s: a broken cluster fails the test, it never hangs it, and
+# meson never has to kill this script before its trap has torn the cluster
+# down (the nodes run in sessions of their own, out of meson's reach).
+# Needs root (namespaces) and pacemaker + corosync installed; exits 77
+# (skipped) otherwise.  Env: CLUSTERD, TEST_PACEMAKER (the built programs).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+cluster_sh=$here/cluster.sh
+if [ "$(id -u)" -ne 0 ]; then
+	echo "pacemaker tests need root (network and mount namespaces): skipped"
+	exit 77
+fi
+for p in corosync pacemakerd crm_mon cibadmin nsenter unshare ip; do
+	command -v "$p" >/dev/null || { echo "$p is not installed (scripts/install-deps.sh --test): skipped"; exit 77; }
+done
+[ -x /usr/lib/ocf/resource.d/pacemaker/Dummy ] || { echo "ocf:pacemaker:Dummy missing: skipped"; exit 77; }
+
+dir=$(mktemp -d /tmp/clusapi-pcmk.XXXXXX)
+# Without corosync (an empty network namespace: its IPC sockets are not
+# there): one clear line and exit status 1.
+out=$(unshare -n "$CLUSTERD" --backend pacemaker -s "$dir/none" -u "$dir/none/lpc" -l none -e none 2>&1)
+st=$?
+if [ $st -ne 1 ] || ! grep -q "is corosync running" <<<"$out"; then
+	echo "clusterd --backend pacemaker without corosync: exit $st, said: $out"
+	rm -rf "$dir"
+	exit 1
+fi
+cleanup() {
+	"$cluster_sh" stop "$dir" 9>&-
+	if [ "${KEEP_LOGS:-}" ]; then echo "logs kept in $dir"; else rm -rf "$dir"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+. "$here/guard.sh"
+guard_cluster "$cluster_sh" "$dir" || exit 1
+
+"$cluster_sh" start "$dir" 9>&- || exit 1
+for n in 1 2 3; do
+	mkdir -p "$dir/cd$n"
+	"$cluster_sh" exec "$dir" "$n" setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$n" -u "$dir/cd$n/lpc" \
+		-l none -e none >"$dir/cd$n/clusterd.log" 2>&1 </dev/null 9>&- &
+	echo $! >"$dir/n$n/clusterd.pid"
+	disown
+done
+for n in 1 2 3; do
+	for _ in $(seq 1 50); do
+		[ -S "$dir/cd$n/lpc" ] && break
+		sleep 0.1
+	done
+	if [ ! -S "$dir/cd$n/lpc" ]; then
+		echo "clusterd on node $n did not start:"
+		cat "$dir/cd$n/clusterd.log"
+		exit 1
+	fi
+done
+
+rc=0
+PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 180 "$TEST_PACEMAKER" 9>&- || rc=$?
+
+# A clean stop: each clusterd ends on SIGTERM within 5 s (its CIB watch
+# thread joined), and nothing in its log from a sanitizer.
+for n in 1 2 3; do
+	pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
+	if [ -z "$pid" ]; then
+		echo "clusterd on node $n is gone before the end of the tests"
+		rc=1
+		continue
+	fi
+	kill -TERM "$pid"
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "clusterd on node $n did not stop within 5 s of SIGTERM"
+		rc=1
+	fi
+	if grep -q "Sanitizer\|runtime error" "$dir/cd$n/clusterd.log"; then
+		echo "clusterd on node $n: sanitizer report"
+		rc=1
+	fi
+done
+if [ $rc -ne 0 ]; then
+	for n in 1 2 3; do
+		echo "---- clusterd on node $n"
+		tail -20 "$dir/cd$n/clusterd.log"
+	done
+	"$cluster_sh" status "$dir"
+fi
+exit $rc
