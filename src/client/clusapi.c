@@ -153,6 +153,31 @@ static uint8_t *remap_request(const struct cluster_session *s, const uint8_t *st
 
 static DWORD session_reconnect(struct cluster_session *s);
 
+/* The reply's last word is the call's result (NDR puts the return value
+ * last): ERROR_CLUSTER_NO_QUORUM says the node cannot serve the cluster. */
+static bool lost_quorum(const struct rpc_call *call)
+{
+	if (call->status || call->out_len < 4)
+		return false;
+	const uint8_t *p = call->out + call->out_len - 4;
+	uint32_t v = call->big_endian ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+				      : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	return v == ERROR_CLUSTER_NO_QUORUM;
+}
+
+/* Reconnect to any node but the one answering now. */
+static DWORD reconnect_elsewhere(struct cluster_session *s)
+{
+	char *here = s->node ? strdup(s->node) : NULL;
+	if (!here)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	s->avoid = here;
+	DWORD err = session_reconnect(s);
+	s->avoid = NULL;
+	free(here);
+	return err;
+}
+
 DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
 		   bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
 {
@@ -179,6 +204,15 @@ DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_p
 		struct rpc_call call = { .opnum = opnum, .stub = stub ? stub : req->data, .stub_len = req->len };
 		err = rpc_client_call_many(&s->rpc, &call, 1);
 		free(stub);
+		if (!err && can && attempt == 0 && s->target && lost_quorum(&call)) {
+			/* This node lost quorum and refused before doing anything:
+			 * another node may serve the call, read or write. */
+			if (reconnect_elsewhere(s) == 0) {
+				free(call.out);
+				remapped = true;
+				continue;
+			}
+		}
 		if (!err)
 			return session_finish_call(&call, decode, arg);
 		/* A fault leaves the connection as it was; only a dead one is
@@ -333,7 +367,7 @@ static DWORD map_endpoint(struct sockaddr *sa, socklen_t len, uint16_t *port)
 static bool try_next_address(DWORD err)
 {
 	return err == RPC_S_SERVER_UNAVAILABLE || err == EPT_S_NOT_REGISTERED || err == RPC_S_CALL_FAILED ||
-	       err == RPC_S_PROTOCOL_ERROR || err == RPC_S_UNKNOWN_IF;
+	       err == RPC_S_PROTOCOL_ERROR || err == RPC_S_UNKNOWN_IF || err == ERROR_CLUSTER_NO_QUORUM;
 }
 
 static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t desired,
@@ -371,6 +405,9 @@ static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t d
 			err = rpc_client_connect_addr(&s->rpc, ai->ai_addr, ai->ai_addrlen);
 			if (!err)
 				err = open_on(s, desired, creds, host);
+			/* Reconnecting away from a node that lost quorum: not there. */
+			if (!err && s->avoid && s->node && strcasecmp(s->node, s->avoid) == 0)
+				err = ERROR_CLUSTER_NO_QUORUM;
 		}
 		if (!err || !try_next_address(err))
 			break;
@@ -417,7 +454,8 @@ static DWORD session_reconnect(struct cluster_session *s)
 		for (int pass = 0; pass < 2 && err && unreachable(err); pass++) {
 			for (size_t i = 0; i < s->n_nodes && err && unreachable(err); i++) {
 				bool current = s->node && strcasecmp(s->nodes[i], s->node) == 0;
-				if (current != (pass == 1) || strcasecmp(s->nodes[i], s->target) == 0)
+				if (current != (pass == 1) || strcasecmp(s->nodes[i], s->target) == 0 ||
+				    (s->avoid && strcasecmp(s->nodes[i], s->avoid) == 0))
 					continue;
 				rpc_client_close(&s->rpc);
 				rpc_client_init(&s->rpc);

@@ -48,6 +48,7 @@ struct cluster_session {
 	char *nodes[SESSION_MAX_NODES];
 	size_t n_nodes;
 	char *node;            /* the node answering now, if known */
+	const char *avoid;     /* while reconnecting: a node not to settle on */
 	bool reconnecting;
 	uint32_t reconnects;   /* how many times (ClusapiGetReconnectCount) */
 	struct handle_remap *remap;

@@ -44,7 +44,7 @@ guard_cluster "$cluster_sh" "$dir" || exit 1
 for n in 1 2 3; do
 	mkdir -p "$dir/cd$n"
 	"$cluster_sh" exec "$dir" "$n" setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$n" -u "$dir/cd$n/lpc" \
-		-l none -e none >"$dir/cd$n/clusterd.log" 2>&1 </dev/null 9>&- &
+		-l '*:0' -e '*:135' >"$dir/cd$n/clusterd.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$dir/n$n/clusterd.pid"
 	disown
 done
@@ -58,6 +58,14 @@ for n in 1 2 3; do
 		cat "$dir/cd$n/clusterd.log"
 		exit 1
 	fi
+done
+
+# An NTLM account on every node (accounts and the ACL are each node's own
+# files), for the clients that come over TCP.
+for n in 1 2 3; do
+	printf 'Tester-Pw1\n' | CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc "$CLUSCTL" account add tester >/dev/null &&
+		CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc "$CLUSCTL" access grant tester --full >/dev/null ||
+		{ echo "cannot add the test account on node $n"; exit 1; }
 done
 
 rc=0

@@ -12,7 +12,9 @@
  * node: the group online elsewhere; a notification port on one node's clusterd told of
  * a change made through another's (the CIB watch path, at the wire).
  */
+#include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -711,6 +716,82 @@ static void test_lost_quorum(void **state)
 	fprintf(stderr, "# node 3 back: answering again after %.1f s\n", now_s() - t0);
 }
 
+/* A client over TCP, as a program elsewhere on the network: in a child
+ * process inside a surviving node's network namespace, with an /etc/hosts of
+ * its own naming node1..node3.  It opens the cluster through node `dead` as
+ * the NTLM account of run.sh, opens the group, says it is ready on `ready`,
+ * waits for the word on `go` (the owner's corosync and pacemakerd are dead
+ * then), and reads the group's state: that read must succeed, through
+ * reconnecting to another node.  Exits 0 when it did. */
+#define CHECK(cond)                                                                        \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
+			fprintf(stderr, "reconnect client: %s:%d: failed: %s (last error %u)\n", \
+				__FILE__, __LINE__, #cond, (unsigned)GetLastError());              \
+			_exit(1);                                                          \
+		}                                                                          \
+	} while (0)
+
+static void tcp_client(int survivor, int dead, int ready, int go)
+{
+	char path[512], hosts[512];
+	snprintf(path, sizeof(path), "%s/n%d/corosync.pid", dir, survivor);
+	FILE *f = fopen(path, "r");
+	CHECK(f);
+	int pid = 0;
+	CHECK(fscanf(f, "%d", &pid) == 1);
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	int ns = open(path, O_RDONLY | O_CLOEXEC);
+	CHECK(ns >= 0 && setns(ns, CLONE_NEWNET) == 0);
+	close(ns);
+	snprintf(hosts, sizeof(hosts), "%s/client-hosts", dir);
+	f = fopen(hosts, "w");
+	CHECK(f);
+	fprintf(f, "127.0.0.1 localhost\n");
+	for (int n = 1; n <= NODES; n++)
+		fprintf(f, "10.77.0.%d node%d\n", n, n);
+	fclose(f);
+	CHECK(unshare(CLONE_NEWNS) == 0);
+	CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+	CHECK(mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) == 0);
+	unsetenv("CLUSAPI_EPMAPPER_PORT");
+
+	char target[16];
+	snprintf(target, sizeof(target), "node%d", dead);
+	WCHAR *wt = W(target), *wu = W("tester"), *wp = W("Tester-Pw1"), *gname = W("Test Group");
+	HCLUSTER h = ClusapiOpenClusterWithCredentials(wt, wu, wp, GENERIC_ALL, NULL);
+	CHECK(h);
+	HGROUP g = OpenClusterGroup(h, gname);
+	CHECK(g);
+	WCHAR node[64];
+	DWORD cch = 64;
+	CHECK(ClusapiGetConnectedNodeName(h, node, &cch) == ERROR_SUCCESS);
+	char *on = ClusapiWideToUtf8(node);
+	CHECK(on && strcmp(on, target) == 0);
+	free(on);
+	CHECK(write(ready, "r", 1) == 1);
+	char c;
+	CHECK(read(go, &c, 1) == 1);
+
+	/* The first read after the owner died. */
+	double t0 = now_s();
+	cch = 64;
+	CLUSTER_GROUP_STATE st = GetClusterGroupState(g, node, &cch);
+	double took = now_s() - t0;
+	CHECK(st != ClusterGroupStateUnknown);
+	cch = 64;
+	CHECK(ClusapiGetConnectedNodeName(h, node, &cch) == ERROR_SUCCESS);
+	on = ClusapiWideToUtf8(node);
+	CHECK(on && strcmp(on, target) != 0);
+	fprintf(stderr, "# reconnect: the first read after the owner died succeeded through %s in %.3f s\n", on,
+		took);
+	free(on);
+	CloseClusterGroup(g);
+	CloseCluster(h);
+	_exit(0);
+}
+
 /* kill -9 corosync and pacemakerd on the owner: the others start the group
  * (no fencing in tests: Pacemaker takes the node for down at once); the dead
  * node's clusterd, which has no corosync any more, answers
@@ -737,6 +818,22 @@ static void test_failover(void **state)
 	if (d)
 		snprintf(dc, sizeof(dc), "%.*s", (int)strcspn(d + 7, "\""), d + 7);
 	free(xml);
+	/* A TCP client on the owner, from a surviving node's network. */
+	int ready[2], go[2];
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	fflush(NULL);
+	pid_t client = fork();
+	assert_true(client >= 0);
+	if (client == 0) {
+		close(ready[0]);
+		close(go[1]);
+		tcp_client(mon_node, dead, ready[1], go[0]);
+	}
+	close(ready[1]);
+	close(go[0]);
+	char c;
+	assert_int_equal(read(ready[0], &c, 1), 1);
 	const char *const daemons[] = { "corosync", "pacemakerd" };
 	double t0 = now_s();
 	for (int i = 0; i < 2; i++) {
@@ -759,6 +856,14 @@ static void test_failover(void **state)
 	assert_string_not_equal(where, owner);
 	fprintf(stderr, "# kill -9 corosync + pacemakerd on %s (DC was %s): group online on %s in %.1f s (token 1000 ms)\n",
 		owner, dc, where, now_s() - t0);
+	/* Now the client reads, through another node. */
+	assert_int_equal(write(go[1], "g", 1), 1);
+	int status;
+	assert_int_equal(waitpid(client, &status, 0), client);
+	close(ready[0]);
+	close(go[1]);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 	wait_group_state(mon_node, ClusterGroupOnline, where);
 	g = OpenClusterGroup(cl[dead], gname);
 	assert_null(g);
