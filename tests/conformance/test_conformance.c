@@ -852,9 +852,14 @@ static void test_offline_delete(void **state)
 	assert_true(CloseClusterGroup(g));
 	assert_null(OpenClusterGroup(cl, wgroup));
 	assert_int_equal(GetLastError(), ERROR_GROUP_NOT_FOUND);
-	struct names groups;
+	/* Gone from the enumerations too (on Pacemaker the status section keeps
+	 * a deleted resource's operation history for a while: not an object). */
+	struct names groups, resources;
 	enum_names(cl, CLUSTER_ENUM_GROUP, &groups);
+	enum_names(cl, CLUSTER_ENUM_RESOURCE, &resources);
 	assert_false(has_name(&groups, group_name));
+	assert_false(has_name(&resources, res_name[0]));
+	assert_false(has_name(&resources, res_name[1]));
 }
 
 /* ---- errors ------------------------------------------------------------------------ */
