@@ -1,14 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The 'pacemaker' suite: a 3-node cluster (cluster.sh), a clusterd --backend
-# pacemaker inside each node, then test_pacemaker against all three.  The
+# pacemaker inside each node, then test_pacemaker against all three; or, with
+# `run.sh conformance`, the backend conformance suite (TEST_CONFORMANCE)
+# against node 1's and node 2's clusterd and clusctl.sh (clusctl on the
+# cluster, checked with crm_mon).  The
 # cluster and everything in it go away on any exit (trap), and every wait is
 # bounded, all of them together (start 60 s, tests 180 s, stop 15 s) well
 # under meson's 300 s: a broken cluster fails the test, it never hangs it, and
 # meson never has to kill this script before its trap has torn the cluster
 # down (the nodes run in sessions of their own, out of meson's reach).
 # Needs root (namespaces) and pacemaker + corosync installed; exits 77
-# (skipped) otherwise.  Env: CLUSTERD, TEST_PACEMAKER (the built programs).
+# (skipped) otherwise.  Env: CLUSTERD, CLUSCTL, TEST_PACEMAKER or
+# TEST_CONFORMANCE (the built programs).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cluster_sh=$here/cluster.sh
@@ -69,7 +73,17 @@ for n in 1 2 3; do
 done
 
 rc=0
-PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 180 "$TEST_PACEMAKER" 9>&- || rc=$?
+if [ "${1:-}" = conformance ]; then
+	# The same C-API tests as against the embedded backend, through two
+	# nodes' clusterds one after the other (60 s each), then clusctl (60 s).
+	for n in 1 2; do
+		echo "---- conformance suite against node $n's clusterd"
+		CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$TEST_CONFORMANCE" 9>&- || rc=1
+	done
+	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/clusctl.sh" 9>&- || rc=1
+else
+	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 180 "$TEST_PACEMAKER" 9>&- || rc=$?
+fi
 
 # A clean stop: each clusterd ends on SIGTERM within 5 s (its CIB watch
 # thread joined), and nothing in its log from a sanitizer.

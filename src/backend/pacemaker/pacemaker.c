@@ -457,6 +457,11 @@ static int build_view(struct pcmk *p, xmlNode *cib, struct view *out)
 	}
 	for (GList *l = ds->resources; l; l = l->next) {
 		pe_resource_t *rsc = l->data;
+		/* An orphan is a resource the configuration no longer has, known
+		 * only from the operation history the status section keeps for a
+		 * while after a delete: not an object. */
+		if (rsc->flags & pe_rsc_orphan)
+			continue;
 		if (rsc->variant == pe_group) {
 			struct pobj *g = view_add(out, BE_GROUP, rsc->id, clusapi_name(rsc));
 			if (!g)
@@ -466,7 +471,7 @@ static int build_view(struct pcmk *p, xmlNode *cib, struct view *out)
 			bool stopped = stopped_by_role(rsc->xml);
 			for (GList *c = rsc->children; c; c = c->next) {
 				pe_resource_t *m = c->data;
-				if (m->variant == pe_native && !is_placeholder(m->id))
+				if (m->variant == pe_native && !is_placeholder(m->id) && !(m->flags & pe_rsc_orphan))
 					add_primitive(out, m, gname, stopped);
 			}
 		} else if (rsc->variant == pe_native) {
