@@ -592,30 +592,28 @@ static int ready_write(struct pcmk *p)
 
 /* ---- reads -------------------------------------------------------------------- */
 
-static int pm_lookup(struct backend *b, enum be_kind kind, const char *name, struct be_object *out)
+/* One object of the view, by name or by id. */
+static int pm_find(struct backend *b, enum be_kind kind, const char *key, bool by_id, struct be_object *out)
 {
 	struct pcmk *p = P(b);
 	int rc = ready(p);
 	if (rc)
 		return rc;
-	struct pobj *o = name ? view_by_name(&p->view, kind, name) : NULL;
+	struct pobj *o = !key ? NULL : by_id ? view_by_id(&p->view, kind, key) : view_by_name(&p->view, kind, key);
 	if (!o)
 		return BE_NOT_FOUND;
 	*out = o->o;
 	return BE_OK;
 }
 
+static int pm_lookup(struct backend *b, enum be_kind kind, const char *name, struct be_object *out)
+{
+	return pm_find(b, kind, name, false, out);
+}
+
 static int pm_get(struct backend *b, enum be_kind kind, const char *id, struct be_object *out)
 {
-	struct pcmk *p = P(b);
-	int rc = ready(p);
-	if (rc)
-		return rc;
-	struct pobj *o = id ? view_by_id(&p->view, kind, id) : NULL;
-	if (!o)
-		return BE_NOT_FOUND;
-	*out = o->o;
-	return BE_OK;
+	return pm_find(b, kind, id, true, out);
 }
 
 static int pm_list(struct backend *b, enum be_kind kind, const char *parent, be_object_fn fn, void *arg)
