@@ -157,12 +157,14 @@ static DWORD session_reconnect(struct cluster_session *s);
  * last): ERROR_CLUSTER_NO_QUORUM says the node cannot serve the cluster. */
 static bool lost_quorum(const struct rpc_call *call)
 {
+	struct ndr_pull in;
+	uint32_t v;
+
 	if (call->status || call->out_len < 4)
 		return false;
-	const uint8_t *p = call->out + call->out_len - 4;
-	uint32_t v = call->big_endian ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-				      : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-	return v == ERROR_CLUSTER_NO_QUORUM;
+	ndr_pull_init(&in, call->out, call->out_len, call->big_endian);
+	in.off = call->out_len - 4; /* the return value ends the stub, 4-aligned */
+	return ndr_pull_u32(&in, &v) && v == ERROR_CLUSTER_NO_QUORUM;
 }
 
 /* Reconnect to any node but the one answering now. */
@@ -464,7 +466,6 @@ static DWORD session_reconnect(struct cluster_session *s)
 		}
 	}
 	if (!err) {
-		s->reconnects++;
 		session_remap_add(s, &old, &s->handle);
 		session_reopen_objects(s);
 	} else {

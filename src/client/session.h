@@ -50,7 +50,6 @@ struct cluster_session {
 	char *node;            /* the node answering now, if known */
 	const char *avoid;     /* while reconnecting: a node not to settle on */
 	bool reconnecting;
-	uint32_t reconnects;   /* how many times (ClusapiGetReconnectCount) */
 	struct handle_remap *remap;
 	size_t n_remap;
 	struct object *objects; /* live objects of this session (objects.c) */
