@@ -1176,5 +1176,5 @@ int main(void)
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_offline_delete),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, setup, teardown));
 }

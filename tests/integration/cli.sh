@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # clusterd and clusctl as their users meet them: exit codes and messages.
 . "$(dirname "$0")/../interop/lib.sh"
+own_netns # binds port 135 (the endpoint mapper)
 : "${CLUSCTL:?CLUSCTL must name the clusctl binary}"
 
 expect() { # expect CODE PATTERN -- command...

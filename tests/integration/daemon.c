@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "daemon.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,9 +53,74 @@ static bool log_has(const char *log, const char *what)
 	return found;
 }
 
+/* Every daemon started (its directory, and its pid while it runs), so that
+ * daemon_finish() can stop what a failed test left running and keep the
+ * logs of a failed run.  Copies, not pointers: a test's struct daemon may
+ * live on its stack. */
+#define MAX_DAEMONS 64
+static struct started {
+	pid_t pid;
+	char dir[256];
+} started[MAX_DAEMONS];
+static size_t nstarted;
+
+static struct started *record_of_dir(const char *dir)
+{
+	for (size_t i = 0; i < nstarted; i++)
+		if (strcmp(started[i].dir, dir) == 0)
+			return &started[i];
+	if (nstarted == MAX_DAEMONS)
+		return NULL;
+	snprintf(started[nstarted].dir, sizeof(started[0].dir), "%s", dir);
+	return &started[nstarted++];
+}
+
+static void record_stopped(pid_t pid)
+{
+	for (size_t i = 0; i < nstarted; i++)
+		if (started[i].pid == pid)
+			started[i].pid = 0;
+}
+
+/* The loopback addresses the host name resolves to, other than 127.0.0.1 and
+ * ::1 (which DAEMON_TCP listens on anyway): a Debian install maps the host
+ * name to 127.0.1.1, and a test that opens the cluster by the host name must
+ * find clusterd there.  Addresses that are not loopback are left out: tests
+ * send nothing beyond loopback. */
+static size_t host_loopback_listeners(char out[][64], size_t max)
+{
+	char host[256];
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	size_t n = 0;
+	if (gethostname(host, sizeof(host)) != 0 || getaddrinfo(host, NULL, &hints, &res) != 0)
+		return 0;
+	for (ai = res; ai && n < max; ai = ai->ai_next) {
+		char addr[INET6_ADDRSTRLEN];
+		if (ai->ai_family == AF_INET) {
+			const struct in_addr *a = &((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
+			if ((ntohl(a->s_addr) >> 24) != 127 || ntohl(a->s_addr) == INADDR_LOOPBACK)
+				continue;
+			inet_ntop(AF_INET, a, addr, sizeof(addr));
+			snprintf(out[n], 64, "%s:0", addr);
+		} else if (ai->ai_family == AF_INET6) {
+			continue; /* ::1 is the only IPv6 loopback address */
+		} else {
+			continue;
+		}
+		bool dup = false;
+		for (size_t i = 0; i < n; i++)
+			dup = dup || strcmp(out[i], out[n]) == 0;
+		if (!dup)
+			n++;
+	}
+	freeaddrinfo(res);
+	return n;
+}
+
 static int spawn(struct daemon *d, enum daemon_mode mode, const char *const *extra)
 {
-	const char *argv[40];
+	const char *argv[48];
+	char host_addrs[4][64];
 	size_t n = 0;
 	argv[n++] = clusterd_path();
 	argv[n++] = "--foreground";
@@ -69,13 +137,20 @@ static int spawn(struct daemon *d, enum daemon_mode mode, const char *const *ext
 		argv[n++] = "127.0.0.1:0";
 		argv[n++] = "--epmapper";
 		argv[n++] = "[::1]:0";
+		size_t nh = host_loopback_listeners(host_addrs, 4);
+		for (size_t i = 0; i < nh; i++) {
+			argv[n++] = "--listen";
+			argv[n++] = host_addrs[i];
+			argv[n++] = "--epmapper";
+			argv[n++] = host_addrs[i];
+		}
 	} else if (mode != DAEMON_CUSTOM) {
 		argv[n++] = "--listen";
 		argv[n++] = "none";
 		argv[n++] = "--epmapper";
 		argv[n++] = mode == DAEMON_EPM_ONLY ? "127.0.0.1:0" : "none";
 	}
-	for (size_t i = 0; extra && extra[i] && n < 38; i++)
+	for (size_t i = 0; extra && extra[i] && n < 46; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
 
@@ -94,12 +169,16 @@ static int spawn(struct daemon *d, enum daemon_mode mode, const char *const *ext
 		_exit(127);
 	}
 	d->pid = pid;
+	struct started *rec = record_of_dir(d->dir);
+	if (rec)
+		rec->pid = pid;
 	/* Ready when it says so (or dead). */
 	for (int i = 0; i < 500; i++) {
 		if (log_has(d->log, ": ready"))
 			break;
 		int status;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
+			record_stopped(pid);
 			d->pid = 0;
 			return -1;
 		}
@@ -142,6 +221,7 @@ int daemon_stop(struct daemon *d)
 	kill(d->pid, SIGTERM);
 	for (int i = 0; i < 500; i++) {
 		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+			record_stopped(d->pid);
 			d->pid = 0;
 			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		}
@@ -150,6 +230,7 @@ int daemon_stop(struct daemon *d)
 	}
 	kill(d->pid, SIGKILL);
 	waitpid(d->pid, &status, 0);
+	record_stopped(d->pid);
 	d->pid = 0;
 	return -1;
 }
@@ -161,18 +242,39 @@ void daemon_kill9(struct daemon *d)
 		return;
 	kill(d->pid, SIGKILL);
 	waitpid(d->pid, &status, 0);
+	record_stopped(d->pid);
 	d->pid = 0;
 }
 
 void daemon_destroy(struct daemon *d)
 {
-	char cmd[400];
+	/* The directory goes at daemon_finish(), when every test passed. */
 	daemon_stop(d);
-	if (d->dir[0] && strncmp(d->dir, "/tmp/clusapi-test-", 18) == 0) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->dir);
+}
+
+int daemon_finish(int failures)
+{
+	char cmd[400];
+	for (size_t i = 0; i < nstarted; i++) {
+		struct started *r = &started[i];
+		if (r->pid > 0) { /* a test that failed half-way left it running */
+			int status;
+			kill(r->pid, SIGTERM);
+			waitpid(r->pid, &status, 0);
+			r->pid = 0;
+		}
+		if (strncmp(r->dir, "/tmp/clusapi-test-", 18) != 0)
+			continue;
+		if (failures) {
+			fprintf(stderr, "kept for the failure: clusterd's state and log in %s (clusterd.log)\n", r->dir);
+			continue;
+		}
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
 		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", d->dir);
+			fprintf(stderr, "could not remove %s\n", r->dir);
 	}
+	nstarted = 0;
+	return failures;
 }
 
 void daemon_use(const struct daemon *d)

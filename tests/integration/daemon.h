@@ -34,8 +34,13 @@ int daemon_restart(struct daemon *d, enum daemon_mode mode, const char *const *e
 int daemon_stop(struct daemon *d);
 /* SIGKILL and reap: a crash, no chance to clean up. */
 void daemon_kill9(struct daemon *d);
-/* Stop and remove the directory. */
+/* Stop it; its directory goes at daemon_finish(). */
 void daemon_destroy(struct daemon *d);
+/* Call with what cmocka_run_group_tests() returned, and return that: stops
+ * every daemon still running (a failed test leaves its own), removes their
+ * directories when nothing failed, and names the directories (logs, state)
+ * it keeps when something did. */
+int daemon_finish(int failures);
 /* Point the library at this daemon (CLUSAPI_LPC_SOCKET, CLUSAPI_EPMAPPER_PORT). */
 void daemon_use(const struct daemon *d);
 /* Write the cluster ACL (the daemon re-reads it on the next open). */

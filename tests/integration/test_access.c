@@ -687,5 +687,5 @@ int main(void)
 		cmocka_unit_test(test_accounts_refused_to_others),
 		cmocka_unit_test(test_malformed_on_the_wire),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

@@ -420,5 +420,5 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_replay_and_plain),
 		cmocka_unit_test(test_bad_binds),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

@@ -469,5 +469,5 @@ int main(void)
 		cmocka_unit_test(test_bad_handles),
 		cmocka_unit_test(test_rundown_with_pending_call),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

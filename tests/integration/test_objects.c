@@ -1131,5 +1131,5 @@ int main(void)
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_durability_kill9),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

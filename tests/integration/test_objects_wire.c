@@ -352,10 +352,7 @@ static void test_durability(void **state)
 	free(buf);
 	ndr_push_free(&req);
 	rpc_client_close(&c);
-	kill(d.pid, SIGKILL);
-	int status;
-	waitpid(d.pid, &status, 0);
-	d.pid = 0;
+	daemon_kill9(&d);
 	assert_int_equal(daemon_restart(&d, DAEMON_TCP, (const char *const[]){ "--node-name", "node1", "--allow-anonymous", NULL }), 0);
 	connect_lpc(&c);
 	assert_int_equal(open_named(&c, CMRP_OPEN_GROUP, "durable", &h), 0);
@@ -370,5 +367,5 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_durability),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

@@ -521,7 +521,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "cycles") == 0) {
 		/* The valgrind run: only the open/close cycles. */
 		const struct CMUnitTest cycles[] = { cmocka_unit_test(test_open_close_cycles) };
-		return cmocka_run_group_tests(cycles, group_setup, group_teardown);
+		return daemon_finish(cmocka_run_group_tests(cycles, group_setup, group_teardown));
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lpc_access_levels),
@@ -543,5 +543,5 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_name_survives_restart),
 		cmocka_unit_test(test_call_after_daemon_died),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

@@ -222,5 +222,5 @@ int main(void)
 		cmocka_unit_test(test_lpc_restart),
 		cmocka_unit_test(test_tcp_failover),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return daemon_finish(cmocka_run_group_tests(tests, NULL, NULL));
 }

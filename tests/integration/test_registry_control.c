@@ -1304,5 +1304,5 @@ int main(void)
 		cmocka_unit_test(test_object_controls),
 		cmocka_unit_test(test_set_properties),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

@@ -565,5 +565,5 @@ int main(void)
 		cmocka_unit_test(test_many_connections),
 		cmocka_unit_test(test_epm_lookup),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }
