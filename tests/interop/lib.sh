@@ -8,10 +8,32 @@ TMP=$(mktemp -d /tmp/clusapi-shtest-XXXXXX)
 chmod 755 "$TMP"
 DAEMON_PID=
 cleanup() {
+	local rc=$?
 	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
-	rm -rf "$TMP"
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+		echo "kept for the failure: $TMP (clusterd.log, state/)" >&2
+	else
+		rm -rf "$TMP"
+	fi
 }
 trap cleanup EXIT
+
+# own_netns: run this test script again, from its start, in a network
+# namespace of its own where only lo is up, so that the fixed ports it binds
+# (the endpoint mapper's 135) are free whatever else runs on the machine, and
+# nothing it listens on is reachable from outside.  Root only (the callers
+# skip their port-135 parts otherwise); call it before anything else.
+own_netns() {
+	[ -n "${CLUSAPI_TEST_IN_NETNS:-}" ] && return 0
+	[ "$(id -u)" -eq 0 ] || return 0
+	command -v unshare > /dev/null && command -v ip > /dev/null ||
+		fail "unshare (util-linux) and ip (iproute2) are needed for a network namespace of the test's own"
+	rm -rf "$TMP"
+	trap - EXIT
+	exec unshare --net -- env CLUSAPI_TEST_IN_NETNS=1 bash -c \
+		'ip link set lo up || { echo "FAIL: cannot bring lo up in the test'"'"'s network namespace" >&2; exit 1; }
+		exec bash "$0" "$@"' "$0" "$@"
+}
 
 fail() {
 	echo "FAIL: $*" >&2

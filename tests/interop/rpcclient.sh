@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Samba's rpcclient through our endpoint mapper.  rpcclient always asks the
-# endpoint mapper on port 135, so this needs root (and a free port 135).
+# endpoint mapper on port 135, so this needs root; it runs in a network
+# namespace of its own, so another program on port 135 does not matter.
 . "$(dirname "$0")/lib.sh"
+own_netns # binds port 135 (the endpoint mapper)
 command -v rpcclient >/dev/null || fail "rpcclient is not installed (package smbclient)"
 [ "$(id -u)" -eq 0 ] || skip "rpcclient needs our endpoint mapper on port 135, which needs root"
 

@@ -10,6 +10,7 @@
 #  - tshark sees only encrypted stub data: the cluster name never crosses the
 #    wire in clear (needs root to capture on lo).
 . "$(dirname "$0")/lib.sh"
+own_netns # binds port 135 (the endpoint mapper)
 : "${CLUSCTL:?CLUSCTL must name the clusctl binary}"
 command -v smbtorture >/dev/null || fail "smbtorture is not installed (package samba-testsuite)"
 
@@ -90,7 +91,7 @@ if command -v tshark > /dev/null; then
 fi
 
 if command -v rpcclient > /dev/null; then
-	if stop_daemon && start_daemon --listen 127.0.0.1:0 --epmapper 127.0.0.1:135 --node-name node1 2> /dev/null; then
+	if stop_daemon && start_daemon --listen 127.0.0.1:0 --epmapper 127.0.0.1:135 --node-name node1; then
 		out=$(timeout 60 rpcclient "ncacn_ip_tcp:127.0.0.1[seal]" -U "alice%$ALICE_PW" -c clusapi_get_cluster_name 2>&1)
 		echo "$out" | grep -q "ClusterName: $name\$" || fail "rpcclient [seal] as alice: $out"
 		out=$(timeout 60 rpcclient "ncacn_ip_tcp:127.0.0.1[seal]" -U "alice%wrong" -c clusapi_get_cluster_name 2>&1)
@@ -99,7 +100,7 @@ if command -v rpcclient > /dev/null; then
 		echo "$out" | grep -q "ACCESS_DENIED" || fail "rpcclient without authentication: $out"
 		echo "ok: rpcclient [seal] -U alice works; a wrong password and no authentication are refused"
 	else
-		fail "cannot restart clusterd with its endpoint mapper on port 135 (in use?)"
+		fail "cannot restart clusterd with its endpoint mapper on port 135"
 	fi
 fi
 stop_daemon || fail "clusterd did not stop cleanly (sanitizer report or crash?)"
