@@ -10,8 +10,8 @@
 # under meson's 300 s: a broken cluster fails the test, it never hangs it, and
 # meson never has to kill this script before its trap has torn the cluster
 # down (the nodes run in sessions of their own, out of meson's reach).
-# Needs root (namespaces) and pacemaker + corosync installed; exits 77
-# (skipped) otherwise.  Env: CLUSTERD, CLUSCTL, TEST_PACEMAKER or
+# Needs root (namespaces), exits 77 (skipped) otherwise; fails when pacemaker,
+# pacemaker-cli-utils or corosync is missing.  Env: CLUSTERD, CLUSCTL, TEST_PACEMAKER or
 # TEST_CONFORMANCE (the built programs).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,10 +20,12 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "pacemaker tests need root (network and mount namespaces): skipped"
 	exit 77
 fi
-for p in corosync pacemakerd crm_mon cibadmin nsenter unshare ip; do
-	command -v "$p" >/dev/null || { echo "$p is not installed (scripts/install-deps.sh --test): skipped"; exit 77; }
+# A missing program is a broken install, not a reason to skip: the test
+# command's installer names every package.
+for p in corosync pacemakerd crm_mon cibadmin nsenter unshare ip pgrep; do
+	command -v "$p" >/dev/null || { echo "FAIL: $p is not installed (scripts/install-deps.sh --test installs it)"; exit 1; }
 done
-[ -x /usr/lib/ocf/resource.d/pacemaker/Dummy ] || { echo "ocf:pacemaker:Dummy missing: skipped"; exit 77; }
+[ -x /usr/lib/ocf/resource.d/pacemaker/Dummy ] || { echo "FAIL: ocf:pacemaker:Dummy is missing (package pacemaker)"; exit 1; }
 
 dir=$(mktemp -d /tmp/clusapi-pcmk.XXXXXX)
 # Without corosync (an empty network namespace: its IPC sockets are not
@@ -35,9 +37,15 @@ if [ $st -ne 1 ] || ! grep -q "is corosync running" <<<"$out"; then
 	rm -rf "$dir"
 	exit 1
 fi
+# The logs stay when the test failed (or with KEEP_LOGS=1), and the line says where.
 cleanup() {
+	local rc=$?
 	"$cluster_sh" stop "$dir" 9>&-
-	if [ "${KEEP_LOGS:-}" ]; then echo "logs kept in $dir"; else rm -rf "$dir"; fi
+	if [ "$rc" -ne 0 ] || [ "${KEEP_LOGS:-}" ]; then
+		echo "logs kept in $dir (n*/: each node's corosync and Pacemaker logs; cd*/clusterd.log)"
+	else
+		rm -rf "$dir"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM

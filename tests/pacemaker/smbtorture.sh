@@ -7,13 +7,15 @@
 # Address" (ocf:pacemaker:Dummy); node names come from the cluster
 # (node1..node3), so "node1 - Ethernet" is node 1's interface on link 0.
 # Every failure must be one of the mapping gaps below (doc/pacemaker.md);
-# anything else fails the test.  Exits 77 (skipped) without root or smbtorture.
+# anything else fails the test.  Exits 77 (skipped) without root; fails when
+# smbtorture, pacemaker or pacemaker-cli-utils is missing.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cluster_sh=$here/cluster.sh
 [ "$(id -u)" -eq 0 ] || { echo "needs root (namespaces): skipped"; exit 77; }
-command -v smbtorture >/dev/null || { echo "smbtorture is not installed (samba-testsuite): skipped"; exit 77; }
-command -v pacemakerd >/dev/null || { echo "pacemaker is not installed: skipped"; exit 77; }
+for p in smbtorture pacemakerd crm_mon pgrep; do
+	command -v "$p" >/dev/null || { echo "FAIL: $p is not installed (scripts/install-deps.sh --test installs it)"; exit 1; }
+done
 : "${CLUSTERD:?}" "${CLUSCTL:?}"
 
 # Mapping gaps, in both runs:
@@ -32,7 +34,17 @@ gaps="cluster.CreateResTypeEnum resource.CreateResource resource.DeleteResource 
 gaps_dangerous="$gaps node.EvictNode node.ResumeNode"
 
 dir=$(mktemp -d /tmp/clusapi-pcmk-torture.XXXXXX)
-trap '"$cluster_sh" stop "$dir" 9>&-; rm -rf "$dir"' EXIT
+# The logs stay when the test failed (or with KEEP_LOGS=1), and the line says where.
+cleanup() {
+	local rc=$?
+	"$cluster_sh" stop "$dir" 9>&-
+	if [ "$rc" -ne 0 ] || [ "${KEEP_LOGS:-}" ]; then
+		echo "logs kept in $dir (n*/: each node's corosync and Pacemaker logs; cd*/clusterd.log)"
+	else
+		rm -rf "$dir"
+	fi
+}
+trap cleanup EXIT
 trap 'exit 1' INT TERM
 . "$here/guard.sh"
 guard_cluster "$cluster_sh" "$dir" || exit 1
