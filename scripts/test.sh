@@ -5,6 +5,11 @@
 #     valgrind suites
 #  2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #  3. the libFuzzer harnesses (clang), FUZZ_SECONDS each (default 60)
+#  4. the newcomer's check (scripts/fresh-check.sh): README command 1 in a
+#     brand-new Debian 12 root, when root and mmdebstrap are there
+#     (FRESH_CHECK=0 leaves it out)
+# A suite that fails names its logs; the closing line counts passed, failed
+# and skipped tests.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -17,19 +22,28 @@ meson configure build -Dwerror=true
 ninja -C build
 passed=0
 failed=0
+skipped=0
+summary() { echo "test.sh: $passed passed, $failed failed, $skipped skipped"; }
 # Run a meson test suite and count its results (for the closing line).
 run_suite() {
 	local dir=$1
 	shift
 	local rc=0
 	"$@" meson test -C "$dir" --print-errorlogs --num-processes 2 | tee "$dir/test-summary.txt" || rc=$?
-	local ok bad
+	local ok bad skip timeout
 	ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$dir/test-summary.txt")
 	bad=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' "$dir/test-summary.txt")
+	timeout=$(sed -n 's/^Timeout: *\([0-9]*\).*/\1/p' "$dir/test-summary.txt")
+	skip=$(sed -n 's/^Skipped: *\([0-9]*\).*/\1/p' "$dir/test-summary.txt")
 	passed=$((passed + ${ok:-0}))
-	failed=$((failed + ${bad:-0}))
+	failed=$((failed + ${bad:-0} + ${timeout:-0}))
+	skipped=$((skipped + ${skip:-0}))
 	[ "$rc" -eq 0 ] && [ -z "$ok" ] && rc=1 # no summary: meson itself failed
-	[ "$rc" -eq 0 ] || { echo "test.sh: $passed passed, $failed failed"; exit 1; }
+	if [ "$rc" -ne 0 ]; then
+		echo "test.sh: the failed tests' output is above; all of it is in $dir/meson-logs/testlog.txt"
+		summary
+		exit 1
+	fi
 }
 
 echo "== tests"
@@ -49,9 +63,27 @@ if tests/fuzz/run-fuzzers.sh "$fuzz_seconds" build-fuzz; then
 	passed=$((passed + harnesses))
 else
 	failed=$((failed + harnesses))
-	echo "test.sh: $passed passed, $failed failed"
+	summary
 	exit 1
 fi
 
+echo "== the newcomer's check: scripts/demo.sh in a new Debian 12 root"
+if [ "${FRESH_CHECK:-1}" = 0 ]; then
+	echo "left out (FRESH_CHECK=0)"
+	skipped=$((skipped + 1))
+else
+	rc=0
+	scripts/fresh-check.sh || rc=$?
+	case $rc in
+	0) passed=$((passed + 1)) ;;
+	77) skipped=$((skipped + 1)) ;;
+	*)
+		failed=$((failed + 1))
+		summary
+		exit 1
+		;;
+	esac
+fi
+
 echo "== all test stages passed"
-echo "test.sh: $passed passed, $failed failed"
+summary
