@@ -160,10 +160,11 @@ typedef struct _CLUSTERVERSIONINFO {
 
 /*
  * Open a cluster.  lpszClusterName NULL: the local cluster over LPC (a Unix
- * socket: $CLUSAPI_LPC_SOCKET, else CLUSAPI_DEFAULT_LPC_SOCKET); the kernel tells
- * the server who the caller is.  Otherwise a cluster or node name: short host
- * name, FQDN, IPv4 or IPv6 literal, reached over RPC on TCP through the endpoint
- * mapper (port 135, or $CLUSAPI_EPMAPPER_PORT).
+ * socket: $CLUSAPI_LPC_SOCKET, else CLUSAPI_DEFAULT_LPC_SOCKET, as
+ * ClusapiGetLocalSocketPath says); the kernel tells the server who the caller
+ * is.  Otherwise a cluster or node name: short host name, FQDN, IPv4 or IPv6
+ * literal, reached over RPC on TCP through the endpoint mapper (port 135, or
+ * $CLUSAPI_EPMAPPER_PORT: ClusapiGetEndpointMapperPort).
  *
  * DesiredAccess: GENERIC_READ, GENERIC_ALL (or GENERIC_WRITE / GENERIC_EXECUTE,
  * which mean the same as GENERIC_ALL) or MAXIMUM_ALLOWED; 0 is
@@ -518,6 +519,23 @@ CLUSAPI_API void SetLastError(DWORD dwErrCode);
 
 /* The built-in LPC socket path (overridden by $CLUSAPI_LPC_SOCKET). */
 #define CLUSAPI_DEFAULT_LPC_SOCKET "/run/clusterd/lpc.sock"
+/* The endpoint mapper's TCP port (overridden by $CLUSAPI_EPMAPPER_PORT). */
+#define CLUSAPI_DEFAULT_EPMAPPER_PORT 135u
+
+/*
+ * Where OpenClusterEx(NULL, ...) connects: the LPC socket path, that is
+ * $CLUSAPI_LPC_SOCKET when set and not empty, else CLUSAPI_DEFAULT_LPC_SOCKET.
+ * Never NULL; the string is the environment's (valid until it changes) or
+ * static.  For messages that name what was tried.
+ */
+CLUSAPI_API const char *ClusapiGetLocalSocketPath(void);
+
+/*
+ * The TCP port of the endpoint mapper that OpenClusterEx asks for a named
+ * cluster's MS-CMRP port: $CLUSAPI_EPMAPPER_PORT when it is a port number
+ * (1 to 65535), else CLUSAPI_DEFAULT_EPMAPPER_PORT.
+ */
+CLUSAPI_API DWORD ClusapiGetEndpointMapperPort(void);
 
 /*
  * An English sentence for an error code, saying what it means and, where there is

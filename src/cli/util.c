@@ -3,11 +3,13 @@
  * clusctl's helpers: error lines, strings through the Windows (buffer, count)
  * convention, enumerations, state words, JSON and aligned tables.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,6 +77,47 @@ int cli_read_secret(const char *prompt, char *buf, size_t cap)
 	return rc;
 }
 
+/* "cannot open the cluster (local, PATH)" or "cannot open the cluster "HOST""
+ * (with the endpoint mapper's port when it is not the default): what was
+ * tried, as the library says it tries it.  When nothing answered on the local
+ * socket, say plainly that clusterd may not be running. */
+static void fail_open(const struct cli *cli, DWORD err)
+{
+	const char *name = ClusapiErrorName(err);
+	char what[1024];
+
+	if (cli->cluster) {
+		DWORD port = ClusapiGetEndpointMapperPort();
+		if (port != CLUSAPI_DEFAULT_EPMAPPER_PORT)
+			snprintf(what, sizeof(what), "cannot open the cluster \"%s\" (endpoint mapper port %u)",
+				 cli->cluster, (unsigned)port);
+		else
+			snprintf(what, sizeof(what), "cannot open the cluster \"%s\"", cli->cluster);
+		fail(what, err);
+		return;
+	}
+	const char *path = ClusapiGetLocalSocketPath();
+	snprintf(what, sizeof(what), "cannot open the cluster (local, %s)", path);
+	if (err != RPC_S_SERVER_UNAVAILABLE) {
+		fail(what, err);
+		return;
+	}
+	struct stat st;
+	const char *reason = "nothing answers on that socket: is clusterd running?";
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			reason = "no such socket: is clusterd running?";
+		else if (errno == EACCES)
+			reason = "permission denied on the socket's directory";
+	} else if (!S_ISSOCK(st.st_mode)) {
+		reason = "that is not a socket: check CLUSAPI_LPC_SOCKET";
+	} else if (access(path, W_OK) < 0 && errno == EACCES) {
+		reason = "permission denied on the socket";
+	}
+	fprintf(stderr, "clusctl: %s: %s (error %u%s%s)\n", what, reason, (unsigned)err, name ? " " : "",
+		name ? name : "");
+}
+
 HCLUSTER cli_open_cluster_granted(const struct cli *cli, DWORD *granted)
 {
 	LPWSTR wname = NULL, wuser = NULL, wpw = NULL;
@@ -110,12 +153,8 @@ HCLUSTER cli_open_cluster_granted(const struct cli *cli, DWORD *granted)
 	} else {
 		h = OpenClusterEx(wname, cli->access, granted);
 	}
-	if (!h) {
-		if (cli->cluster)
-			failf(GetLastError(), "cannot open the cluster \"%s\"", cli->cluster);
-		else
-			fail("cannot open the cluster (local)", GetLastError());
-	}
+	if (!h)
+		fail_open(cli, GetLastError());
 out:
 	free(wname);
 	free(wuser);

@@ -24,8 +24,6 @@
 #include "creds.h"
 #include "session.h"
 
-#define EPM_DEFAULT_PORT 135
-
 CLUSAPI_API DWORD GetLastError(void)
 {
 	return werror_get_last();
@@ -329,16 +327,23 @@ static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct c
 	return ERROR_SUCCESS;
 }
 
-static uint16_t epm_port(void)
+/* The one place that decides where the library connects (see clusapi.h). */
+CLUSAPI_API DWORD ClusapiGetEndpointMapperPort(void)
 {
 	const char *env = getenv("CLUSAPI_EPMAPPER_PORT");
 	if (env && *env) {
 		char *end;
 		unsigned long p = strtoul(env, &end, 10);
 		if (!*end && p > 0 && p < 65536)
-			return (uint16_t)p;
+			return (DWORD)p;
 	}
-	return EPM_DEFAULT_PORT;
+	return CLUSAPI_DEFAULT_EPMAPPER_PORT;
+}
+
+CLUSAPI_API const char *ClusapiGetLocalSocketPath(void)
+{
+	const char *path = getenv("CLUSAPI_LPC_SOCKET");
+	return path && *path ? path : CLUSAPI_DEFAULT_LPC_SOCKET;
 }
 
 static void set_port(struct sockaddr *sa, uint16_t port)
@@ -354,7 +359,7 @@ static DWORD map_endpoint(struct sockaddr *sa, socklen_t len, uint16_t *port)
 {
 	struct rpc_client epm;
 	rpc_client_init(&epm);
-	set_port(sa, epm_port());
+	set_port(sa, (uint16_t)ClusapiGetEndpointMapperPort());
 	DWORD err = rpc_client_connect_addr(&epm, sa, len);
 	if (!err)
 		err = rpc_client_bind(&epm, &epm_syntax);
@@ -423,10 +428,7 @@ static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t d
 
 static DWORD open_local(struct cluster_session *s, uint32_t desired)
 {
-	const char *path = getenv("CLUSAPI_LPC_SOCKET");
-	if (!path || !*path)
-		path = CLUSAPI_DEFAULT_LPC_SOCKET;
-	DWORD err = rpc_client_connect_unix(&s->rpc, path);
+	DWORD err = rpc_client_connect_unix(&s->rpc, ClusapiGetLocalSocketPath());
 	return err ? err : open_on(s, desired, NULL, NULL);
 }
 

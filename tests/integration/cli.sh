@@ -61,7 +61,26 @@ expect 1 "ERROR_ACCESS_DENIED" -- "$CLUSCTL" --cluster 127.0.0.1 cluster
 expect 1 "RPC_S_SERVER_UNAVAILABLE" -- "$CLUSCTL" --cluster no-such-host.invalid cluster
 stop_daemon || fail "clusterd did not stop cleanly"
 [ ! -e "$TMP/lpc.sock" ] || fail "clusterd left its LPC socket behind"
+# A failed open names what it tried: the socket, or the host (and the endpoint
+# mapper's port when it is not 135), and says plainly when clusterd is not there.
 expect 1 "RPC_S_SERVER_UNAVAILABLE" -- "$CLUSCTL" cluster
+expect 1 "^clusctl: cannot open the cluster (local, $TMP/lpc.sock): no such socket: is clusterd running? (error 1722 RPC_S_SERVER_UNAVAILABLE)$" -- "$CLUSCTL" cluster
+expect 1 "(local, $TMP/missing/lpc.sock): no such socket: is clusterd running?" -- \
+	env CLUSAPI_LPC_SOCKET="$TMP/missing/lpc.sock" "$CLUSCTL" node list
+: > "$TMP/not-a-socket"
+expect 1 "(local, $TMP/not-a-socket): that is not a socket" -- env CLUSAPI_LPC_SOCKET="$TMP/not-a-socket" "$CLUSCTL" cluster
+python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$TMP/stale.sock" ||
+	fail "cannot make a socket nobody listens on"
+expect 1 "(local, $TMP/stale.sock): nothing answers on that socket: is clusterd running?" -- \
+	env CLUSAPI_LPC_SOCKET="$TMP/stale.sock" "$CLUSCTL" cluster
+if [ ! -e /run/clusterd/lpc.sock ]; then # empty: the built-in path (no clusterd of the machine's there)
+	expect 1 "(local, /run/clusterd/lpc.sock): no such socket" -- env CLUSAPI_LPC_SOCKET= "$CLUSCTL" cluster
+fi
+# nothing listens on the endpoint mapper's port any more
+expect 1 "^clusctl: cannot open the cluster \"127.0.0.1\" (endpoint mapper port $EPM_PORT): .*(error 1722 RPC_S_SERVER_UNAVAILABLE)$" -- \
+	"$CLUSCTL" --cluster 127.0.0.1 cluster
+expect 1 "^clusctl: cannot open the cluster \"no-such-host.invalid\": .*(error 1722 RPC_S_SERVER_UNAVAILABLE)$" -- \
+	env -u CLUSAPI_EPMAPPER_PORT "$CLUSCTL" --cluster no-such-host.invalid cluster
 
 # ---- clusctl's object commands, on a cluster whose node is "node1" ----------
 rm -rf "$TMP/state"
