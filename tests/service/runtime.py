@@ -306,7 +306,7 @@ def test_journal():
         ok("JOURNAL_STREAM %s: the usual 'TIME clusterd LEVEL: TEXT' lines" % name)
 
 
-CAPS = {"CAP_NET_BIND_SERVICE": 10, "CAP_KILL": 5, "CAP_SETUID": 7, "CAP_SETGID": 6}
+CAPS = {"CAP_NET_BIND_SERVICE": 10, "CAP_DAC_OVERRIDE": 1, "CAP_KILL": 5, "CAP_SETUID": 7, "CAP_SETGID": 6}
 
 
 def test_capabilities():
