@@ -93,11 +93,20 @@ static void usage(FILE *f)
 		"line saying what happened for a change (\"group apps: online\").  Errors go to\n"
 		"standard error as \"clusctl: WHAT FAILED: REASON (error N NAME)\".\n"
 		"\n"
+		"Authentication: over LPC the kernel says who you are.  Over TCP every call is\n"
+		"authenticated and encrypted (PKT_PRIVACY), through SPNEGO:\n"
+		"  Kerberos  used automatically when you have tickets (kinit: the default\n"
+		"            ticket cache or $KRB5CCNAME) and give no --user; the service is\n"
+		"            MSServerClusterMgmtAPI/NAME (or host/NAME) for --cluster NAME\n"
+		"  NTLM      with --user ACCOUNT, or the CLUSAPI_CREDENTIALS file: an account\n"
+		"            of clusterd's (clusctl account add)\n"
+		"\n"
 		"Environment: CLUSAPI_LPC_SOCKET (local socket), CLUSAPI_EPMAPPER_PORT (endpoint\n"
 		"mapper port, default 135), CLUSAPI_CREDENTIALS (a file with \"user = NAME\" and\n"
-		"\"password = PW\" lines, mode 0600: the NTLM logon over TCP without --user).\n"
-		"Over TCP every call is authenticated and encrypted (NTLMSSP, PKT_PRIVACY).\n"
-		"Exit status: 0 success, 1 the cluster refused or could not be reached, 2 usage.\n");
+		"\"password = PW\" lines, mode 0600: the NTLM logon over TCP without --user),\n"
+		"KRB5CCNAME (the Kerberos ticket cache).\n"
+		"Exit status: 0 success, 1 the cluster refused or could not be reached, 2 usage.\n"
+		"The manual, with examples: man clusctl (man -l man/man8/clusctl.8 in the tree).\n");
 }
 
 static const char *access_word(DWORD granted)
