@@ -91,8 +91,14 @@ step "what the packages contain"
 for f in "${debs[@]}"; do
 	pkg=$(dpkg-deb -f "$f" Package)
 	echo "  $pkg ($(dpkg-deb -f "$f" Section), $(du -k "$f" | cut -f1) kB): Depends: $(dpkg-deb -f "$f" Depends)"
-	# Files only (directories are noise), symlinks with their target.
-	dpkg -c "$f" | awk '$1 !~ /^d/ { $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print "    " $0 }'
+	# Files (directories are noise); symbolic links counted per directory
+	# (the man3 links are dozens), with their targets when there are few.
+	dpkg -c "$f" | awk '
+		{ $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, "") }
+		/\/$/ { next }
+		/ -> / { d = $1; sub(/[^\/]*$/, "", d); n[d]++; l[d] = l[d] "    " $0 "\n"; next }
+		{ print "    " $0 }
+		END { for (d in n) if (n[d] <= 3) printf "%s", l[d]; else print "    " d ": " n[d] " symbolic links" }'
 done
 
 step "starting clusterd as clusterd.service would"
