@@ -480,11 +480,32 @@ int acl_file_load(struct acl_file *f, const char *path, const char *admin_group,
 	return 0;
 }
 
+int acl_file_reload(struct acl_file *f, char *err, size_t errlen)
+{
+	struct stat st;
+	char msg[300];
+	struct acl fresh;
+
+	char *text = durable_read(f->path, ACL_FILE_MAX, &st, err, errlen);
+	if (!text)
+		return -1;
+	int rc = acl_parse(text, &fresh, msg, sizeof(msg));
+	free(text);
+	acl_file_note_version(f, &st);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s:%s", f->path, msg);
+		return -1;
+	}
+	acl_free(&f->acl);
+	f->acl = fresh;
+	f->acl.allow_anonymous = f->allow_anonymous;
+	return 0;
+}
+
 void acl_file_refresh(struct acl_file *f)
 {
 	struct stat st;
-	char err[300], msg[300];
-	struct acl fresh;
+	char err[400];
 
 	if (stat(f->path, &st) < 0) {
 		return; /* removed: keep what we have rather than lock everyone out */
@@ -492,21 +513,10 @@ void acl_file_refresh(struct acl_file *f)
 	if (st.st_mtim.tv_sec == f->mtime.tv_sec && st.st_mtim.tv_nsec == f->mtime.tv_nsec && st.st_ino == f->ino &&
 	    st.st_size == f->size)
 		return;
-	char *text = durable_read(f->path, ACL_FILE_MAX, &st, err, sizeof(err));
-	if (!text) {
-		log_error("cluster ACL not reloaded: %s", err);
+	if (acl_file_reload(f, err, sizeof(err)) < 0) {
+		log_error("cluster ACL not reloaded, keeping the previous one: %s", err);
 		return;
 	}
-	int rc = acl_parse(text, &fresh, msg, sizeof(msg));
-	free(text);
-	acl_file_note_version(f, &st);
-	if (rc < 0) {
-		log_error("cluster ACL not reloaded, keeping the previous one: %s:%s", f->path, msg);
-		return;
-	}
-	acl_free(&f->acl);
-	f->acl = fresh;
-	f->acl.allow_anonymous = f->allow_anonymous;
 	log_info("cluster ACL reloaded from %s (%zu entries)", f->path, f->acl.n);
 }
 

@@ -115,6 +115,9 @@ int acl_file_load(struct acl_file *f, const char *path, const char *admin_group,
 		  char *err, size_t errlen);
 /* Re-read if the file changed; on a broken edit keep the old ACL and log. */
 void acl_file_refresh(struct acl_file *f);
+/* Re-read now, changed or not (SIGHUP): -1 with a message in err when the file
+ * cannot be read or parsed, and the old ACL stays in force. */
+int acl_file_reload(struct acl_file *f, char *err, size_t errlen);
 void acl_file_free(struct acl_file *f);
 
 /*

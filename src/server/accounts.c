@@ -240,6 +240,15 @@ void accounts_refresh(struct accounts *a)
 		log_info("accounts reloaded from %s (%zu accounts)", a->path, a->n);
 }
 
+int accounts_reload(struct accounts *a, char *err, size_t errlen)
+{
+	if (!a->path) {
+		snprintf(err, errlen, "no accounts file");
+		return -1;
+	}
+	return load(a, err, errlen);
+}
+
 /* Write v[0..n) as the file, and make it the loaded copy. */
 static DWORD store(struct accounts *a, struct account *v, size_t n)
 {

@@ -55,6 +55,9 @@ int accounts_open(struct accounts *a, const char *state_dir, char *err, size_t e
 void accounts_close(struct accounts *a);
 /* Re-read the file if it changed; a broken edit keeps the loaded copy (logged). */
 void accounts_refresh(struct accounts *a);
+/* Re-read now, changed or not (SIGHUP): -1 with a message in err, and the
+ * loaded copy stays. */
+int accounts_reload(struct accounts *a, char *err, size_t errlen);
 
 /* Add an account or, if it exists (any case), set its hash.  Durable on
  * ERROR_SUCCESS; ERROR_INVALID_PARAMETER for a bad name; on any failure

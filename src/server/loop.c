@@ -61,6 +61,8 @@ struct loop {
 	struct rpc_server_conf cmrp_conf;
 	struct rpc_server_conf epm_conf;
 	struct epm_registry epm;
+	void (*on_reload)(void *arg); /* SIGHUP */
+	void *reload_arg;
 };
 
 #define READ_CHUNK 16384
@@ -110,6 +112,7 @@ struct loop *loop_new(struct server_state *st, size_t max_conns)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	l->sig.kind = ITEM_SIGNAL;
 	l->sig.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -128,6 +131,12 @@ struct loop *loop_new(struct server_state *st, size_t max_conns)
 		epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->backend.fd, &bev);
 	}
 	return l;
+}
+
+void loop_on_reload(struct loop *l, void (*fn)(void *arg), void *arg)
+{
+	l->on_reload = fn;
+	l->reload_arg = arg;
 }
 
 struct epm_registry *loop_epm_registry(struct loop *l)
@@ -380,10 +389,18 @@ int loop_run(struct loop *l)
 			struct item *it = evs[i].data.ptr;
 			if (it->kind == ITEM_SIGNAL) {
 				struct signalfd_siginfo si;
-				if (read(it->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-					log_info("signal %u: stopping", si.ssi_signo);
-					return 0;
+				if (read(it->fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+					continue;
+				if (si.ssi_signo == SIGHUP) {
+					/* Here, between two events, not in a handler. */
+					if (l->on_reload)
+						l->on_reload(l->reload_arg);
+					else
+						log_info("SIGHUP: nothing to reload");
+					continue;
 				}
+				log_info("signal %u: stopping", si.ssi_signo);
+				return 0;
 			} else if (it->kind == ITEM_BACKEND) {
 				l->st->be->ops->process_events(l->st->be);
 			} else if (it->kind == ITEM_LISTENER) {

@@ -20,6 +20,8 @@ struct loop *loop_new(struct server_state *st, size_t max_conns);
 int loop_add_listener(struct loop *l, int fd, enum listener_kind kind);
 /* The endpoint mapper's registry (filled by the caller before loop_run). */
 struct epm_registry *loop_epm_registry(struct loop *l);
+/* What SIGHUP does: fn(arg), called from loop_run between two events. */
+void loop_on_reload(struct loop *l, void (*fn)(void *arg), void *arg);
 /* Run until SIGINT or SIGTERM; 0 on a clean stop. */
 int loop_run(struct loop *l);
 void loop_free(struct loop *l);

@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "rpc/auth_gss.h"
 #include "rpc/transport.h"
+#include "service.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/clusterd"
 #define DEFAULT_ADMIN_GROUP "clusadm"
@@ -72,11 +73,16 @@ static void usage(FILE *f)
 		"      --test-down-level     FOR TESTS: behave as a down-level server (no OpenClusterEx)\n"
 		"  -v, --verbose             debug logging\n"
 		"  -h, --help                this text\n"
-		"      --version             the version\n"
+		"  -V, --version             the version\n"
 		"\n"
 		"Over TCP every call must be authenticated and sealed (PKT_PRIVACY): NTLM with\n"
 		"the accounts of DIR/accounts (clusctl account add), or Kerberos with the keys\n"
 		"of DIR/krb5.keytab or $KRB5_KTNAME (MSServerClusterMgmtAPI/<host>, host/<host>).\n"
+		"\n"
+		"SIGHUP re-reads the cluster ACL (DIR/cluster.acl), the NTLM accounts\n"
+		"(DIR/accounts) and whether a Kerberos keytab is there; everything else (the\n"
+		"options above) takes a restart.  Under systemd (clusterd.service, Type=notify)\n"
+		"it reports readiness with sd_notify and logs to the journal with priorities.\n"
 		"\n"
 		"Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 on a start-up error, 2 on\n"
 		"a usage error.\n");
@@ -84,7 +90,7 @@ static void usage(FILE *f)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ANON = 256, OPT_DOWNLEVEL, OPT_VERSION };
+	enum { OPT_ANON = 256, OPT_DOWNLEVEL };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "state-dir", required_argument, NULL, 's' },
@@ -99,7 +105,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "test-down-level", no_argument, NULL, OPT_DOWNLEVEL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -112,7 +118,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->log_level = LOG_LVL_INFO;
 	o->backend = "embedded";
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:b:c:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:b:c:vhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			o->foreground = true;
@@ -124,7 +130,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (strcmp(optarg, "none") == 0) {
 				o->listen_none = true;
 			} else if (o->nlisten == MAX_LISTEN) {
-				fprintf(stderr, "clusterd: at most %d --listen addresses\n", MAX_LISTEN);
+				log_plain(LOG_LVL_ERROR, "at most %d --listen addresses", MAX_LISTEN);
 				return 2;
 			} else {
 				o->listen[o->nlisten++] = optarg;
@@ -135,7 +141,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			if (o->nepmapper == MAX_LISTEN) {
-				fprintf(stderr, "clusterd: at most %d --epmapper addresses\n", MAX_LISTEN);
+				log_plain(LOG_LVL_ERROR, "at most %d --epmapper addresses", MAX_LISTEN);
 				return 2;
 			}
 			o->epmapper[o->nepmapper++] = optarg;
@@ -148,7 +154,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'b':
 			if (strcmp(optarg, "embedded") != 0 && strcmp(optarg, "pacemaker") != 0) {
-				fprintf(stderr, "clusterd: --backend wants embedded or pacemaker, not \"%s\"\n", optarg);
+				log_plain(LOG_LVL_ERROR, "--backend wants embedded or pacemaker, not \"%s\"", optarg);
 				return 2;
 			}
 			o->backend = optarg;
@@ -157,7 +163,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			char *end;
 			unsigned long n = strtoul(optarg, &end, 10);
 			if (*end || n == 0 || n > 1000000) {
-				fprintf(stderr, "clusterd: --max-connections wants a number from 1 to 1000000, not \"%s\"\n", optarg);
+				log_plain(LOG_LVL_ERROR, "--max-connections wants a number from 1 to 1000000, not \"%s\"", optarg);
 				return 2;
 			}
 			o->max_conns = n;
@@ -175,30 +181,30 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'h':
 			usage(stdout);
 			exit(0);
-		case OPT_VERSION:
+		case 'V':
 			printf("clusterd %s\n", CLUSAPI_VERSION_STRING);
 			exit(0);
 		case ':':
-			fprintf(stderr, "clusterd: option %s needs a value (see clusterd --help)\n", argv[optind - 1]);
+			log_plain(LOG_LVL_ERROR, "option %s needs a value (see clusterd --help)", argv[optind - 1]);
 			return 2;
 		default:
-			fprintf(stderr, "clusterd: unknown option %s (see clusterd --help)\n", argv[optind - 1]);
+			log_plain(LOG_LVL_ERROR, "unknown option %s (see clusterd --help)", argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "clusterd: unexpected argument \"%s\" (see clusterd --help)\n", argv[optind]);
+		log_plain(LOG_LVL_ERROR, "unexpected argument \"%s\" (see clusterd --help)", argv[optind]);
 		return 2;
 	}
 	if (o->listen_none && o->nlisten) {
-		fprintf(stderr, "clusterd: --listen none cannot be combined with listen addresses\n");
+		log_plain(LOG_LVL_ERROR, "--listen none cannot be combined with listen addresses");
 		return 2;
 	}
 	if (o->nepmapper == 0)
 		o->epmapper[o->nepmapper++] = geteuid() == 0 ? "*:135" : "none";
 	for (size_t i = 0; i < o->nepmapper; i++) {
 		if (strcmp(o->epmapper[i], "none") == 0 && o->nepmapper > 1) {
-			fprintf(stderr, "clusterd: --epmapper none cannot be combined with addresses\n");
+			log_plain(LOG_LVL_ERROR, "--epmapper none cannot be combined with addresses");
 			return 2;
 		}
 	}
@@ -209,13 +215,13 @@ static int prepare_state_dir(const char *dir)
 {
 	char probe[600];
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		fprintf(stderr, "clusterd: cannot create state directory %s: %s\n", dir, strerror(errno));
+		log_plain(LOG_LVL_ERROR, "cannot create state directory %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	snprintf(probe, sizeof(probe), "%s/.write-test", dir);
 	FILE *f = fopen(probe, "we");
 	if (!f) {
-		fprintf(stderr, "clusterd: state directory %s is not writable: %s\n", dir, strerror(errno));
+		log_plain(LOG_LVL_ERROR, "state directory %s is not writable: %s", dir, strerror(errno));
 		return -1;
 	}
 	fclose(f);
@@ -242,7 +248,7 @@ static int open_tcp(struct loop *l, const char *spec, enum listener_kind kind, u
 	char where[80];
 
 	if (transport_parse_hostport(spec, &ss, &len) < 0) {
-		fprintf(stderr, "clusterd: \"%s\" is not ADDR:PORT (e.g. 127.0.0.1:4000, [::1]:4000, *:4000)\n", spec);
+		log_plain(LOG_LVL_ERROR, "\"%s\" is not ADDR:PORT (e.g. 127.0.0.1:4000, [::1]:4000, *:4000)", spec);
 		return -1;
 	}
 	uint16_t *port = ss.ss_family == AF_INET ? &((struct sockaddr_in *)&ss)->sin_port
@@ -251,7 +257,7 @@ static int open_tcp(struct loop *l, const char *spec, enum listener_kind kind, u
 		*port = htons(*shared_port);
 	int fd = transport_listen_tcp((struct sockaddr *)&ss, len);
 	if (fd < 0) {
-		fprintf(stderr, "clusterd: cannot listen on %s: %s%s\n", spec, strerror(errno),
+		log_plain(LOG_LVL_ERROR, "cannot listen on %s: %s%s", spec, strerror(errno),
 			errno == EADDRINUSE ? " (another program holds that port)"
 			: errno == EACCES ? " (ports below 1024 need root)" : "");
 		return -1;
@@ -286,6 +292,62 @@ static struct backend *open_pacemaker(struct identity *id, char *err, size_t err
 #endif
 }
 
+/* Whether Kerberos is offered: a usable keytab (state dir or $KRB5_KTNAME);
+ * what is said about it goes into msg. */
+static bool krb5_check(const char *state_dir, char *msg, size_t msglen)
+{
+	struct rpc_auth_gss_server_config kcfg = { .state_dir = state_dir };
+	char kt[600], kerr[600];
+	bool on = rpc_auth_krb5_server_check(&kcfg, kerr, sizeof(kerr)) == 0;
+	if (on && rpc_auth_krb5_keytab_name(&kcfg, kt, sizeof(kt)) == 0)
+		snprintf(msg, msglen, "Kerberos: accepting " RPC_KRB5_SERVICE "/<host> and host/<host> with keys from %s",
+			 kt);
+	else if (on)
+		snprintf(msg, msglen, "Kerberos: accepting " RPC_KRB5_SERVICE "/<host> and host/<host>");
+	else
+		snprintf(msg, msglen, "Kerberos is off (NTLM only over TCP): %s", kerr);
+	return on;
+}
+
+struct reload_ctx {
+	struct server_state *st;
+	const char *state_dir;
+};
+
+/* SIGHUP, from the event loop: re-read what can be re-read, say so in one
+ * line (a file that cannot be read or parsed keeps its previous contents and
+ * is named in a line of its own). */
+static void reload(void *arg)
+{
+	struct reload_ctx *r = arg;
+	struct server_state *st = r->st;
+	char err[600], kmsg[700], acl_s[700], acc_s[700];
+
+	service_reloading();
+	if (acl_file_reload(&st->acl, err, sizeof(err)) == 0) {
+		snprintf(acl_s, sizeof(acl_s), "cluster ACL reloaded from %s (%zu entries)", st->acl.path, st->acl.acl.n);
+	} else {
+		log_error("SIGHUP: cluster ACL not reloaded, keeping the previous one: %s", err);
+		snprintf(acl_s, sizeof(acl_s), "cluster ACL NOT reloaded (see above)");
+	}
+	if (accounts_reload(&st->accounts, err, sizeof(err)) == 0) {
+		snprintf(acc_s, sizeof(acc_s), "NTLM accounts reloaded from %s (%zu accounts)", st->accounts.path,
+			 st->accounts.n);
+	} else {
+		log_error("SIGHUP: NTLM accounts not reloaded, keeping the previous ones: %s", err);
+		snprintf(acc_s, sizeof(acc_s), "NTLM accounts NOT reloaded (see above)");
+	}
+	bool krb5 = krb5_check(r->state_dir, kmsg, sizeof(kmsg));
+	if (krb5 != st->krb5)
+		log_info("%s", kmsg); /* a keytab came or went: say which, and why */
+	st->krb5 = krb5;
+	log_info("SIGHUP: %s; %s; Kerberos keytab checked: Kerberos %s; kept until a restart: listen addresses, "
+		 "endpoint mapper, LPC socket, state directory, backend, node name, admin group, "
+		 "connection limit, log level",
+		 acl_s, acc_s, krb5 ? "on" : "off");
+	service_ready("serving (reloaded)");
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -295,6 +357,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	log_set_level(o.log_level);
+	(void)log_to_journal(); /* decided once, before any thread logs */
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Thousands of connections need thousands of descriptors. */
@@ -309,7 +372,7 @@ int main(int argc, char **argv)
 	if (prepare_state_dir(o.state_dir) < 0)
 		return 1;
 	if (identity_load(&st.id, o.state_dir, o.node_name, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clusterd: %s\n", err);
+		log_plain(LOG_LVL_ERROR, "%s", err);
 		return 1;
 	}
 	bool embedded = strcmp(o.backend, "embedded") == 0;
@@ -318,36 +381,32 @@ int main(int argc, char **argv)
 	else
 		st.be = open_pacemaker(&st.id, err, sizeof(err));
 	if (!st.be) {
-		fprintf(stderr, "clusterd: %s\n", err);
+		log_plain(LOG_LVL_ERROR, "%s", err);
 		return 1;
 	}
 	/* Generic Application resources run their commands from now on. */
 	if (embedded && backend_embedded_supervise(st.be, true) != BE_OK) {
-		fprintf(stderr, "clusterd: cannot supervise resource processes: %s\n", strerror(errno));
+		log_plain(LOG_LVL_ERROR, "cannot supervise resource processes: %s", strerror(errno));
 		st.be->ops->destroy(st.be);
 		return 1;
 	}
 	char acl_path[600];
 	snprintf(acl_path, sizeof(acl_path), "%s/cluster.acl", o.state_dir);
 	if (acl_file_load(&st.acl, acl_path, o.admin_group, o.allow_anonymous, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clusterd: %s\n", err);
+		log_plain(LOG_LVL_ERROR, "%s", err);
 		st.be->ops->destroy(st.be);
 		return 1;
 	}
 	if (accounts_open(&st.accounts, o.state_dir, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clusterd: %s\n", err);
+		log_plain(LOG_LVL_ERROR, "%s", err);
 		acl_file_free(&st.acl);
 		st.be->ops->destroy(st.be);
 		return 1;
 	}
 	/* Kerberos when there is a keytab (state dir or $KRB5_KTNAME). */
-	struct rpc_auth_gss_server_config kcfg = { .state_dir = o.state_dir };
-	char kt[600], kerr[600];
-	st.krb5 = rpc_auth_krb5_server_check(&kcfg, kerr, sizeof(kerr)) == 0;
-	if (st.krb5 && rpc_auth_krb5_keytab_name(&kcfg, kt, sizeof(kt)) == 0)
-		log_info("Kerberos: accepting " RPC_KRB5_SERVICE "/<host> and host/<host> with keys from %s", kt);
-	else if (!st.krb5)
-		log_info("Kerberos is off (NTLM only over TCP): %s", kerr);
+	char kmsg[700];
+	st.krb5 = krb5_check(o.state_dir, kmsg, sizeof(kmsg));
+	log_info("%s", kmsg);
 	if (o.allow_anonymous)
 		log_warn("--allow-anonymous: TCP callers are let in without PKT_PRIVACY (unauthenticated ones with full access unless the ACL names anonymous); for tests only");
 	if (o.down_level)
@@ -355,7 +414,7 @@ int main(int argc, char **argv)
 
 	struct loop *l = loop_new(&st, o.max_conns);
 	if (!l) {
-		fprintf(stderr, "clusterd: cannot create the event loop: %s\n", strerror(errno));
+		log_plain(LOG_LVL_ERROR, "cannot create the event loop: %s", strerror(errno));
 		accounts_close(&st.accounts);
 		acl_file_free(&st.acl);
 		st.be->ops->destroy(st.be);
@@ -365,7 +424,7 @@ int main(int argc, char **argv)
 	prepare_socket_dir(o.lpc_socket);
 	int lpc = transport_listen_unix(o.lpc_socket);
 	if (lpc < 0) {
-		fprintf(stderr, "clusterd: cannot listen on LPC socket %s: %s%s\n", o.lpc_socket, strerror(errno),
+		log_plain(LOG_LVL_ERROR, "cannot listen on LPC socket %s: %s%s", o.lpc_socket, strerror(errno),
 			errno == EADDRINUSE ? " (another clusterd is running there)" : "");
 		goto out;
 	}
@@ -393,8 +452,15 @@ int main(int argc, char **argv)
 		if (strcmp(o.epmapper[i], "none") != 0 && open_tcp(l, o.epmapper[i], LISTEN_EPM, &epm_port) < 0)
 			goto out_unlink;
 
+	struct reload_ctx rctx = { .st = &st, .state_dir = o.state_dir };
+	loop_on_reload(l, reload, &rctx);
 	log_info("cluster \"%s\", node \"%s\", state in %s: ready", st.id.cluster_name, st.id.node_name, o.state_dir);
+	char status[300];
+	snprintf(status, sizeof(status), "serving cluster \"%s\" as node \"%s\" (%s backend)", st.id.cluster_name,
+		 st.id.node_name, o.backend);
+	service_ready(status);
 	rc = loop_run(l) == 0 ? 0 : 1;
+	service_stopping();
 out_unlink:
 	unlink(o.lpc_socket);
 out:

@@ -474,6 +474,53 @@ static void test_generic_application(void **state)
 	assert_false(alive(marker));
 }
 
+/* A command gets clusterd's environment less NOTIFY_SOCKET: systemd's
+ * notification socket is clusterd's own (clusterd.service, Type=notify). */
+static void test_generic_application_env(void **state)
+{
+	struct fixture *f = *state;
+	struct backend *b = f->b;
+	struct be_object r;
+	char key[128], out[128], done[140], cmd[400];
+	assert_int_equal(setenv("NOTIFY_SOCKET", "/run/systemd/notify", 1), 0);
+	assert_int_equal(setenv("CLUSAPI_TEST_KEPT", "yes", 1), 0);
+	assert_int_equal(backend_embedded_supervise(b, true), BE_OK);
+	assert_int_equal(b->ops->create(b, BE_RESOURCE, "envapp", "Cluster Group", "Generic Application", &r), BE_OK);
+	snprintf(out, sizeof(out), "%s/env", f->dir);
+	snprintf(done, sizeof(done), "%s/env.done", f->dir);
+	snprintf(cmd, sizeof(cmd), "env > %s; touch %s; while :; do sleep 0.05; done", out, done);
+	uint8_t w[820];
+	size_t n = 0;
+	for (const char *p = cmd; *p; p++) {
+		w[n++] = (uint8_t)*p;
+		w[n++] = 0;
+	}
+	w[n++] = 0;
+	w[n++] = 0;
+	snprintf(key, sizeof(key), "Resources\\%s\\Parameters", r.id);
+	assert_int_equal(b->ops->reg_create_key(b, key, NULL), BE_OK);
+	struct be_value v = { .name = "CommandLine", .type = BE_VAL_SZ, .data = w, .len = n };
+	assert_int_equal(b->ops->reg_set(b, key, &v), BE_OK);
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_ONLINE, NULL), BE_OK);
+	for (int i = 0; i < 300 && !alive(done); i++)
+		usleep(10000);
+	assert_true(alive(done));
+	FILE *e = fopen(out, "r");
+	assert_non_null(e);
+	char line[4096];
+	bool kept = false, notify = false;
+	while (fgets(line, sizeof(line), e)) {
+		kept |= strcmp(line, "CLUSAPI_TEST_KEPT=yes\n") == 0;
+		notify |= strncmp(line, "NOTIFY_SOCKET=", 14) == 0;
+	}
+	fclose(e);
+	assert_true(kept);
+	assert_false(notify);
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_OFFLINE, NULL), BE_OK);
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("CLUSAPI_TEST_KEPT");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +532,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crash_durability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_newer_and_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generic_application, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generic_application_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_power_cut, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -635,9 +635,28 @@ static int child_start(struct embedded *e, const struct be_object *r)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	char *argv[] = { "sh", "-c", cmd, NULL };
+	/* Our environment, less systemd's notification socket: it is clusterd's
+	 * (a command that saw it would take itself for the service, and some
+	 * daemons stay in the foreground or send READY=1 when they find it). */
 	extern char **environ;
+	size_t nenv = 0;
+	while (environ[nenv])
+		nenv++;
+	char **envp = malloc((nenv + 1) * sizeof(*envp));
+	if (!envp) {
+		posix_spawn_file_actions_destroy(&fa);
+		posix_spawnattr_destroy(&attr);
+		free(cmd);
+		return BE_NO_MEMORY;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < nenv; i++)
+		if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) != 0)
+			envp[k++] = environ[i];
+	envp[k] = NULL;
 	pid_t pid;
-	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp);
+	free(envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	free(cmd);
