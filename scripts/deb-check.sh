@@ -66,8 +66,9 @@ grep -E '^(Ok|Fail|Skipped):' "$work/build.log" | sed 's/^/  unit tests during t
 changes=$(ls "$work"/libclusapi_*.changes)
 
 step "lintian $(basename "$changes")"
-# --fail-on error: errors fail the check; warnings are printed for the record.
-lintian --fail-on error --pedantic --info "$changes" >"$work/lintian.log" 2>&1 && lintian_rc=0 || lintian_rc=$?
+# --fail-on error: errors fail the check; warnings, info and pedantic tags
+# are printed for the record.
+lintian --fail-on error --display-info --pedantic "$changes" >"$work/lintian.log" 2>&1 && lintian_rc=0 || lintian_rc=$?
 grep -E '^[EWIP]: ' "$work/lintian.log" | sed 's/^/  /' || true
 errors=$(grep -c '^E: ' "$work/lintian.log" || true)
 warnings=$(grep -c '^W: ' "$work/lintian.log" || true)
