@@ -7,7 +7,7 @@
 # default LPC socket, as root and as a non-root member of the clusadm group.
 #
 # Meant for a fresh Debian 12 root, as root, from the project's checkout:
-#   ../shared/tools/fresh-debian.sh scripts/deb-check.sh
+#   scripts/fresh-check.sh scripts/deb-check.sh   (a stage of scripts/test.sh)
 # It installs packages and writes to /usr, /var/lib/clusterd and /run/clusterd,
 # so do not run it on a machine you care about.
 #

@@ -5,9 +5,10 @@
 #     valgrind suites
 #  2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #  3. the libFuzzer harnesses (clang), FUZZ_SECONDS each (default 60)
-#  4. the newcomer's check (scripts/fresh-check.sh): README command 1 in a
-#     brand-new Debian 12 root, when root and mmdebstrap are there
-#     (FRESH_CHECK=0 leaves it out)
+#  4. the newcomer's checks (scripts/fresh-check.sh), each in a brand-new
+#     Debian 12 root, when root and mmdebstrap are there: README command 1
+#     (scripts/demo.sh), and the Debian packages (scripts/deb-check.sh);
+#     FRESH_CHECK=0 leaves them out
 # A suite that fails names its logs; the closing line counts passed, failed
 # and skipped tests.
 set -euo pipefail
@@ -67,13 +68,17 @@ else
 	exit 1
 fi
 
-echo "== the newcomer's check: scripts/demo.sh in a new Debian 12 root"
-if [ "${FRESH_CHECK:-1}" = 0 ]; then
-	echo "left out (FRESH_CHECK=0)"
-	skipped=$((skipped + 1))
-else
+# The newcomer's checks, each in a brand-new Debian 12 root: README command 1,
+# and the Debian packages built, linted, installed and run.
+for check in scripts/demo.sh scripts/deb-check.sh; do
+	echo "== the newcomer's check: $check in a new Debian 12 root"
+	if [ "${FRESH_CHECK:-1}" = 0 ]; then
+		echo "left out (FRESH_CHECK=0)"
+		skipped=$((skipped + 1))
+		continue
+	fi
 	rc=0
-	scripts/fresh-check.sh || rc=$?
+	scripts/fresh-check.sh "$check" || rc=$?
 	case $rc in
 	0) passed=$((passed + 1)) ;;
 	77) skipped=$((skipped + 1)) ;;
@@ -83,7 +88,7 @@ else
 		exit 1
 		;;
 	esac
-fi
+done
 
 echo "== all test stages passed"
 summary
