@@ -13,7 +13,8 @@
  *   restype   every OCF agent installed here, and every type in use
  *   network   a corosync link (ringN_addr), netif = (node, link); up as knet
  *             says this node reaches that node on that link
- *   quorum    votequorum, asked on every call: without quorum every call is
+ *   quorum    votequorum, tracked by the watch thread and checked on every
+ *             call: without quorum (or without corosync) every call is
  *             BE_NO_QUORUM rather than an answer from a view that may be stale
  *
  * Names: a CIB id is an XML id (no spaces), a clusapi name is any text.  A
@@ -127,7 +128,7 @@ struct backend *backend_pacemaker_open(char *cluster_name, size_t cluster_len, c
 		snprintf(err, errlen, "cannot read the cluster's state from the CIB");
 		goto fail;
 	}
-	p->watch = pcmk_watch_start(p->efd);
+	p->watch = pcmk_watch_start(p->efd, p->quorum);
 	if (!p->watch) {
 		snprintf(err, errlen, "cannot start the CIB notification thread: %s", strerror(errno));
 		goto fail;

@@ -20,8 +20,9 @@
  *                lists, Parameters (instance / meta attributes), Description
  *   policy.c     the policy model: dependencies (today a group's chain)
  *   corosync.c   cmap: cluster name, nodelist, membership, knet links
- *   quorum.c     votequorum
- *   watch.c      the glib thread: CIB diff notifications
+ *   quorum.c     votequorum, tracked on the watch thread (no call asks corosync)
+ *   watch.c      the glib thread: CIB diff notifications, quorum tracking, cmap
+ *                reads
  *
  * Where the coming work goes, so that the two do not meet in one file:
  *   issue 10 (cluster-wide ACL, accounts and registry stored in the CIB,
@@ -81,11 +82,19 @@ void corosync_subnet_of(const char *addr, char *out, size_t cap);
 /* ---- quorum.c: votequorum ---- */
 
 struct corosync_quorum;
+/* Connect to votequorum and read the state once (this may block: at open
+ * only). */
 struct corosync_quorum *corosync_quorum_new(void);
 void corosync_quorum_free(struct corosync_quorum *q);
-/* Is the partition this node is in quorate right now?  false as well when
- * corosync does not answer: a node that cannot tell must not answer from
- * what it saw before. */
+/* On the watch thread (glib's default context): track changes from the
+ * connection's fd, reconnect with a backoff when corosync goes, and call
+ * changed(arg) on that thread whenever the state flips. */
+void corosync_quorum_attach(struct corosync_quorum *q, void (*changed)(void *arg), void *arg);
+/* On the watch thread, before its loop ends. */
+void corosync_quorum_detach(struct corosync_quorum *q);
+/* Is the partition this node is in quorate right now?  An atomic read, never
+ * a call to corosync: false from the moment the connection is lost (a node
+ * that cannot tell must not answer from what it saw before). */
 bool corosync_quorate(struct corosync_quorum *q);
 
 /* ---- watch.c: CIB change notifications on a thread of their own ---- */
@@ -93,9 +102,14 @@ bool corosync_quorate(struct corosync_quorum *q);
 struct pcmk_watch;
 /* Start the thread: it connects to the CIB, registers for diff
  * notifications and adds 1 to the eventfd efd on each (and on a lost
- * connection); it reconnects by itself. */
-struct pcmk_watch *pcmk_watch_start(int efd);
+ * connection); it reconnects by itself.  It also tracks quorum for q
+ * (quorum.c) and reads cmap (corosync_read) at each change, so that the
+ * loop thread never waits for corosync. */
+struct pcmk_watch *pcmk_watch_start(int efd, struct corosync_quorum *q);
 void pcmk_watch_stop(struct pcmk_watch *w);
+/* The corosync view the watch thread read last: false (out untouched) when
+ * it has none yet. */
+bool pcmk_watch_corosync(struct pcmk_watch *w, struct corosync_view *out);
 
 /* ---- the backend's state (pacemaker.c) ---- */
 

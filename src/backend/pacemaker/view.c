@@ -334,7 +334,13 @@ int refresh(struct pcmk *p)
 			free_xml(xml);
 		return BE_IO;
 	}
-	corosync_read(&p->cs);
+	/* corosync as the watch thread read it last (a read here could block
+	 * on a corosync that is dying; until that thread has read it, what
+	 * open read); before that thread runs, at open, our own read. */
+	if (p->watch)
+		pcmk_watch_corosync(p->watch, &p->cs);
+	else
+		corosync_read(&p->cs);
 	struct view v;
 	int st = build_view(p, xml, &v);
 	if (st) {
