@@ -40,7 +40,7 @@ struct options {
 	bool allow_anonymous;
 	bool down_level;
 	bool foreground;
-	size_t max_conns;
+	struct loop_limits lim;
 	enum log_level log_level;
 };
 
@@ -65,7 +65,23 @@ static void usage(FILE *f)
 		"  -b, --backend NAME        where the cluster lives: embedded (one node, the\n"
 		"                            default) or pacemaker (the corosync + Pacemaker\n"
 		"                            cluster this node is in; names come from corosync)\n"
-		"  -c, --max-connections N   default 16384\n"
+		"  -c, --max-connections N   TCP connections at once; default 16384\n"
+		"      --max-unauthenticated N\n"
+		"                            TCP connections not yet logged in; default a quarter\n"
+		"                            of --max-connections; from half of it on, new ones\n"
+		"                            are dropped at random (30%%, rising to 100%% at N)\n"
+		"      --max-per-peer N      TCP connections not yet logged in from one address;\n"
+		"                            default 32\n"
+		"      --login-grace SECONDS time to bind and log in over TCP (the endpoint mapper:\n"
+		"                            to finish), then the connection is closed; 0 for no\n"
+		"                            limit; default 10\n"
+		"      --max-lpc-connections N\n"
+		"                            LPC connections at once, counted apart from TCP;\n"
+		"                            default 1024\n"
+		"      --max-reassembly-bytes N\n"
+		"                            bytes of fragmented requests held at once, all\n"
+		"                            connections together (one request: at most 4 MiB);\n"
+		"                            default 67108864 (64 MiB)\n"
 		"      --allow-anonymous     FOR TESTS: let TCP callers in below PKT_PRIVACY (even\n"
 		"                            unauthenticated: full access unless the ACL names\n"
 		"                            \"anonymous\")\n"
@@ -82,9 +98,23 @@ static void usage(FILE *f)
 		"a usage error.\n");
 }
 
+static int parse_count(const char *opt, const char *arg, size_t min, size_t max, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(arg, &end, 10);
+	if (!*arg || *end || errno || arg[0] == '-' || n < min || n > max) {
+		fprintf(stderr, "clusterd: %s wants a number from %zu to %zu, not \"%s\"\n", opt, min, max, arg);
+		return -1;
+	}
+	*out = (size_t)n;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ANON = 256, OPT_DOWNLEVEL, OPT_VERSION };
+	enum { OPT_ANON = 256, OPT_DOWNLEVEL, OPT_VERSION, OPT_MAX_UNAUTH, OPT_MAX_PER_PEER, OPT_LOGIN_GRACE, OPT_MAX_LPC,
+	       OPT_MAX_REASSEMBLY };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "state-dir", required_argument, NULL, 's' },
@@ -95,6 +125,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'c' },
+		{ "max-unauthenticated", required_argument, NULL, OPT_MAX_UNAUTH },
+		{ "max-per-peer", required_argument, NULL, OPT_MAX_PER_PEER },
+		{ "login-grace", required_argument, NULL, OPT_LOGIN_GRACE },
+		{ "max-lpc-connections", required_argument, NULL, OPT_MAX_LPC },
+		{ "max-reassembly-bytes", required_argument, NULL, OPT_MAX_REASSEMBLY },
 		{ "allow-anonymous", no_argument, NULL, OPT_ANON },
 		{ "test-down-level", no_argument, NULL, OPT_DOWNLEVEL },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -103,12 +138,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
+	bool unauth_set = false;
 
 	memset(o, 0, sizeof(*o));
 	o->state_dir = DEFAULT_STATE_DIR;
 	o->lpc_socket = CLUSAPI_DEFAULT_LPC_SOCKET;
 	o->admin_group = DEFAULT_ADMIN_GROUP;
-	o->max_conns = 16384;
+	o->lim.max_conns = 16384;
+	o->lim.max_per_peer = 32;
+	o->lim.login_grace_s = 10;
+	o->lim.max_lpc = 1024;
+	o->lim.max_reassembly = 64u * 1024u * 1024u;
 	o->log_level = LOG_LVL_INFO;
 	o->backend = "embedded";
 	opterr = 0;
@@ -153,16 +193,34 @@ static int parse_options(int argc, char **argv, struct options *o)
 			}
 			o->backend = optarg;
 			break;
-		case 'c': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (*end || n == 0 || n > 1000000) {
-				fprintf(stderr, "clusterd: --max-connections wants a number from 1 to 1000000, not \"%s\"\n", optarg);
+		case 'c':
+			if (parse_count("--max-connections", optarg, 1, 1000000, &o->lim.max_conns) < 0)
 				return 2;
-			}
-			o->max_conns = n;
+			break;
+		case OPT_MAX_UNAUTH:
+			if (parse_count("--max-unauthenticated", optarg, 1, 1000000, &o->lim.max_unauth) < 0)
+				return 2;
+			unauth_set = true;
+			break;
+		case OPT_MAX_PER_PEER:
+			if (parse_count("--max-per-peer", optarg, 1, 1000000, &o->lim.max_per_peer) < 0)
+				return 2;
+			break;
+		case OPT_LOGIN_GRACE: {
+			size_t n;
+			if (parse_count("--login-grace", optarg, 0, 86400, &n) < 0)
+				return 2;
+			o->lim.login_grace_s = (unsigned)n;
 			break;
 		}
+		case OPT_MAX_LPC:
+			if (parse_count("--max-lpc-connections", optarg, 1, 1000000, &o->lim.max_lpc) < 0)
+				return 2;
+			break;
+		case OPT_MAX_REASSEMBLY:
+			if (parse_count("--max-reassembly-bytes", optarg, 65536, (size_t)1 << 40, &o->lim.max_reassembly) < 0)
+				return 2;
+			break;
 		case OPT_ANON:
 			o->allow_anonymous = true;
 			break;
@@ -185,6 +243,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			fprintf(stderr, "clusterd: unknown option %s (see clusterd --help)\n", argv[optind - 1]);
 			return 2;
 		}
+	}
+	if (!unauth_set)
+		o->lim.max_unauth = o->lim.max_conns / 4 ? o->lim.max_conns / 4 : 1;
+	if (o->lim.max_unauth > o->lim.max_conns) {
+		fprintf(stderr, "clusterd: --max-unauthenticated (%zu) cannot exceed --max-connections (%zu)\n",
+			o->lim.max_unauth, o->lim.max_conns);
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "clusterd: unexpected argument \"%s\" (see clusterd --help)\n", argv[optind]);
@@ -353,7 +418,7 @@ int main(int argc, char **argv)
 	if (o.down_level)
 		log_warn("--test-down-level: OpenClusterEx is refused as by a down-level server; for tests only");
 
-	struct loop *l = loop_new(&st, o.max_conns);
+	struct loop *l = loop_new(&st, &o.lim);
 	if (!l) {
 		fprintf(stderr, "clusterd: cannot create the event loop: %s\n", strerror(errno));
 		accounts_close(&st.accounts);
