@@ -71,7 +71,8 @@ static void usage(FILE *f)
 		"                            of --max-connections; from half of it on, new ones\n"
 		"                            are dropped at random (30%%, rising to 100%% at N)\n"
 		"      --max-per-peer N      TCP connections not yet logged in from one address;\n"
-		"                            default 32\n"
+		"                            default 32, or an eighth of --max-unauthenticated\n"
+		"                            when that is less\n"
 		"      --login-grace SECONDS time to bind and log in over TCP (the endpoint mapper:\n"
 		"                            to finish), then the connection is closed; 0 for no\n"
 		"                            limit; default 10\n"
@@ -138,7 +139,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
-	bool unauth_set = false;
+	bool unauth_set = false, per_peer_set = false;
 
 	memset(o, 0, sizeof(*o));
 	o->state_dir = DEFAULT_STATE_DIR;
@@ -205,6 +206,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_MAX_PER_PEER:
 			if (parse_count("--max-per-peer", optarg, 1, 1000000, &o->lim.max_per_peer) < 0)
 				return 2;
+			per_peer_set = true;
 			break;
 		case OPT_LOGIN_GRACE: {
 			size_t n;
@@ -246,6 +248,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (!unauth_set)
 		o->lim.max_unauth = o->lim.max_conns / 4 ? o->lim.max_conns / 4 : 1;
+	/* One address alone never reaches the early drop (half the cap). */
+	if (!per_peer_set && o->lim.max_per_peer > o->lim.max_unauth / 8)
+		o->lim.max_per_peer = o->lim.max_unauth / 8 ? o->lim.max_unauth / 8 : 1;
 	if (o->lim.max_unauth > o->lim.max_conns) {
 		fprintf(stderr, "clusterd: --max-unauthenticated (%zu) cannot exceed --max-connections (%zu)\n",
 			o->lim.max_unauth, o->lim.max_conns);
