@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "server.h"
 
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,48 @@ void rpc_srv_conn_init(struct rpc_srv_conn *c, const struct rpc_server_conf *con
 	ndr_push_init(&c->reply);
 }
 
+/* Why the connection is to be closed; returns -1 for the caller to pass on. */
+static int rpc_srv_drop(struct rpc_srv_conn *c, const char *why)
+{
+	c->drop_reason = why;
+	return -1;
+}
+
+/* The call's share of the global budget, up to `want` bytes in all; false
+ * (nothing charged) when that does not fit. */
+static bool rpc_srv_charge(struct rpc_srv_conn *c, struct rpc_srv_call *call, size_t want)
+{
+	struct rpc_srv_budget *b = c->conf->budget;
+
+	if (!b || want <= call->charged)
+		return true;
+	assert(b->used >= call->charged);
+	assert(!b->limit || b->used <= b->limit);
+	size_t more = want - call->charged;
+	if (b->limit && more > b->limit - b->used) {
+		b->refused++;
+		return false;
+	}
+	b->used += more;
+	call->charged = want;
+	return true;
+}
+
+static void rpc_srv_uncharge(struct rpc_srv_conn *c, struct rpc_srv_call *call)
+{
+	struct rpc_srv_budget *b = c->conf ? c->conf->budget : NULL;
+
+	if (b) {
+		assert(b->used >= call->charged);
+		b->used -= call->charged;
+	}
+	call->charged = 0;
+}
+
 void rpc_srv_conn_free(struct rpc_srv_conn *c)
 {
+	for (size_t i = 0; i < RPC_SRV_MAX_CALLS; i++)
+		rpc_srv_uncharge(c, &c->calls[i]);
 	rpc_auth_free(&c->sec.auth);
 	free(c->unseal_buf);
 	for (size_t i = 0; i < RPC_SRV_MAX_CALLS; i++)
@@ -64,10 +105,11 @@ long rpc_srv_conn_frame(const struct rpc_srv_conn *c, const uint8_t *buf, size_t
 static int rpc_srv_queue(struct rpc_srv_conn *c, const struct ndr_push *pdu)
 {
 	if (pdu->error)
-		return -1;
+		return rpc_srv_drop(c, "out of memory encoding a reply");
+	assert(c->out_off <= c->out_len && c->out_len <= c->out_cap);
 	size_t pending = c->out_len - c->out_off;
 	if (pending + pdu->len > RPC_MAX_QUEUED_OUTPUT)
-		return -1;
+		return rpc_srv_drop(c, "replies not read: output over its cap");
 	if (c->out_off && c->out_off == c->out_len)
 		c->out_off = c->out_len = 0;
 	if (c->out_len + pdu->len > c->out_cap) {
@@ -82,7 +124,7 @@ static int rpc_srv_queue(struct rpc_srv_conn *c, const struct ndr_push *pdu)
 			cap *= 2;
 		uint8_t *p = realloc(c->out, cap);
 		if (!p)
-			return -1;
+			return rpc_srv_drop(c, "out of memory queueing a reply");
 		c->out = p;
 		c->out_cap = cap;
 	}
@@ -94,7 +136,7 @@ static int rpc_srv_queue(struct rpc_srv_conn *c, const struct ndr_push *pdu)
 static int rpc_srv_fault(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ctx_id, uint32_t status, bool did_not_execute)
 {
 	if (!rpc_fault_encode(&c->scratch, did_not_execute ? RPC_PFC_DID_NOT_EXECUTE : 0, call_id, ctx_id, status))
-		return -1;
+		return rpc_srv_drop(c, "out of memory encoding a fault");
 	return rpc_srv_queue(c, &c->scratch);
 }
 
@@ -166,11 +208,11 @@ static uint16_t rpc_clamp_frag(uint16_t asked)
 	return asked < RPC_DEFAULT_FRAG ? asked : RPC_DEFAULT_FRAG;
 }
 
-static int rpc_srv_nak(struct rpc_srv_conn *c, uint32_t call_id, uint16_t reason)
+static int rpc_srv_nak(struct rpc_srv_conn *c, uint32_t call_id, uint16_t reason, const char *why)
 {
 	if (rpc_bind_nak_encode(&c->scratch, call_id, reason))
 		rpc_srv_queue(c, &c->scratch);
-	return -1;
+	return rpc_srv_drop(c, why);
 }
 
 /* The context is established: learn who the caller is. */
@@ -211,17 +253,17 @@ static int rpc_srv_bind_auth(struct rpc_srv_conn *c, uint32_t call_id, const str
 	const struct rpc_auth_trailer *a = &b->auth;
 
 	if (!c->conf->auth_start)
-		return rpc_srv_nak(c, call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED);
+		return rpc_srv_nak(c, call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED, "bind with authentication on an endpoint without it");
 	if (a->auth_level < RPC_AUTHN_LEVEL_CONNECT || a->auth_level > RPC_AUTHN_LEVEL_PKT_PRIVACY)
-		return rpc_srv_nak(c, call_id, RPC_NAK_NOT_SPECIFIED);
+		return rpc_srv_nak(c, call_id, RPC_NAK_NOT_SPECIFIED, "bind with an invalid authentication level");
 	if (c->conf->auth_start(c->conf->auth_arg, a->auth_type, &c->sec.auth) != 0)
-		return rpc_srv_nak(c, call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED);
+		return rpc_srv_nak(c, call_id, RPC_NAK_AUTH_TYPE_NOT_RECOGNIZED, "bind with an unknown authentication type");
 	c->sec.type = a->auth_type;
 	c->sec.level = a->auth_level;
 	c->sec.context_id = a->auth_context_id;
 	c->sec.hdr_sign = b->hdr_sign;
 	if (rpc_srv_auth_leg(c, a, tok, tok_len) < 0)
-		return rpc_srv_nak(c, call_id, RPC_NAK_INVALID_CHECKSUM);
+		return rpc_srv_nak(c, call_id, RPC_NAK_INVALID_CHECKSUM, "failed logon (bind)");
 	return 0;
 }
 
@@ -237,16 +279,16 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 
 	if (rpc_bind_decode(pdu, h, &b) < 0 || b.n_ctx == 0) {
 		if (alter)
-			return -1;
-		return rpc_srv_nak(c, h->call_id, RPC_NAK_NOT_SPECIFIED);
+			return rpc_srv_drop(c, "malformed alter_context");
+		return rpc_srv_nak(c, h->call_id, RPC_NAK_NOT_SPECIFIED, "malformed bind");
 	}
 	if (alter != c->bound) {
 		/* bind twice, or alter_context before bind: a protocol error. */
-		return -1;
+		return rpc_srv_drop(c, alter ? "alter_context before bind" : "second bind");
 	}
 	if (!alter) {
 		if (b.max_xmit_frag < RPC_MIN_FRAG || b.max_recv_frag < RPC_MIN_FRAG)
-			return rpc_srv_nak(c, h->call_id, RPC_NAK_LOCAL_LIMIT_EXCEEDED);
+			return rpc_srv_nak(c, h->call_id, RPC_NAK_LOCAL_LIMIT_EXCEEDED, "bind with fragments below the minimum");
 		if (b.has_auth) {
 			if (rpc_srv_bind_auth(c, h->call_id, &b, &tok, &tok_len) < 0)
 				return -1;
@@ -266,18 +308,18 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 		/* The next leg (Kerberos, SPNEGO), or a new presentation context
 		 * on the established security context. */
 		if (c->auth_state == RPC_SRV_AUTH_NONE || !rpc_sec_matches(&c->sec, &b.auth))
-			return -1;
+			return rpc_srv_drop(c, "alter_context names another security context");
 		if (c->auth_state == RPC_SRV_AUTH_FAILED)
-			return -1;
+			return rpc_srv_drop(c, "alter_context after a failed logon");
 		if (c->auth_state == RPC_SRV_AUTH_PENDING) {
 			if (rpc_srv_auth_leg(c, &b.auth, &tok, &tok_len) < 0) {
 				rpc_srv_fault(c, h->call_id, 0, ERROR_ACCESS_DENIED, true);
-				return -1;
+				return rpc_srv_drop(c, "failed logon (alter_context)");
 			}
 			with_auth = tok_len > 0;
 		}
 	} else if (c->auth_state == RPC_SRV_AUTH_PENDING) {
-		return -1; /* the handshake must finish first */
+		return rpc_srv_drop(c, "alter_context without authentication during the handshake");
 	}
 
 	memset(&ack, 0, sizeof(ack));
@@ -299,7 +341,7 @@ static int rpc_srv_bind(struct rpc_srv_conn *c, const struct rpc_hdr *h, const u
 			rc = -1;
 	}
 	free(tok);
-	return rc < 0 ? -1 : rpc_srv_queue(c, &c->scratch);
+	return rc < 0 ? rpc_srv_drop(c, "out of memory encoding bind_ack") : rpc_srv_queue(c, &c->scratch);
 }
 
 /* auth3: the client's last leg (NTLMSSP's AUTHENTICATE); nothing is sent
@@ -312,7 +354,7 @@ static int rpc_srv_auth3(struct rpc_srv_conn *c, const struct rpc_hdr *h, const 
 
 	if (c->auth_state != RPC_SRV_AUTH_PENDING || !h->auth_length || rpc_auth_trailer_decode(pdu, h, &a) < 0 ||
 	    !rpc_sec_matches(&c->sec, &a))
-		return -1;
+		return rpc_srv_drop(c, "unexpected or malformed auth3");
 	rpc_srv_auth_leg(c, &a, &tok, &tok_len);
 	free(tok);
 	if (c->auth_state == RPC_SRV_AUTH_PENDING)
@@ -322,8 +364,12 @@ static int rpc_srv_auth3(struct rpc_srv_conn *c, const struct rpc_hdr *h, const 
 
 static void rpc_srv_call_reset(struct rpc_srv_conn *c, struct rpc_srv_call *call)
 {
+	assert(call->len <= call->cap && c->call_bytes >= call->len);
+	assert(!call->refused || call->len == 0);
 	c->call_bytes -= call->len;
+	rpc_srv_uncharge(c, call);
 	call->in_use = false;
+	call->refused = false;
 	call->len = 0;
 	/* Do not keep a big buffer around after a big call. */
 	if (call->cap > 65536) {
@@ -333,10 +379,19 @@ static void rpc_srv_call_reset(struct rpc_srv_conn *c, struct rpc_srv_call *call
 	}
 }
 
-static int rpc_srv_append_stub(struct rpc_srv_conn *c, struct rpc_srv_call *call, const uint8_t *stub, size_t len)
+static size_t rpc_srv_max_request(const struct rpc_srv_conn *c)
 {
-	size_t max = c->conf->max_request_bytes ? c->conf->max_request_bytes : RPC_DEFAULT_MAX_REQUEST;
+	return c->conf->max_request_bytes ? c->conf->max_request_bytes : RPC_DEFAULT_MAX_REQUEST;
+}
+
+/* -1: over the per-request cap (or out of memory); -2: over the global
+ * budget.  charge: the call spans fragments and holds what it grows by. */
+static int rpc_srv_append_stub(struct rpc_srv_conn *c, struct rpc_srv_call *call, const uint8_t *stub, size_t len,
+			       bool charge)
+{
+	size_t max = rpc_srv_max_request(c);
 	/* The cap holds for all calls of the connection together. */
+	assert(c->call_bytes <= max);
 	if (len > max - c->call_bytes)
 		return -1;
 	if (call->len + len > call->cap) {
@@ -345,6 +400,8 @@ static int rpc_srv_append_stub(struct rpc_srv_conn *c, struct rpc_srv_call *call
 			cap *= 2;
 		if (cap > max)
 			cap = max;
+		if (charge && !rpc_srv_charge(c, call, cap))
+			return -2;
 		uint8_t *p = realloc(call->buf, cap);
 		if (!p)
 			return -1;
@@ -393,11 +450,12 @@ static int rpc_srv_respond(struct rpc_srv_conn *c, uint32_t call_id, uint16_t ct
 	size_t sig_size;
 
 	if (!rpc_sec_frag_init(&c->sec, &it, stub, len, c->max_xmit, RPC_RESPONSE_HDR_LEN, &sig_size))
-		return -1;
+		return rpc_srv_drop(c, "reply cannot be fragmented");
 	while (rpc_frag_next(&it, &flags, &hint, &p, &n)) {
 		if (!rpc_response_encode(&c->scratch, flags, call_id, hint, ctx_id, p, n) ||
-		    (protect && !rpc_sec_protect(&c->sec, &c->scratch, RPC_RESPONSE_HDR_LEN, n, sig_size)) ||
-		    rpc_srv_queue(c, &c->scratch) < 0)
+		    (protect && !rpc_sec_protect(&c->sec, &c->scratch, RPC_RESPONSE_HDR_LEN, n, sig_size)))
+			return rpc_srv_drop(c, "out of memory encoding a reply");
+		if (rpc_srv_queue(c, &c->scratch) < 0)
 			return -1;
 	}
 	return 0;
@@ -520,6 +578,7 @@ static int rpc_srv_dispatch(struct rpc_srv_conn *c, struct rpc_srv_call *call)
 	}
 	/* The trailer is not part of the stub (its padding may stay: decoders
 	 * allow trailing alignment bytes). */
+	assert((size_t)vt <= call->len && c->call_bytes >= call->len);
 	c->call_bytes -= call->len - (size_t)vt;
 	call->len = (size_t)vt;
 	ndr_pull_init(&in, call->buf, call->len, call->big_endian);
@@ -573,53 +632,100 @@ static int rpc_srv_request(struct rpc_srv_conn *c, const struct rpc_hdr *h, cons
 	struct rpc_request r;
 	struct rpc_srv_call *call;
 
-	if (!c->bound || rpc_request_decode(pdu, h, &r) < 0)
-		return -1;
+	if (!c->bound)
+		return rpc_srv_drop(c, "request before bind");
+	if (rpc_request_decode(pdu, h, &r) < 0)
+		return rpc_srv_drop(c, "malformed request");
 	switch (c->auth_state) {
 	case RPC_SRV_AUTH_NONE:
 		if (r.has_auth)
-			return -1;
+			return rpc_srv_drop(c, "request with a verifier but no security context");
 		break;
 	case RPC_SRV_AUTH_PENDING:
 	case RPC_SRV_AUTH_FAILED:
 		/* A failed logon, or a request before the handshake ended. */
 		rpc_srv_fault(c, h->call_id, r.ctx_id, ERROR_ACCESS_DENIED, true);
-		return -1;
+		return rpc_srv_drop(c, c->auth_state == RPC_SRV_AUTH_FAILED ? "failed logon"
+									  : "request before the logon ended");
 	case RPC_SRV_AUTH_DONE:
 		if (rpc_srv_protected(c)) {
 			if (!r.has_auth || rpc_srv_check(c, h, pdu, &r) < 0) {
 				/* Tampered, replayed, out of sequence or unprotected:
 				 * refused, and the connection is closed. */
 				rpc_srv_fault(c, h->call_id, r.ctx_id, ERROR_ACCESS_DENIED, true);
-				return -1;
+				return rpc_srv_drop(c, "bad verifier");
 			}
 		} else if (r.has_auth) {
-			return -1;
+			return rpc_srv_drop(c, "request with a verifier the context does not use");
 		}
 		break;
 	}
+	bool last = h->pfc_flags & RPC_PFC_LAST_FRAG;
 	call = rpc_srv_find_call(c, h->call_id);
 	if (h->pfc_flags & RPC_PFC_FIRST_FRAG) {
 		/* A call id in use, or more calls at once than we offered. */
-		if (call || !(call = rpc_srv_new_call(c)))
-			return -1;
+		if (call)
+			return rpc_srv_drop(c, "first fragment of a call id in use");
+		/* A caller not allowed in is answered now, before anything of
+		 * its request is kept. */
+		bool refuse = c->conf->admit && !c->conf->admit(c->user);
+		if (refuse && last)
+			return rpc_srv_fault(c, h->call_id, r.ctx_id, ERROR_ACCESS_DENIED, false);
+		if (!(call = rpc_srv_new_call(c)))
+			return rpc_srv_drop(c, "more calls at once than offered");
 		call->in_use = true;
 		call->call_id = h->call_id;
 		call->ctx_id = r.ctx_id;
 		call->opnum = r.opnum;
 		call->big_endian = rpc_hdr_big_endian(h);
 		call->len = 0;
+		call->refused = refuse;
+		assert(call->charged == 0);
+		if (refuse)
+			return rpc_srv_fault(c, h->call_id, r.ctx_id, ERROR_ACCESS_DENIED, false);
+		/* A call spanning fragments is held between reads: it takes what
+		 * it announces from the global budget now, or is refused now. */
+		if (!last) {
+			size_t want = r.alloc_hint < rpc_srv_max_request(c) ? r.alloc_hint : rpc_srv_max_request(c);
+			if (!rpc_srv_charge(c, call, want)) {
+				call->refused = true;
+				return rpc_srv_fault(c, h->call_id, r.ctx_id, RPC_S_SERVER_TOO_BUSY, true);
+			}
+		}
 	} else if (!call || call->ctx_id != r.ctx_id || call->opnum != r.opnum) {
-		return -1;
+		return rpc_srv_drop(c, "fragment of no call in progress");
 	}
-	if (rpc_srv_append_stub(c, call, r.stub, r.stub_len) < 0) {
+	if (call->refused) {
+		/* Answered already: the rest of it is dropped as it comes. */
+		if (last)
+			rpc_srv_call_reset(c, call);
+		return 0;
+	}
+	int ap = rpc_srv_append_stub(c, call, r.stub, r.stub_len, !(last && (h->pfc_flags & RPC_PFC_FIRST_FRAG)));
+	if (ap == -2) {
+		/* The global budget is spent: this call, the one that grew
+		 * past what it announced, is refused; its other fragments are
+		 * dropped as they come, and the connection stays. */
+		c->call_bytes -= call->len;
+		call->len = 0;
+		rpc_srv_uncharge(c, call);
+		free(call->buf);
+		call->buf = NULL;
+		call->cap = 0;
+		call->refused = true;
+		rpc_srv_fault(c, call->call_id, call->ctx_id, RPC_S_SERVER_TOO_BUSY, true);
+		if (last)
+			rpc_srv_call_reset(c, call);
+		return 0;
+	}
+	if (ap < 0) {
 		/* Too big: refuse the call and close, since the rest of its
 		 * fragments would follow. */
 		rpc_srv_fault(c, call->call_id, call->ctx_id, NCA_S_FAULT_REMOTE_NO_MEMORY, true);
 		rpc_srv_call_reset(c, call);
-		return -1;
+		return rpc_srv_drop(c, "request over the size cap");
 	}
-	if (!(h->pfc_flags & RPC_PFC_LAST_FRAG))
+	if (!last)
 		return 0;
 	return rpc_srv_dispatch(c, call);
 }
@@ -629,7 +735,7 @@ int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
 	struct rpc_hdr h;
 
 	if (rpc_hdr_decode(pdu, len, &h) < 0 || h.frag_length != len)
-		return -1;
+		return rpc_srv_drop(c, "bad PDU header");
 	switch (h.ptype) {
 	case RPC_PTYPE_BIND:
 	case RPC_PTYPE_ALTER_CONTEXT:
@@ -641,17 +747,17 @@ int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len)
 	case RPC_PTYPE_CO_CANCEL:
 		/* Calls run to completion before the next PDU is read: nothing is
 		 * left to cancel. */
-		return c->bound ? 0 : -1;
+		return c->bound ? 0 : rpc_srv_drop(c, "co_cancel before bind");
 	case RPC_PTYPE_ORPHANED: {
 		struct rpc_srv_call *call = rpc_srv_find_call(c, h.call_id);
 		if (call)
 			rpc_srv_call_reset(c, call);
-		return c->bound ? 0 : -1;
+		return c->bound ? 0 : rpc_srv_drop(c, "orphaned before bind");
 	}
 	default:
 		/* Server-to-client PDUs and unknown types: the peer does not
 		 * speak this protocol. */
-		return -1;
+		return rpc_srv_drop(c, "unexpected PDU type");
 	}
 }
 

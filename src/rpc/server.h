@@ -41,6 +41,22 @@ struct rpc_server_iface {
 /* Calls one connection may have in reassembly at once (PFC_CONC_MPX). */
 #define RPC_SRV_MAX_CALLS 4
 
+/* Bytes held in reassembly by every connection of a server together (one
+ * event loop thread: no locking).  A call is charged what it announces in its
+ * first fragment's alloc_hint (up to the per-request cap), and more if it
+ * grows beyond that; a call that does not fit is refused. */
+struct rpc_srv_budget {
+	size_t limit; /* 0: no global limit */
+	size_t used;
+	unsigned long refused; /* calls refused for the budget, for the logs */
+};
+
+/* Whether a request from this connection may be reassembled and run at
+ * all; asked at the first fragment of every request.  false: the call is
+ * faulted with ERROR_ACCESS_DENIED there, and its other fragments are
+ * discarded without being kept. */
+typedef bool (*rpc_admit_fn)(void *conn_user);
+
 struct rpc_server_conf {
 	const struct rpc_server_iface *ifaces[RPC_SERVER_MAX_IFACES];
 	size_t n_ifaces;
@@ -50,6 +66,10 @@ struct rpc_server_conf {
 	 * binds get bind_nak "authentication type not recognized". */
 	rpc_auth_server_start_fn auth_start;
 	void *auth_arg;
+	/* NULL: every request is admitted. */
+	rpc_admit_fn admit;
+	/* Shared by the connections of every conf of one server; NULL: none. */
+	struct rpc_srv_budget *budget;
 };
 
 enum rpc_srv_auth_state {
@@ -84,6 +104,8 @@ struct rpc_srv_conn {
 		uint16_t ctx_id;
 		uint16_t opnum;
 		bool big_endian;
+		bool refused;   /* faulted at its first fragment: the rest is discarded */
+		size_t charged; /* bytes of the global budget this call holds */
 		uint8_t *buf;
 		size_t len;
 		size_t cap;
@@ -106,6 +128,10 @@ struct rpc_srv_conn {
 	uint32_t current_call_id;
 	uint16_t current_ctx_id;
 
+	/* Why rpc_srv_conn_process() last said -1 (a static
+	 * string, for the close log); NULL until then. */
+	const char *drop_reason;
+
 	struct ndr_push scratch;
 	struct ndr_push reply;
 };
@@ -119,7 +145,8 @@ void rpc_srv_conn_free(struct rpc_srv_conn *c);
  * (close the connection). */
 long rpc_srv_conn_frame(const struct rpc_srv_conn *c, const uint8_t *buf, size_t avail);
 
-/* Process one whole PDU.  0 = go on, -1 = send what is queued, then close. */
+/* Process one whole PDU.  0 = go on, -1 = send what is queued, then close
+ * (c->drop_reason says why). */
 int rpc_srv_conn_process(struct rpc_srv_conn *c, const uint8_t *pdu, size_t len);
 
 /* Answer a call whose dispatch returned RPC_DISPATCH_PENDING: the stub is

@@ -15,7 +15,17 @@ enum listener_kind { LISTEN_CMRP_TCP, LISTEN_LPC, LISTEN_EPM };
 
 struct loop;
 
-struct loop *loop_new(struct server_state *st, size_t max_conns);
+/* What the loop lets in (clusterd --help lists them with their defaults). */
+struct loop_limits {
+	size_t max_conns;        /* TCP connections (MS-CMRP and endpoint mapper) */
+	size_t max_unauth;       /* of those, not yet logged in (<= max_conns) */
+	size_t max_per_peer;     /* not yet logged in, from one address */
+	size_t max_lpc;          /* LPC connections, counted apart from TCP */
+	unsigned login_grace_s;  /* to bind and log in over TCP; 0: no limit */
+	size_t max_reassembly;   /* bytes in reassembly, all connections together */
+};
+
+struct loop *loop_new(struct server_state *st, const struct loop_limits *lim);
 /* Add a listening socket the loop then owns. */
 int loop_add_listener(struct loop *l, int fd, enum listener_kind kind);
 /* The endpoint mapper's registry (filled by the caller before loop_run). */

@@ -41,7 +41,7 @@ struct options {
 	bool allow_anonymous;
 	bool down_level;
 	bool foreground;
-	size_t max_conns;
+	struct loop_limits lim;
 	enum log_level log_level;
 };
 
@@ -66,7 +66,24 @@ static void usage(FILE *f)
 		"  -b, --backend NAME        where the cluster lives: embedded (one node, the\n"
 		"                            default) or pacemaker (the corosync + Pacemaker\n"
 		"                            cluster this node is in; names come from corosync)\n"
-		"  -c, --max-connections N   default 16384\n"
+		"  -c, --max-connections N   TCP connections at once; default 16384\n"
+		"      --max-unauthenticated N\n"
+		"                            TCP connections not yet logged in; default a quarter\n"
+		"                            of --max-connections; from half of it on, new ones\n"
+		"                            are dropped at random (30%%, rising to 100%% at N)\n"
+		"      --max-per-peer N      TCP connections not yet logged in from one address;\n"
+		"                            default 32, or an eighth of --max-unauthenticated\n"
+		"                            when that is less\n"
+		"      --login-grace SECONDS time to bind and log in over TCP (the endpoint mapper:\n"
+		"                            to finish), then the connection is closed; 0 for no\n"
+		"                            limit; default 10\n"
+		"      --max-lpc-connections N\n"
+		"                            LPC connections at once, counted apart from TCP;\n"
+		"                            default 1024\n"
+		"      --max-reassembly-bytes N\n"
+		"                            bytes of fragmented requests held at once, all\n"
+		"                            connections together (one request: at most 4 MiB);\n"
+		"                            default 67108864 (64 MiB)\n"
 		"      --allow-anonymous     FOR TESTS: let TCP callers in below PKT_PRIVACY (even\n"
 		"                            unauthenticated: full access unless the ACL names\n"
 		"                            \"anonymous\")\n"
@@ -88,9 +105,23 @@ static void usage(FILE *f)
 		"a usage error.\n");
 }
 
+static int parse_count(const char *opt, const char *arg, size_t min, size_t max, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(arg, &end, 10);
+	if (!*arg || *end || errno || arg[0] == '-' || n < min || n > max) {
+		log_plain(LOG_LVL_ERROR, "%s wants a number from %zu to %zu, not \"%s\"", opt, min, max, arg);
+		return -1;
+	}
+	*out = (size_t)n;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ANON = 256, OPT_DOWNLEVEL };
+	enum { OPT_ANON = 256, OPT_DOWNLEVEL, OPT_MAX_UNAUTH, OPT_MAX_PER_PEER, OPT_LOGIN_GRACE, OPT_MAX_LPC,
+	       OPT_MAX_REASSEMBLY };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "state-dir", required_argument, NULL, 's' },
@@ -101,6 +132,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'c' },
+		{ "max-unauthenticated", required_argument, NULL, OPT_MAX_UNAUTH },
+		{ "max-per-peer", required_argument, NULL, OPT_MAX_PER_PEER },
+		{ "login-grace", required_argument, NULL, OPT_LOGIN_GRACE },
+		{ "max-lpc-connections", required_argument, NULL, OPT_MAX_LPC },
+		{ "max-reassembly-bytes", required_argument, NULL, OPT_MAX_REASSEMBLY },
 		{ "allow-anonymous", no_argument, NULL, OPT_ANON },
 		{ "test-down-level", no_argument, NULL, OPT_DOWNLEVEL },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -109,12 +145,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
+	bool unauth_set = false, per_peer_set = false;
 
 	memset(o, 0, sizeof(*o));
 	o->state_dir = DEFAULT_STATE_DIR;
 	o->lpc_socket = CLUSAPI_DEFAULT_LPC_SOCKET;
 	o->admin_group = DEFAULT_ADMIN_GROUP;
-	o->max_conns = 16384;
+	o->lim.max_conns = 16384;
+	o->lim.max_per_peer = 32;
+	o->lim.login_grace_s = 10;
+	o->lim.max_lpc = 1024;
+	o->lim.max_reassembly = 64u * 1024u * 1024u;
 	o->log_level = LOG_LVL_INFO;
 	o->backend = "embedded";
 	opterr = 0;
@@ -159,16 +200,35 @@ static int parse_options(int argc, char **argv, struct options *o)
 			}
 			o->backend = optarg;
 			break;
-		case 'c': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (*end || n == 0 || n > 1000000) {
-				log_plain(LOG_LVL_ERROR, "--max-connections wants a number from 1 to 1000000, not \"%s\"", optarg);
+		case 'c':
+			if (parse_count("--max-connections", optarg, 1, 1000000, &o->lim.max_conns) < 0)
 				return 2;
-			}
-			o->max_conns = n;
+			break;
+		case OPT_MAX_UNAUTH:
+			if (parse_count("--max-unauthenticated", optarg, 1, 1000000, &o->lim.max_unauth) < 0)
+				return 2;
+			unauth_set = true;
+			break;
+		case OPT_MAX_PER_PEER:
+			if (parse_count("--max-per-peer", optarg, 1, 1000000, &o->lim.max_per_peer) < 0)
+				return 2;
+			per_peer_set = true;
+			break;
+		case OPT_LOGIN_GRACE: {
+			size_t n;
+			if (parse_count("--login-grace", optarg, 0, 86400, &n) < 0)
+				return 2;
+			o->lim.login_grace_s = (unsigned)n;
 			break;
 		}
+		case OPT_MAX_LPC:
+			if (parse_count("--max-lpc-connections", optarg, 1, 1000000, &o->lim.max_lpc) < 0)
+				return 2;
+			break;
+		case OPT_MAX_REASSEMBLY:
+			if (parse_count("--max-reassembly-bytes", optarg, 65536, (size_t)1 << 40, &o->lim.max_reassembly) < 0)
+				return 2;
+			break;
 		case OPT_ANON:
 			o->allow_anonymous = true;
 			break;
@@ -191,6 +251,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 			log_plain(LOG_LVL_ERROR, "unknown option %s (see clusterd --help)", argv[optind - 1]);
 			return 2;
 		}
+	}
+	if (!unauth_set)
+		o->lim.max_unauth = o->lim.max_conns / 4 ? o->lim.max_conns / 4 : 1;
+	/* One address alone never reaches the early drop (half the cap). */
+	if (!per_peer_set && o->lim.max_per_peer > o->lim.max_unauth / 8)
+		o->lim.max_per_peer = o->lim.max_unauth / 8 ? o->lim.max_unauth / 8 : 1;
+	if (o->lim.max_unauth > o->lim.max_conns) {
+		log_plain(LOG_LVL_ERROR, "--max-unauthenticated (%zu) cannot exceed --max-connections (%zu)", o->lim.max_unauth,
+			  o->lim.max_conns);
+		return 2;
 	}
 	if (optind < argc) {
 		log_plain(LOG_LVL_ERROR, "unexpected argument \"%s\" (see clusterd --help)", argv[optind]);
@@ -412,7 +482,7 @@ int main(int argc, char **argv)
 	if (o.down_level)
 		log_warn("--test-down-level: OpenClusterEx is refused as by a down-level server; for tests only");
 
-	struct loop *l = loop_new(&st, o.max_conns);
+	struct loop *l = loop_new(&st, &o.lim);
 	if (!l) {
 		log_plain(LOG_LVL_ERROR, "cannot create the event loop: %s", strerror(errno));
 		accounts_close(&st.accounts);

@@ -794,6 +794,96 @@ static void test_request_too_big(void **state)
 	outq_free(&q);
 }
 
+/* The admit hook: a refused caller is answered at its first fragment and
+ * nothing of its request is kept; the connection goes on. */
+static bool admit_flag;
+static bool admit_if_flag(void *conn_user)
+{
+	(void)conn_user;
+	return admit_flag;
+}
+
+static void test_admit_refuses_at_first_fragment(void **state)
+{
+	struct engine *e = *state;
+	uint8_t stub[1000];
+
+	memset(stub, 0, sizeof(stub));
+	e->conf.admit = admit_if_flag;
+	admit_flag = false;
+	bind_calc(&e->c, 5840, 5840);
+	/* one fragment: the policy's answer, the connection stays */
+	assert_int_equal(send_request(&e->c, FL, 50, 0, OP_ECHO, stub, 16), 0);
+	expect_fault(&e->c, 50, 0, ERROR_ACCESS_DENIED, false);
+	/* many: answered at the first, the rest dropped, nothing held */
+	assert_int_equal(send_request(&e->c, RPC_PFC_FIRST_FRAG, 51, 0, OP_ECHO, stub, sizeof(stub)), 0);
+	expect_fault(&e->c, 51, 0, ERROR_ACCESS_DENIED, false);
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(send_request(&e->c, 0, 51, 0, OP_ECHO, stub, sizeof(stub)), 0);
+		assert_int_equal(e->c.call_bytes, 0);
+		assert_null(e->c.calls[0].buf);
+	}
+	assert_int_equal(send_request(&e->c, RPC_PFC_LAST_FRAG, 51, 0, OP_ECHO, stub, sizeof(stub)), 0);
+	expect_no_output(&e->c);
+	assert_int_equal(e->calc.calls, 0);
+	/* admitted again: served as usual */
+	admit_flag = true;
+	assert_int_equal(call_add(&e->c, 52, 0, 2, 3), 5);
+	e->conf.admit = NULL;
+}
+
+static int send_hinted(struct rpc_srv_conn *c, uint8_t flags, uint32_t call_id, uint32_t hint, const uint8_t *stub,
+		       size_t len)
+{
+	struct ndr_push p;
+	ndr_push_init(&p);
+	assert_true(rpc_request_encode(&p, flags, call_id, hint, 0, OP_ECHO, stub, len));
+	return feed_push(c, &p);
+}
+
+/* The global budget: charged at the first fragment with alloc_hint, refused
+ * with RPC_S_SERVER_TOO_BUSY when it does not fit, given back at the end. */
+static void test_reassembly_budget(void **state)
+{
+	struct engine *e = *state;
+	struct rpc_srv_budget b = { .limit = 10000 };
+	struct rpc_srv_conn c2;
+	uint8_t stub[1000];
+
+	memset(stub, 0, sizeof(stub));
+	e->conf.budget = &b;
+	bind_calc(&e->c, 5840, 5840);
+	rpc_srv_conn_init(&c2, &e->conf, NULL, "135");
+	bind_calc(&c2, 5840, 5840);
+	/* a single fragment holds nothing between reads */
+	assert_int_equal(call_add(&e->c, 60, 0, 1, 2), 3);
+	assert_int_equal(b.used, 0);
+	/* 6000 announced: charged */
+	assert_int_equal(send_hinted(&e->c, RPC_PFC_FIRST_FRAG, 61, 6000, stub, sizeof(stub)), 0);
+	expect_no_output(&e->c);
+	assert_int_equal(b.used, 6000);
+	/* 6000 more does not fit: the newest call is refused, the rest of it
+	 * dropped, its connection goes on */
+	assert_int_equal(send_hinted(&c2, RPC_PFC_FIRST_FRAG, 70, 6000, stub, sizeof(stub)), 0);
+	expect_fault(&c2, 70, 0, RPC_S_SERVER_TOO_BUSY, true);
+	assert_int_equal(b.refused, 1);
+	assert_int_equal(send_hinted(&c2, RPC_PFC_LAST_FRAG, 70, 5000, stub, sizeof(stub)), 0);
+	expect_no_output(&c2);
+	assert_int_equal(call_add(&c2, 71, 0, 4, 5), 9);
+	/* one that announces nothing grows until the budget is spent */
+	assert_int_equal(send_hinted(&c2, RPC_PFC_FIRST_FRAG, 72, 0, stub, sizeof(stub)), 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(send_hinted(&c2, 0, 72, 0, stub, sizeof(stub)), 0);
+	expect_fault(&c2, 72, 0, RPC_S_SERVER_TOO_BUSY, true);
+	assert_int_equal(b.used, 6000);
+	/* a closed connection gives its share back */
+	rpc_srv_conn_free(&e->c);
+	assert_int_equal(b.used, 0);
+	rpc_srv_conn_free(&c2);
+	rpc_srv_conn_init(&e->c, &e->conf, &e->user_token, "135");
+	e->conf.budget = NULL;
+}
+
 static void test_interleaved_fragments(void **state)
 {
 	struct engine *e = *state;
@@ -1216,6 +1306,8 @@ int main(void)
 		T(test_unknown_opnum),
 		T(test_unknown_context),
 		T(test_request_too_big),
+		T(test_admit_refuses_at_first_fragment),
+		T(test_reassembly_budget),
 		T(test_interleaved_fragments),
 		T(test_concurrent_multiplexing),
 		T(test_deferred_reply),
