@@ -109,8 +109,13 @@ struct loop {
 #define READ_CHUNK 16384
 
 /* Random early drop of connections not yet logged in (sshd's MaxStartups
- * start:rate:full): from half the cap on, a new one is refused with a
- * probability of 30%, rising linearly to 100% at the cap. */
+ * start:rate:full, with one difference): from half the cap on, a new one
+ * makes room with a probability of 30%, rising linearly to 100% at the cap.
+ * Making room closes the connection not logged in that has waited longest,
+ * rather than refusing the newcomer as sshd does: a flood of idle strangers
+ * from many addresses then only shortens everyone's time to log in (a real
+ * client logs in within milliseconds), and never keeps an administrator out.
+ * Without a login grace there is no list by age, and the newcomer is refused. */
 #define EARLY_DROP_START_NUM 1
 #define EARLY_DROP_START_DEN 2
 #define EARLY_DROP_RATE 30
@@ -624,8 +629,40 @@ static void listener_shed(struct loop *l, struct listener *ls)
 	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
+/* The connection not logged in that has waited longest (the login-grace
+ * list is in order of arrival), or NULL. */
+static struct conn *oldest_stranger(struct loop *l)
+{
+	for (struct conn *c = l->thead; c; c = c->tnext)
+		if (c->peer && !c->lingering && !c->closing)
+			return c;
+	return NULL;
+}
+
+/* Close it at the loop's next turn, not now: an event for it may still be
+ * pending in this epoll batch.  It stops counting as a stranger at once, and
+ * goes to the head of the deadline list, due now (which keeps it sorted). */
+static void conn_make_room(struct conn *c)
+{
+	struct loop *l = c->loop;
+	conn_why(c, "closed to make room: too many connections not logged in (--max-unauthenticated)");
+	conn_unauth_end(c);
+	timed_remove(c);
+	c->deadline_ms = 0;
+	c->tprev = NULL;
+	c->tnext = l->thead;
+	if (l->thead)
+		l->thead->tprev = c;
+	else
+		l->ttail = c;
+	l->thead = c;
+	c->timed = true;
+}
+
 /* Whether a new TCP connection from this address may wait for its login:
- * the peer's share, the cap for strangers and its random early drop. */
+ * the total cap, the peer's share, and the cap for strangers with its random
+ * early drop (which may close the oldest stranger to make room: the caller
+ * looks its peer entry up again afterwards, as that may have gone with it). */
 static bool tcp_admit(struct loop *l, const char *name, struct peer *p)
 {
 	const struct loop_limits *lim = &l->lim;
@@ -640,25 +677,30 @@ static bool tcp_admit(struct loop *l, const char *name, struct peer *p)
 			  name, lim->max_per_peer);
 		return false;
 	}
-	if (l->nunauth >= lim->max_unauth) {
-		LOG_LIMIT(l, LIM_UNAUTH, 1, LOG_LVL_WARN,
-			  "connection from %s refused: %zu connections not logged in is the limit (--max-unauthenticated)",
-			  name, lim->max_unauth);
-		return false;
-	}
 	size_t start = lim->max_unauth * EARLY_DROP_START_NUM / EARLY_DROP_START_DEN;
-	if (l->nunauth >= start && lim->max_unauth > start) {
+	bool full = l->nunauth >= lim->max_unauth;
+	bool drop = full;
+	if (!full && l->nunauth >= start && lim->max_unauth > start) {
 		/* In percent ten-thousandths: rate at start, 100% at the cap. */
 		uint64_t p100 = EARLY_DROP_RATE * 10000u +
 				(uint64_t)(100 - EARLY_DROP_RATE) * 10000u * (l->nunauth - start) / (lim->max_unauth - start);
-		if (loop_random(l) % 1000000u < p100) {
-			LOG_LIMIT(l, LIM_EARLY_DROP, 1, LOG_LVL_WARN,
-				  "connection from %s dropped early: %zu of %zu connections not logged in (--max-unauthenticated)",
-				  name, l->nunauth, lim->max_unauth);
-			return false;
-		}
+		drop = loop_random(l) % 1000000u < p100;
 	}
-	return true;
+	if (!drop)
+		return true;
+	struct conn *old = oldest_stranger(l);
+	if (old) {
+		LOG_LIMIT(l, LIM_EARLY_DROP, 1, LOG_LVL_WARN,
+			  "connection from %s closed to make room for one from %s: %zu of %zu connections not logged in "
+			  "(--max-unauthenticated)",
+			  old->peer_name, name, l->nunauth, lim->max_unauth);
+		conn_make_room(old);
+		return true;
+	}
+	LOG_LIMIT(l, full ? LIM_UNAUTH : LIM_EARLY_DROP, 1, LOG_LVL_WARN,
+		  "connection from %s refused: %zu of %zu connections not logged in (--max-unauthenticated)", name,
+		  l->nunauth, lim->max_unauth);
+	return false;
 }
 
 static void listener_accept(struct loop *l, struct listener *ls)
@@ -688,12 +730,13 @@ static void listener_accept(struct loop *l, struct listener *ls)
 		} else {
 			transport_format_addr((struct sockaddr *)&ss, name, sizeof(name));
 			peer_key(&ss, key);
-			pp = peer_slot(l, key);
-			p = *pp;
+			p = *peer_slot(l, key);
 			if (!tcp_admit(l, name, p)) {
 				close(fd);
 				continue;
 			}
+			pp = peer_slot(l, key); /* making room may have freed its entry */
+			p = *pp;
 		}
 		struct principal who = { .kind = PRINCIPAL_ANONYMOUS };
 		if (ls->kind == LISTEN_LPC) {

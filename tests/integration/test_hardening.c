@@ -400,6 +400,39 @@ static void test_idle_flood_admin_gets_in(void **state)
 	stop(&d);
 }
 
+/* (c'') the same flood from many addresses, each under its own share: the
+ * cap for strangers fills, and every new connection makes room by closing
+ * the stranger that has waited longest, so the administrator still gets in;
+ * at most the cap of strangers stays open. */
+static void test_distributed_flood_admin_gets_in(void **state)
+{
+	(void)state;
+	struct daemon d;
+	/* --max-unauthenticated 64, so --max-per-peer 8 */
+	static const char *const extra[] = { "--max-connections", "256", "--login-grace", "60", NULL };
+	enum { ADDRS = 100, EACH = 4, N = ADDRS * EACH };
+	int fds[N];
+
+	raise_nofile(4096);
+	start(&d, extra);
+	for (int i = 0; i < N; i++)
+		fds[i] = connect_from(&d, 2 + i % ADDRS);
+	usleep(300 * 1000);
+	admin_gets_in();
+	assert_true(log_contains(&d, "to make room", "--max-unauthenticated"));
+	int open_ = 0;
+	for (int i = 0; i < N; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (!closed_within(fds[i], 0))
+			open_++;
+		close(fds[i]);
+	}
+	print_message("%d of %d strangers' connections still open (cap 64)\n", open_, N);
+	assert_true(open_ <= 64);
+	stop(&d);
+}
+
 /* (c') TCP at its cap with logged-in (anonymous, as the test switch allows)
  * connections: TCP is refused, LPC still gets in. */
 static void test_tcp_full_lpc_gets_in(void **state)
@@ -517,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_unauth_fragments_not_kept),
 		cmocka_unit_test(test_reassembly_budget),
 		cmocka_unit_test(test_idle_flood_admin_gets_in),
+		cmocka_unit_test(test_distributed_flood_admin_gets_in),
 		cmocka_unit_test(test_tcp_full_lpc_gets_in),
 		cmocka_unit_test(test_login_grace),
 		cmocka_unit_test(test_per_peer),
