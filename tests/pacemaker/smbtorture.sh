@@ -34,19 +34,9 @@ gaps="cluster.CreateResTypeEnum resource.CreateResource resource.DeleteResource 
 gaps_dangerous="$gaps node.EvictNode node.ResumeNode"
 
 dir=$(mktemp -d /tmp/clusapi-pcmk-torture.XXXXXX)
-# The logs stay when the test failed (or with KEEP_LOGS=1), and the line says where.
-cleanup() {
-	local rc=$?
-	"$cluster_sh" stop "$dir" 9>&-
-	if [ "$rc" -ne 0 ] || [ "${KEEP_LOGS:-}" ]; then
-		echo "logs kept in $dir (n*/: each node's corosync and Pacemaker logs; cd*/clusterd.log)"
-	else
-		rm -rf "$dir"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 . "$here/guard.sh"
+trap 'cleanup_cluster "$cluster_sh" "$dir" $?' EXIT
+trap 'exit 1' INT TERM
 guard_cluster "$cluster_sh" "$dir" || exit 1
 "$cluster_sh" start "$dir" 9>&- || exit 1
 mkdir -p "$dir/cd1"
