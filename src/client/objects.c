@@ -35,8 +35,9 @@ struct object {
 	/* In its session's list (under the session's lock) while both live. */
 	struct object *next, *prev;
 	bool linked;
-	/* How to open it again after a reconnect: Open*Ex(name, desired), or
-	 * GetRootKey(desired); reopen_opnum 0: it cannot be (registry subkeys). */
+	/* How to open it again after a reconnect: Open*Ex(name, desired),
+	 * GetRootKey(desired), or for a registry subkey OpenKey(a new root key,
+	 * name: its path from the root, desired); reopen_opnum 0: it cannot be. */
 	uint16_t reopen_opnum;
 	uint16_t *name;
 	size_t name_units;
@@ -124,6 +125,46 @@ static bool dec_open_ex(struct ndr_pull *in, void *arg)
 	return cmrp_open_object_decode_out(in, arg, true);
 }
 
+struct close_args {
+	struct rpc_ctx_handle h;
+	uint32_t result;
+};
+
+static bool dec_close(struct ndr_pull *in, void *arg)
+{
+	struct close_args *a = arg;
+	return cmrp_close_decode_out(in, &a->h, &a->result);
+}
+
+/* A registry subkey: through a root key of its own (whether or not the
+ * caller still holds one), by its path from the root; the root key goes
+ * again at once.  0 and *out set, or an error. */
+static DWORD reopen_subkey(struct cluster_session *s, const struct object *o, struct rpc_ctx_handle *out)
+{
+	struct cmrp_open_object_out root = { 0 }, sub = { 0 };
+	struct ndr_push req;
+	ndr_push_init(&req);
+	cmrp_u32_encode_in(&req, o->desired);
+	DWORD err = session_call_once(s, CMRP_GET_ROOT_KEY, &req, dec_open_plain, &root);
+	ndr_push_free(&req);
+	if (err || root.status || root.rpc_status || rpc_uuid_is_nil(&root.handle.uuid))
+		return err ? err : ERROR_INVALID_HANDLE;
+	uint32_t sam = o->desired;
+	ndr_push_init(&req);
+	cmrp_handle_name_encode_in(&req, &root.handle, o->name, o->name_units, &sam, 1);
+	err = session_call_once(s, CMRP_OPEN_KEY, &req, dec_open_plain, &sub);
+	ndr_push_free(&req);
+	struct close_args c;
+	ndr_push_init(&req);
+	cmrp_handle_encode(&req, &root.handle);
+	session_call_once(s, CMRP_CLOSE_KEY, &req, dec_close, &c);
+	ndr_push_free(&req);
+	if (err || sub.status || sub.rpc_status || rpc_uuid_is_nil(&sub.handle.uuid))
+		return err ? err : ERROR_INVALID_HANDLE;
+	*out = sub.handle;
+	return ERROR_SUCCESS;
+}
+
 void session_reopen_objects(struct cluster_session *s)
 {
 	for (struct object *o = s->objects; o; o = o->next) {
@@ -132,6 +173,12 @@ void session_reopen_objects(struct cluster_session *s)
 		bool ex = o->reopen_opnum != CMRP_GET_ROOT_KEY;
 		if (!o->reopen_opnum || (ex && !o->name))
 			continue;
+		if (o->reopen_opnum == CMRP_OPEN_KEY) {
+			struct rpc_ctx_handle now;
+			if (!reopen_subkey(s, o, &now) && session_remap_add(s, &o->handle, &now))
+				o->handle = now;
+			continue;
+		}
 		ndr_push_init(&req);
 		if (ex)
 			cmrp_name_u32_encode_in(&req, o->name, o->name_units, o->desired);
@@ -190,17 +237,6 @@ static bool dec_open(struct ndr_pull *in, void *arg)
 {
 	struct open_args *a = arg;
 	return cmrp_open_object_decode_out(in, &a->o, a->lead);
-}
-
-struct close_args {
-	struct rpc_ctx_handle h;
-	uint32_t result;
-};
-
-static bool dec_close(struct ndr_pull *in, void *arg)
-{
-	struct close_args *a = arg;
-	return cmrp_close_decode_out(in, &a->h, &a->result);
 }
 
 struct state_args {
@@ -1245,7 +1281,28 @@ CLUSAPI_API LONG ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey, REGSAM samDesi
 	err = open_result(session_call(c.s, CMRP_OPEN_KEY, &req, dec_open, &a), &a.o);
 	ndr_push_free(&req);
 	if (!err) {
-		uintptr_t token = object_new(c.s, c.o->cluster, KIND_KEY, CMRP_CLOSE_KEY, &a.o.handle, NULL);
+		/* Its path from the root, to reopen it by: the parent's path and
+		 * this name (a parent that cannot be reopened: nor can this). */
+		uint16_t *path = NULL;
+		size_t plen = 0;
+		bool root = c.o->reopen_opnum == CMRP_GET_ROOT_KEY;
+		bool sub = c.o->reopen_opnum == CMRP_OPEN_KEY && c.o->name;
+		if (root || sub) {
+			size_t lead = sub ? c.o->name_units + 1 : 0;
+			path = malloc((lead + units + 1) * sizeof(*path));
+			if (path) {
+				if (sub) {
+					memcpy(path, c.o->name, c.o->name_units * sizeof(*path));
+					path[c.o->name_units] = '\\';
+				}
+				memcpy(path + lead, lpszSubKey, units * sizeof(*path));
+				plen = lead + units;
+				path[plen] = 0;
+			}
+		}
+		struct reopen r = { .opnum = CMRP_OPEN_KEY, .name = path, .units = plen, .desired = samDesired };
+		uintptr_t token = object_new(c.s, c.o->cluster, KIND_KEY, CMRP_CLOSE_KEY, &a.o.handle, path ? &r : NULL);
+		free(path);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 		*phkResult = (HKEY)token;

@@ -3,7 +3,8 @@
  * Client reconnect against real clusterds: a cluster handle whose connection
  * dies opens the cluster again (the same daemon restarted, over LPC; or the
  * other of two daemons answering for one name, over TCP), reopens its object
- * handles by name and repeats a read; a write that may have happened is
+ * handles by name (registry subkeys by their path from the root) and repeats
+ * a read; a write that may have happened is
  * reported as such (RPC_S_CALL_FAILED, or RPC_S_CALL_FAILED_DNE when it was
  * never sent) and the next call works.
  */
@@ -101,6 +102,63 @@ static void test_lpc_restart(void **state)
 	ClusterRegCloseKey(root);
 	assert_true(CloseClusterNode(n));
 	assert_true(CloseClusterGroup(g));
+	assert_true(CloseCluster(h));
+	daemon_destroy(&d);
+}
+
+/* LPC: registry subkeys are reopened too, by their path from the root (also
+ * when the caller no longer holds the root key), across a clean restart and
+ * a kill -9. */
+static void test_lpc_registry_subkeys(void **state)
+{
+	(void)state;
+	struct daemon d;
+	static const char *const extra[] = { "--node-name", "solo", NULL };
+	assert_int_equal(daemon_start(&d, DAEMON_LPC_ONLY, extra), 0);
+	daemon_use(&d);
+
+	HCLUSTER h = OpenClusterEx(NULL, GENERIC_ALL, NULL);
+	assert_non_null(h);
+	HKEY root = GetClusterKey(h, KEY_ALL_ACCESS);
+	assert_non_null(root);
+	/* Groups (a subkey), then its first subkey (a group's own key). */
+	WCHAR first[256], second[256], again[256];
+	DWORD cch = 256;
+	assert_int_equal(ClusterRegEnumKey(root, 0, first, &cch, NULL), ERROR_SUCCESS);
+	HKEY sub = NULL, subsub = NULL;
+	assert_int_equal(ClusterRegOpenKey(root, first, KEY_ALL_ACCESS, &sub), ERROR_SUCCESS);
+	cch = 256;
+	assert_int_equal(ClusterRegEnumKey(sub, 0, second, &cch, NULL), ERROR_SUCCESS);
+	assert_int_equal(ClusterRegOpenKey(sub, second, KEY_ALL_ACCESS, &subsub), ERROR_SUCCESS);
+	DWORD dw = 0x1234, type, cb;
+	assert_int_equal(ClusterRegSetValue(subsub, u"ReconnectTest", REG_DWORD, (const BYTE *)&dw, 4), ERROR_SUCCESS);
+	assert_int_equal(ClusterRegCloseKey(root), ERROR_SUCCESS);
+
+	for (int round = 0; round < 2; round++) {
+		if (round == 0) {
+			assert_int_equal(daemon_stop(&d), 0);
+		} else {
+			daemon_kill9(&d);
+		}
+		assert_int_equal(daemon_restart(&d, DAEMON_LPC_ONLY, extra), 0);
+		/* Both levels answer on the new connection, not ERROR_INVALID_HANDLE. */
+		cch = 256;
+		assert_int_equal(ClusterRegEnumKey(sub, 0, again, &cch, NULL), ERROR_SUCCESS);
+		assert_int_equal(memcmp(again, second, (cch + 1) * sizeof(WCHAR)), 0);
+		DWORD got = 0;
+		cb = sizeof(got);
+		assert_int_equal(ClusterRegQueryValue(subsub, u"ReconnectTest", &type, (BYTE *)&got, &cb), ERROR_SUCCESS);
+		assert_int_equal(type, REG_DWORD);
+		assert_int_equal(got, dw);
+		/* A write through the reopened handle works (it is not the first
+		 * call after the restart, so it is not in doubt). */
+		dw++;
+		assert_int_equal(ClusterRegSetValue(subsub, u"ReconnectTest", REG_DWORD, (const BYTE *)&dw, 4),
+				 ERROR_SUCCESS);
+	}
+
+	assert_int_equal(ClusterRegCloseKey(subsub), ERROR_SUCCESS);
+	assert_int_equal(ClusterRegCloseKey(sub), ERROR_SUCCESS);
 	assert_true(CloseCluster(h));
 	daemon_destroy(&d);
 }
@@ -220,6 +278,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lpc_restart),
+		cmocka_unit_test(test_lpc_registry_subkeys),
 		cmocka_unit_test(test_tcp_failover),
 	};
 	return daemon_finish(cmocka_run_group_tests(tests, NULL, NULL));

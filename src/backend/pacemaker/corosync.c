@@ -2,8 +2,8 @@
 /*
  * What the Pacemaker backend reads from corosync itself: the cluster name, the
  * nodelist with each node's link addresses (knet links: ring0_addr,
- * ring1_addr...), who is a member now and which links are connected (cmap),
- * and whether this partition has quorum (votequorum, through libquorum).
+ * ring1_addr...), who is a member now and which links are connected (cmap).
+ * Quorum is quorum.c.
  */
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <corosync/cmap.h>
-#include <corosync/quorum.h>
 
 #include "pcmk.h"
 
@@ -105,41 +104,4 @@ void corosync_subnet_of(const char *addr, char *out, size_t cap)
 		break;
 	}
 	freeifaddrs(ifs);
-}
-
-struct corosync_quorum {
-	quorum_handle_t h;
-	bool connected;
-};
-
-struct corosync_quorum *corosync_quorum_new(void)
-{
-	return calloc(1, sizeof(struct corosync_quorum));
-}
-
-void corosync_quorum_free(struct corosync_quorum *q)
-{
-	if (q && q->connected)
-		quorum_finalize(q->h);
-	free(q);
-}
-
-bool corosync_quorate(struct corosync_quorum *q)
-{
-	int quorate = 0;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (!q->connected) {
-			quorum_callbacks_t cb = { 0 };
-			uint32_t type;
-			if (quorum_initialize(&q->h, &cb, &type) != CS_OK)
-				return false;
-			q->connected = true;
-		}
-		if (quorum_getquorate(q->h, &quorate) == CS_OK)
-			return quorate != 0;
-		/* corosync restarted under us: connect again once. */
-		quorum_finalize(q->h);
-		q->connected = false;
-	}
-	return false;
 }

@@ -1,5 +1,41 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Inside the Pacemaker backend: what its files share. */
+/*
+ * Inside the Pacemaker backend: what its files share, and which file owns
+ * what.  Every file reads and writes the CIB through the command connection
+ * on clusterd's loop thread, except watch.c (its own thread).
+ *
+ *   pacemaker.c  the entry points: backend_pacemaker_open, destroy, the ops
+ *                table (the only place that names every operation)
+ *   cib.c        talking to the CIB: XML and nvpair helpers, object ids and
+ *                CIB ids, Pacemaker return codes -> BE_*, the command
+ *                connection, modify / remove building blocks
+ *   view.c       reading: CIB + status -> the objects served (nodes, groups,
+ *                resources, resource types, networks, interfaces), ready()
+ *                (quorum, then a fresh view), lookup / get / list / quorum,
+ *                change events
+ *   write.c      CIB changes from clusapi calls: create / delete / rename,
+ *                online / offline (target-role), move (cli-prefer), fail,
+ *                pause / resume (standby)
+ *   registry.c   the cluster registry as it maps today: root values, object
+ *                lists, Parameters (instance / meta attributes), Description
+ *   policy.c     the policy model: dependencies (today a group's chain)
+ *   corosync.c   cmap: cluster name, nodelist, membership, knet links
+ *   quorum.c     votequorum, tracked on the watch thread (no call asks corosync)
+ *   watch.c      the glib thread: CIB diff notifications, quorum tracking, cmap
+ *                reads
+ *
+ * Where the coming work goes, so that the two do not meet in one file:
+ *   issue 10 (cluster-wide ACL, accounts and registry stored in the CIB,
+ *     EvictNode): a new state.c owns the CIB-stored state (its section, size
+ *     budget, sealing of secrets); registry.c maps registry calls onto it;
+ *     EvictNode is an action in write.c that records its request through
+ *     state.c.
+ *   issue 11 (dependencies as order + colocation constraints, possible and
+ *     preferred owners as location constraints, failure policies as meta
+ *     attributes, resource types): policy.c (reading constraints into the
+ *     view is a call from view.c's build_view into policy.c; writing them
+ *     lives in policy.c); Windows resource types in a new restypes.c.
+ */
 #ifndef BACKEND_PACEMAKER_PCMK_H
 #define BACKEND_PACEMAKER_PCMK_H
 
@@ -7,9 +43,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libxml/tree.h>
+
+#include <crm/cib.h>
+
 #include "backend/backend.h"
 
-/* ---- corosync.c: what corosync knows (cmap, votequorum) ---- */
+/* ---- corosync.c: what corosync knows (cmap) ---- */
 
 #define COROSYNC_MAX_NODES 32
 #define COROSYNC_MAX_LINKS 8
@@ -39,12 +79,22 @@ int corosync_read(struct corosync_view *v);
  * "addr/32" when no local interface has it. */
 void corosync_subnet_of(const char *addr, char *out, size_t cap);
 
+/* ---- quorum.c: votequorum ---- */
+
 struct corosync_quorum;
+/* Connect to votequorum and read the state once (this may block: at open
+ * only). */
 struct corosync_quorum *corosync_quorum_new(void);
 void corosync_quorum_free(struct corosync_quorum *q);
-/* Is the partition this node is in quorate right now?  false as well when
- * corosync does not answer: a node that cannot tell must not answer from
- * what it saw before. */
+/* On the watch thread (glib's default context): track changes from the
+ * connection's fd, reconnect with a backoff when corosync goes, and call
+ * changed(arg) on that thread whenever the state flips. */
+void corosync_quorum_attach(struct corosync_quorum *q, void (*changed)(void *arg), void *arg);
+/* On the watch thread, before its loop ends. */
+void corosync_quorum_detach(struct corosync_quorum *q);
+/* Is the partition this node is in quorate right now?  An atomic read, never
+ * a call to corosync: false from the moment the connection is lost (a node
+ * that cannot tell must not answer from what it saw before). */
 bool corosync_quorate(struct corosync_quorum *q);
 
 /* ---- watch.c: CIB change notifications on a thread of their own ---- */
@@ -52,8 +102,131 @@ bool corosync_quorate(struct corosync_quorum *q);
 struct pcmk_watch;
 /* Start the thread: it connects to the CIB, registers for diff
  * notifications and adds 1 to the eventfd efd on each (and on a lost
- * connection); it reconnects by itself. */
-struct pcmk_watch *pcmk_watch_start(int efd);
+ * connection); it reconnects by itself.  It also tracks quorum for q
+ * (quorum.c) and reads cmap (corosync_read) at each change, so that the
+ * loop thread never waits for corosync. */
+struct pcmk_watch *pcmk_watch_start(int efd, struct corosync_quorum *q);
 void pcmk_watch_stop(struct pcmk_watch *w);
+/* The corosync view the watch thread read last: false (out untouched) when
+ * it has none yet. */
+bool pcmk_watch_corosync(struct pcmk_watch *w, struct corosync_view *out);
+
+/* ---- the backend's state (pacemaker.c) ---- */
+
+#define PLACEHOLDER_SUFFIX "-clusapi-empty"
+#define NAME_META "clusapi-name"
+#define PLACEHOLDER_TYPE "ocf:pacemaker:Dummy"
+
+struct pobj {
+	struct be_object o;
+	char cib_id[BE_NAME_MAX]; /* groups, resources: the element's id; nodes: the node id */
+};
+
+struct view {
+	struct pobj *v;
+	size_t n, cap;
+	xmlNode *cib; /* the CIB this view was made from */
+	bool stonith_enabled;
+};
+
+struct pcmk {
+	struct backend base;
+	cib_t *cib; /* commands: the loop thread only, no main-loop source */
+	struct view view;
+	bool dirty;
+	struct corosync_quorum *quorum;
+	struct corosync_view cs;
+	be_event_fn watch_fn;
+	void *watch_arg;
+	int efd;
+	struct pcmk_watch *watch;
+	char **agents; /* "ocf:provider:agent", read once at open */
+	size_t nagents;
+};
+
+static inline struct pcmk *P(struct backend *b)
+{
+	return (struct pcmk *)b;
+}
+
+/* ---- cib.c ---- */
+
+bool xml_is(const xmlNode *n, const char *name);
+xmlNode *child_named(xmlNode *parent, const char *name);
+/* The element with this id anywhere under root (ids are unique in a CIB). */
+xmlNode *find_id(xmlNode *root, const char *id);
+/* The nvpair NAME of the first SET (meta_attributes, instance_attributes) of el. */
+xmlNode *find_nvpair(xmlNode *el, const char *set, const char *name);
+const char *nv_value(xmlNode *el, const char *set, const char *name);
+/* A stable UUID from (kind, CIB id). */
+void derive_id(char *out, enum be_kind kind, const char *cib_id);
+bool name_ok(const char *name);
+/* Is this text usable as a CIB id as it is? */
+bool id_ok(const char *s);
+/* A new CIB id for name (the name itself when valid and free). */
+void new_cib_id(xmlNode *cib, const char *name, char *out, size_t cap);
+/* Pacemaker's legacy return codes (negative errno or pcmk_err_*) -> BE_*. */
+int be_from_pcmk(int rc);
+int cib_connect(struct pcmk *p);
+/* Add to frag an nvpair NAME=VALUE in SET, reusing cur's ids. */
+void frag_nvpair(xmlNode *frag, xmlNode *cur, const char *set, const char *name, const char *value);
+xmlNode *frag_of(xmlNode *parent, xmlNode *cur);
+/* Modify section with frag (freed), cib_sync_call | extra. */
+int cib_modify(struct pcmk *p, const char *section, xmlNode *frag, int extra);
+/* Remove an element by id from a section (its children go with it). */
+int cib_remove_id(struct pcmk *p, const char *section, const char *tag, const char *id);
+
+/* ---- view.c ---- */
+
+void view_free(struct view *v);
+struct pobj *view_by_name(struct view *v, enum be_kind kind, const char *name);
+struct pobj *view_by_id(struct view *v, enum be_kind kind, const char *id);
+bool is_placeholder(const char *cib_id);
+bool stopped_by_role(xmlNode *el);
+void load_agents(struct pcmk *p);
+/* Read the CIB again, replace the view, emit what changed. */
+int refresh(struct pcmk *p);
+/* Every call starts here: no quorum, no answer; then a fresh view. */
+int ready(struct pcmk *p);
+/* Before a write: ready(), and the command connection alive. */
+int ready_write(struct pcmk *p);
+int pm_lookup(struct backend *b, enum be_kind kind, const char *name, struct be_object *out);
+int pm_get(struct backend *b, enum be_kind kind, const char *id, struct be_object *out);
+int pm_list(struct backend *b, enum be_kind kind, const char *parent, be_object_fn fn, void *arg);
+int pm_quorum(struct backend *b, struct be_object *resource, char *path, size_t path_len);
+int pm_watch(struct backend *b, be_event_fn fn, void *arg);
+int pm_event_fd(struct backend *b);
+void pm_process_events(struct backend *b);
+
+/* ---- policy.c ---- */
+
+/* The resource before (next false) or after (next true) resource_id in its
+ * group's chain, given to fn. */
+int chain_neighbour(struct backend *b, const char *resource_id, bool next, be_object_fn fn, void *arg);
+/* A be_object_fn that counts into *(int *)arg. */
+int count_fn(const struct be_object *o, void *arg);
+int pm_dependencies(struct backend *b, const char *resource_id, be_object_fn fn, void *arg);
+int pm_dependents(struct backend *b, const char *resource_id, be_object_fn fn, void *arg);
+
+/* ---- write.c ---- */
+
+/* After a write: read the CIB again; rc, or the read's error. */
+int after_write(struct pcmk *p, int rc);
+int pm_create(struct backend *b, enum be_kind kind, const char *name, const char *parent, const char *type,
+	      struct be_object *out);
+int pm_remove(struct backend *b, enum be_kind kind, const char *id);
+int pm_rename(struct backend *b, enum be_kind kind, const char *id, const char *name);
+int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_action action, const char *target);
+
+/* ---- registry.c ---- */
+
+int pm_reg_key_exists(struct backend *b, const char *key);
+int pm_reg_create_key(struct backend *b, const char *key, bool *created);
+int pm_reg_delete_key(struct backend *b, const char *key);
+int pm_reg_list_keys(struct backend *b, const char *key, be_name_fn fn, void *arg);
+int pm_reg_list_values(struct backend *b, const char *key, be_value_fn fn, void *arg);
+int pm_reg_get(struct backend *b, const char *key, const char *name, struct be_value *out);
+int pm_reg_set(struct backend *b, const char *key, const struct be_value *value);
+int pm_reg_delete_value(struct backend *b, const char *key, const char *name);
 
 #endif
