@@ -17,6 +17,7 @@
 #include "base/utf16.h"
 #include "base/werror.h"
 #include "cmrp/cmrp.h"
+#include "cmrp/cmrp_table.h"
 #include "cmrp/cmrp_objects.h"
 #include "registry.h"
 #include "rpc/client.h"
@@ -178,10 +179,29 @@ static DWORD reconnect_elsewhere(struct cluster_session *s)
 	return err;
 }
 
+/* What the request does, by the opnum's table entry (its typed form read
+ * back for a control's code). */
+static enum cmrp_call_kind request_kind(uint16_t opnum, const struct ndr_push *req)
+{
+	const struct cmrp_op *op = cmrp_op(opnum);
+	union cmrp_any_in args;
+	struct ndr_pull in;
+
+	if (!op || op->kind != CMRP_CALL_CONTROL)
+		return cmrp_op_kind(op, NULL);
+	ndr_pull_init(&in, req->data, req->len, false);
+	if (!op->in->decode(&in, &args, op->in_arg))
+		return CMRP_CALL_WRITE;
+	enum cmrp_call_kind kind = cmrp_op_kind(op, &args);
+	if (op->in->free)
+		op->in->free(&args);
+	return kind;
+}
+
 DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
 		   bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
 {
-	enum cmrp_call_kind kind = cmrp_call_kind(opnum, req->data, req->len);
+	enum cmrp_call_kind kind = request_kind(opnum, req);
 	bool can = s->desired && !s->reconnecting && kind != CMRP_CALL_CLOSE;
 	bool remapped = false;
 	DWORD err;
