@@ -6,7 +6,8 @@
  * this session's table (another session's, a closed or a forged handle is
  * ERROR_INVALID_HANDLE), reads the object fresh from the backend, checks the
  * handle's rights for anything that changes the cluster, and answers with a
- * Windows status: never a fault, except for a stub that does not decode.
+ * Windows status: never a fault (a stub that does not decode is the core's,
+ * dispatch.c).
  *
  * Group sets: this backend has no separate set objects; every group is also
  * the group set of the same name (Windows Server 2016 gives each group a set).

@@ -23,7 +23,8 @@
 #include "cmrp/cmrp_table.h"
 #include "session.h"
 
-/* The Windows error codes come from the public header (one source of truth). */
+/* The Windows error codes are include/clusapi.h's (through base/werror.h via
+ * access.h): the one list, shared with libclusapi. */
 
 /* The caller's rights right now (the ACL may have changed since it connected). */
 unsigned ops_caller_rights(struct session *s);
