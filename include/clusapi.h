@@ -10,7 +10,7 @@
  * one cluster handle are serialised on its connection.
  *
  * Functions whose names start with "Clusapi" are extensions that Windows does not
- * have; they are documented here and in doc/api.md.
+ * have; they are documented here and in libclusapi(3) (man/man3).
  */
 #ifndef CLUSAPI_H
 #define CLUSAPI_H
@@ -122,8 +122,9 @@ typedef struct HKEY__ *HKEY;
 #define ERROR_RESOURCE_NOT_FOUND         5007u
 #define ERROR_RESOURCE_PROPERTIES_STORED 5024u
 #define ERROR_CLUSTER_INVALID_REQUEST    5048u
-/* The object calls' errors (spelled as the server's src/server/ops.h has them:
- * a macro defined twice must be defined the same way). */
+/* The object calls' errors.  This header is the one list of error codes:
+ * clusterd's handlers use these definitions too (src/base/werror.h includes
+ * this file). */
 #define ERROR_DIR_NOT_EMPTY 145u
 #define ERROR_ALREADY_EXISTS 183u
 #define ERROR_IO_PENDING 997u

@@ -7,8 +7,9 @@
  * network interfaces and its registry only through this table of operations.
  * Nothing here is Windows-protocol specific: objects have a kind, a stable id, a
  * name and a neutral state; the server maps those onto MS-CMRP values and error
- * codes.  Two implementations are planned: `embedded` (one node, SQLite, the
- * default) and `pacemaker` (many nodes, on a Pacemaker/corosync cluster).
+ * codes.  Two implementations: `embedded` (one node, SQLite, the default) and
+ * `pacemaker` (many nodes, on a Pacemaker/corosync cluster; built when its
+ * libraries are there, -Dpacemaker).
  *
  * Rules every implementation keeps:
  * - names compare case-insensitively (as cluster names do) and are unique per

@@ -17,11 +17,6 @@
 
 #define PASSWORD_MAX_UNITS 256
 
-static bool dec_control(struct ndr_pull *in, void *arg)
-{
-	return cmrp_control_decode_out(in, arg);
-}
-
 /*
  * One ClusterControl call.  On ERROR_SUCCESS *out (malloc'd, may be NULL) and
  * *out_len hold the answer; on ERROR_MORE_DATA *required says how much room
@@ -44,12 +39,7 @@ static DWORD cluster_control(HCLUSTER h, uint32_t code, const void *in, uint32_t
 		.out_size = room,
 	};
 	struct cmrp_control_out o;
-	memset(&o, 0, sizeof(o));
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_control_encode_in(&req, &r, CMRP_CONTROL_PLAIN);
-	DWORD err = session_call(s, CMRP_CLUSTER_CONTROL, &req, dec_control, &o);
-	ndr_push_free(&req);
+	DWORD err = session_op(s, CMRP_CLUSTER_CONTROL, &r, &o);
 	pthread_mutex_unlock(&s->lock);
 	registry_put((uintptr_t)h);
 	if (!err)

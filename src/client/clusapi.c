@@ -17,6 +17,7 @@
 #include "base/utf16.h"
 #include "base/werror.h"
 #include "cmrp/cmrp.h"
+#include "cmrp/cmrp_table.h"
 #include "cmrp/cmrp_objects.h"
 #include "registry.h"
 #include "rpc/client.h"
@@ -84,30 +85,44 @@ static void session_destroy(void *obj)
 	free(s);
 }
 
-DWORD session_finish_call(struct rpc_call *call, bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+bool session_encode(uint16_t opnum, const void *in, struct ndr_push *req)
 {
+	const struct cmrp_op *op = cmrp_op(opnum);
+	ndr_push_init(req);
+	return op && op->in->encode(req, in, op->in_arg) && !req->error;
+}
+
+DWORD session_finish_op(struct rpc_call *call, void *out)
+{
+	const struct cmrp_op *op = cmrp_op(call->opnum);
 	DWORD err = call->status;
+	memset(out, 0, op->out->size);
 	if (!err) {
 		struct ndr_pull in;
 		ndr_pull_init(&in, call->out, call->out_len, call->big_endian);
-		err = decode(&in, arg) ? ERROR_SUCCESS : RPC_X_BAD_STUB_DATA;
+		err = op->out->decode(&in, out, op->out_arg) ? ERROR_SUCCESS : RPC_X_BAD_STUB_DATA;
 	}
 	free(call->out);
 	call->out = NULL;
 	return err;
 }
 
-DWORD session_call_once(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
-			bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+DWORD session_op_once(struct cluster_session *s, uint16_t opnum, const void *in, void *out)
 {
-	struct rpc_call call = { .opnum = opnum, .stub = req->data, .stub_len = req->len };
+	struct ndr_push req;
+	DWORD err = RPC_S_SERVER_UNAVAILABLE;
 
-	if (req->error)
-		return ERROR_NOT_ENOUGH_MEMORY;
-	if (!s->rpc.bound)
-		return RPC_S_SERVER_UNAVAILABLE;
-	DWORD err = rpc_client_call_many(&s->rpc, &call, 1);
-	return err ? err : session_finish_call(&call, decode, arg);
+	memset(out, 0, cmrp_op(opnum)->out->size);
+	if (!session_encode(opnum, in, &req))
+		err = ERROR_NOT_ENOUGH_MEMORY;
+	else if (s->rpc.bound) {
+		struct rpc_call call = { .opnum = opnum, .stub = req.data, .stub_len = req.len };
+		err = rpc_client_call_many(&s->rpc, &call, 1);
+		if (!err)
+			err = session_finish_op(&call, out);
+	}
+	ndr_push_free(&req);
+	return err;
 }
 
 bool session_remap_add(struct cluster_session *s, const struct rpc_ctx_handle *old, const struct rpc_ctx_handle *now)
@@ -116,37 +131,31 @@ bool session_remap_add(struct cluster_session *s, const struct rpc_ctx_handle *o
 		return false;
 	if (s->n_remap >= SESSION_MAX_REMAP)
 		return false;
-	struct ndr_push p;
-	bool ok = true;
-	for (int i = 0; i < 2 && ok; i++) {
-		ndr_push_init(&p);
-		ok = cmrp_handle_encode(&p, i ? now : old) && p.len == 20;
-		if (ok)
-			memcpy(i ? s->remap[s->n_remap].now : s->remap[s->n_remap].old, p.data, 20);
-		ndr_push_free(&p);
-	}
-	if (ok)
-		s->n_remap++;
-	return ok;
+	s->remap[s->n_remap].old = *old;
+	s->remap[s->n_remap].now = *now;
+	s->n_remap++;
+	return true;
 }
 
-/* A copy of a request with every handle of the old connection replaced by
- * its reopened one (context handles are 20 random bytes: a match is one). */
-static uint8_t *remap_request(const struct cluster_session *s, const uint8_t *stub, size_t len)
+/* The request with each handle the table places in it that belongs to the
+ * old connection replaced by its reopened one; a shallow copy (its strings
+ * and buffers are the caller's). */
+static void remap_request(const struct cluster_session *s, const struct cmrp_op *op, const void *in,
+			  union cmrp_any_in *copy)
 {
-	uint8_t *copy = malloc(len ? len : 1);
-	if (!copy)
-		return NULL;
-	memcpy(copy, stub, len);
-	for (size_t off = 0; off + 20 <= len; off += 4) {
+	memcpy(copy, in, op->in->size);
+	for (unsigned slot = 0; slot < CMRP_MAX_IN_HANDLES; slot++) {
+		if (!op->in_handles[slot].type)
+			continue;
+		struct rpc_ctx_handle *h = cmrp_slot_handle(copy, &op->in_handles[slot]);
 		for (size_t i = 0; i < s->n_remap; i++) {
-			if (memcmp(copy + off, s->remap[i].old, 20) == 0) {
-				memcpy(copy + off, s->remap[i].now, 20);
+			if (h->attributes == s->remap[i].old.attributes &&
+			    rpc_uuid_equal(&h->uuid, &s->remap[i].old.uuid)) {
+				*h = s->remap[i].now;
 				break;
 			}
 		}
 	}
-	return copy;
 }
 
 static DWORD session_reconnect(struct cluster_session *s);
@@ -178,16 +187,15 @@ static DWORD reconnect_elsewhere(struct cluster_session *s)
 	return err;
 }
 
-DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
-		   bool (*decode)(struct ndr_pull *in, void *arg), void *arg)
+DWORD session_op(struct cluster_session *s, uint16_t opnum, const void *in, void *out)
 {
-	enum cmrp_call_kind kind = cmrp_call_kind(opnum, req->data, req->len);
+	const struct cmrp_op *op = cmrp_op(opnum);
+	enum cmrp_call_kind kind = cmrp_op_kind(op, in);
 	bool can = s->desired && !s->reconnecting && kind != CMRP_CALL_CLOSE;
 	bool remapped = false;
 	DWORD err;
 
-	if (req->error)
-		return ERROR_NOT_ENOUGH_MEMORY;
+	memset(out, 0, op->out->size);
 	if (!s->rpc.bound) {
 		/* The connection broke earlier. */
 		if (!can)
@@ -198,12 +206,17 @@ DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_p
 		remapped = true;
 	}
 	for (int attempt = 0;; attempt++) {
-		uint8_t *stub = remapped ? remap_request(s, req->data, req->len) : NULL;
-		if (remapped && !stub)
+		union cmrp_any_in swapped;
+		struct ndr_push req;
+		if (remapped)
+			remap_request(s, op, in, &swapped);
+		if (!session_encode(opnum, remapped ? (const void *)&swapped : in, &req)) {
+			ndr_push_free(&req);
 			return ERROR_NOT_ENOUGH_MEMORY;
-		struct rpc_call call = { .opnum = opnum, .stub = stub ? stub : req->data, .stub_len = req->len };
+		}
+		struct rpc_call call = { .opnum = opnum, .stub = req.data, .stub_len = req.len };
 		err = rpc_client_call_many(&s->rpc, &call, 1);
-		free(stub);
+		ndr_push_free(&req);
 		if (!err && can && attempt == 0 && s->target && lost_quorum(&call)) {
 			/* This node lost quorum and refused before doing anything:
 			 * another node may serve the call, read or write. */
@@ -214,7 +227,7 @@ DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_p
 			}
 		}
 		if (!err)
-			return session_finish_call(&call, decode, arg);
+			return session_finish_op(&call, out);
 		/* A fault leaves the connection as it was; only a dead one is
 		 * worth reconnecting. */
 		if (s->rpc.bound || !can || attempt > 0)
@@ -228,21 +241,6 @@ DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_p
 			return rerr; /* nobody answers for the cluster now */
 		remapped = true;
 	}
-}
-
-static bool decode_open_ex(struct ndr_pull *in, void *arg)
-{
-	return cmrp_open_cluster_decode_out(in, arg, true);
-}
-
-static bool decode_enum(struct ndr_pull *in, void *arg)
-{
-	return cmrp_enum_decode_out(in, arg, false);
-}
-
-static bool decode_names(struct ndr_pull *in, void *arg)
-{
-	return cmrp_get_cluster_name_decode_out(in, arg);
 }
 
 /* Remember the cluster's nodes (for reconnecting) and the one we are on. */
@@ -274,6 +272,7 @@ static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct c
 	struct cmrp_open_cluster_out o = { 0 };
 	struct cmrp_enum_out e = { 0 };
 	struct cmrp_cluster_name_out names = { 0 };
+	struct cmrp_u32_in open_in = { desired }, enum_in = { CLUSTER_ENUM_NODE };
 	struct ndr_push req[2];
 	struct rpc_auth auth = { 0 };
 	DWORD err;
@@ -284,16 +283,14 @@ static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct c
 		err = rpc_client_bind(&s->rpc, &cmrp_syntax);
 	if (err)
 		return err;
-	ndr_push_init(&req[0]);
-	ndr_push_init(&req[1]);
-	cmrp_open_cluster_ex_encode_in(&req[0], desired);
-	cmrp_u32_encode_in(&req[1], CLUSTER_ENUM_NODE);
+	bool encoded = session_encode(CMRP_OPEN_CLUSTER_EX, &open_in, &req[0]);
+	encoded = session_encode(CMRP_CREATE_ENUM, &enum_in, &req[1]) && encoded;
 	struct rpc_call calls[3] = {
 		{ .opnum = CMRP_OPEN_CLUSTER_EX, .stub = req[0].data, .stub_len = req[0].len },
 		{ .opnum = CMRP_CREATE_ENUM, .stub = req[1].data, .stub_len = req[1].len },
 		{ .opnum = CMRP_GET_CLUSTER_NAME },
 	};
-	if (req[0].error || req[1].error)
+	if (!encoded)
 		err = ERROR_NOT_ENOUGH_MEMORY;
 	else
 		err = rpc_client_call_many(&s->rpc, calls, host ? 3 : 1);
@@ -302,11 +299,10 @@ static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct c
 	if (err && calls[0].done && calls[0].status)
 		err = calls[0].status;
 	if (!err) {
-		err = session_finish_call(&calls[0], decode_open_ex, &o);
+		err = session_finish_op(&calls[0], &o);
 		if (host) {
 			/* Best effort: without them reconnecting uses the name only. */
-			if (session_finish_call(&calls[1], decode_enum, &e) == 0 &&
-			    session_finish_call(&calls[2], decode_names, &names) == 0)
+			if (session_finish_op(&calls[1], &e) == 0 && session_finish_op(&calls[2], &names) == 0)
 				learn_nodes(s, &e, &names);
 			cmrp_enum_out_free(&e);
 			cmrp_cluster_name_out_free(&names);
@@ -575,12 +571,6 @@ CLUSAPI_API HCLUSTER OpenCluster(LPCWSTR lpszClusterName)
 	return OpenClusterEx(lpszClusterName, GENERIC_ALL, NULL);
 }
 
-static bool decode_close(struct ndr_pull *in, void *arg)
-{
-	struct rpc_ctx_handle h;
-	return cmrp_close_decode_out(in, &h, arg);
-}
-
 CLUSAPI_API BOOL CloseCluster(HCLUSTER hCluster)
 {
 	uintptr_t token = (uintptr_t)hCluster;
@@ -589,20 +579,17 @@ CLUSAPI_API BOOL CloseCluster(HCLUSTER hCluster)
 		werror_set_last(ERROR_INVALID_HANDLE);
 		return FALSE;
 	}
-	uint32_t result = ERROR_SUCCESS;
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_handle_encode(&req, &s->handle);
+	struct cmrp_close_out o;
 	pthread_mutex_lock(&s->lock);
-	DWORD err = session_call(s, CMRP_CLOSE_CLUSTER, &req, decode_close, &result);
+	struct cmrp_handle_in r = { s->handle };
+	DWORD err = session_op(s, CMRP_CLOSE_CLUSTER, &r, &o);
 	/* The handle is gone for the caller whatever the server said; closing
 	 * the connection also runs down anything left on the server. */
 	rpc_client_close(&s->rpc);
 	pthread_mutex_unlock(&s->lock);
-	ndr_push_free(&req);
 	registry_put(token);
 	if (!err)
-		err = result;
+		err = o.result;
 	werror_set_last(err);
 	return err == ERROR_SUCCESS;
 }
@@ -620,16 +607,6 @@ DWORD session_copy_out(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch)
 	memcpy(buf, src->s, src->units * sizeof(WCHAR));
 	buf[src->units] = 0;
 	return ERROR_SUCCESS;
-}
-
-static bool decode_name(struct ndr_pull *in, void *arg)
-{
-	return cmrp_get_cluster_name_decode_out(in, arg);
-}
-
-static bool decode_version2(struct ndr_pull *in, void *arg)
-{
-	return cmrp_version_decode_out(in, arg, true);
 }
 
 static void copy_fixed(WCHAR *dst, size_t cap, const struct cmrp_string *src)
@@ -690,10 +667,10 @@ static DWORD get_names_version(struct cluster_session *s, struct cmrp_cluster_na
 	}
 	if (err)
 		return err;
-	DWORD name_err = names_result(session_finish_call(&calls[0], decode_name, names), names);
+	DWORD name_err = names_result(session_finish_op(&calls[0], names), names);
 	if (!info)
 		return name_err;
-	DWORD ver_err = version_result(session_finish_call(&calls[1], decode_version2, &v), &v, info);
+	DWORD ver_err = version_result(session_finish_op(&calls[1], &v), &v, info);
 	if (name_err)
 		return name_err;
 	if (ver_err)
@@ -753,14 +730,7 @@ CLUSAPI_API DWORD ClusapiGetConnectedNodeName(HCLUSTER hCluster, LPWSTR lpszNode
 
 struct rename_args {
 	LPCWSTR name;
-	uint32_t result;
 };
-
-static bool decode_status_result(struct ndr_pull *in, void *arg)
-{
-	uint32_t rpc_status;
-	return cmrp_status_result_decode_out(in, &rpc_status, arg);
-}
 
 static DWORD rename_fn(struct cluster_session *s, void *arg)
 {
@@ -773,19 +743,17 @@ static DWORD rename_fn(struct cluster_session *s, void *arg)
 	 * fail the same way even against a lenient server. */
 	if (s->granted != GENERIC_ALL)
 		return ERROR_ACCESS_DENIED;
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_set_cluster_name_encode_in(&req, w, units);
-	DWORD err = session_call(s, CMRP_SET_CLUSTER_NAME, &req, decode_status_result, &a->result);
-	ndr_push_free(&req);
-	return err ? err : a->result;
+	struct cmrp_name_in r = { .name = { (uint16_t *)w, units } };
+	struct cmrp_status_result_out o;
+	DWORD err = session_op(s, CMRP_SET_CLUSTER_NAME, &r, &o);
+	return err ? err : o.result;
 }
 
 CLUSAPI_API DWORD SetClusterName(HCLUSTER hCluster, LPCWSTR lpszNewClusterName)
 {
 	if (!lpszNewClusterName)
 		return ERROR_INVALID_PARAMETER;
-	struct rename_args a = { lpszNewClusterName, 0 };
+	struct rename_args a = { lpszNewClusterName };
 	return with_session(hCluster, rename_fn, &a);
 }
 

@@ -14,6 +14,7 @@
 #include "base/werror.h"
 #include "cmrp/cmrp.h"
 #include "cmrp/cmrp_objects.h"
+#include "cmrp/cmrp_table.h"
 #include "registry.h"
 #include "session.h"
 
@@ -115,50 +116,22 @@ void session_detach_objects(struct cluster_session *s)
 		object_unlink(s, s->objects);
 }
 
-static bool dec_open_plain(struct ndr_pull *in, void *arg)
-{
-	return cmrp_open_object_decode_out(in, arg, false);
-}
-
-static bool dec_open_ex(struct ndr_pull *in, void *arg)
-{
-	return cmrp_open_object_decode_out(in, arg, true);
-}
-
-struct close_args {
-	struct rpc_ctx_handle h;
-	uint32_t result;
-};
-
-static bool dec_close(struct ndr_pull *in, void *arg)
-{
-	struct close_args *a = arg;
-	return cmrp_close_decode_out(in, &a->h, &a->result);
-}
-
 /* A registry subkey: through a root key of its own (whether or not the
  * caller still holds one), by its path from the root; the root key goes
  * again at once.  0 and *out set, or an error. */
 static DWORD reopen_subkey(struct cluster_session *s, const struct object *o, struct rpc_ctx_handle *out)
 {
-	struct cmrp_open_object_out root = { 0 }, sub = { 0 };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_u32_encode_in(&req, o->desired);
-	DWORD err = session_call_once(s, CMRP_GET_ROOT_KEY, &req, dec_open_plain, &root);
-	ndr_push_free(&req);
+	struct cmrp_open_object_out root, sub;
+	struct cmrp_u32_in get = { o->desired };
+	DWORD err = session_op_once(s, CMRP_GET_ROOT_KEY, &get, &root);
 	if (err || root.status || root.rpc_status || rpc_uuid_is_nil(&root.handle.uuid))
 		return err ? err : ERROR_INVALID_HANDLE;
-	uint32_t sam = o->desired;
-	ndr_push_init(&req);
-	cmrp_handle_name_encode_in(&req, &root.handle, o->name, o->name_units, &sam, 1);
-	err = session_call_once(s, CMRP_OPEN_KEY, &req, dec_open_plain, &sub);
-	ndr_push_free(&req);
-	struct close_args c;
-	ndr_push_init(&req);
-	cmrp_handle_encode(&req, &root.handle);
-	session_call_once(s, CMRP_CLOSE_KEY, &req, dec_close, &c);
-	ndr_push_free(&req);
+	struct cmrp_handle_name_in open = {
+		.handle = root.handle, .name = { o->name, o->name_units }, .v = { o->desired } };
+	err = session_op_once(s, CMRP_OPEN_KEY, &open, &sub);
+	struct cmrp_handle_in close = { root.handle };
+	struct cmrp_close_out closed;
+	session_op_once(s, CMRP_CLOSE_KEY, &close, &closed);
 	if (err || sub.status || sub.rpc_status || rpc_uuid_is_nil(&sub.handle.uuid))
 		return err ? err : ERROR_INVALID_HANDLE;
 	*out = sub.handle;
@@ -168,8 +141,7 @@ static DWORD reopen_subkey(struct cluster_session *s, const struct object *o, st
 void session_reopen_objects(struct cluster_session *s)
 {
 	for (struct object *o = s->objects; o; o = o->next) {
-		struct cmrp_open_object_out out = { 0 };
-		struct ndr_push req;
+		struct cmrp_open_object_out out;
 		bool ex = o->reopen_opnum != CMRP_GET_ROOT_KEY;
 		if (!o->reopen_opnum || (ex && !o->name))
 			continue;
@@ -179,13 +151,9 @@ void session_reopen_objects(struct cluster_session *s)
 				o->handle = now;
 			continue;
 		}
-		ndr_push_init(&req);
-		if (ex)
-			cmrp_name_u32_encode_in(&req, o->name, o->name_units, o->desired);
-		else
-			cmrp_u32_encode_in(&req, o->desired);
-		DWORD err = session_call_once(s, o->reopen_opnum, &req, ex ? dec_open_ex : dec_open_plain, &out);
-		ndr_push_free(&req);
+		struct cmrp_name_in by_name = { { o->name, o->name_units }, o->desired };
+		struct cmrp_u32_in root = { o->desired };
+		DWORD err = session_op_once(s, o->reopen_opnum, ex ? (const void *)&by_name : &root, &out);
 		/* One that is gone (deleted, renamed elsewhere) keeps its old
 		 * handle, which the server now calls invalid. */
 		if (!err && !out.status && !out.rpc_status && !rpc_uuid_is_nil(&out.handle.uuid) &&
@@ -208,77 +176,12 @@ static bool object_set_name(struct object *o, const uint16_t *name, size_t units
 	return true;
 }
 
-/* ---- decoders with the session_call signature ------------------------------ */
-
-struct status_result {
-	uint32_t rpc_status;
-	uint32_t result;
-};
-
-static bool dec_status(struct ndr_pull *in, void *arg)
-{
-	struct status_result *r = arg;
-	return cmrp_status_result_decode_out(in, &r->rpc_status, &r->result);
-}
-
-static DWORD status_of(DWORD err, const struct status_result *r)
+/* (rpc_status, result) as one error. */
+static DWORD status_of(DWORD err, const struct cmrp_status_result_out *r)
 {
 	if (err)
 		return err;
 	return r->result ? r->result : r->rpc_status;
-}
-
-struct open_args {
-	struct cmrp_open_object_out o;
-	bool lead;
-};
-
-static bool dec_open(struct ndr_pull *in, void *arg)
-{
-	struct open_args *a = arg;
-	return cmrp_open_object_decode_out(in, &a->o, a->lead);
-}
-
-struct state_args {
-	struct cmrp_state_out o;
-	unsigned strings;
-};
-
-static bool dec_state(struct ndr_pull *in, void *arg)
-{
-	struct state_args *a = arg;
-	return cmrp_state_decode_out(in, &a->o, a->strings);
-}
-
-static bool dec_string_result(struct ndr_pull *in, void *arg)
-{
-	return cmrp_string_result_decode_out(in, arg);
-}
-
-struct enum_args {
-	struct cmrp_enum_out o;
-	bool ex;
-};
-
-static bool dec_enum(struct ndr_pull *in, void *arg)
-{
-	struct enum_args *a = arg;
-	return cmrp_enum_decode_out(in, &a->o, a->ex);
-}
-
-static bool dec_control(struct ndr_pull *in, void *arg)
-{
-	return cmrp_control_decode_out(in, arg);
-}
-
-static bool dec_enum_key(struct ndr_pull *in, void *arg)
-{
-	return cmrp_enum_key_decode_out(in, arg);
-}
-
-static bool dec_query_value(struct ndr_pull *in, void *arg)
-{
-	return cmrp_query_value_decode_out(in, arg);
 }
 
 /* ---- generic shapes ------------------------------------------------------------ */
@@ -300,12 +203,9 @@ static DWORD open_result(DWORD err, const struct cmrp_open_object_out *o)
 /* Tell the server to drop a handle we could not hand out (best effort). */
 static void close_quietly(struct cluster_session *s, uint16_t opnum, const struct rpc_ctx_handle *h)
 {
-	struct ndr_push req;
-	struct close_args a;
-	ndr_push_init(&req);
-	cmrp_handle_encode(&req, h);
-	session_call(s, opnum, &req, dec_close, &a);
-	ndr_push_free(&req);
+	struct cmrp_handle_in r = { *h };
+	struct cmrp_close_out o;
+	session_op(s, opnum, &r, &o);
 }
 
 /* How a new object can be opened again (see struct object). */
@@ -416,30 +316,24 @@ static void *open_object(HCLUSTER h, LPCWSTR name, uint32_t kind, uint16_t opnum
 			return NULL;
 		}
 	}
-	struct open_args a = { .lead = ex };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	if (ex)
-		cmrp_name_u32_encode_in(&req, (const uint16_t *)name, units, desired);
-	else
-		cmrp_name_encode_in(&req, (const uint16_t *)name, units);
-	err = open_result(session_call(s, opnum, &req, dec_open, &a), &a.o);
-	ndr_push_free(&req);
+	struct cmrp_name_in r = { { (uint16_t *)name, units }, desired };
+	struct cmrp_open_object_out a;
+	err = open_result(session_op(s, opnum, &r, &a), &a);
 	uintptr_t token = 0;
 	if (!err) {
-		struct reopen r = {
+		struct reopen ro = {
 			.opnum = opnum == CMRP_CREATE_GROUP ? CMRP_OPEN_GROUP_EX : ex ? opnum : ex_opnum_of(opnum),
 			.name = (const uint16_t *)name,
 			.units = units,
-			.desired = ex ? a.o.granted : GENERIC_ALL,
+			.desired = ex ? a.granted : GENERIC_ALL,
 		};
-		token = object_new(s, (uintptr_t)h, kind, close_opnum, &a.o.handle, &r);
+		token = object_new(s, (uintptr_t)h, kind, close_opnum, &a.handle, &ro);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 	}
 	cluster_release(h, s);
 	if (!err && granted)
-		*granted = a.o.granted;
+		*granted = a.granted;
 	werror_set_last(err);
 	return (void *)token;
 }
@@ -457,15 +351,12 @@ static BOOL close_object(const void *h, uint32_t kind, uint16_t opnum, DWORD *re
 	}
 	struct cluster_session *s = registry_get(o->cluster, KIND_CLUSTER);
 	if (s) {
-		struct close_args a = { .result = 0 };
-		struct ndr_push req;
-		ndr_push_init(&req);
-		cmrp_handle_encode(&req, &o->handle);
+		struct cmrp_handle_in r = { o->handle };
+		struct cmrp_close_out a;
 		pthread_mutex_lock(&s->lock);
 		object_unlink(s, o);
-		err = session_call(s, opnum, &req, dec_close, &a);
+		err = session_op(s, opnum, &r, &a);
 		pthread_mutex_unlock(&s->lock);
-		ndr_push_free(&req);
 		registry_put(o->cluster);
 		if (!err)
 			err = a.result;
@@ -484,13 +375,9 @@ out:
 /* A handle-only call answered with (rpc_status, result). */
 static DWORD handle_status_locked(struct ocall *c, uint16_t opnum)
 {
-	struct status_result r = { 0, 0 };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_handle_encode(&req, &c->o->handle);
-	DWORD err = status_of(session_call(c->s, opnum, &req, dec_status, &r), &r);
-	ndr_push_free(&req);
-	return err;
+	struct cmrp_handle_in in = { c->o->handle };
+	struct cmrp_status_result_out r;
+	return status_of(session_op(c->s, opnum, &in, &r), &r);
 }
 
 static DWORD handle_status(const void *h, uint32_t kind, uint16_t opnum)
@@ -516,12 +403,9 @@ static DWORD set_name(const void *h, uint32_t kind, uint16_t opnum, LPCWSTR name
 		obj_release(&c);
 		return name ? ERROR_INVALID_NAME : ERROR_INVALID_PARAMETER;
 	}
-	struct status_result r = { 0, 0 };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_handle_name_encode_in(&req, &c.o->handle, (const uint16_t *)name, units, NULL, 0);
-	err = status_of(session_call(c.s, opnum, &req, dec_status, &r), &r);
-	ndr_push_free(&req);
+	struct cmrp_handle_name_in in = { .handle = c.o->handle, .name = { (uint16_t *)name, units } };
+	struct cmrp_status_result_out r;
+	err = status_of(session_op(c.s, opnum, &in, &r), &r);
 	/* Reopen by the new name from now on (best effort). */
 	if (!err)
 		object_set_name(c.o, (const uint16_t *)name, units);
@@ -538,7 +422,7 @@ static DWORD copy_string(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch)
 
 /* Get*State: the state value, and up to two names copied out; -1 with the
  * last error on failure. */
-static int get_state(const void *h, uint32_t kind, uint16_t opnum, unsigned strings, LPWSTR node, LPDWORD cch_node,
+static int get_state(const void *h, uint32_t kind, uint16_t opnum, LPWSTR node, LPDWORD cch_node,
 		     LPWSTR group, LPDWORD cch_group)
 {
 	struct ocall c;
@@ -547,23 +431,20 @@ static int get_state(const void *h, uint32_t kind, uint16_t opnum, unsigned stri
 		werror_set_last(err);
 		return -1;
 	}
-	struct state_args a = { .strings = strings };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_handle_encode(&req, &c.o->handle);
-	err = session_call(c.s, opnum, &req, dec_state, &a);
+	struct cmrp_handle_in in = { c.o->handle };
+	struct cmrp_state_out a;
+	err = session_op(c.s, opnum, &in, &a);
 	obj_release(&c);
-	ndr_push_free(&req);
 	if (!err)
-		err = a.o.result ? a.o.result : a.o.rpc_status;
+		err = a.result ? a.result : a.rpc_status;
 	if (!err && cch_node)
-		err = copy_string(&a.o.node, node, cch_node);
+		err = copy_string(&a.node, node, cch_node);
 	if (!err && cch_group) {
-		DWORD e2 = copy_string(&a.o.group, group, cch_group);
+		DWORD e2 = copy_string(&a.group, group, cch_group);
 		err = e2;
 	}
-	int state = (int)a.o.state;
-	cmrp_state_out_free(&a.o);
+	int state = (int)a.state;
+	cmrp_state_out_free(&a);
 	werror_set_last(err);
 	return err ? -1 : state;
 }
@@ -589,7 +470,7 @@ CLUSAPI_API BOOL CloseClusterNode(HNODE hNode)
 
 CLUSAPI_API CLUSTER_NODE_STATE GetClusterNodeState(HNODE hNode)
 {
-	return (CLUSTER_NODE_STATE)get_state(hNode, KIND_NODE, CMRP_GET_NODE_STATE, 0, NULL, NULL, NULL, NULL);
+	return (CLUSTER_NODE_STATE)get_state(hNode, KIND_NODE, CMRP_GET_NODE_STATE, NULL, NULL, NULL, NULL);
 }
 
 CLUSAPI_API DWORD PauseClusterNode(HNODE hNode)
@@ -628,7 +509,7 @@ CLUSAPI_API BOOL CloseClusterGroup(HGROUP hGroup)
 
 CLUSAPI_API CLUSTER_GROUP_STATE GetClusterGroupState(HGROUP hGroup, LPWSTR lpszNodeName, LPDWORD lpcchNodeName)
 {
-	return (CLUSTER_GROUP_STATE)get_state(hGroup, KIND_GROUP, CMRP_GET_GROUP_STATE, 1, lpszNodeName,
+	return (CLUSTER_GROUP_STATE)get_state(hGroup, KIND_GROUP, CMRP_GET_GROUP_STATE, lpszNodeName,
 					      lpcchNodeName, NULL, NULL);
 }
 
@@ -649,12 +530,9 @@ CLUSAPI_API DWORD DeleteClusterGroup(HGROUP hGroup)
 	DWORD err = obj_acquire(hGroup, KIND_GROUP, &c);
 	if (err)
 		return err;
-	struct status_result r = { 0, 0 };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_handle_bool_encode_in(&req, &c.o->handle, false);
-	err = status_of(session_call(c.s, CMRP_DELETE_GROUP, &req, dec_status, &r), &r);
-	ndr_push_free(&req);
+	struct cmrp_handle_bool_in in = { c.o->handle, false };
+	struct cmrp_status_result_out r;
+	err = status_of(session_op(c.s, CMRP_DELETE_GROUP, &in, &r), &r);
 	obj_release(&c);
 	return err;
 }
@@ -679,13 +557,9 @@ static DWORD move_locked(struct ocall *c, const struct object *node)
 {
 	if (!node)
 		return handle_status_locked(c, CMRP_MOVE_GROUP);
-	struct status_result r = { 0, 0 };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_two_handles_encode_in(&req, &c->o->handle, &node->handle);
-	DWORD err = status_of(session_call(c->s, CMRP_MOVE_GROUP_TO_NODE, &req, dec_status, &r), &r);
-	ndr_push_free(&req);
-	return err;
+	struct cmrp_two_handles_in in = { c->o->handle, node->handle };
+	struct cmrp_status_result_out r;
+	return status_of(session_op(c->s, CMRP_MOVE_GROUP_TO_NODE, &in, &r), &r);
 }
 
 static DWORD group_move_online(HGROUP hGroup, HNODE hNode, bool move, bool online)
@@ -751,7 +625,7 @@ CLUSAPI_API CLUSTER_RESOURCE_STATE GetClusterResourceState(HRESOURCE hResource, 
 							   LPDWORD lpcchNodeName, LPWSTR lpszGroupName,
 							   LPDWORD lpcchGroupName)
 {
-	return (CLUSTER_RESOURCE_STATE)get_state(hResource, KIND_RESOURCE, CMRP_GET_RESOURCE_STATE, 2, lpszNodeName,
+	return (CLUSTER_RESOURCE_STATE)get_state(hResource, KIND_RESOURCE, CMRP_GET_RESOURCE_STATE, lpszNodeName,
 						 lpcchNodeName, lpszGroupName, lpcchGroupName);
 }
 
@@ -782,16 +656,12 @@ CLUSAPI_API HRESOURCE CreateClusterResource(HGROUP hGroup, LPCWSTR lpszResourceN
 		.type = { (uint16_t *)lpszResourceType, type_units },
 		.flags = dwFlags,
 	};
-	struct open_args a = { .lead = false };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_create_resource_encode_in(&req, &r);
-	err = open_result(session_call(c.s, CMRP_CREATE_RESOURCE, &req, dec_open, &a), &a.o);
-	ndr_push_free(&req);
+	struct cmrp_open_object_out a;
+	err = open_result(session_op(c.s, CMRP_CREATE_RESOURCE, &r, &a), &a);
 	uintptr_t token = 0;
 	if (!err) {
 		struct reopen ro = { CMRP_OPEN_RESOURCE_EX, (const uint16_t *)lpszResourceName, name_units, GENERIC_ALL };
-		token = object_new(c.s, c.o->cluster, KIND_RESOURCE, CMRP_CLOSE_RESOURCE, &a.o.handle, &ro);
+		token = object_new(c.s, c.o->cluster, KIND_RESOURCE, CMRP_CLOSE_RESOURCE, &a.handle, &ro);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 	}
@@ -833,13 +703,9 @@ CLUSAPI_API BOOL GetClusterResourceNetworkName(HRESOURCE hResource, LPWSTR lpBuf
 		werror_set_last(err);
 		return FALSE;
 	}
+	struct cmrp_handle_in in = { c.o->handle };
 	struct cmrp_string_result_out o;
-	memset(&o, 0, sizeof(o));
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_handle_encode(&req, &c.o->handle);
-	err = session_call(c.s, CMRP_GET_RESOURCE_NETWORK_NAME, &req, dec_string_result, &o);
-	ndr_push_free(&req);
+	err = session_op(c.s, CMRP_GET_RESOURCE_NETWORK_NAME, &in, &o);
 	obj_release(&c);
 	if (!err)
 		err = o.result ? o.result : o.rpc_status;
@@ -872,7 +738,7 @@ CLUSAPI_API BOOL CloseClusterNetwork(HNETWORK hNetwork)
 
 CLUSAPI_API CLUSTER_NETWORK_STATE GetClusterNetworkState(HNETWORK hNetwork)
 {
-	return (CLUSTER_NETWORK_STATE)get_state(hNetwork, KIND_NETWORK, CMRP_GET_NETWORK_STATE, 0, NULL, NULL, NULL,
+	return (CLUSTER_NETWORK_STATE)get_state(hNetwork, KIND_NETWORK, CMRP_GET_NETWORK_STATE, NULL, NULL, NULL,
 						NULL);
 }
 
@@ -896,7 +762,7 @@ CLUSAPI_API BOOL CloseClusterNetInterface(HNETINTERFACE hNetInterface)
 
 CLUSAPI_API CLUSTER_NETINTERFACE_STATE GetClusterNetInterfaceState(HNETINTERFACE hNetInterface)
 {
-	return (CLUSTER_NETINTERFACE_STATE)get_state(hNetInterface, KIND_NETIF, CMRP_GET_NET_INTERFACE_STATE, 0, NULL,
+	return (CLUSTER_NETINTERFACE_STATE)get_state(hNetInterface, KIND_NETIF, CMRP_GET_NET_INTERFACE_STATE, NULL,
 						     NULL, NULL, NULL);
 }
 
@@ -917,19 +783,19 @@ static void enum_destroy(void *obj)
 }
 
 /* Make a call whose reply is an enumeration; register the list. */
-static void *enum_finish(DWORD err, struct enum_args *a, uint32_t kind)
+static void *enum_finish(DWORD err, struct cmrp_enum_out *a, bool ex, uint32_t kind)
 {
 	if (!err)
-		err = a->o.result ? a->o.result : a->o.rpc_status;
-	if (!err && a->ex && a->o.names.count != a->o.list.count)
+		err = a->result ? a->result : a->rpc_status;
+	if (!err && ex && a->names.count != a->list.count)
 		err = RPC_X_BAD_STUB_DATA;
 	uintptr_t token = 0;
 	if (!err) {
 		struct enum_data *e = calloc(1, sizeof(*e));
 		if (e) {
-			e->o = a->o;
-			e->ex = a->ex;
-			memset(&a->o, 0, sizeof(a->o));
+			e->o = *a;
+			e->ex = ex;
+			memset(a, 0, sizeof(*a));
 			token = registry_add(e, kind, enum_destroy);
 			if (!token)
 				enum_destroy(e);
@@ -937,7 +803,7 @@ static void *enum_finish(DWORD err, struct enum_args *a, uint32_t kind)
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 	}
-	cmrp_enum_out_free(&a->o);
+	cmrp_enum_out_free(a);
 	werror_set_last(err);
 	return (void *)token;
 }
@@ -949,19 +815,12 @@ static void *cluster_open_enum(HCLUSTER h, DWORD type, bool ex)
 		werror_set_last(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
-	struct enum_args a = { .ex = ex };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	if (ex) {
-		uint32_t v[2] = { type, 0 };
-		cmrp_handle_u32s_encode_in(&req, &s->handle, v, 2);
-	} else {
-		cmrp_u32_encode_in(&req, type);
-	}
-	DWORD err = session_call(s, ex ? CMRP_CREATE_ENUM_EX : CMRP_CREATE_ENUM, &req, dec_enum, &a);
-	ndr_push_free(&req);
+	struct cmrp_handle_u32s_in in_ex = { s->handle, { type, 0 } };
+	struct cmrp_u32_in in = { type };
+	struct cmrp_enum_out a;
+	DWORD err = session_op(s, ex ? CMRP_CREATE_ENUM_EX : CMRP_CREATE_ENUM, ex ? (const void *)&in_ex : &in, &a);
 	cluster_release(h, s);
-	return enum_finish(err, &a, ex ? KIND_ENUM_EX : KIND_ENUM);
+	return enum_finish(err, &a, ex, ex ? KIND_ENUM_EX : KIND_ENUM);
 }
 
 static void *object_open_enum(const void *h, uint32_t kind, uint16_t opnum, DWORD type, uint32_t enum_kind)
@@ -972,15 +831,11 @@ static void *object_open_enum(const void *h, uint32_t kind, uint16_t opnum, DWOR
 		werror_set_last(err);
 		return NULL;
 	}
-	struct enum_args a = { .ex = false };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	uint32_t v = type;
-	cmrp_handle_u32s_encode_in(&req, &c.o->handle, &v, 1);
-	err = session_call(c.s, opnum, &req, dec_enum, &a);
-	ndr_push_free(&req);
+	struct cmrp_handle_u32s_in in = { c.o->handle, { type } };
+	struct cmrp_enum_out a;
+	err = session_op(c.s, opnum, &in, &a);
 	obj_release(&c);
-	return enum_finish(err, &a, enum_kind);
+	return enum_finish(err, &a, false, enum_kind);
 }
 
 static DWORD enum_count(const void *h, uint32_t kind)
@@ -1209,12 +1064,7 @@ CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, D
 	if (node)
 		r.node = node->handle;
 	struct cmrp_control_out o;
-	memset(&o, 0, sizeof(o));
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_control_encode_in(&req, &r, node ? CMRP_CONTROL_NODE : CMRP_CONTROL_PLAIN);
-	err = session_call(c.s, node ? CMRP_NODE_RESOURCE_CONTROL : CMRP_RESOURCE_CONTROL, &req, dec_control, &o);
-	ndr_push_free(&req);
+	err = session_op(c.s, node ? CMRP_NODE_RESOURCE_CONTROL : CMRP_RESOURCE_CONTROL, &r, &o);
 	if (node)
 		registry_put((uintptr_t)hHostNode);
 	obj_release(&c);
@@ -1243,16 +1093,13 @@ CLUSAPI_API HKEY GetClusterKey(HCLUSTER hCluster, REGSAM samDesired)
 		werror_set_last(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
-	struct open_args a = { .lead = false };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_u32_encode_in(&req, samDesired);
-	DWORD err = open_result(session_call(s, CMRP_GET_ROOT_KEY, &req, dec_open, &a), &a.o);
-	ndr_push_free(&req);
+	struct cmrp_u32_in in = { samDesired };
+	struct cmrp_open_object_out a;
+	DWORD err = open_result(session_op(s, CMRP_GET_ROOT_KEY, &in, &a), &a);
 	uintptr_t token = 0;
 	if (!err) {
 		struct reopen r = { .opnum = CMRP_GET_ROOT_KEY, .desired = samDesired };
-		token = object_new(s, (uintptr_t)hCluster, KIND_KEY, CMRP_CLOSE_KEY, &a.o.handle, &r);
+		token = object_new(s, (uintptr_t)hCluster, KIND_KEY, CMRP_CLOSE_KEY, &a.handle, &r);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
 	}
@@ -1273,13 +1120,10 @@ CLUSAPI_API LONG ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey, REGSAM samDesi
 	DWORD err = obj_acquire(hKey, KIND_KEY, &c);
 	if (err)
 		return (LONG)err;
-	struct open_args a = { .lead = false };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	uint32_t sam = samDesired;
-	cmrp_handle_name_encode_in(&req, &c.o->handle, (const uint16_t *)lpszSubKey, units, &sam, 1);
-	err = open_result(session_call(c.s, CMRP_OPEN_KEY, &req, dec_open, &a), &a.o);
-	ndr_push_free(&req);
+	struct cmrp_handle_name_in in = {
+		.handle = c.o->handle, .name = { (uint16_t *)lpszSubKey, units }, .v = { samDesired } };
+	struct cmrp_open_object_out a;
+	err = open_result(session_op(c.s, CMRP_OPEN_KEY, &in, &a), &a);
 	if (!err) {
 		/* Its path from the root, to reopen it by: the parent's path and
 		 * this name (a parent that cannot be reopened: nor can this). */
@@ -1301,7 +1145,7 @@ CLUSAPI_API LONG ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey, REGSAM samDesi
 			}
 		}
 		struct reopen r = { .opnum = CMRP_OPEN_KEY, .name = path, .units = plen, .desired = samDesired };
-		uintptr_t token = object_new(c.s, c.o->cluster, KIND_KEY, CMRP_CLOSE_KEY, &a.o.handle, path ? &r : NULL);
+		uintptr_t token = object_new(c.s, c.o->cluster, KIND_KEY, CMRP_CLOSE_KEY, &a.handle, path ? &r : NULL);
 		free(path);
 		if (!token)
 			err = ERROR_NOT_ENOUGH_MEMORY;
@@ -1320,14 +1164,9 @@ CLUSAPI_API LONG ClusterRegEnumKey(HKEY hKey, DWORD dwIndex, LPWSTR lpszName, LP
 	DWORD err = obj_acquire(hKey, KIND_KEY, &c);
 	if (err)
 		return (LONG)err;
+	struct cmrp_handle_u32s_in in = { c.o->handle, { dwIndex } };
 	struct cmrp_enum_key_out o;
-	memset(&o, 0, sizeof(o));
-	struct ndr_push req;
-	ndr_push_init(&req);
-	uint32_t index = dwIndex;
-	cmrp_handle_u32s_encode_in(&req, &c.o->handle, &index, 1);
-	err = session_call(c.s, CMRP_ENUM_KEY, &req, dec_enum_key, &o);
-	ndr_push_free(&req);
+	err = session_op(c.s, CMRP_ENUM_KEY, &in, &o);
 	obj_release(&c);
 	if (!err)
 		err = o.result ? o.result : o.rpc_status;
@@ -1360,13 +1199,10 @@ CLUSAPI_API LONG ClusterRegQueryValue(HKEY hKey, LPCWSTR lpszValueName, LPDWORD 
 	DWORD err = obj_acquire(hKey, KIND_KEY, &c);
 	if (err)
 		return (LONG)err;
+	struct cmrp_handle_name_in in = {
+		.handle = c.o->handle, .name = { (uint16_t *)lpszValueName, units }, .v = { cb } };
 	struct cmrp_query_value_out o;
-	memset(&o, 0, sizeof(o));
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_handle_name_encode_in(&req, &c.o->handle, (const uint16_t *)lpszValueName, units, &cb, 1);
-	err = session_call(c.s, CMRP_QUERY_VALUE, &req, dec_query_value, &o);
-	ndr_push_free(&req);
+	err = session_op(c.s, CMRP_QUERY_VALUE, &in, &o);
 	obj_release(&c);
 	if (!err)
 		err = o.result ? o.result : o.rpc_status;
@@ -1408,12 +1244,8 @@ CLUSAPI_API DWORD ClusterRegSetValue(HKEY hKey, LPCWSTR lpszValueName, DWORD dwT
 		.data = cbData ? (uint8_t *)lpData : NULL,
 		.len = cbData,
 	};
-	struct status_result st = { 0, 0 };
-	struct ndr_push req;
-	ndr_push_init(&req);
-	cmrp_set_value_encode_in(&req, &r);
-	err = status_of(session_call(c.s, CMRP_SET_VALUE, &req, dec_status, &st), &st);
-	ndr_push_free(&req);
+	struct cmrp_status_result_out st;
+	err = status_of(session_op(c.s, CMRP_SET_VALUE, &r, &st), &st);
 	obj_release(&c);
 	return err;
 }

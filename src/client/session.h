@@ -13,6 +13,7 @@
 
 #include "clusapi.h"
 #include "cmrp/cmrp.h"
+#include "cmrp/cmrp_table.h"
 #include "creds.h"
 #include "rpc/client.h"
 
@@ -25,9 +26,9 @@
 
 struct object; /* objects.c */
 
-/* Both handles as they are on the wire (NDR, 20 bytes). */
+/* A handle of the dead connection and the one that replaced it. */
 struct handle_remap {
-	uint8_t old[20], now[20];
+	struct rpc_ctx_handle old, now;
 };
 
 struct cluster_session {
@@ -62,20 +63,25 @@ void session_reopen_objects(struct cluster_session *s);
 void session_detach_objects(struct cluster_session *s);
 /* clusapi.c: record an old -> new handle pair (false when the table is full). */
 bool session_remap_add(struct cluster_session *s, const struct rpc_ctx_handle *old, const struct rpc_ctx_handle *now);
-/* One call on the current connection, no reconnecting (for the reopening). */
-DWORD session_call_once(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
-			bool (*decode)(struct ndr_pull *in, void *arg), void *arg);
-
-/* Decode one finished call's reply (and free it). */
-DWORD session_finish_call(struct rpc_call *call, bool (*decode)(struct ndr_pull *in, void *arg), void *arg);
-/* One call on a locked session: the request encoded by the caller, the reply
- * decoded by `decode`.  Returns a transport/fault error or ERROR_SUCCESS.
- * When the connection is found dead the session reconnects; a read is then
- * sent again (its handles swapped for the reopened ones), a write is not:
- * it fails with RPC_S_CALL_FAILED_DNE if it was never sent, else with
- * RPC_S_CALL_FAILED (it may have happened), and the next call works. */
-DWORD session_call(struct cluster_session *s, uint16_t opnum, const struct ndr_push *req,
-		   bool (*decode)(struct ndr_pull *in, void *arg), void *arg);
+/*
+ * The one call function: in and out are the typed request and reply that the
+ * opnum's entry in the table of opnums names (cmrp_table.h).  out is zeroed,
+ * then decoded when the call succeeds; free it with the entry's out free
+ * either way.  Returns a transport/fault error or ERROR_SUCCESS (the call's
+ * own result is in out).  On a locked session.  When the connection is found
+ * dead the session reconnects; a read is then sent again, with the handles at
+ * the table's positions swapped for the reopened ones; a write is not: it
+ * fails with RPC_S_CALL_FAILED_DNE if it was never sent, else with
+ * RPC_S_CALL_FAILED (it may have happened), and the next call works.
+ */
+DWORD session_op(struct cluster_session *s, uint16_t opnum, const void *in, void *out);
+/* The same on the current connection, never reconnecting (for the reopening). */
+DWORD session_op_once(struct cluster_session *s, uint16_t opnum, const void *in, void *out);
+/* For batches of calls: a typed request encoded into req (ndr_push_init'ed
+ * here; free it), and one finished call's reply decoded into its typed
+ * struct (zeroed first) and freed. */
+bool session_encode(uint16_t opnum, const void *in, struct ndr_push *req);
+DWORD session_finish_op(struct rpc_call *call, void *out);
 /* Copy a UTF-16 string out with the Windows (buffer, count) convention. */
 DWORD session_copy_out(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch);
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "cmrp.h"
-#include "cmrp_objects.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -201,98 +200,4 @@ void cmrp_version_out_free(struct cmrp_version_out *o)
 {
 	cmrp_string_free(&o->vendor);
 	cmrp_string_free(&o->csd);
-}
-
-/* Control calls: (handle [, node handle], code, ...). */
-static enum cmrp_call_kind control_kind(const uint8_t *stub, size_t len, size_t handles)
-{
-	size_t off = handles * 20;
-	if (len < off + 4)
-		return CMRP_CALL_WRITE;
-	uint32_t code = (uint32_t)stub[off] | (uint32_t)stub[off + 1] << 8 | (uint32_t)stub[off + 2] << 16 |
-			(uint32_t)stub[off + 3] << 24;
-	/* The modify bit (22), or write access (bits 0-1 = 2). */
-	return (code & 0x00400000u) || (code & 3u) == 2u ? CMRP_CALL_WRITE : CMRP_CALL_READ;
-}
-
-enum cmrp_call_kind cmrp_call_kind(uint16_t opnum, const uint8_t *stub, size_t len)
-{
-	switch (opnum) {
-	case CMRP_CLOSE_CLUSTER:
-	case CMRP_CLOSE_RESOURCE:
-	case CMRP_CLOSE_KEY:
-	case CMRP_CLOSE_GROUP:
-	case CMRP_CLOSE_NODE:
-	case CMRP_CLOSE_NETWORK:
-	case CMRP_CLOSE_NET_INTERFACE:
-	case CMRP_CLOSE_GROUP_SET:
-		return CMRP_CALL_CLOSE;
-	case CMRP_OPEN_CLUSTER:
-	case CMRP_GET_CLUSTER_NAME:
-	case CMRP_GET_CLUSTER_VERSION:
-	case CMRP_GET_CLUSTER_VERSION2:
-	case CMRP_OPEN_CLUSTER_EX:
-	case CMRP_GET_QUORUM_RESOURCE:
-	case CMRP_CREATE_ENUM:
-	case CMRP_OPEN_RESOURCE:
-	case CMRP_GET_RESOURCE_STATE:
-	case CMRP_GET_RESOURCE_ID:
-	case CMRP_GET_RESOURCE_TYPE:
-	case CMRP_CREATE_RES_ENUM:
-	case CMRP_GET_ROOT_KEY:
-	case CMRP_OPEN_KEY:
-	case CMRP_ENUM_KEY:
-	case CMRP_QUERY_VALUE:
-	case CMRP_ENUM_VALUE:
-	case CMRP_QUERY_INFO_KEY:
-	case CMRP_GET_KEY_SECURITY:
-	case CMRP_OPEN_GROUP:
-	case CMRP_GET_GROUP_STATE:
-	case CMRP_GET_GROUP_ID:
-	case CMRP_GET_NODE_ID:
-	case CMRP_CREATE_GROUP_RESOURCE_ENUM:
-	case CMRP_OPEN_NODE:
-	case CMRP_GET_NODE_STATE:
-	case CMRP_OPEN_NETWORK:
-	case CMRP_GET_NETWORK_STATE:
-	case CMRP_GET_NETWORK_ID:
-	case CMRP_OPEN_NET_INTERFACE:
-	case CMRP_GET_NET_INTERFACE_STATE:
-	case CMRP_GET_NET_INTERFACE_ID:
-	case CMRP_CREATE_NODE_ENUM:
-	case CMRP_CREATE_RES_TYPE_ENUM:
-	case CMRP_GET_RESOURCE_DEPENDENCY_EXPRESSION:
-	case CMRP_GET_RESOURCE_NETWORK_NAME:
-	case CMRP_OPEN_NODE_EX:
-	case CMRP_OPEN_GROUP_EX:
-	case CMRP_OPEN_RESOURCE_EX:
-	case CMRP_OPEN_NETWORK_EX:
-	case CMRP_OPEN_NET_INTERFACE_EX:
-	case CMRP_CREATE_NODE_ENUM_EX:
-	case CMRP_CREATE_ENUM_EX:
-	case CMRP_CREATE_GROUP_ENUM:
-	case CMRP_CREATE_RESOURCE_ENUM:
-	case CMRP_OPEN_GROUP_SET:
-	case CMRP_CREATE_GROUP_SET_ENUM:
-		return CMRP_CALL_READ;
-	case CMRP_RESOURCE_CONTROL:
-	case CMRP_RESOURCE_TYPE_CONTROL:
-	case CMRP_GROUP_CONTROL:
-	case CMRP_NODE_CONTROL:
-	case CMRP_NETWORK_CONTROL:
-	case CMRP_NET_INTERFACE_CONTROL:
-	case CMRP_CLUSTER_CONTROL:
-	case CMRP_GROUP_SET_CONTROL:
-		return control_kind(stub, len, 1);
-	case CMRP_NODE_RESOURCE_CONTROL:
-	case CMRP_NODE_GROUP_CONTROL:
-	case CMRP_NODE_NODE_CONTROL:
-	case CMRP_NODE_NETWORK_CONTROL:
-	case CMRP_NODE_NET_INTERFACE_CONTROL:
-	case CMRP_NODE_CLUSTER_CONTROL:
-	case CMRP_NODE_GROUP_SET_CONTROL:
-		return control_kind(stub, len, 2);
-	default:
-		return CMRP_CALL_WRITE;
-	}
 }

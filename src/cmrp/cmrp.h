@@ -32,15 +32,12 @@ enum cmrp_opnum {
 
 /*
  * What a call does, for a client deciding whether it may send it again after
- * its connection died: a read (Get*, Open*, enumerations, registry queries and
- * controls whose code neither modifies nor needs write access) has no effect
- * and may be repeated; a write may have happened; a close needs no repeating
- * (the connection's end ran the handle down).  stub is the request as sent
- * (little-endian, as our client encodes it): controls are judged by their
- * code.
+ * its connection died: a read (Get*, Open*, enumerations, registry queries)
+ * has no effect and may be repeated; a write may have happened; a close needs
+ * no repeating (the connection's end ran the handle down); a control is a
+ * read or a write by its code (cmrp_op_kind in cmrp_table.h says which).
  */
-enum cmrp_call_kind { CMRP_CALL_READ, CMRP_CALL_WRITE, CMRP_CALL_CLOSE };
-enum cmrp_call_kind cmrp_call_kind(uint16_t opnum, const uint8_t *stub, size_t len);
+enum cmrp_call_kind { CMRP_CALL_READ, CMRP_CALL_WRITE, CMRP_CALL_CLOSE, CMRP_CALL_CONTROL };
 
 /* Longest object name we accept or send, in UTF-16 units. */
 #define CMRP_MAX_NAME_UNITS 1024

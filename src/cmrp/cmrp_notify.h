@@ -4,20 +4,7 @@
  * Conventions are those of cmrp.h and cmrp_objects.h: out parameters in order,
  * the return value last; decoders memset their output first and end with
  * cmrp_decode_done().
- *
- *  opnum  call                     [in] codec                    [out] codec
- *  -----  -----------------------  ----------------------------  --------------------
- *    55   CreateNotify             (empty stub)                  cmrp_create_notify
- *    56   CloseNotify              cmrp_handle                   cmrp_close
- *    57   AddNotifyCluster         cmrp_add_notify (readd=false) cmrp_status_result
- *    58   AddNotifyNode            cmrp_add_notify (readd=false) cmrp_add_notify
- *    59   AddNotifyGroup           cmrp_add_notify (readd=false) cmrp_add_notify
- *    60   AddNotifyResource        cmrp_add_notify (readd=false) cmrp_add_notify
- *    62   ReAddNotifyNode          cmrp_add_notify (readd=true)  cmrp_status_result
- *    63   ReAddNotifyGroup         cmrp_add_notify (readd=true)  cmrp_status_result
- *    64   ReAddNotifyResource      cmrp_add_notify (readd=true)  cmrp_status_result
- *    65   GetNotify                cmrp_handle                   cmrp_get_notify
- *   107   UnblockGetNotifyCall     cmrp_handle                   cmrp_result
+ * Which opnum uses which codec: the table of opnums, cmrp_table.c.
  */
 #ifndef CMRP_CMRP_NOTIFY_H
 #define CMRP_CMRP_NOTIFY_H

@@ -555,38 +555,6 @@ bool cmrp_key_security_decode_out(struct ndr_pull *in, struct cmrp_security_desc
 
 /* ---- the control calls ----------------------------------------------------- */
 
-bool cmrp_control_kind_of(uint16_t opnum, enum cmrp_control_kind *kind)
-{
-	switch (opnum) {
-	case CMRP_RESOURCE_CONTROL:
-	case CMRP_GROUP_CONTROL:
-	case CMRP_NODE_CONTROL:
-	case CMRP_NETWORK_CONTROL:
-	case CMRP_NET_INTERFACE_CONTROL:
-	case CMRP_CLUSTER_CONTROL:
-	case CMRP_GROUP_SET_CONTROL:
-		*kind = CMRP_CONTROL_PLAIN;
-		return true;
-	case CMRP_NODE_RESOURCE_CONTROL:
-	case CMRP_NODE_GROUP_CONTROL:
-	case CMRP_NODE_NODE_CONTROL:
-	case CMRP_NODE_NETWORK_CONTROL:
-	case CMRP_NODE_NET_INTERFACE_CONTROL:
-	case CMRP_NODE_CLUSTER_CONTROL:
-	case CMRP_NODE_GROUP_SET_CONTROL:
-		*kind = CMRP_CONTROL_NODE;
-		return true;
-	case CMRP_RESOURCE_TYPE_CONTROL:
-		*kind = CMRP_CONTROL_TYPE;
-		return true;
-	case CMRP_NODE_RESOURCE_TYPE_CONTROL:
-		*kind = CMRP_CONTROL_TYPE_NODE;
-		return true;
-	default:
-		return false;
-	}
-}
-
 static bool control_has_type(enum cmrp_control_kind kind)
 {
 	return kind == CMRP_CONTROL_TYPE || kind == CMRP_CONTROL_TYPE_NODE;

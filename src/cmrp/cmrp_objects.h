@@ -5,113 +5,19 @@
  * calls: the wire codecs beyond the cluster-level calls in cmrp.h.
  *
  * Many calls share a wire shape, so there is one codec per shape, not per
- * call; the table below says which opnum uses which.  Conventions are those
- * of cmrp.h: out parameters in order and the return value (WERROR, or the
- * context handle the IDL returns) last; every decoder ends with
- * cmrp_decode_done(), memsets its output first and frees whatever it had
- * decoded when it fails; strings are malloc'd struct cmrp_string freed by the
- * *_free() functions (a NULL unique pointer decodes as s == NULL).
+ * call; which opnum uses which shape (and with which parameter: a count of
+ * u32s, the lead word, Ex or not, the control kind) is its entry in the table
+ * of opnums, src/cmrp/cmrp_table.c.  Conventions are those of cmrp.h: out
+ * parameters in order and the return value (WERROR, or the context handle the
+ * IDL returns) last; every decoder ends with cmrp_decode_done(), memsets its
+ * output first and frees whatever it had decoded when it fails; strings are
+ * malloc'd struct cmrp_string freed by the *_free() functions (a NULL unique
+ * pointer decodes as s == NULL).
  *
  * Decoders of [in] data face the network: names are capped at
  * CMRP_MAX_NAME_UNITS, byte buffers at CMRP_MAX_BUFFER_BYTES, lists at
  * CMRP_MAX_ENUM_ENTRIES, and every count is checked against the bytes present
  * before anything is allocated.
- *
- *  opnum  call                              [in] codec                  [out] codec
- *  -----  --------------------------------  --------------------------  ---------------------------
- *    5    GetQuorumResource                 (empty stub)                cmrp_quorum
- *    6    SetQuorumResource                 cmrp_handle_name (n=1)      cmrp_status_result
- *    7    CreateEnum                        cmrp_u32                    cmrp_enum (ex=false)
- *    8    OpenResource                      cmrp_name                   cmrp_open_object (lead=false)
- *    9    CreateResource                    cmrp_create_resource        cmrp_open_object (lead=false)
- *   10    DeleteResource                    cmrp_handle                 cmrp_status_result
- *   11    CloseResource                     cmrp_handle                 cmrp_close
- *   12    GetResourceState                  cmrp_handle                 cmrp_state (strings=2)
- *   13    SetResourceName                   cmrp_handle_name (n=0)      cmrp_status_result
- *   14    GetResourceId                     cmrp_handle                 cmrp_string_result
- *   15    GetResourceType                   cmrp_handle                 cmrp_string_result
- *   16    FailResource                      cmrp_handle                 cmrp_status_result
- *   17    OnlineResource                    cmrp_handle                 cmrp_status_result
- *   18    OfflineResource                   cmrp_handle                 cmrp_status_result
- *   22    CreateResEnum                     cmrp_handle_u32s (n=1)      cmrp_enum (ex=false)
- *   28    GetRootKey                        cmrp_u32                    cmrp_open_object (lead=false)
- *   29    CreateKey                         cmrp_create_key             cmrp_open_object (lead=true:
- *                                                                         lead is lpdwDisposition)
- *   30    OpenKey                           cmrp_handle_name (n=1)      cmrp_open_object (lead=false)
- *   31    EnumKey                           cmrp_handle_u32s (n=1)      cmrp_enum_key
- *   32    SetValue                          cmrp_set_value              cmrp_status_result
- *   33    DeleteValue                       cmrp_handle_name (n=0)      cmrp_status_result
- *   34    QueryValue                        cmrp_handle_name (n=1)      cmrp_query_value
- *   35    DeleteKey                         cmrp_handle_name (n=0)      cmrp_status_result
- *   36    EnumValue                         cmrp_handle_u32s (n=2)      cmrp_enum_value
- *   37    CloseKey                          cmrp_handle                 cmrp_close
- *   38    QueryInfoKey                      cmrp_handle                 cmrp_query_info_key
- *   40    GetKeySecurity                    cmrp_key_security           cmrp_key_security
- *   41    OpenGroup                         cmrp_name                   cmrp_open_object (lead=false)
- *   42    CreateGroup                       cmrp_name                   cmrp_open_object (lead=false)
- *   43    DeleteGroup                       cmrp_handle_bool            cmrp_status_result
- *   44    CloseGroup                        cmrp_handle                 cmrp_close
- *   45    GetGroupState                     cmrp_handle                 cmrp_state (strings=1)
- *   46    SetGroupName                      cmrp_handle_name (n=0)      cmrp_status_result
- *   47    GetGroupId                        cmrp_handle                 cmrp_string_result
- *   48    GetNodeId                         cmrp_handle                 cmrp_string_result
- *   49    OnlineGroup                       cmrp_handle                 cmrp_status_result
- *   50    OfflineGroup                      cmrp_handle                 cmrp_status_result
- *   51    MoveGroup                         cmrp_handle                 cmrp_status_result
- *   52    MoveGroupToNode                   cmrp_two_handles            cmrp_status_result
- *   53    CreateGroupResourceEnum           cmrp_handle_u32s (n=1)      cmrp_enum (ex=false)
- *   66    OpenNode                          cmrp_name                   cmrp_open_object (lead=false)
- *   67    CloseNode                         cmrp_handle                 cmrp_close
- *   68    GetNodeState                      cmrp_handle                 cmrp_state (strings=0)
- *   69    PauseNode                         cmrp_handle                 cmrp_status_result
- *   70    ResumeNode                        cmrp_handle                 cmrp_status_result
- *   71    EvictNode                         cmrp_handle                 cmrp_status_result
- *   72    NodeResourceControl               cmrp_control (NODE)         cmrp_control
- *   73    ResourceControl                   cmrp_control (PLAIN)        cmrp_control
- *   74    NodeResourceTypeControl           cmrp_control (TYPE_NODE)    cmrp_control
- *   75    ResourceTypeControl               cmrp_control (TYPE)         cmrp_control
- *   76    NodeGroupControl                  cmrp_control (NODE)         cmrp_control
- *   77    GroupControl                      cmrp_control (PLAIN)        cmrp_control
- *   78    NodeNodeControl                   cmrp_control (NODE)         cmrp_control
- *   79    NodeControl                       cmrp_control (PLAIN)        cmrp_control
- *   81    OpenNetwork                       cmrp_name                   cmrp_open_object (lead=false)
- *   82    CloseNetwork                      cmrp_handle                 cmrp_close
- *   83    GetNetworkState                   cmrp_handle                 cmrp_state (strings=0)
- *   86    GetNetworkId                      cmrp_handle                 cmrp_string_result
- *   88    NodeNetworkControl                cmrp_control (NODE)         cmrp_control
- *   89    NetworkControl                    cmrp_control (PLAIN)        cmrp_control
- *   92    OpenNetInterface                  cmrp_name                   cmrp_open_object (lead=false)
- *   93    CloseNetInterface                 cmrp_handle                 cmrp_close
- *   94    GetNetInterfaceState              cmrp_handle                 cmrp_state (strings=0)
- *   96    GetNetInterfaceId                 cmrp_handle                 cmrp_string_result
- *   97    NodeNetInterfaceControl           cmrp_control (NODE)         cmrp_control
- *   98    NetInterfaceControl               cmrp_control (PLAIN)        cmrp_control
- *  101    CreateNodeEnum                    cmrp_handle_u32s (n=1)      cmrp_enum (ex=false)
- *  103    CreateResTypeEnum                 cmrp_name_u32               cmrp_enum (ex=false)
- *  104    BackupClusterDatabase             cmrp_name                   cmrp_status_result
- *  105    NodeClusterControl                cmrp_control (NODE)         cmrp_control
- *  106    ClusterControl                    cmrp_control (PLAIN)        cmrp_control
- *  108    SetServiceAccountPassword         cmrp_set_password           cmrp_set_password
- *  110    GetResourceDependencyExpression   cmrp_handle                 cmrp_string_result
- *  112    GetResourceNetworkName            cmrp_handle                 cmrp_string_result
- *  118    OpenNodeEx                        cmrp_name_u32               cmrp_open_object (lead=true)
- *  119    OpenGroupEx                       cmrp_name_u32               cmrp_open_object (lead=true)
- *  120    OpenResourceEx                    cmrp_name_u32               cmrp_open_object (lead=true)
- *  121    OpenNetworkEx                     cmrp_name_u32               cmrp_open_object (lead=true)
- *  122    OpenNetInterfaceEx                cmrp_name_u32               cmrp_open_object (lead=true)
- *  124    CreateNodeEnumEx                  cmrp_handle_u32s (n=2)      cmrp_enum (ex=true)
- *  125    CreateEnumEx                      cmrp_handle_u32s (n=2)      cmrp_enum (ex=true)
- *  143    CreateGroupEnum                   cmrp_props_enum             cmrp_object_enum (group=true)
- *  144    CreateResourceEnum                cmrp_props_enum             cmrp_object_enum (group=false)
- *  163    CreateGroupSet                    cmrp_name                   cmrp_open_object (lead=false)
- *  164    OpenGroupSet                      cmrp_name                   cmrp_open_object (lead=false)
- *  165    CloseGroupSet                     cmrp_handle                 cmrp_close
- *  173    NodeGroupSetControl               cmrp_control (NODE)         cmrp_control
- *  174    GroupSetControl                   cmrp_control (PLAIN)        cmrp_control
- *  180    CreateGroupSetEnum                cmrp_handle                 cmrp_enum (ex=false)
- *
- * cmrp_handle (cmrp_handle_encode/decode), cmrp_close (cmrp_close_*_out) and
- * cmrp_status_result (cmrp_status_result_*_out) are the codecs of cmrp.h.
  */
 #ifndef CMRP_CMRP_OBJECTS_H
 #define CMRP_CMRP_OBJECTS_H
@@ -353,8 +259,6 @@ struct cmrp_control_in {
 bool cmrp_control_encode_in(struct ndr_push *p, const struct cmrp_control_in *r, enum cmrp_control_kind kind);
 bool cmrp_control_decode_in(struct ndr_pull *in, struct cmrp_control_in *r, enum cmrp_control_kind kind);
 void cmrp_control_in_free(struct cmrp_control_in *r);
-/* The control kind of a control opnum; false if opnum is no control call. */
-bool cmrp_control_kind_of(uint16_t opnum, enum cmrp_control_kind *kind);
 
 struct cmrp_control_out {
 	uint32_t out_size; /* the array's max_count: the request's nOutBufferSize */

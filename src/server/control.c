@@ -791,40 +791,26 @@ static DWORD set_properties(struct session *s, struct target *t, bool private, b
 
 /* ---- resolving the handles -------------------------------------------------- */
 
-static uint8_t handle_type_of(uint16_t opnum, unsigned *otype)
+/* The object type of the control codes a call takes (bits 24-31), from the
+ * handle type the table gives for its first handle. */
+static unsigned control_object(const struct ops_call *c)
 {
-	switch (opnum) {
-	case CMRP_RESOURCE_CONTROL:
-	case CMRP_NODE_RESOURCE_CONTROL:
-		*otype = OBJ_RESOURCE;
-		return HANDLE_RESOURCE;
-	case CMRP_RESOURCE_TYPE_CONTROL:
-	case CMRP_NODE_RESOURCE_TYPE_CONTROL:
-		*otype = OBJ_RESTYPE;
-		return HANDLE_CLUSTER;
-	case CMRP_GROUP_CONTROL:
-	case CMRP_NODE_GROUP_CONTROL:
-		*otype = OBJ_GROUP;
-		return HANDLE_GROUP;
-	case CMRP_NODE_CONTROL:
-	case CMRP_NODE_NODE_CONTROL:
-		*otype = OBJ_NODE;
-		return HANDLE_NODE;
-	case CMRP_NETWORK_CONTROL:
-	case CMRP_NODE_NETWORK_CONTROL:
-		*otype = OBJ_NETWORK;
-		return HANDLE_NETWORK;
-	case CMRP_NET_INTERFACE_CONTROL:
-	case CMRP_NODE_NET_INTERFACE_CONTROL:
-		*otype = OBJ_NETIF;
-		return HANDLE_NETIF;
-	case CMRP_GROUP_SET_CONTROL:
-	case CMRP_NODE_GROUP_SET_CONTROL:
-		*otype = OBJ_GROUPSET;
-		return HANDLE_GROUPSET;
-	default:
-		*otype = OBJ_CLUSTER;
-		return HANDLE_CLUSTER;
+	switch (ops_in_type(c, 0)) {
+	case HANDLE_RESOURCE:
+		return OBJ_RESOURCE;
+	case HANDLE_GROUP:
+		return OBJ_GROUP;
+	case HANDLE_NODE:
+		return OBJ_NODE;
+	case HANDLE_NETWORK:
+		return OBJ_NETWORK;
+	case HANDLE_NETIF:
+		return OBJ_NETIF;
+	case HANDLE_GROUPSET:
+		return OBJ_GROUPSET;
+	default: /* the cluster handle: the cluster, or a resource type by name */
+		return c->op->control == CMRP_CONTROL_TYPE || c->op->control == CMRP_CONTROL_TYPE_NODE ? OBJ_RESTYPE
+												   : OBJ_CLUSTER;
 	}
 }
 
@@ -833,10 +819,11 @@ static bool is_msmq(const char *type)
 	return !strcasecmp(type, "MSMQ") || !strcasecmp(type, "MSMQTriggers");
 }
 
-static DWORD resolve(struct session *s, uint16_t opnum, enum cmrp_control_kind kind, const struct cmrp_control_in *r,
-		     struct target *t)
+static DWORD resolve(struct session *s, const struct ops_call *c, const struct cmrp_control_in *r, struct target *t)
 {
-	uint8_t htype = handle_type_of(opnum, &t->otype);
+	enum cmrp_control_kind kind = c->op->control;
+	uint8_t htype = ops_in_type(c, 0);
+	t->otype = control_object(c);
 	struct handle_entry *e;
 	DWORD result;
 
@@ -868,68 +855,77 @@ static DWORD resolve(struct session *s, uint16_t opnum, enum cmrp_control_kind k
 	return ERROR_SUCCESS;
 }
 
-static uint32_t op_control(struct session *s, uint16_t opnum, enum cmrp_control_kind kind, struct ndr_pull *in,
-			   struct ndr_push *out)
+static uint32_t op_control(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_control_in r;
-	struct cmrp_control_out o = { 0 };
+	const struct cmrp_control_in *rp = in;
+	struct cmrp_control_out *op = out;
 	struct target t = { 0 };
 	struct obuf b = { 0 };
 
-	if (!cmrp_control_decode_in(in, &r, kind))
-		return NCA_S_FAULT_NDR;
-	o.out_size = r.out_size;
-	o.result = resolve(s, opnum, kind, &r, &t);
-	if (!o.result && !(ops_caller_rights(s) & ACCESS_READ))
-		o.result = ERROR_ACCESS_DENIED;
-	if (!o.result && (r.code == 0 || (r.code >> 24) != t.otype))
-		o.result = ERROR_INVALID_FUNCTION;
-	const uint32_t fn = r.code & 0x00ffffffu;
-	if (!o.result && t.otype == OBJ_CLUSTER && ops_admin_owns(r.code)) {
+	op->out_size = rp->out_size;
+	op->result = resolve(s, c, rp, &t);
+	if (!op->result && !(ops_caller_rights(s) & ACCESS_READ))
+		op->result = ERROR_ACCESS_DENIED;
+	if (!op->result && (rp->code == 0 || (rp->code >> 24) != t.otype))
+		op->result = ERROR_INVALID_FUNCTION;
+	const uint32_t fn = rp->code & 0x00ffffffu;
+	if (!op->result && t.otype == OBJ_CLUSTER && ops_admin_owns(rp->code)) {
 		/* Access list and accounts (admin.c): its own authorization. */
 		uint8_t *data = NULL;
 		size_t len = 0;
-		o.result = ops_admin_control(s, t.rights, r.code, &r.in, &data, &len);
-		if (!o.result)
+		op->result = ops_admin_control(s, t.rights, rp->code, &rp->in, &data, &len);
+		if (!op->result)
 			ob_bytes(&b, data, len);
 		free(data);
-		if (!o.result && b.error)
-			o.result = ERROR_NOT_ENOUGH_MEMORY;
-	} else if (!o.result && ((r.code & CLCTL_MODIFY_MASK) || (r.code & 3u) == CLCTL_ACCESS_WRITE)) {
+		if (!op->result && b.error)
+			op->result = ERROR_NOT_ENOUGH_MEMORY;
+	} else if (!op->result && ((rp->code & CLCTL_MODIFY_MASK) || (rp->code & 3u) == CLCTL_ACCESS_WRITE)) {
 		if (!(t.rights & ACCESS_CHANGE) || !(ops_caller_rights(s) & ACCESS_CHANGE))
-			o.result = ERROR_ACCESS_DENIED;
+			op->result = ERROR_ACCESS_DENIED;
 		else if (fn == CLCTL_SET_COMMON_PROPERTIES || fn == CLCTL_SET_PRIVATE_PROPERTIES)
-			o.result = set_properties(s, &t, fn == CLCTL_SET_PRIVATE_PROPERTIES, true, &r.in);
+			op->result = set_properties(s, &t, fn == CLCTL_SET_PRIVATE_PROPERTIES, true, &rp->in);
 		else
-			o.result = ERROR_INVALID_FUNCTION;
-	} else if (!o.result && (fn == CLCTL_VALIDATE_COMMON_PROPERTIES || fn == CLCTL_VALIDATE_PRIVATE_PROPERTIES)) {
-		o.result = set_properties(s, &t, fn == CLCTL_VALIDATE_PRIVATE_PROPERTIES, false, &r.in);
-	} else if (!o.result) {
-		o.result = answer(s, &t, fn, &b);
-		if (!o.result && b.error)
-			o.result = ERROR_NOT_ENOUGH_MEMORY;
+			op->result = ERROR_INVALID_FUNCTION;
+	} else if (!op->result && (fn == CLCTL_VALIDATE_COMMON_PROPERTIES || fn == CLCTL_VALIDATE_PRIVATE_PROPERTIES)) {
+		op->result = set_properties(s, &t, fn == CLCTL_VALIDATE_PRIVATE_PROPERTIES, false, &rp->in);
+	} else if (!op->result) {
+		op->result = answer(s, &t, fn, &b);
+		if (!op->result && b.error)
+			op->result = ERROR_NOT_ENOUGH_MEMORY;
 	}
-	if (!o.result) {
-		uint32_t room = r.out_size > CMRP_MAX_BUFFER_BYTES ? CMRP_MAX_BUFFER_BYTES : r.out_size;
-		o.required = (uint32_t)b.len;
+	if (!op->result) {
+		uint32_t room = rp->out_size > CMRP_MAX_BUFFER_BYTES ? CMRP_MAX_BUFFER_BYTES : rp->out_size;
+		op->required = (uint32_t)b.len;
 		if (b.len > room) {
-			o.result = ERROR_MORE_DATA;
+			op->result = ERROR_MORE_DATA;
 		} else {
-			o.data = b.len ? b.p : NULL;
-			o.returned = (uint32_t)b.len;
+			/* the core frees the reply */
+			op->data = b.len ? b.p : NULL;
+			op->returned = (uint32_t)b.len;
+			if (op->data)
+				b.p = NULL;
 		}
 	}
-	cmrp_control_encode_out(out, &o);
 	free(b.p);
-	cmrp_control_in_free(&r);
 	return 0;
 }
 
-bool ops_control(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault)
-{
-	enum cmrp_control_kind kind;
-	if (!cmrp_control_kind_of(opnum, &kind))
-		return false;
-	*fault = op_control(s, opnum, kind, in, out);
-	return true;
-}
+const struct ops_entry ops_control_calls[] = {
+	{ CMRP_RESOURCE_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_RESOURCE_CONTROL, op_control, 0, false },
+	{ CMRP_RESOURCE_TYPE_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_RESOURCE_TYPE_CONTROL, op_control, 0, false },
+	{ CMRP_GROUP_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_GROUP_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_NODE_CONTROL, op_control, 0, false },
+	{ CMRP_NETWORK_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_NETWORK_CONTROL, op_control, 0, false },
+	{ CMRP_NET_INTERFACE_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_NET_INTERFACE_CONTROL, op_control, 0, false },
+	{ CMRP_CLUSTER_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_CLUSTER_CONTROL, op_control, 0, false },
+	{ CMRP_GROUP_SET_CONTROL, op_control, 0, false },
+	{ CMRP_NODE_GROUP_SET_CONTROL, op_control, 0, false },
+	{ 0, NULL, 0, false },
+};

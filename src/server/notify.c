@@ -146,38 +146,40 @@ static bool port_queue(struct notify_port *p, uint32_t key, uint32_t filter, con
 	return true;
 }
 
-/* Encode the GetNotify reply for the oldest indication (and drop it), or for
- * an error when result != 0. */
-static void encode_get_notify(struct notify_port *p, uint32_t result, struct ndr_push *out)
+/* The GetNotify reply for the oldest indication (dropped from the queue), or
+ * for an error when result != 0. */
+static void fill_get_notify(struct notify_port *p, uint32_t result, struct cmrp_get_notify_out *o)
 {
-	struct cmrp_get_notify_out o = { .result = result };
+	o->result = result;
 	if (!result && p && p->qlen) {
 		struct notify_item *it = &p->q[p->qhead];
-		o.key = it->key;
-		o.filter = it->filter;
-		o.sequence = it->sequence;
-		if (!ops_string(&o.name, it->name))
-			o.result = ERROR_NOT_ENOUGH_MEMORY;
+		o->key = it->key;
+		o->filter = it->filter;
+		o->sequence = it->sequence;
+		if (!ops_string(&o->name, it->name))
+			o->result = ERROR_NOT_ENOUGH_MEMORY;
 		free(it->name);
 		p->qhead = (p->qhead + 1) % p->qcap;
 		p->qlen--;
 	}
-	cmrp_get_notify_encode_out(out, &o);
-	cmrp_get_notify_out_free(&o);
 }
 
 /* Answer the waiting GetNotify of a port (with the oldest indication, or with
  * result).  0, or -1 when the reply could not be queued. */
 static int port_complete(struct session *s, struct notify_port *p, uint32_t result)
 {
+	struct cmrp_get_notify_out o = { 0 };
 	struct ndr_push out;
 	int rc = -1;
 
 	if (!p->waiting)
 		return 0;
 	p->waiting = false;
+	/* A deferred reply: encoded here, as the core would have. */
+	fill_get_notify(p, result, &o);
 	ndr_push_init(&out);
-	encode_get_notify(p, result, &out);
+	cmrp_get_notify_encode_out(&out, &o);
+	cmrp_get_notify_out_free(&o);
 	if (!out.error && s->rpc)
 		rc = rpc_srv_conn_reply(s->rpc, p->call_id, p->ctx_id, out.data, out.len);
 	ndr_push_free(&out);
@@ -217,38 +219,37 @@ static struct notify_port *find_port(struct session *s, const struct rpc_ctx_han
 	return e ? e->port : NULL;
 }
 
-static uint32_t op_create_notify(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_create_notify(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_create_notify_out o = { 0 };
+	struct cmrp_create_notify_out *o = out;
 	struct notify_port *p = NULL;
 
-	if (!cmrp_decode_done(in))
-		return NCA_S_FAULT_NDR;
+	(void)c, (void)in;
 	if (!(ops_caller_rights(s) & ACCESS_READ))
-		o.status = ERROR_ACCESS_DENIED;
-	else if (!(p = calloc(1, sizeof(*p))) || !session_handle_new(s, HANDLE_NOTIFY, ACCESS_READ, NULL, NULL, &o.handle))
-		o.status = ERROR_NOT_ENOUGH_MEMORY;
-	if (o.status) {
+		o->status = ERROR_ACCESS_DENIED;
+	else if (!(p = calloc(1, sizeof(*p))) ||
+		 !session_handle_new(s, HANDLE_NOTIFY, ACCESS_READ, NULL, NULL, &o->handle))
+		o->status = ERROR_NOT_ENOUGH_MEMORY;
+	if (o->status) {
 		free(p);
-		memset(&o.handle, 0, sizeof(o.handle));
+		memset(&o->handle, 0, sizeof(o->handle));
 	} else {
-		session_handle_find(s, &o.handle, HANDLE_NOTIFY)->port = p;
+		session_handle_find(s, &o->handle, HANDLE_NOTIFY)->port = p;
 		p->next = s->ports;
 		if (s->ports)
 			s->ports->prev = p;
 		s->ports = p;
 	}
-	cmrp_create_notify_encode_out(out, &o);
 	return 0;
 }
 
-static uint32_t op_close_notify(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_close_notify(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct rpc_ctx_handle h;
+	struct rpc_ctx_handle h = ((const struct cmrp_handle_in *)in)->handle;
+	struct cmrp_close_out *o = out;
 	uint32_t result = ERROR_INVALID_HANDLE;
 
-	if (!cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
+	(void)c;
 	struct notify_port *p = find_port(s, &h);
 	if (p) {
 		/* The waiting GetNotify is answered first, so it precedes this
@@ -259,35 +260,32 @@ static uint32_t op_close_notify(struct session *s, struct ndr_pull *in, struct n
 		memset(&h, 0, sizeof(h));
 		result = ERROR_SUCCESS;
 	}
-	cmrp_close_encode_out(out, &h, result);
+	o->handle = h;
+	o->result = result;
 	return 0;
 }
 
-static uint32_t op_unblock(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_unblock(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct rpc_ctx_handle h;
 	uint32_t result = ERROR_INVALID_HANDLE;
 
-	if (!cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
-	struct notify_port *p = find_port(s, &h);
+	(void)c;
+	struct notify_port *p = find_port(s, &((const struct cmrp_handle_in *)in)->handle);
 	if (p) {
 		if (port_complete(s, p, ERROR_NO_MORE_ITEMS) < 0)
 			return NCA_S_FAULT_REMOTE_NO_MEMORY;
 		result = ERROR_SUCCESS;
 	}
-	cmrp_result_encode_out(out, result);
+	((struct cmrp_result_out *)out)->result = result;
 	return 0;
 }
 
-static uint32_t op_get_notify(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_get_notify(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct rpc_ctx_handle h;
 	uint32_t result = ERROR_SUCCESS;
 
-	if (!cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
-	struct notify_port *p = find_port(s, &h);
+	(void)c;
+	struct notify_port *p = find_port(s, &((const struct cmrp_handle_in *)in)->handle);
 	if (!p)
 		result = ERROR_INVALID_HANDLE;
 	else if (!(ops_caller_rights(s) & ACCESS_READ))
@@ -304,41 +302,25 @@ static uint32_t op_get_notify(struct session *s, struct ndr_pull *in, struct ndr
 	} else if (!p->qlen) {
 		result = ERROR_NO_MORE_ITEMS; /* no engine to answer later */
 	}
-	encode_get_notify(p, result, out);
+	fill_get_notify(p, result, out);
 	return 0;
 }
 
 /* AddNotifyCluster/Node/Group/Resource and the ReAdd variants. */
-static uint32_t op_add_notify(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out)
+/* AddNotifyCluster/Node/Group/Resource and the ReAdd variants: the object's
+ * handle type is the table's second slot.  The reply is a cmrp_add_notify_out
+ * or, for AddNotifyCluster and the ReAdds, a cmrp_status_result_out. */
+static uint32_t op_add_notify(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	bool readd = opnum >= CMRP_READD_NOTIFY_NODE && opnum <= CMRP_READD_NOTIFY_RESOURCE;
-	struct cmrp_add_notify_in a;
+	bool readd = c->op->in_arg != 0;
+	const struct cmrp_add_notify_in a = *(const struct cmrp_add_notify_in *)in;
 	struct cmrp_add_notify_out o = { 0 };
 	struct notify_reg r = { 0 };
 	struct be_object obj = { 0 };
-	uint8_t type;
+	uint8_t type = ops_in_type(c, 1);
 
-	if (!cmrp_add_notify_decode_in(in, &a, readd))
-		return NCA_S_FAULT_NDR;
-	switch (opnum) {
-	case CMRP_ADD_NOTIFY_CLUSTER:
-		type = HANDLE_CLUSTER;
-		break;
-	case CMRP_ADD_NOTIFY_NODE:
-	case CMRP_READD_NOTIFY_NODE:
-		type = HANDLE_NODE;
-		r.kind = BE_NODE;
-		break;
-	case CMRP_ADD_NOTIFY_GROUP:
-	case CMRP_READD_NOTIFY_GROUP:
-		type = HANDLE_GROUP;
-		r.kind = BE_GROUP;
-		break;
-	default:
-		type = HANDLE_RESOURCE;
-		r.kind = BE_RESOURCE;
-		break;
-	}
+	if (type != HANDLE_CLUSTER)
+		r.kind = type == HANDLE_NODE ? BE_NODE : type == HANDLE_GROUP ? BE_GROUP : BE_RESOURCE;
 	struct notify_port *p = find_port(s, &a.notify);
 	if (!p) {
 		o.result = ERROR_INVALID_HANDLE;
@@ -380,38 +362,24 @@ static uint32_t op_add_notify(struct session *s, uint16_t opnum, struct ndr_pull
 			}
 		}
 	}
-	if (type == HANDLE_CLUSTER || readd)
-		cmrp_status_result_encode_out(out, ERROR_SUCCESS, o.result);
+	if (c->op->out == &cmrp_codec_status_result)
+		((struct cmrp_status_result_out *)out)->result = o.result;
 	else
-		cmrp_add_notify_encode_out(out, &o);
+		*(struct cmrp_add_notify_out *)out = o;
 	return 0;
 }
 
-bool ops_notify(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault)
-{
-	switch (opnum) {
-	case CMRP_CREATE_NOTIFY:
-		*fault = op_create_notify(s, in, out);
-		return true;
-	case CMRP_CLOSE_NOTIFY:
-		*fault = op_close_notify(s, in, out);
-		return true;
-	case CMRP_ADD_NOTIFY_CLUSTER:
-	case CMRP_ADD_NOTIFY_NODE:
-	case CMRP_ADD_NOTIFY_GROUP:
-	case CMRP_ADD_NOTIFY_RESOURCE:
-	case CMRP_READD_NOTIFY_NODE:
-	case CMRP_READD_NOTIFY_GROUP:
-	case CMRP_READD_NOTIFY_RESOURCE:
-		*fault = op_add_notify(s, opnum, in, out);
-		return true;
-	case CMRP_GET_NOTIFY:
-		*fault = op_get_notify(s, in, out);
-		return true;
-	case CMRP_UNBLOCK_GET_NOTIFY_CALL:
-		*fault = op_unblock(s, in, out);
-		return true;
-	default:
-		return false;
-	}
-}
+const struct ops_entry ops_notify_calls[] = {
+	{ CMRP_CREATE_NOTIFY, op_create_notify, 0, false },
+	{ CMRP_CLOSE_NOTIFY, op_close_notify, 0, false },
+	{ CMRP_ADD_NOTIFY_CLUSTER, op_add_notify, 0, false },
+	{ CMRP_ADD_NOTIFY_NODE, op_add_notify, 0, false },
+	{ CMRP_ADD_NOTIFY_GROUP, op_add_notify, 0, false },
+	{ CMRP_ADD_NOTIFY_RESOURCE, op_add_notify, 0, false },
+	{ CMRP_READD_NOTIFY_NODE, op_add_notify, 0, false },
+	{ CMRP_READD_NOTIFY_GROUP, op_add_notify, 0, false },
+	{ CMRP_READD_NOTIFY_RESOURCE, op_add_notify, 0, false },
+	{ CMRP_GET_NOTIFY, op_get_notify, 0, false },
+	{ CMRP_UNBLOCK_GET_NOTIFY_CALL, op_unblock, 0, false },
+	{ 0, NULL, 0, false },
+};

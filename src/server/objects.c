@@ -6,7 +6,8 @@
  * this session's table (another session's, a closed or a forged handle is
  * ERROR_INVALID_HANDLE), reads the object fresh from the backend, checks the
  * handle's rights for anything that changes the cluster, and answers with a
- * Windows status: never a fault, except for a stub that does not decode.
+ * Windows status: never a fault (a stub that does not decode is the core's,
+ * dispatch.c).
  *
  * Group sets: this backend has no separate set objects; every group is also
  * the group set of the same name (Windows Server 2016 gives each group a set).
@@ -37,95 +38,81 @@ static struct backend *BE(struct session *s)
 	return s->server->be;
 }
 
-/* ---- reply helpers ------------------------------------------------------- */
-
-static void reply_status(struct ndr_push *out, uint32_t result)
+/* A (rpc_status, result) reply. */
+static void reply_status(void *out, uint32_t result)
 {
-	cmrp_status_result_encode_out(out, ERROR_SUCCESS, result);
+	((struct cmrp_status_result_out *)out)->result = result;
 }
 
 /* ---- opening objects by name ---------------------------------------------- */
 
-/* Open*, Open*Ex, OpenGroupSet: a handle of `type` for the object of `kind`
- * with that name, or a zeroed one with the error.  Plain opens get what the
- * caller's ACL allows (at least Read). */
-static uint32_t open_named(struct session *s, enum be_kind kind, uint8_t type, struct ndr_pull *in,
-			   struct ndr_push *out, bool ex)
+/* Open*, Open*Ex, OpenGroupSet (in: cmrp_name_in, v the desired access with
+ * Ex): a handle of the table's type for the object of kind c->arg with that
+ * name, or a zeroed one with the error.  Plain opens get what the caller's
+ * ACL allows (at least Read). */
+static uint32_t open_by_name(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_open_object_out o = { 0 };
-	struct cmrp_string name;
-	uint32_t desired = MAXIMUM_ALLOWED;
+	const struct cmrp_name_in *r = in;
+	struct cmrp_open_object_out *o = out;
+	enum be_kind kind = (enum be_kind)c->arg;
+	bool ex = c->op->in == &cmrp_codec_name_u32;
+	uint32_t desired = ex ? r->v : MAXIMUM_ALLOWED;
 	struct be_object obj;
 	unsigned rights;
 
-	if (ex ? !cmrp_name_u32_decode_in(in, &name, &desired) : !cmrp_name_decode_in(in, &name))
-		return NCA_S_FAULT_NDR;
-	char *utf8 = ops_utf8(&name);
-	cmrp_string_free(&name);
-	o.status = access_grant(desired, ops_caller_rights(s), &rights, &o.granted);
-	if (!o.status) {
+	char *utf8 = ops_utf8(&r->name);
+	o->status = access_grant(desired, ops_caller_rights(s), &rights, &o->granted);
+	if (!o->status) {
 		/* A name that is not valid UTF-16 names nothing. */
-		o.status = utf8 ? ops_be_error(BE(s)->ops->lookup(BE(s), kind, utf8, &obj), kind)
-				: ops_be_error(BE_NOT_FOUND, kind);
+		o->status = utf8 ? ops_be_error(BE(s)->ops->lookup(BE(s), kind, utf8, &obj), kind)
+				 : ops_be_error(BE_NOT_FOUND, kind);
 	}
 	free(utf8);
-	if (!o.status && !session_handle_new(s, type, (uint8_t)rights, obj.id, NULL, &o.handle))
-		o.status = ERROR_NOT_ENOUGH_MEMORY;
-	if (o.status) {
-		o.granted = 0;
-		memset(&o.handle, 0, sizeof(o.handle));
+	if (!o->status && !session_handle_new(s, c->op->out_handle.type, (uint8_t)rights, obj.id, NULL, &o->handle))
+		o->status = ERROR_NOT_ENOUGH_MEMORY;
+	if (o->status) {
+		o->granted = 0;
+		memset(&o->handle, 0, sizeof(o->handle));
 	}
-	cmrp_open_object_encode_out(out, &o, ex);
 	return 0;
 }
 
-static uint32_t open_by_name(struct session *s, enum be_kind kind, struct ndr_pull *in, struct ndr_push *out, bool ex)
-{
-	return open_named(s, kind, ops_handle_type(kind), in, out, ex);
-}
-
 /* Close*: a zeroed handle back, or ERROR_INVALID_HANDLE. */
-static uint32_t close_handle(struct session *s, uint8_t type, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t close_handle(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct rpc_ctx_handle h;
-	if (!cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
-	uint32_t result = session_handle_close(s, &h, type) ? ERROR_SUCCESS : ERROR_INVALID_HANDLE;
-	if (!result)
-		memset(&h, 0, sizeof(h));
-	cmrp_close_encode_out(out, &h, result);
+	const struct rpc_ctx_handle *h = &((const struct cmrp_handle_in *)in)->handle;
+	struct cmrp_close_out *o = out;
+	if (session_handle_close(s, h, ops_in_type(c, 0)))
+		o->result = ERROR_SUCCESS;
+	else {
+		o->result = ERROR_INVALID_HANDLE;
+		o->handle = *h;
+	}
 	return 0;
 }
 
 /* The object behind the handle of a handle-only request. */
-static uint32_t decode_object(struct session *s, struct ndr_pull *in, uint8_t type, struct be_object *o,
-			      struct handle_entry **e, uint32_t *result)
+static uint32_t handle_object(struct session *s, const struct ops_call *c, const void *in, struct be_object *o,
+			      struct handle_entry **e)
 {
-	struct rpc_ctx_handle h;
-	if (!cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
-	*result = ops_object(s, &h, type, o, e);
-	return 0;
+	return ops_object(s, &((const struct cmrp_handle_in *)in)->handle, ops_in_type(c, 0), o, e);
 }
 
-/* Get*State. */
-static uint32_t get_state(struct session *s, uint8_t type, unsigned strings, struct ndr_pull *in, struct ndr_push *out)
+/* Get*State: the owner node and group names as the reply's shape has them. */
+static uint32_t get_state(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_state_out o = { 0 };
+	struct cmrp_state_out *o = out;
+	unsigned strings = c->op->out_arg;
 	struct be_object obj;
-	uint32_t fault = decode_object(s, in, type, &obj, NULL, &o.result);
-	if (fault)
-		return fault;
-	if (!o.result) {
-		o.state = ops_state(&obj);
-		if ((strings >= 1 && !ops_string(&o.node, obj.owner)) ||
-		    (strings >= 2 && !ops_string(&o.group, obj.parent)))
-			o.result = ERROR_NOT_ENOUGH_MEMORY;
+	o->result = handle_object(s, c, in, &obj, NULL);
+	if (!o->result) {
+		o->state = ops_state(&obj);
+		if ((strings >= 1 && !ops_string(&o->node, obj.owner)) ||
+		    (strings >= 2 && !ops_string(&o->group, obj.parent)))
+			o->result = ERROR_NOT_ENOUGH_MEMORY;
 	} else {
-		o.state = 0xffffffffu;
+		o->state = 0xffffffffu;
 	}
-	cmrp_state_encode_out(out, &o, strings);
-	cmrp_state_out_free(&o);
 	return 0;
 }
 
@@ -149,18 +136,15 @@ static int dep_expr_add(const struct be_object *d, void *arg)
 }
 
 /* Get*Id, GetResourceType, GetResourceDependencyExpression, GetResourceNetworkName. */
-static uint32_t get_string(struct session *s, uint8_t type, enum string_what what, struct ndr_pull *in,
-			   struct ndr_push *out)
+static uint32_t get_string(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_string_result_out o = { 0 };
+	struct cmrp_string_result_out *o = out;
 	struct be_object obj;
 	struct dep_expr x = { .len = 0 };
-	uint32_t fault = decode_object(s, in, type, &obj, NULL, &o.result);
-	if (fault)
-		return fault;
-	if (!o.result) {
+	o->result = handle_object(s, c, in, &obj, NULL);
+	if (!o->result) {
 		const char *value = "";
-		switch (what) {
+		switch ((enum string_what)c->arg) {
 		case STR_ID:
 			value = obj.id;
 			break;
@@ -168,7 +152,7 @@ static uint32_t get_string(struct session *s, uint8_t type, enum string_what wha
 			value = obj.type;
 			break;
 		case STR_DEPENDENCIES:
-			o.result = ops_be_error(BE(s)->ops->dependencies(BE(s), obj.id, dep_expr_add, &x), BE_RESOURCE);
+			o->result = ops_be_error(BE(s)->ops->dependencies(BE(s), obj.id, dep_expr_add, &x), BE_RESOURCE);
 			value = x.buf;
 			break;
 		case STR_NETWORK_NAME:
@@ -177,25 +161,22 @@ static uint32_t get_string(struct session *s, uint8_t type, enum string_what wha
 			value = s->server->id.cluster_name;
 			break;
 		}
-		if (!o.result && !ops_string(&o.str, value))
-			o.result = ERROR_NOT_ENOUGH_MEMORY;
+		if (!o->result && !ops_string(&o->str, value))
+			o->result = ERROR_NOT_ENOUGH_MEMORY;
 	}
-	cmrp_string_result_encode_out(out, &o);
-	cmrp_string_result_out_free(&o);
 	return 0;
 }
 
 /* ---- changes ----------------------------------------------------------------- */
 
-/* A handle-only call that changes an object: needs the handle's Change right. */
-static uint32_t act(struct session *s, uint8_t type, enum be_action action, struct ndr_pull *in, struct ndr_push *out)
+/* A handle-only call that changes an object (the action is c->arg): needs
+ * the handle's Change right. */
+static uint32_t act(struct session *s, const struct ops_call *c, void *in, void *out)
 {
+	enum be_action action = (enum be_action)c->arg;
 	struct be_object obj;
 	struct handle_entry *e = NULL;
-	uint32_t result;
-	uint32_t fault = decode_object(s, in, type, &obj, &e, &result);
-	if (fault)
-		return fault;
+	uint32_t result = handle_object(s, c, in, &obj, &e);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
 	if (!result) {
@@ -212,17 +193,14 @@ static uint32_t act(struct session *s, uint8_t type, enum be_action action, stru
 	return 0;
 }
 
-static uint32_t delete_object(struct session *s, uint8_t type, struct ndr_pull *in, struct ndr_push *out)
+/* DeleteResource (in: cmrp_handle_in), DeleteGroup (cmrp_handle_bool_in: the
+ * handle comes first, its force flag is not needed: a group that still has
+ * resources is refused by the backend either way). */
+static uint32_t delete_object(struct session *s, const struct ops_call *c, void *in, void *out)
 {
 	struct be_object obj;
 	struct handle_entry *e = NULL;
-	uint32_t result;
-	struct rpc_ctx_handle h;
-	bool force = false;
-
-	if (type == HANDLE_GROUP ? !cmrp_handle_bool_decode_in(in, &h, &force) : !cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
-	result = ops_object(s, &h, type, &obj, &e);
+	uint32_t result = handle_object(s, c, in, &obj, &e);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
 	if (!result)
@@ -232,19 +210,13 @@ static uint32_t delete_object(struct session *s, uint8_t type, struct ndr_pull *
 	return 0;
 }
 
-static uint32_t rename_object(struct session *s, uint8_t type, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t rename_object(struct session *s, const struct ops_call *c, void *in, void *out)
 {
+	const struct cmrp_handle_name_in *r = in;
 	struct be_object obj;
 	struct handle_entry *e = NULL;
-	struct rpc_ctx_handle h;
-	struct cmrp_string name;
-	uint32_t result;
-
-	if (!cmrp_handle_name_decode_in(in, &h, &name, NULL, 0))
-		return NCA_S_FAULT_NDR;
-	char *utf8 = ops_utf8(&name);
-	cmrp_string_free(&name);
-	result = ops_object(s, &h, type, &obj, &e);
+	char *utf8 = ops_utf8(&r->name);
+	uint32_t result = ops_object(s, &r->handle, ops_in_type(c, 0), &obj, &e);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
 	if (!result && !utf8)
@@ -258,73 +230,66 @@ static uint32_t rename_object(struct session *s, uint8_t type, struct ndr_pull *
 	return 0;
 }
 
-static uint32_t create_group(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t create_group(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_open_object_out o = { 0 };
-	struct cmrp_string name;
+	struct cmrp_open_object_out *o = out;
 	struct be_object g;
 
-	if (!cmrp_name_decode_in(in, &name))
-		return NCA_S_FAULT_NDR;
-	char *utf8 = ops_utf8(&name);
-	cmrp_string_free(&name);
+	(void)c;
+	char *utf8 = ops_utf8(&((const struct cmrp_name_in *)in)->name);
 	unsigned rights = ops_caller_rights(s);
 	if ((rights & ACCESS_ALL) != ACCESS_ALL)
-		o.status = ERROR_ACCESS_DENIED;
+		o->status = ERROR_ACCESS_DENIED;
 	else if (!utf8)
-		o.status = ERROR_INVALID_NAME;
+		o->status = ERROR_INVALID_NAME;
 	else {
 		int rc = BE(s)->ops->create(BE(s), BE_GROUP, utf8, NULL, NULL, &g);
-		o.status = rc == BE_INVALID ? ERROR_INVALID_NAME : ops_be_error(rc, BE_GROUP);
+		o->status = rc == BE_INVALID ? ERROR_INVALID_NAME : ops_be_error(rc, BE_GROUP);
 	}
 	free(utf8);
-	if (!o.status && !session_handle_new(s, HANDLE_GROUP, (uint8_t)rights, g.id, NULL, &o.handle))
-		o.status = ERROR_NOT_ENOUGH_MEMORY;
-	cmrp_open_object_encode_out(out, &o, false);
+	if (!o->status && !session_handle_new(s, HANDLE_GROUP, (uint8_t)rights, g.id, NULL, &o->handle))
+		o->status = ERROR_NOT_ENOUGH_MEMORY;
 	return 0;
 }
 
-static uint32_t create_resource(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t create_resource(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_open_object_out o = { 0 };
-	struct cmrp_create_resource_in r;
+	struct cmrp_open_object_out *o = out;
+	const struct cmrp_create_resource_in *r = in;
 	struct be_object g, res;
 	struct handle_entry *e = NULL;
 
-	if (!cmrp_create_resource_decode_in(in, &r))
-		return NCA_S_FAULT_NDR;
-	char *name = ops_utf8(&r.name), *type = ops_utf8(&r.type);
-	o.status = ops_object(s, &r.group, HANDLE_GROUP, &g, &e);
-	if (!o.status && !(e->rights & ACCESS_CHANGE))
-		o.status = ERROR_ACCESS_DENIED;
-	if (!o.status && (!name || !type))
-		o.status = ERROR_INVALID_NAME;
-	if (!o.status) {
+	(void)c;
+	char *name = ops_utf8(&r->name), *type = ops_utf8(&r->type);
+	o->status = ops_object(s, &r->group, HANDLE_GROUP, &g, &e);
+	if (!o->status && !(e->rights & ACCESS_CHANGE))
+		o->status = ERROR_ACCESS_DENIED;
+	if (!o->status && (!name || !type))
+		o->status = ERROR_INVALID_NAME;
+	if (!o->status) {
 		int rc = BE(s)->ops->create(BE(s), BE_RESOURCE, name, g.name, type, &res);
-		o.status = rc == BE_INVALID ? ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND : ops_be_error(rc, BE_GROUP);
+		o->status = rc == BE_INVALID ? ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND : ops_be_error(rc, BE_GROUP);
 	}
-	if (!o.status && !session_handle_new(s, HANDLE_RESOURCE, e->rights, res.id, NULL, &o.handle))
-		o.status = ERROR_NOT_ENOUGH_MEMORY;
+	if (!o->status && !session_handle_new(s, HANDLE_RESOURCE, e->rights, res.id, NULL, &o->handle))
+		o->status = ERROR_NOT_ENOUGH_MEMORY;
 	free(name);
 	free(type);
-	cmrp_create_resource_in_free(&r);
-	cmrp_open_object_encode_out(out, &o, false);
 	return 0;
 }
 
-/* MoveGroup / MoveGroupToNode. */
-static uint32_t move_group(struct session *s, bool to_node, struct ndr_pull *in, struct ndr_push *out)
+/* MoveGroup (in: cmrp_handle_in) / MoveGroupToNode (cmrp_two_handles_in: the
+ * group's handle first, as in cmrp_handle_in). */
+static uint32_t move_group(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct rpc_ctx_handle hg, hn;
+	bool to_node = c->opnum == CMRP_MOVE_GROUP_TO_NODE;
+	const struct cmrp_two_handles_in *r = in;
 	struct be_object g, n;
 	struct handle_entry *e = NULL;
 	uint32_t result;
 
-	if (to_node ? !cmrp_two_handles_decode_in(in, &hg, &hn) : !cmrp_handle_decode(in, &hg))
-		return NCA_S_FAULT_NDR;
-	result = ops_object(s, &hg, HANDLE_GROUP, &g, &e);
+	result = ops_object(s, &r->a, HANDLE_GROUP, &g, &e);
 	if (!result && to_node)
-		result = ops_object(s, &hn, HANDLE_NODE, &n, NULL);
+		result = ops_object(s, &r->b, HANDLE_NODE, &n, NULL);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
 	if (!result)
@@ -392,30 +357,28 @@ static uint32_t enum_cluster(struct session *s, uint32_t type, bool ids, struct 
 
 /* CreateEnum / CreateEnumEx: the known bits, alone or together; anything else
  * is ERROR_INVALID_PARAMETER (what Windows and the Samba suite expect). */
-static uint32_t create_enum(struct session *s, bool ex, struct ndr_pull *in, struct ndr_push *out)
+/* (in: cmrp_u32_in, or cmrp_handle_u32s_in for Ex) */
+static uint32_t create_enum(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_enum_out o = { 0 };
-	struct rpc_ctx_handle h;
-	uint32_t v[2] = { 0, 0 };
+	struct cmrp_enum_out *o = out;
+	bool ex = c->opnum == CMRP_CREATE_ENUM_EX;
+	const struct cmrp_handle_u32s_in *rx = in;
+	uint32_t type = ex ? rx->v[0] : ((const struct cmrp_u32_in *)in)->v;
 
-	if (ex ? !cmrp_handle_u32s_decode_in(in, &h, v, 2) : !cmrp_u32_decode_in(in, &v[0]))
-		return NCA_S_FAULT_NDR;
-	if (ex && !session_handle_find(s, &h, HANDLE_CLUSTER))
-		o.result = ERROR_INVALID_HANDLE;
+	if (ex && !session_handle_find(s, &rx->handle, HANDLE_CLUSTER))
+		o->result = ERROR_INVALID_HANDLE;
 	else if (!(ops_caller_rights(s) & ACCESS_READ))
-		o.result = ERROR_ACCESS_DENIED;
-	else if (v[0] == 0 || (v[0] & ~CLUSTER_ENUM_KNOWN))
-		o.result = ERROR_INVALID_PARAMETER;
+		o->result = ERROR_ACCESS_DENIED;
+	else if (type == 0 || (type & ~CLUSTER_ENUM_KNOWN))
+		o->result = ERROR_INVALID_PARAMETER;
 	else {
-		o.result = enum_cluster(s, v[0], ex, &o.list);
-		if (!o.result && ex)
-			o.result = enum_cluster(s, v[0], false, &o.names);
+		o->result = enum_cluster(s, type, ex, &o->list);
+		if (!o->result && ex)
+			o->result = enum_cluster(s, type, false, &o->names);
 	}
 	/* A list, empty if need be, always goes back: clients read it. */
-	o.list.present = true;
-	o.names.present = ex;
-	cmrp_enum_encode_out(out, &o, ex);
-	cmrp_enum_out_free(&o);
+	o->list.present = true;
+	o->names.present = ex;
 	return 0;
 }
 
@@ -432,93 +395,79 @@ static uint32_t create_enum(struct session *s, bool ex, struct ndr_pull *in, str
 /* The per-object enumerations: what a node hosts, what a group holds, what a
  * resource depends on, where a type can run.  Unknown type bits select
  * nothing (as Windows and the Samba suite have it). */
-static uint32_t object_enum(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out)
+/* (in: cmrp_name_in for CreateResTypeEnum, cmrp_handle_u32s_in otherwise) */
+static uint32_t object_enum(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_enum_out o = { 0 };
-	struct rpc_ctx_handle h;
+	struct cmrp_enum_out *o = out;
+	uint16_t opnum = c->opnum;
+	const struct rpc_ctx_handle *h = &((const struct cmrp_handle_u32s_in *)in)->handle;
 	struct be_object obj, node;
-	uint32_t type = 0, options[2];
-	struct cmrp_string tname = { 0 };
 	bool ex = opnum == CMRP_CREATE_NODE_ENUM_EX;
+	const struct cmrp_string *tname = &((const struct cmrp_name_in *)in)->name;
+	uint32_t type = opnum == CMRP_CREATE_RES_TYPE_ENUM ? ((const struct cmrp_name_in *)in)->v
+							    : ((const struct cmrp_handle_u32s_in *)in)->v[0];
 
-	switch (opnum) {
-	case CMRP_CREATE_RES_TYPE_ENUM:
-		if (!cmrp_name_u32_decode_in(in, &tname, &type))
-			return NCA_S_FAULT_NDR;
-		break;
-	case CMRP_CREATE_NODE_ENUM_EX:
-		if (!cmrp_handle_u32s_decode_in(in, &h, options, 2))
-			return NCA_S_FAULT_NDR;
-		type = options[0];
-		break;
-	default:
-		if (!cmrp_handle_u32s_decode_in(in, &h, &type, 1))
-			return NCA_S_FAULT_NDR;
-	}
-	o.list.present = true;
-	o.names.present = ex;
+	o->list.present = true;
+	o->names.present = ex;
 	bool ok = BE(s)->ops->lookup(BE(s), BE_NODE, s->server->id.node_name, &node) == BE_OK;
 	switch (opnum) {
 	case CMRP_CREATE_RES_TYPE_ENUM: {
-		char *utf8 = ops_utf8(&tname);
-		o.result = utf8 ? ops_be_error(BE(s)->ops->lookup(BE(s), BE_RESTYPE, utf8, &obj), BE_RESTYPE)
+		char *utf8 = ops_utf8(tname);
+		o->result = utf8 ? ops_be_error(BE(s)->ops->lookup(BE(s), BE_RESTYPE, utf8, &obj), BE_RESTYPE)
 				: ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND;
 		free(utf8);
-		if (!o.result && (type & CLUSTER_RESOURCE_TYPE_ENUM_NODES) && ok) {
-			struct enum_build eb = { &o.list, CLUSTER_RESOURCE_TYPE_ENUM_NODES, false, NULL, NULL };
+		if (!o->result && (type & CLUSTER_RESOURCE_TYPE_ENUM_NODES) && ok) {
+			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_TYPE_ENUM_NODES, false, NULL, NULL };
 			enum_add(&node, &eb);
 		}
-		if (!o.result && (type & CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES)) {
-			struct enum_build eb = { &o.list, CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES, false, NULL, obj.name };
-			o.result = ops_be_error(BE(s)->ops->list(BE(s), BE_RESOURCE, NULL, enum_add, &eb), BE_RESTYPE);
+		if (!o->result && (type & CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES)) {
+			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES, false, NULL, obj.name };
+			o->result = ops_be_error(BE(s)->ops->list(BE(s), BE_RESOURCE, NULL, enum_add, &eb), BE_RESTYPE);
 		}
 		break;
 	}
 	case CMRP_CREATE_NODE_ENUM:
 	case CMRP_CREATE_NODE_ENUM_EX:
-		o.result = ops_object(s, &h, HANDLE_NODE, &obj, NULL);
-		for (int pass = 0; pass < (ex ? 2 : 1) && !o.result; pass++) {
-			struct cmrp_enum_list *l = pass ? &o.names : &o.list;
+		o->result = ops_object(s, h, HANDLE_NODE, &obj, NULL);
+		for (int pass = 0; pass < (ex ? 2 : 1) && !o->result; pass++) {
+			struct cmrp_enum_list *l = pass ? &o->names : &o->list;
 			bool ids = ex && pass == 0;
 			if (type & CLUSTER_NODE_ENUM_NETINTERFACES) {
 				struct enum_build eb = { l, CLUSTER_NODE_ENUM_NETINTERFACES, ids, obj.name, 0 };
-				o.result = ops_be_error(BE(s)->ops->list(BE(s), BE_NETIF, NULL, enum_add, &eb), BE_NODE);
+				o->result = ops_be_error(BE(s)->ops->list(BE(s), BE_NETIF, NULL, enum_add, &eb), BE_NODE);
 			}
-			if (!o.result && (type & CLUSTER_NODE_ENUM_GROUPS)) {
+			if (!o->result && (type & CLUSTER_NODE_ENUM_GROUPS)) {
 				struct enum_build eb = { l, CLUSTER_NODE_ENUM_GROUPS, ids, NULL, NULL };
-				o.result = ops_be_error(BE(s)->ops->list(BE(s), BE_GROUP, obj.name, enum_add, &eb), BE_NODE);
+				o->result = ops_be_error(BE(s)->ops->list(BE(s), BE_GROUP, obj.name, enum_add, &eb), BE_NODE);
 			}
 		}
 		break;
 	case CMRP_CREATE_GROUP_RESOURCE_ENUM:
-		o.result = ops_object(s, &h, HANDLE_GROUP, &obj, NULL);
-		if (!o.result && (type & CLUSTER_GROUP_ENUM_CONTAINS)) {
-			struct enum_build eb = { &o.list, CLUSTER_GROUP_ENUM_CONTAINS, false, NULL, NULL };
-			o.result = ops_be_error(BE(s)->ops->list(BE(s), BE_RESOURCE, obj.name, enum_add, &eb), BE_GROUP);
+		o->result = ops_object(s, h, HANDLE_GROUP, &obj, NULL);
+		if (!o->result && (type & CLUSTER_GROUP_ENUM_CONTAINS)) {
+			struct enum_build eb = { &o->list, CLUSTER_GROUP_ENUM_CONTAINS, false, NULL, NULL };
+			o->result = ops_be_error(BE(s)->ops->list(BE(s), BE_RESOURCE, obj.name, enum_add, &eb), BE_GROUP);
 		}
-		if (!o.result && (type & CLUSTER_GROUP_ENUM_NODES) && ok) {
-			struct enum_build eb = { &o.list, CLUSTER_GROUP_ENUM_NODES, false, NULL, NULL };
+		if (!o->result && (type & CLUSTER_GROUP_ENUM_NODES) && ok) {
+			struct enum_build eb = { &o->list, CLUSTER_GROUP_ENUM_NODES, false, NULL, NULL };
 			enum_add(&node, &eb);
 		}
 		break;
 	default: /* CreateResEnum */
-		o.result = ops_object(s, &h, HANDLE_RESOURCE, &obj, NULL);
-		if (!o.result && (type & CLUSTER_RESOURCE_ENUM_DEPENDS)) {
-			struct enum_build eb = { &o.list, CLUSTER_RESOURCE_ENUM_DEPENDS, false, NULL, NULL };
-			o.result = ops_be_error(BE(s)->ops->dependencies(BE(s), obj.id, enum_add, &eb), BE_RESOURCE);
+		o->result = ops_object(s, h, HANDLE_RESOURCE, &obj, NULL);
+		if (!o->result && (type & CLUSTER_RESOURCE_ENUM_DEPENDS)) {
+			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_ENUM_DEPENDS, false, NULL, NULL };
+			o->result = ops_be_error(BE(s)->ops->dependencies(BE(s), obj.id, enum_add, &eb), BE_RESOURCE);
 		}
-		if (!o.result && (type & CLUSTER_RESOURCE_ENUM_PROVIDES)) {
-			struct enum_build eb = { &o.list, CLUSTER_RESOURCE_ENUM_PROVIDES, false, NULL, NULL };
-			o.result = ops_be_error(BE(s)->ops->dependents(BE(s), obj.id, enum_add, &eb), BE_RESOURCE);
+		if (!o->result && (type & CLUSTER_RESOURCE_ENUM_PROVIDES)) {
+			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_ENUM_PROVIDES, false, NULL, NULL };
+			o->result = ops_be_error(BE(s)->ops->dependents(BE(s), obj.id, enum_add, &eb), BE_RESOURCE);
 		}
-		if (!o.result && (type & CLUSTER_RESOURCE_ENUM_NODES) && ok) {
-			struct enum_build eb = { &o.list, CLUSTER_RESOURCE_ENUM_NODES, false, NULL, NULL };
+		if (!o->result && (type & CLUSTER_RESOURCE_ENUM_NODES) && ok) {
+			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_ENUM_NODES, false, NULL, NULL };
 			enum_add(&node, &eb);
 		}
 	}
-	cmrp_string_free(&tname);
-	cmrp_enum_encode_out(out, &o, ex);
-	cmrp_enum_out_free(&o);
 	return 0;
 }
 
@@ -547,86 +496,70 @@ static int object_entry_add(const struct be_object *obj, void *arg)
 /* CreateGroupEnum / CreateResourceEnum: every group or resource with its
  * basics.  The property lists the client names are not filled in yet: each
  * entry carries empty ones. */
-static uint32_t enum_objects(struct session *s, bool group, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t enum_objects(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_object_enum_out o = { 0 };
-	struct cmrp_props_enum_in r;
-	if (!cmrp_props_enum_decode_in(in, &r))
-		return NCA_S_FAULT_NDR;
-	o.present = true;
-	if (!session_handle_find(s, &r.cluster, HANDLE_CLUSTER))
-		o.result = ERROR_INVALID_HANDLE;
+	struct cmrp_object_enum_out *o = out;
+	const struct cmrp_props_enum_in *r = in;
+	bool group = c->opnum == CMRP_CREATE_GROUP_ENUM;
+	o->present = true;
+	if (!session_handle_find(s, &r->cluster, HANDLE_CLUSTER))
+		o->result = ERROR_INVALID_HANDLE;
 	else
-		o.result = ops_be_error(BE(s)->ops->list(BE(s), group ? BE_GROUP : BE_RESOURCE, NULL, object_entry_add, &o),
-					group ? BE_GROUP : BE_RESOURCE);
+		o->result = ops_be_error(BE(s)->ops->list(BE(s), group ? BE_GROUP : BE_RESOURCE, NULL, object_entry_add, o),
+					 group ? BE_GROUP : BE_RESOURCE);
 	/* resource entries name their group by id too */
-	for (uint32_t i = 0; !group && !o.result && i < o.count; i++) {
-		char *gname = ops_utf8(&o.entries[i].owner);
+	for (uint32_t i = 0; !group && !o->result && i < o->count; i++) {
+		char *gname = ops_utf8(&o->entries[i].owner);
 		struct be_object g;
 		if (gname && BE(s)->ops->lookup(BE(s), BE_GROUP, gname, &g) == BE_OK)
-			ops_string(&o.entries[i].owner_id, g.id);
+			ops_string(&o->entries[i].owner_id, g.id);
 		else
-			ops_string(&o.entries[i].owner_id, "");
+			ops_string(&o->entries[i].owner_id, "");
 		free(gname);
 	}
-	cmrp_props_enum_in_free(&r);
-	cmrp_object_enum_encode_out(out, &o, group);
-	cmrp_object_enum_out_free(&o);
 	return 0;
 }
 
 /* CreateGroupSetEnum: the group sets, one per group. */
-static uint32_t enum_group_sets(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t enum_group_sets(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_enum_out o = { 0 };
-	struct rpc_ctx_handle h;
-	if (!cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
-	o.list.present = true;
-	if (!session_handle_find(s, &h, HANDLE_CLUSTER))
-		o.result = ERROR_INVALID_HANDLE;
+	struct cmrp_enum_out *o = out;
+	(void)c;
+	o->list.present = true;
+	if (!session_handle_find(s, &((const struct cmrp_handle_in *)in)->handle, HANDLE_CLUSTER))
+		o->result = ERROR_INVALID_HANDLE;
 	else {
-		struct enum_build eb = { &o.list, CLUSTER_ENUM_GROUP, false, NULL, NULL };
-		o.result = ops_be_error(BE(s)->ops->list(BE(s), BE_GROUP, NULL, enum_add, &eb), BE_GROUP);
+		struct enum_build eb = { &o->list, CLUSTER_ENUM_GROUP, false, NULL, NULL };
+		o->result = ops_be_error(BE(s)->ops->list(BE(s), BE_GROUP, NULL, enum_add, &eb), BE_GROUP);
 	}
-	cmrp_enum_encode_out(out, &o, false);
-	cmrp_enum_out_free(&o);
 	return 0;
 }
 
 /* ---- the cluster-level odds and ends ------------------------------------------- */
 
-static uint32_t get_quorum(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t get_quorum(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_quorum_out o = { 0 };
+	struct cmrp_quorum_out *o = out;
 	struct be_object q;
 	char path[256];
-	if (!cmrp_decode_done(in))
-		return NCA_S_FAULT_NDR;
+	(void)c, (void)in;
 	if (!(ops_caller_rights(s) & ACCESS_READ))
-		o.result = ERROR_ACCESS_DENIED;
+		o->result = ERROR_ACCESS_DENIED;
 	else
-		o.result = ops_be_error(BE(s)->ops->quorum(BE(s), &q, path, sizeof(path)), BE_RESOURCE);
-	if (!o.result && (!ops_string(&o.resource, q.name) || !ops_string(&o.device, path)))
-		o.result = ERROR_NOT_ENOUGH_MEMORY;
-	o.max_log_size = 0;
-	cmrp_quorum_encode_out(out, &o);
-	cmrp_quorum_out_free(&o);
+		o->result = ops_be_error(BE(s)->ops->quorum(BE(s), &q, path, sizeof(path)), BE_RESOURCE);
+	if (!o->result && (!ops_string(&o->resource, q.name) || !ops_string(&o->device, path)))
+		o->result = ERROR_NOT_ENOUGH_MEMORY;
+	o->max_log_size = 0;
 	return 0;
 }
 
 /* SetQuorumResource: one node is its own majority; no other quorum is possible. */
-static uint32_t set_quorum(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t set_quorum(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct rpc_ctx_handle h;
-	struct cmrp_string path;
-	uint32_t size;
 	struct be_object r;
 	struct handle_entry *e = NULL;
-	if (!cmrp_handle_name_decode_in(in, &h, &path, &size, 1))
-		return NCA_S_FAULT_NDR;
-	cmrp_string_free(&path);
-	uint32_t result = ops_object(s, &h, HANDLE_RESOURCE, &r, &e);
+	(void)c;
+	uint32_t result = ops_object(s, &((const struct cmrp_handle_name_in *)in)->handle, HANDLE_RESOURCE, &r, &e);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
 	if (!result)
@@ -638,117 +571,98 @@ static uint32_t set_quorum(struct session *s, struct ndr_pull *in, struct ndr_pu
 /* BackupClusterDatabase and SetServiceAccountPassword are not offered (the
  * database is a SQLite file in the state directory: back it up with sqlite3's
  * .backup; there is no service account). */
-static uint32_t not_implemented(uint16_t opnum, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t backup_database(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	if (opnum == CMRP_BACKUP_CLUSTER_DATABASE) {
-		struct cmrp_string path;
-		if (!cmrp_name_decode_in(in, &path))
-			return NCA_S_FAULT_NDR;
-		cmrp_string_free(&path);
-		reply_status(out, ERROR_CALL_NOT_IMPLEMENTED);
-		return 0;
-	}
-	struct cmrp_set_password_in r;
-	struct cmrp_set_password_out o = { 0 };
-	if (!cmrp_set_password_decode_in(in, &r))
-		return NCA_S_FAULT_NDR;
-	o.buffer_size = r.buffer_size;
-	o.result = ERROR_CALL_NOT_IMPLEMENTED;
-	cmrp_set_password_in_free(&r);
-	cmrp_set_password_encode_out(out, &o);
+	(void)s, (void)c, (void)in;
+	reply_status(out, ERROR_CALL_NOT_IMPLEMENTED);
+	return 0;
+}
+
+static uint32_t set_account_password(struct session *s, const struct ops_call *c, void *in, void *out)
+{
+	struct cmrp_set_password_out *o = out;
+	(void)s, (void)c;
+	o->buffer_size = ((const struct cmrp_set_password_in *)in)->buffer_size;
+	o->result = ERROR_CALL_NOT_IMPLEMENTED;
 	return 0;
 }
 
 /* ---- group sets: the set of each group ----------------------------------------- */
 
-static uint32_t open_group_set(struct session *s, bool create, struct ndr_pull *in, struct ndr_push *out)
+/* Sets come with their groups; a set of its own is not offered.  (Every group
+ * is also the group set of the same name: OpenGroupSet is open_by_name.) */
+static uint32_t create_group_set(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	if (create) {
-		/* Sets come with their groups; a set of its own is not offered. */
-		struct cmrp_string name;
-		struct cmrp_open_object_out o = { .status = ERROR_NOT_SUPPORTED };
-		if (!cmrp_name_decode_in(in, &name))
-			return NCA_S_FAULT_NDR;
-		cmrp_string_free(&name);
-		cmrp_open_object_encode_out(out, &o, false);
-		return 0;
-	}
-	/* Every group is also the group set of the same name. */
-	return open_named(s, BE_GROUP, HANDLE_GROUPSET, in, out, false);
+	(void)s, (void)c, (void)in;
+	((struct cmrp_open_object_out *)out)->status = ERROR_NOT_SUPPORTED;
+	return 0;
 }
 
-/* ---- dispatch -------------------------------------------------------------------- */
+/* ---- the calls of this file ------------------------------------------------------ */
 
-bool ops_objects(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault)
-{
-	uint32_t f;
-	switch (opnum) {
-	case CMRP_GET_QUORUM_RESOURCE: f = get_quorum(s, in, out); break;
-	case CMRP_SET_QUORUM_RESOURCE: f = set_quorum(s, in, out); break;
-	case CMRP_CREATE_ENUM: f = create_enum(s, false, in, out); break;
-	case CMRP_CREATE_ENUM_EX: f = create_enum(s, true, in, out); break;
-	case CMRP_OPEN_RESOURCE: f = open_by_name(s, BE_RESOURCE, in, out, false); break;
-	case CMRP_OPEN_RESOURCE_EX: f = open_by_name(s, BE_RESOURCE, in, out, true); break;
-	case CMRP_CREATE_RESOURCE: f = create_resource(s, in, out); break;
-	case CMRP_DELETE_RESOURCE: f = delete_object(s, HANDLE_RESOURCE, in, out); break;
-	case CMRP_CLOSE_RESOURCE: f = close_handle(s, HANDLE_RESOURCE, in, out); break;
-	case CMRP_GET_RESOURCE_STATE: f = get_state(s, HANDLE_RESOURCE, 2, in, out); break;
-	case CMRP_SET_RESOURCE_NAME: f = rename_object(s, HANDLE_RESOURCE, in, out); break;
-	case CMRP_GET_RESOURCE_ID: f = get_string(s, HANDLE_RESOURCE, STR_ID, in, out); break;
-	case CMRP_GET_RESOURCE_TYPE: f = get_string(s, HANDLE_RESOURCE, STR_TYPE, in, out); break;
-	case CMRP_FAIL_RESOURCE: f = act(s, HANDLE_RESOURCE, BE_ACT_FAIL, in, out); break;
-	case CMRP_ONLINE_RESOURCE: f = act(s, HANDLE_RESOURCE, BE_ACT_ONLINE, in, out); break;
-	case CMRP_OFFLINE_RESOURCE: f = act(s, HANDLE_RESOURCE, BE_ACT_OFFLINE, in, out); break;
-	case CMRP_CREATE_RES_ENUM: f = object_enum(s, opnum, in, out); break;
-	case CMRP_GET_RESOURCE_DEPENDENCY_EXPRESSION:
-		f = get_string(s, HANDLE_RESOURCE, STR_DEPENDENCIES, in, out);
-		break;
-	case CMRP_GET_RESOURCE_NETWORK_NAME: f = get_string(s, HANDLE_RESOURCE, STR_NETWORK_NAME, in, out); break;
-	case CMRP_OPEN_GROUP: f = open_by_name(s, BE_GROUP, in, out, false); break;
-	case CMRP_OPEN_GROUP_EX: f = open_by_name(s, BE_GROUP, in, out, true); break;
-	case CMRP_CREATE_GROUP: f = create_group(s, in, out); break;
-	case CMRP_DELETE_GROUP: f = delete_object(s, HANDLE_GROUP, in, out); break;
-	case CMRP_CLOSE_GROUP: f = close_handle(s, HANDLE_GROUP, in, out); break;
-	case CMRP_GET_GROUP_STATE: f = get_state(s, HANDLE_GROUP, 1, in, out); break;
-	case CMRP_SET_GROUP_NAME: f = rename_object(s, HANDLE_GROUP, in, out); break;
-	case CMRP_GET_GROUP_ID: f = get_string(s, HANDLE_GROUP, STR_ID, in, out); break;
-	case CMRP_ONLINE_GROUP: f = act(s, HANDLE_GROUP, BE_ACT_ONLINE, in, out); break;
-	case CMRP_OFFLINE_GROUP: f = act(s, HANDLE_GROUP, BE_ACT_OFFLINE, in, out); break;
-	case CMRP_MOVE_GROUP: f = move_group(s, false, in, out); break;
-	case CMRP_MOVE_GROUP_TO_NODE: f = move_group(s, true, in, out); break;
-	case CMRP_CREATE_GROUP_RESOURCE_ENUM: f = object_enum(s, opnum, in, out); break;
-	case CMRP_OPEN_NODE: f = open_by_name(s, BE_NODE, in, out, false); break;
-	case CMRP_OPEN_NODE_EX: f = open_by_name(s, BE_NODE, in, out, true); break;
-	case CMRP_CLOSE_NODE: f = close_handle(s, HANDLE_NODE, in, out); break;
-	case CMRP_GET_NODE_STATE: f = get_state(s, HANDLE_NODE, 0, in, out); break;
-	case CMRP_GET_NODE_ID: f = get_string(s, HANDLE_NODE, STR_ID, in, out); break;
-	case CMRP_PAUSE_NODE: f = act(s, HANDLE_NODE, BE_ACT_PAUSE, in, out); break;
-	case CMRP_RESUME_NODE: f = act(s, HANDLE_NODE, BE_ACT_RESUME, in, out); break;
-	case CMRP_EVICT_NODE: f = act(s, HANDLE_NODE, BE_ACT_EVICT, in, out); break;
-	case CMRP_CREATE_NODE_ENUM:
-	case CMRP_CREATE_NODE_ENUM_EX:
-	case CMRP_CREATE_RES_TYPE_ENUM: f = object_enum(s, opnum, in, out); break;
-	case CMRP_OPEN_NETWORK: f = open_by_name(s, BE_NETWORK, in, out, false); break;
-	case CMRP_OPEN_NETWORK_EX: f = open_by_name(s, BE_NETWORK, in, out, true); break;
-	case CMRP_CLOSE_NETWORK: f = close_handle(s, HANDLE_NETWORK, in, out); break;
-	case CMRP_GET_NETWORK_STATE: f = get_state(s, HANDLE_NETWORK, 0, in, out); break;
-	case CMRP_GET_NETWORK_ID: f = get_string(s, HANDLE_NETWORK, STR_ID, in, out); break;
-	case CMRP_OPEN_NET_INTERFACE: f = open_by_name(s, BE_NETIF, in, out, false); break;
-	case CMRP_OPEN_NET_INTERFACE_EX: f = open_by_name(s, BE_NETIF, in, out, true); break;
-	case CMRP_CLOSE_NET_INTERFACE: f = close_handle(s, HANDLE_NETIF, in, out); break;
-	case CMRP_GET_NET_INTERFACE_STATE: f = get_state(s, HANDLE_NETIF, 0, in, out); break;
-	case CMRP_GET_NET_INTERFACE_ID: f = get_string(s, HANDLE_NETIF, STR_ID, in, out); break;
-	case CMRP_BACKUP_CLUSTER_DATABASE:
-	case CMRP_SET_SERVICE_ACCOUNT_PASSWORD: f = not_implemented(opnum, in, out); break;
-	case CMRP_CREATE_GROUP_ENUM: f = enum_objects(s, true, in, out); break;
-	case CMRP_CREATE_RESOURCE_ENUM: f = enum_objects(s, false, in, out); break;
-	case CMRP_CREATE_GROUP_SET: f = open_group_set(s, true, in, out); break;
-	case CMRP_OPEN_GROUP_SET: f = open_group_set(s, false, in, out); break;
-	case CMRP_CLOSE_GROUP_SET: f = close_handle(s, HANDLE_GROUPSET, in, out); break;
-	case CMRP_CREATE_GROUP_SET_ENUM: f = enum_group_sets(s, in, out); break;
-	default:
-		return false;
-	}
-	*fault = f;
-	return true;
-}
+const struct ops_entry ops_object_calls[] = {
+	{ CMRP_CLOSE_CLUSTER, close_handle, 0, false },
+	{ CMRP_GET_QUORUM_RESOURCE, get_quorum, 0, false },
+	{ CMRP_SET_QUORUM_RESOURCE, set_quorum, 0, false },
+	{ CMRP_CREATE_ENUM, create_enum, 0, false },
+	{ CMRP_CREATE_ENUM_EX, create_enum, 0, false },
+	{ CMRP_OPEN_RESOURCE, open_by_name, BE_RESOURCE, false },
+	{ CMRP_OPEN_RESOURCE_EX, open_by_name, BE_RESOURCE, false },
+	{ CMRP_CREATE_RESOURCE, create_resource, 0, false },
+	{ CMRP_DELETE_RESOURCE, delete_object, 0, false },
+	{ CMRP_CLOSE_RESOURCE, close_handle, 0, false },
+	{ CMRP_GET_RESOURCE_STATE, get_state, 0, false },
+	{ CMRP_SET_RESOURCE_NAME, rename_object, 0, false },
+	{ CMRP_GET_RESOURCE_ID, get_string, STR_ID, false },
+	{ CMRP_GET_RESOURCE_TYPE, get_string, STR_TYPE, false },
+	{ CMRP_FAIL_RESOURCE, act, BE_ACT_FAIL, false },
+	{ CMRP_ONLINE_RESOURCE, act, BE_ACT_ONLINE, false },
+	{ CMRP_OFFLINE_RESOURCE, act, BE_ACT_OFFLINE, false },
+	{ CMRP_CREATE_RES_ENUM, object_enum, 0, false },
+	{ CMRP_GET_RESOURCE_DEPENDENCY_EXPRESSION, get_string, STR_DEPENDENCIES, false },
+	{ CMRP_GET_RESOURCE_NETWORK_NAME, get_string, STR_NETWORK_NAME, false },
+	{ CMRP_OPEN_GROUP, open_by_name, BE_GROUP, false },
+	{ CMRP_OPEN_GROUP_EX, open_by_name, BE_GROUP, false },
+	{ CMRP_CREATE_GROUP, create_group, 0, false },
+	{ CMRP_DELETE_GROUP, delete_object, 0, false },
+	{ CMRP_CLOSE_GROUP, close_handle, 0, false },
+	{ CMRP_GET_GROUP_STATE, get_state, 0, false },
+	{ CMRP_SET_GROUP_NAME, rename_object, 0, false },
+	{ CMRP_GET_GROUP_ID, get_string, STR_ID, false },
+	{ CMRP_ONLINE_GROUP, act, BE_ACT_ONLINE, false },
+	{ CMRP_OFFLINE_GROUP, act, BE_ACT_OFFLINE, false },
+	{ CMRP_MOVE_GROUP, move_group, 0, false },
+	{ CMRP_MOVE_GROUP_TO_NODE, move_group, 0, false },
+	{ CMRP_CREATE_GROUP_RESOURCE_ENUM, object_enum, 0, false },
+	{ CMRP_OPEN_NODE, open_by_name, BE_NODE, false },
+	{ CMRP_OPEN_NODE_EX, open_by_name, BE_NODE, false },
+	{ CMRP_CLOSE_NODE, close_handle, 0, false },
+	{ CMRP_GET_NODE_STATE, get_state, 0, false },
+	{ CMRP_GET_NODE_ID, get_string, STR_ID, false },
+	{ CMRP_PAUSE_NODE, act, BE_ACT_PAUSE, false },
+	{ CMRP_RESUME_NODE, act, BE_ACT_RESUME, false },
+	{ CMRP_EVICT_NODE, act, BE_ACT_EVICT, false },
+	{ CMRP_CREATE_NODE_ENUM, object_enum, 0, false },
+	{ CMRP_CREATE_NODE_ENUM_EX, object_enum, 0, false },
+	{ CMRP_CREATE_RES_TYPE_ENUM, object_enum, 0, false },
+	{ CMRP_OPEN_NETWORK, open_by_name, BE_NETWORK, false },
+	{ CMRP_OPEN_NETWORK_EX, open_by_name, BE_NETWORK, false },
+	{ CMRP_CLOSE_NETWORK, close_handle, 0, false },
+	{ CMRP_GET_NETWORK_STATE, get_state, 0, false },
+	{ CMRP_GET_NETWORK_ID, get_string, STR_ID, false },
+	{ CMRP_OPEN_NET_INTERFACE, open_by_name, BE_NETIF, false },
+	{ CMRP_OPEN_NET_INTERFACE_EX, open_by_name, BE_NETIF, false },
+	{ CMRP_CLOSE_NET_INTERFACE, close_handle, 0, false },
+	{ CMRP_GET_NET_INTERFACE_STATE, get_state, 0, false },
+	{ CMRP_GET_NET_INTERFACE_ID, get_string, STR_ID, false },
+	{ CMRP_BACKUP_CLUSTER_DATABASE, backup_database, 0, false },
+	{ CMRP_SET_SERVICE_ACCOUNT_PASSWORD, set_account_password, 0, false },
+	{ CMRP_CREATE_GROUP_ENUM, enum_objects, 0, false },
+	{ CMRP_CREATE_RESOURCE_ENUM, enum_objects, 0, false },
+	{ CMRP_CREATE_GROUP_SET, create_group_set, 0, false },
+	{ CMRP_OPEN_GROUP_SET, open_by_name, BE_GROUP, false },
+	{ CMRP_CLOSE_GROUP_SET, close_handle, 0, false },
+	{ CMRP_CLOSE_KEY, close_handle, 0, false },
+	{ CMRP_CREATE_GROUP_SET_ENUM, enum_group_sets, 0, false },
+	{ 0, NULL, 0, false },
+};

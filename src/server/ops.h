@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the MS-CMRP handlers share: the caller's rights, the object behind a
- * handle, and the mapping of backend statuses and states onto MS-CMRP values.
- * Each object family has its own file (cluster.c, objects.c, registry.c,
- * control.c); cluster.c's dispatcher hands each opnum to them in turn.
+ * handle, the mapping of backend statuses and states onto MS-CMRP values, and
+ * the handler table.  Each object family has its own file (cluster.c,
+ * objects.c, registry.c, control.c, notify.c) with its handlers and its list
+ * of (opnum, handler); dispatch.c indexes them by opnum and does, for every
+ * call, what no handler does: decode the request with the codec that
+ * cmrp_table.c names for the opnum (a request that does not decode is an NDR
+ * fault, logged there), call the handler with the typed request and a zeroed
+ * typed reply, encode the reply and free both.
  */
 #ifndef SERVER_OPS_H
 #define SERVER_OPS_H
@@ -15,9 +20,11 @@
 #include "clusterd.h"
 #include "cmrp/cmrp.h"
 #include "cmrp/cmrp_objects.h"
+#include "cmrp/cmrp_table.h"
 #include "session.h"
 
-/* The Windows error codes come from the public header (one source of truth). */
+/* The Windows error codes are include/clusapi.h's (through base/werror.h via
+ * access.h): the one list, shared with libclusapi. */
 
 /* The caller's rights right now (the ACL may have changed since it connected). */
 unsigned ops_caller_rights(struct session *s);
@@ -55,12 +62,35 @@ bool ops_admin_owns(uint32_t code);
 DWORD ops_admin_control(struct session *s, unsigned handle_rights, uint32_t code, const struct cmrp_blob *in,
 			uint8_t **out, size_t *out_len);
 
-/* Family dispatchers: true if the opnum is theirs (then *fault is 0 or a
- * fault status, and the reply is in out). */
-bool ops_objects(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
-bool ops_registry(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
-bool ops_control(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
-/* notify.c: *fault may be RPC_DISPATCH_PENDING (a GetNotify that waits). */
-bool ops_notify(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault);
+/* One call as the core hands it to a handler: its opnum, its table entry and
+ * the handler's argument from its family's list. */
+struct ops_call {
+	uint16_t opnum;
+	const struct cmrp_op *op;
+	int arg;
+};
+
+/* A handler: in is the decoded request (the struct the opnum's [in] codec
+ * names), out the zeroed reply (its [out] codec's struct), both freed by the
+ * core.  Returns 0 (out is the reply), a fault status, or
+ * RPC_DISPATCH_PENDING (no reply now: notify.c answers later). */
+typedef uint32_t (*ops_handler)(struct session *s, const struct ops_call *c, void *in, void *out);
+
+struct ops_entry {
+	uint16_t opnum;
+	ops_handler fn; /* NULL ends a list */
+	int arg;
+	bool not_down_level; /* refused (opnum out of range) by a down-level server */
+};
+
+/* Each family's calls. */
+extern const struct ops_entry ops_cluster_calls[], ops_object_calls[], ops_registry_calls[], ops_control_calls[],
+	ops_notify_calls[];
+
+/* The handle type a call's request carries at slot i (the table's fact). */
+static inline uint8_t ops_in_type(const struct ops_call *c, unsigned i)
+{
+	return c->op->in_handles[i].type;
+}
 
 #endif

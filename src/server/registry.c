@@ -142,91 +142,83 @@ static DWORD missing_key(struct session *s, const char *key, int status)
 
 /* ---- 28 GetRootKey, 30 OpenKey, 29 CreateKey ------------------------------ */
 
-static void reply_open(struct ndr_push *out, struct cmrp_open_object_out *o, bool lead)
+/* A failed open answers a zeroed handle. */
+static void reply_open(struct cmrp_open_object_out *o)
 {
 	if (o->status) {
 		memset(&o->handle, 0, sizeof(o->handle));
 		o->disposition = 0;
 	}
-	cmrp_open_object_encode_out(out, o, lead);
 }
 
-static uint32_t op_get_root_key(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_get_root_key(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_open_object_out o = { 0 };
-	uint32_t sam;
+	struct cmrp_open_object_out *o = out;
 	unsigned rights;
 
-	if (!cmrp_u32_decode_in(in, &sam))
-		return NCA_S_FAULT_NDR;
-	o.status = key_grant(s, sam, &rights);
-	if (!o.status && !session_handle_new(s, HANDLE_KEY, (uint8_t)rights, NULL, "", &o.handle))
-		o.status = ERROR_NOT_ENOUGH_MEMORY;
-	reply_open(out, &o, false);
+	(void)c;
+	o->status = key_grant(s, ((const struct cmrp_u32_in *)in)->v, &rights);
+	if (!o->status && !session_handle_new(s, HANDLE_KEY, (uint8_t)rights, NULL, "", &o->handle))
+		o->status = ERROR_NOT_ENOUGH_MEMORY;
+	reply_open(o);
 	return 0;
 }
 
-static uint32_t op_open_key(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_open_key(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_open_object_out o = { 0 };
-	struct rpc_ctx_handle h;
-	struct cmrp_string sub;
+	const struct cmrp_handle_name_in *r = in;
+	struct cmrp_open_object_out *o = out;
 	struct handle_entry *e;
-	uint32_t sam;
 	unsigned rights;
 	char *path = NULL;
 
-	if (!cmrp_handle_name_decode_in(in, &h, &sub, &sam, 1))
-		return NCA_S_FAULT_NDR;
-	o.status = key_entry(s, &h, false, &e);
-	if (!o.status)
-		o.status = join_path(e->key, &sub, true, &path);
-	if (!o.status)
-		o.status = key_grant(s, sam, &rights);
-	if (!o.status)
-		o.status = reg_error(BE(s)->ops->reg_key_exists(BE(s), path));
-	if (!o.status && !session_handle_new(s, HANDLE_KEY, (uint8_t)rights, NULL, path, &o.handle))
-		o.status = ERROR_NOT_ENOUGH_MEMORY;
+	(void)c;
+	o->status = key_entry(s, &r->handle, false, &e);
+	if (!o->status)
+		o->status = join_path(e->key, &r->name, true, &path);
+	if (!o->status)
+		o->status = key_grant(s, r->v[0], &rights);
+	if (!o->status)
+		o->status = reg_error(BE(s)->ops->reg_key_exists(BE(s), path));
+	if (!o->status && !session_handle_new(s, HANDLE_KEY, (uint8_t)rights, NULL, path, &o->handle))
+		o->status = ERROR_NOT_ENOUGH_MEMORY;
 	free(path);
-	cmrp_string_free(&sub);
-	reply_open(out, &o, false);
+	reply_open(o);
 	return 0;
 }
 
-static uint32_t op_create_key(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_create_key(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_open_object_out o = { 0 };
-	struct cmrp_create_key_in r;
+	const struct cmrp_create_key_in *r = in;
+	struct cmrp_open_object_out *op = out;
 	struct handle_entry *e;
 	unsigned rights;
 	char *path = NULL;
 	bool created = false;
 
-	if (!cmrp_create_key_decode_in(in, &r))
-		return NCA_S_FAULT_NDR;
-	o.status = key_entry(s, &r.key, true, &e);
-	if (!o.status && (r.options & ~REG_OPTION_VOLATILE))
-		o.status = ERROR_INVALID_PARAMETER;
-	if (!o.status)
-		o.status = join_path(e->key, &r.subkey, true, &path);
-	if (!o.status)
-		o.status = key_grant(s, r.sam_desired, &rights);
+	(void)c;
+	op->status = key_entry(s, &r->key, true, &e);
+	if (!op->status && (r->options & ~REG_OPTION_VOLATILE))
+		op->status = ERROR_INVALID_PARAMETER;
+	if (!op->status)
+		op->status = join_path(e->key, &r->subkey, true, &path);
+	if (!op->status)
+		op->status = key_grant(s, r->sam_desired, &rights);
 	/* The handle's own key must still be there: creating below it would
 	 * bring a deleted key back. */
-	if (!o.status)
-		o.status = reg_error(BE(s)->ops->reg_key_exists(BE(s), e->key));
-	if (!o.status) {
+	if (!op->status)
+		op->status = reg_error(BE(s)->ops->reg_key_exists(BE(s), e->key));
+	if (!op->status) {
 		int rc = BE(s)->ops->reg_create_key(BE(s), path, &created);
-		o.status = rc == BE_INVALID || rc == BE_NOT_FOUND ? missing_key(s, e->key, rc) : reg_error(rc);
+		op->status = rc == BE_INVALID || rc == BE_NOT_FOUND ? missing_key(s, e->key, rc) : reg_error(rc);
 	}
-	if (!o.status) {
-		o.disposition = created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY;
-		if (!session_handle_new(s, HANDLE_KEY, (uint8_t)rights, NULL, path, &o.handle))
-			o.status = ERROR_NOT_ENOUGH_MEMORY;
+	if (!op->status) {
+		op->disposition = created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY;
+		if (!session_handle_new(s, HANDLE_KEY, (uint8_t)rights, NULL, path, &op->handle))
+			op->status = ERROR_NOT_ENOUGH_MEMORY;
 	}
 	free(path);
-	cmrp_create_key_in_free(&r);
-	reply_open(out, &o, true);
+	reply_open(op);
 	return 0;
 }
 
@@ -246,101 +238,89 @@ static int nth_key_fn(const char *name, void *arg)
 	return k->name ? 1 : BE_NO_MEMORY;
 }
 
-static uint32_t op_enum_key(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_enum_key(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_enum_key_out o = { 0 };
-	struct rpc_ctx_handle h;
+	const struct cmrp_handle_u32s_in *r = in;
+	struct cmrp_enum_key_out *op = out;
 	struct handle_entry *e;
-	uint32_t index;
 
-	if (!cmrp_handle_u32s_decode_in(in, &h, &index, 1))
-		return NCA_S_FAULT_NDR;
-	o.result = key_entry(s, &h, false, &e);
-	if (!o.result) {
-		struct nth_key k = { .want = index };
+	(void)c;
+	op->result = key_entry(s, &r->handle, false, &e);
+	if (!op->result) {
+		struct nth_key k = { .want = r->v[0] };
 		int rc = BE(s)->ops->reg_list_keys(BE(s), e->key, nth_key_fn, &k);
 		if (rc == 1 && k.name)
-			o.result = ops_string(&o.name, k.name) ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+			op->result = ops_string(&op->name, k.name) ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 		else if (rc == BE_OK)
-			o.result = ERROR_NO_MORE_ITEMS;
+			op->result = ERROR_NO_MORE_ITEMS;
 		else
-			o.result = reg_error(rc);
+			op->result = reg_error(rc);
 		free(k.name);
 	}
-	if (o.result)
-		cmrp_string_free(&o.name);
-	cmrp_enum_key_encode_out(out, &o);
-	cmrp_enum_key_out_free(&o);
+	if (op->result)
+		cmrp_string_free(&op->name);
 	return 0;
 }
 
 /* ---- 32 SetValue, 33 DeleteValue, 35 DeleteKey ----------------------------- */
 
-static uint32_t op_set_value(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_set_value(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_set_value_in r;
+	const struct cmrp_set_value_in *r = in;
 	struct handle_entry *e;
 	char *name = NULL;
 
-	if (!cmrp_set_value_decode_in(in, &r))
-		return NCA_S_FAULT_NDR;
-	uint32_t result = key_entry(s, &r.key, true, &e);
+	(void)c;
+	uint32_t result = key_entry(s, &r->key, true, &e);
 	if (!result)
-		result = value_name(&r.name, &name);
-	if (!result && r.len > BE_REG_VALUE_MAX)
+		result = value_name(&r->name, &name);
+	if (!result && r->len > BE_REG_VALUE_MAX)
 		result = ERROR_INVALID_PARAMETER;
 	if (!result) {
-		struct be_value v = { .type = r.type, .data = r.data, .len = r.len };
+		struct be_value v = { .type = r->type, .data = r->data, .len = r->len };
 		memcpy(v.name, name, strlen(name) + 1);
 		int rc = BE(s)->ops->reg_set(BE(s), e->key, &v);
 		result = rc == BE_INVALID ? missing_key(s, e->key, rc) : reg_error(rc);
 	}
 	free(name);
-	cmrp_set_value_in_free(&r);
-	cmrp_status_result_encode_out(out, ERROR_SUCCESS, result);
+	((struct cmrp_status_result_out *)out)->result = result;
 	return 0;
 }
 
-static uint32_t op_delete_value(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_delete_value(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct rpc_ctx_handle h;
-	struct cmrp_string n;
+	const struct cmrp_handle_name_in *r = in;
 	struct handle_entry *e;
 	char *name = NULL;
 
-	if (!cmrp_handle_name_decode_in(in, &h, &n, NULL, 0))
-		return NCA_S_FAULT_NDR;
-	uint32_t result = key_entry(s, &h, true, &e);
+	(void)c;
+	uint32_t result = key_entry(s, &r->handle, true, &e);
 	if (!result)
-		result = value_name(&n, &name);
+		result = value_name(&r->name, &name);
 	if (!result)
 		result = reg_error(BE(s)->ops->reg_delete_value(BE(s), e->key, name));
 	free(name);
-	cmrp_string_free(&n);
-	cmrp_status_result_encode_out(out, ERROR_SUCCESS, result);
+	((struct cmrp_status_result_out *)out)->result = result;
 	return 0;
 }
 
-static uint32_t op_delete_key(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_delete_key(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct rpc_ctx_handle h;
-	struct cmrp_string sub;
+	const struct cmrp_handle_name_in *r = in;
 	struct handle_entry *e;
 	char *path = NULL;
 
-	if (!cmrp_handle_name_decode_in(in, &h, &sub, NULL, 0))
-		return NCA_S_FAULT_NDR;
-	uint32_t result = key_entry(s, &h, true, &e);
+	(void)c;
+	uint32_t result = key_entry(s, &r->handle, true, &e);
 	if (!result)
-		result = join_path(e->key, &sub, false, &path);
+		result = join_path(e->key, &r->name, false, &path);
 	if (!result) {
 		int rc = BE(s)->ops->reg_delete_key(BE(s), path);
 		/* MS-CMRP 3.1.4.2.36: a key with subkeys is ERROR_ACCESS_DENIED. */
 		result = rc == BE_NOT_EMPTY ? ERROR_ACCESS_DENIED : reg_error(rc);
 	}
 	free(path);
-	cmrp_string_free(&sub);
-	cmrp_status_result_encode_out(out, ERROR_SUCCESS, result);
+	((struct cmrp_status_result_out *)out)->result = result;
 	return 0;
 }
 
@@ -351,45 +331,40 @@ static uint32_t cap_buffer(uint32_t len)
 	return len > CMRP_MAX_BUFFER_BYTES ? CMRP_MAX_BUFFER_BYTES : len;
 }
 
-static uint32_t op_query_value(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_query_value(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_query_value_out o = { 0 };
-	struct rpc_ctx_handle h;
-	struct cmrp_string n;
+	const struct cmrp_handle_name_in *r = in;
+	struct cmrp_query_value_out *op = out;
 	struct handle_entry *e;
-	uint32_t cb;
+	uint32_t cb = r->v[0];
 	char *name = NULL;
 
-	if (!cmrp_handle_name_decode_in(in, &h, &n, &cb, 1))
-		return NCA_S_FAULT_NDR;
+	(void)c;
 	/* The reply's lpData array is cbData bytes long, whatever the result. */
-	o.len = cap_buffer(cb);
-	o.data = o.len ? calloc(1, o.len) : NULL;
-	if (o.len && !o.data)
-		o.len = 0, o.result = ERROR_NOT_ENOUGH_MEMORY;
-	if (!o.result)
-		o.result = key_entry(s, &h, false, &e);
-	if (!o.result)
-		o.result = value_name(&n, &name);
-	if (!o.result) {
+	op->len = cap_buffer(cb);
+	op->data = op->len ? calloc(1, op->len) : NULL;
+	if (op->len && !op->data)
+		op->len = 0, op->result = ERROR_NOT_ENOUGH_MEMORY;
+	if (!op->result)
+		op->result = key_entry(s, &r->handle, false, &e);
+	if (!op->result)
+		op->result = value_name(&r->name, &name);
+	if (!op->result) {
 		struct be_value v = { 0 };
 		int rc = BE(s)->ops->reg_get(BE(s), e->key, name, &v);
 		if (rc == BE_OK) {
-			o.type = v.type;
-			o.required = v.len > UINT32_MAX ? UINT32_MAX : (uint32_t)v.len;
-			if (v.len > o.len)
-				o.result = ERROR_MORE_DATA;
+			op->type = v.type;
+			op->required = v.len > UINT32_MAX ? UINT32_MAX : (uint32_t)v.len;
+			if (v.len > op->len)
+				op->result = ERROR_MORE_DATA;
 			else if (v.len)
-				memcpy(o.data, v.data, v.len);
+				memcpy(op->data, v.data, v.len);
 			free(v.data);
 		} else {
-			o.result = rc == BE_INVALID ? missing_key(s, e->key, rc) : reg_error(rc);
+			op->result = rc == BE_INVALID ? missing_key(s, e->key, rc) : reg_error(rc);
 		}
 	}
 	free(name);
-	cmrp_string_free(&n);
-	cmrp_query_value_encode_out(out, &o);
-	cmrp_query_value_out_free(&o);
 	return 0;
 }
 
@@ -414,63 +389,46 @@ static int nth_value_fn(const struct be_value *v, void *arg)
 	return 1;
 }
 
-static uint32_t op_enum_value(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_enum_value(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_enum_value_out o = { 0 };
-	struct rpc_ctx_handle h;
+	const struct cmrp_handle_u32s_in *r = in;
+	struct cmrp_enum_value_out *op = out;
 	struct handle_entry *e;
-	uint32_t v[2];
+	const uint32_t *v = r->v;
 
-	if (!cmrp_handle_u32s_decode_in(in, &h, v, 2))
-		return NCA_S_FAULT_NDR;
+	(void)c;
 	uint32_t cb = cap_buffer(v[1]);
-	o.result = key_entry(s, &h, false, &e);
-	if (!o.result) {
+	op->result = key_entry(s, &r->handle, false, &e);
+	if (!op->result) {
 		struct nth_value k = { .want = v[0] };
 		int rc = BE(s)->ops->reg_list_values(BE(s), e->key, nth_value_fn, &k);
 		if (rc == 1 && k.found) {
-			o.type = k.v.type;
-			o.total_size = k.v.len > UINT32_MAX ? UINT32_MAX : (uint32_t)k.v.len;
-			if (!ops_string(&o.name, k.v.name)) {
-				o.result = ERROR_NOT_ENOUGH_MEMORY;
+			op->type = k.v.type;
+			op->total_size = k.v.len > UINT32_MAX ? UINT32_MAX : (uint32_t)k.v.len;
+			if (!ops_string(&op->name, k.v.name)) {
+				op->result = ERROR_NOT_ENOUGH_MEMORY;
 			} else if (k.v.len > cb) {
 				/* lpcbData may not grow past the client's buffer. */
-				o.result = ERROR_MORE_DATA;
+				op->result = ERROR_MORE_DATA;
 			} else {
-				o.len = (uint32_t)k.v.len;
-				o.data = k.v.data;
+				op->len = (uint32_t)k.v.len;
+				op->data = k.v.data;
 				k.v.data = NULL;
 			}
 		} else if (rc == BE_OK) {
-			o.result = ERROR_NO_MORE_ITEMS;
+			op->result = ERROR_NO_MORE_ITEMS;
 		} else {
-			o.result = reg_error(rc);
+			op->result = reg_error(rc);
 		}
 		free(k.v.data);
 	}
-	if (o.result && o.result != ERROR_MORE_DATA)
-		cmrp_string_free(&o.name);
-	if (o.result) {
-		free(o.data);
-		o.data = NULL;
-		o.len = 0;
+	if (op->result && op->result != ERROR_MORE_DATA)
+		cmrp_string_free(&op->name);
+	if (op->result) {
+		free(op->data);
+		op->data = NULL;
+		op->len = 0;
 	}
-	cmrp_enum_value_encode_out(out, &o);
-	cmrp_enum_value_out_free(&o);
-	return 0;
-}
-
-/* ---- 37 CloseKey ----------------------------------------------------------- */
-
-static uint32_t op_close_key(struct session *s, struct ndr_pull *in, struct ndr_push *out)
-{
-	struct rpc_ctx_handle h;
-	if (!cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
-	uint32_t result = session_handle_close(s, &h, HANDLE_KEY) ? ERROR_SUCCESS : ERROR_INVALID_HANDLE;
-	if (!result)
-		memset(&h, 0, sizeof(h));
-	cmrp_close_encode_out(out, &h, result);
 	return 0;
 }
 
@@ -544,36 +502,42 @@ static size_t build_sd(uint32_t secinfo, uint8_t sd[SD_MAX])
 	return off;
 }
 
-static uint32_t op_get_key_security(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_get_key_security(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_security_descriptor sd, reply = { 0 };
-	struct rpc_ctx_handle h;
+	const struct cmrp_key_security_in *r = in;
+	const struct cmrp_security_descriptor *sdp = &r->sd;
+	struct cmrp_key_security_out *o = out;
+	struct cmrp_security_descriptor *replyp = &o->sd;
 	struct handle_entry *e;
-	uint32_t secinfo, result;
+	uint32_t secinfo = r->secinfo, result;
 	uint8_t buf[SD_MAX];
 
-	if (!cmrp_key_security_decode_in(in, &h, &secinfo, &sd))
-		return NCA_S_FAULT_NDR;
-	result = key_entry(s, &h, false, &e);
+	(void)c;
+	result = key_entry(s, &r->key, false, &e);
 	if (!result)
 		result = reg_error(BE(s)->ops->reg_key_exists(BE(s), e->key));
 	/* On failure send the caller's descriptor shape back, empty. */
-	reply.present = sd.present;
-	reply.cb_in = sd.cb_in;
+	replyp->present = sdp->present;
+	replyp->cb_in = sdp->cb_in;
 	if (!result) {
 		size_t n = build_sd(secinfo, buf);
-		reply.present = true;
-		if (sd.cb_in < n) {
+		replyp->present = true;
+		if (sdp->cb_in < n) {
 			/* cbIn is the size needed; the client retries with it. */
 			result = ERROR_INSUFFICIENT_BUFFER;
-			reply.cb_in = (uint32_t)n;
+			replyp->cb_in = (uint32_t)n;
 		} else {
-			reply.data = buf;
-			reply.cb_out = (uint32_t)n;
+			/* the core frees the reply */
+			replyp->data = malloc(n);
+			if (!replyp->data)
+				result = ERROR_NOT_ENOUGH_MEMORY;
+			else {
+				memcpy(replyp->data, buf, n);
+				replyp->cb_out = (uint32_t)n;
+			}
 		}
 	}
-	cmrp_key_security_encode_out(out, &reply, ERROR_SUCCESS, result);
-	cmrp_security_descriptor_free(&sd);
+	o->result = result;
 	return 0;
 }
 
@@ -612,74 +576,43 @@ static int info_value_fn(const struct be_value *v, void *arg)
 	return 0;
 }
 
-static uint32_t op_query_info_key(struct session *s, struct ndr_pull *in, struct ndr_push *out)
+static uint32_t op_query_info_key(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	struct cmrp_query_info_key_out o = { 0 };
-	struct rpc_ctx_handle h;
+	struct cmrp_query_info_key_out *op = out;
 	struct handle_entry *e;
 	uint8_t sd[SD_MAX];
 
-	if (!cmrp_handle_decode(in, &h))
-		return NCA_S_FAULT_NDR;
-	o.result = key_entry(s, &h, false, &e);
-	if (!o.result) {
+	(void)c;
+	op->result = key_entry(s, &((const struct cmrp_handle_in *)in)->handle, false, &e);
+	if (!op->result) {
 		struct key_info keys = { 0 }, values = { 0 };
-		o.result = reg_error(BE(s)->ops->reg_list_keys(BE(s), e->key, info_key_fn, &keys));
-		if (!o.result)
-			o.result = reg_error(BE(s)->ops->reg_list_values(BE(s), e->key, info_value_fn, &values));
-		if (!o.result) {
-			o.subkeys = keys.count;
-			o.max_subkey_len = keys.max_name;
-			o.values = values.count;
-			o.max_value_name_len = values.max_name;
-			o.max_value_len = values.max_data;
-			o.security_descriptor = (uint32_t)build_sd(SECINFO_OWNER | SECINFO_GROUP | SECINFO_DACL, sd);
+		op->result = reg_error(BE(s)->ops->reg_list_keys(BE(s), e->key, info_key_fn, &keys));
+		if (!op->result)
+			op->result = reg_error(BE(s)->ops->reg_list_values(BE(s), e->key, info_value_fn, &values));
+		if (!op->result) {
+			op->subkeys = keys.count;
+			op->max_subkey_len = keys.max_name;
+			op->values = values.count;
+			op->max_value_name_len = values.max_name;
+			op->max_value_len = values.max_data;
+			op->security_descriptor = (uint32_t)build_sd(SECINFO_OWNER | SECINFO_GROUP | SECINFO_DACL, sd);
 		}
 	}
-	cmrp_query_info_key_encode_out(out, &o);
 	return 0;
 }
 
-bool ops_registry(struct session *s, uint16_t opnum, struct ndr_pull *in, struct ndr_push *out, uint32_t *fault)
-{
-	switch (opnum) {
-	case CMRP_GET_ROOT_KEY:
-		*fault = op_get_root_key(s, in, out);
-		return true;
-	case CMRP_CREATE_KEY:
-		*fault = op_create_key(s, in, out);
-		return true;
-	case CMRP_OPEN_KEY:
-		*fault = op_open_key(s, in, out);
-		return true;
-	case CMRP_ENUM_KEY:
-		*fault = op_enum_key(s, in, out);
-		return true;
-	case CMRP_SET_VALUE:
-		*fault = op_set_value(s, in, out);
-		return true;
-	case CMRP_DELETE_VALUE:
-		*fault = op_delete_value(s, in, out);
-		return true;
-	case CMRP_QUERY_VALUE:
-		*fault = op_query_value(s, in, out);
-		return true;
-	case CMRP_DELETE_KEY:
-		*fault = op_delete_key(s, in, out);
-		return true;
-	case CMRP_ENUM_VALUE:
-		*fault = op_enum_value(s, in, out);
-		return true;
-	case CMRP_CLOSE_KEY:
-		*fault = op_close_key(s, in, out);
-		return true;
-	case CMRP_QUERY_INFO_KEY:
-		*fault = op_query_info_key(s, in, out);
-		return true;
-	case CMRP_GET_KEY_SECURITY:
-		*fault = op_get_key_security(s, in, out);
-		return true;
-	default:
-		return false;
-	}
-}
+/* CloseKey is objects.c's close_handle. */
+const struct ops_entry ops_registry_calls[] = {
+	{ CMRP_GET_ROOT_KEY, op_get_root_key, 0, false },
+	{ CMRP_CREATE_KEY, op_create_key, 0, false },
+	{ CMRP_OPEN_KEY, op_open_key, 0, false },
+	{ CMRP_ENUM_KEY, op_enum_key, 0, false },
+	{ CMRP_SET_VALUE, op_set_value, 0, false },
+	{ CMRP_DELETE_VALUE, op_delete_value, 0, false },
+	{ CMRP_QUERY_VALUE, op_query_value, 0, false },
+	{ CMRP_DELETE_KEY, op_delete_key, 0, false },
+	{ CMRP_ENUM_VALUE, op_enum_value, 0, false },
+	{ CMRP_QUERY_INFO_KEY, op_query_info_key, 0, false },
+	{ CMRP_GET_KEY_SECURITY, op_get_key_security, 0, false },
+	{ 0, NULL, 0, false },
+};

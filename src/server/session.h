@@ -13,19 +13,22 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "cmrp/cmrp_table.h"
 #include "rpc/ndr.h"
 
+/* The handle types are MS-CMRP's (cmrp_table.h), so that a handler can take
+ * a request's handle type from the table. */
 enum handle_type {
-	HANDLE_NONE = 0,
-	HANDLE_CLUSTER = 1,
-	HANDLE_NODE,
-	HANDLE_GROUP,
-	HANDLE_RESOURCE,
-	HANDLE_NETWORK,
-	HANDLE_NETIF,
-	HANDLE_KEY,
-	HANDLE_NOTIFY,
-	HANDLE_GROUPSET,
+	HANDLE_NONE = CMRP_HANDLE_NONE,
+	HANDLE_CLUSTER = CMRP_HANDLE_CLUSTER,
+	HANDLE_NODE = CMRP_HANDLE_NODE,
+	HANDLE_GROUP = CMRP_HANDLE_GROUP,
+	HANDLE_RESOURCE = CMRP_HANDLE_RESOURCE,
+	HANDLE_NETWORK = CMRP_HANDLE_NETWORK,
+	HANDLE_NETIF = CMRP_HANDLE_NETIF,
+	HANDLE_KEY = CMRP_HANDLE_KEY,
+	HANDLE_NOTIFY = CMRP_HANDLE_NOTIFY,
+	HANDLE_GROUPSET = CMRP_HANDLE_GROUPSET,
 };
 
 #define HANDLE_OBJ_MAX 40

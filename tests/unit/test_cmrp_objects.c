@@ -15,6 +15,7 @@
 
 #include "base/utf16.h"
 #include "cmrp/cmrp_objects.h"
+#include "cmrp/cmrp_table.h"
 
 /* malloc and calloc are wrapped at link time (-Wl,--wrap=...) so that a test
  * can check that a hostile count never turns into a large allocation. */
@@ -906,13 +907,14 @@ static void test_control(void **state)
 		{ 105, CMRP_CONTROL_NODE }, { 106, CMRP_CONTROL_PLAIN }, { 173, CMRP_CONTROL_NODE },
 		{ 174, CMRP_CONTROL_PLAIN },
 	};
-	enum cmrp_control_kind k;
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		assert_true(cmrp_control_kind_of(ops[i].opnum, &k));
-		assert_int_equal(k, ops[i].kind);
+		const struct cmrp_op *op = cmrp_op(ops[i].opnum);
+		assert_non_null(op);
+		assert_int_equal(op->kind, CMRP_CALL_CONTROL);
+		assert_int_equal(op->control, ops[i].kind);
 	}
-	assert_false(cmrp_control_kind_of(80, &k));
-	assert_false(cmrp_control_kind_of(CMRP_OPEN_NODE, &k));
+	assert_null(cmrp_op(80));
+	assert_int_not_equal(cmrp_op(CMRP_OPEN_NODE)->kind, CMRP_CALL_CONTROL);
 
 	/* every kind, with a NULL and a real in buffer */
 	for (int kind = CMRP_CONTROL_PLAIN; kind <= CMRP_CONTROL_TYPE_NODE; kind++) {
