@@ -19,6 +19,9 @@
  *                   stream is the endpoint mapper's, the second the cluster's,
  *                   NTLMSSP at PKT_PRIVACY); clear: the local cluster (LPC)
  *            bit 1: open for GENERIC_READ instead of GENERIC_ALL
+ *            bit 2 (without bit 0): over TCP without credentials
+ *                   (OpenClusterEx "127.0.0.1": a plain bind, and the open
+ *                   batched with the node list and the node's name)
  *   then, per connection in the order the library connects:
  *            a 16-bit little-endian length and that many bytes (cut at the
  *            end of the input); connections past the last stream get
@@ -224,7 +227,8 @@ static void run_script(unsigned script, HCLUSTER h)
 		break;
 	}
 	case 4: {
-		HNODE n = OpenClusterNode(h, u"vm");
+		DWORD granted = 0;
+		HNODE n = OpenClusterNodeEx(h, u"vm", GENERIC_READ, &granted);
 		if (!n)
 			break;
 		GetClusterNodeState(n);
@@ -240,11 +244,13 @@ static void run_script(unsigned script, HCLUSTER h)
 		}
 		PauseClusterNode(n);
 		ResumeClusterNode(n);
+		EvictClusterNode(n);
 		CloseClusterNode(n);
 		break;
 	}
 	case 5: {
-		HGROUP g = OpenClusterGroup(h, u"web");
+		DWORD granted = 0;
+		HGROUP g = OpenClusterGroupEx(h, u"web", GENERIC_ALL, &granted);
 		if (!g)
 			break;
 		cch = 3;
@@ -263,11 +269,17 @@ static void run_script(unsigned script, HCLUSTER h)
 		}
 		OnlineClusterGroup(g, NULL);
 		OfflineClusterGroup(g);
+		HNODE n = OpenClusterNode(h, u"vm");
+		if (n) {
+			MoveClusterGroup(g, n);
+			CloseClusterNode(n);
+		}
 		CloseClusterGroup(g);
 		break;
 	}
 	case 6: {
-		HRESOURCE r = OpenClusterResource(h, u"ip");
+		DWORD granted = 0;
+		HRESOURCE r = OpenClusterResourceEx(h, u"ip", GENERIC_ALL, &granted);
 		if (!r)
 			break;
 		cch = 260;
@@ -285,6 +297,7 @@ static void run_script(unsigned script, HCLUSTER h)
 		}
 		cch = 260;
 		GetClusterResourceNetworkName(r, buf, &cch);
+		OfflineClusterResource(r);
 		CloseClusterResource(r);
 		break;
 	}
@@ -326,16 +339,18 @@ static void run_script(unsigned script, HCLUSTER h)
 		}
 		cb = sizeof(out);
 		ClusterRegQueryValue(root, u"ClusterName", &type, out, &cb);
+		ClusterRegSetValue(root, u"FuzzValue", REG_BINARY, out, 16);
 		ClusterRegCloseKey(root);
 		break;
 	}
 	case 9: {
-		HNETWORK n = OpenClusterNetwork(h, u"Cluster Network 1");
+		DWORD granted = 0;
+		HNETWORK n = OpenClusterNetworkEx(h, u"Cluster Network 1", GENERIC_READ, &granted);
 		if (n) {
 			GetClusterNetworkState(n);
 			CloseClusterNetwork(n);
 		}
-		HNETINTERFACE i = OpenClusterNetInterface(h, u"vm - Ethernet");
+		HNETINTERFACE i = OpenClusterNetInterfaceEx(h, u"vm - Ethernet", GENERIC_READ, &granted);
 		if (i) {
 			GetClusterNetInterfaceState(i);
 			CloseClusterNetInterface(i);
@@ -356,6 +371,8 @@ static void run_script(unsigned script, HCLUSTER h)
 		ClusapiEnumAccounts(h, buf, &cch);
 		cch = 260;
 		ClusapiEnumAccounts(h, buf, &cch);
+		ClusapiAddAccount(h, u"fuzz2", u"pw");
+		ClusapiRemoveAccount(h, u"fuzz2");
 		break;
 	}
 	default: { /* writes */
@@ -384,8 +401,13 @@ static void run_script(unsigned script, HCLUSTER h)
 static void run(unsigned script, unsigned flags)
 {
 	DWORD access = flags & 2 ? GENERIC_READ : GENERIC_ALL;
-	HCLUSTER h = flags & 1 ? ClusapiOpenClusterWithCredentials(u"127.0.0.1", u"fuzz", u"secret", access, NULL)
-			       : OpenClusterEx(NULL, access, NULL);
+	HCLUSTER h;
+	if (flags & 1)
+		h = ClusapiOpenClusterWithCredentials(u"127.0.0.1", u"fuzz", u"secret", access, NULL);
+	else if (flags & 4)
+		h = OpenClusterEx(u"127.0.0.1", access, NULL); /* no credentials: a plain bind */
+	else
+		h = OpenClusterEx(NULL, access, NULL);
 	if (h) {
 		run_script(script % N_SCRIPTS, h);
 		CloseCluster(h);
@@ -434,8 +456,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* Safety net only: every stream ends with end-of-file, so no call
 	 * waits; a request that filled the unread socket would. */
 	setenv("CLUSAPI_CALL_TIMEOUT_MS", "2000", 1);
-	/* No credentials file from the environment. */
+	/* No credentials file, no Kerberos tickets from the environment. */
 	unsetenv("CLUSAPI_CREDENTIALS");
+	setenv("KRB5CCNAME", "FILE:/nonexistent/clusapi-fuzz-ccache", 1);
 	return 0;
 }
 
