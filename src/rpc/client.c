@@ -12,6 +12,21 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The whole-call timeout: $CLUSAPI_CALL_TIMEOUT_MS when it is a number in
+ * range, else the default. */
+static int rpc_client_timeout_from_env(void)
+{
+	const char *env = getenv("CLUSAPI_CALL_TIMEOUT_MS");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		unsigned long ms = strtoul(env, &end, 10);
+		if (!*end && errno == 0 && *env != '-' && ms >= RPC_CLIENT_MIN_TIMEOUT_MS && ms <= RPC_CLIENT_MAX_TIMEOUT_MS)
+			return (int)ms;
+	}
+	return RPC_CLIENT_DEFAULT_TIMEOUT_MS;
+}
+
 void rpc_client_init(struct rpc_client *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -19,7 +34,7 @@ void rpc_client_init(struct rpc_client *c)
 	c->max_xmit = RPC_DEFAULT_FRAG;
 	c->max_recv = RPC_DEFAULT_FRAG;
 	c->next_call_id = 1;
-	c->timeout_ms = RPC_CLIENT_DEFAULT_TIMEOUT_MS;
+	c->timeout_ms = rpc_client_timeout_from_env();
 	ndr_push_init(&c->scratch);
 }
 
@@ -81,8 +96,11 @@ static DWORD rpc_client_connect_fd(struct rpc_client *c, int fd, const struct so
 			return RPC_S_SERVER_UNAVAILABLE;
 		}
 	}
-	/* From here on the socket blocks, with the call timeout on every read
-	 * and write: one system call per PDU in the common case. */
+	/* The engine reads and writes with MSG_DONTWAIT and waits (poll) only
+	 * for what is left of the exchange's deadline, so a server that
+	 * dribbles bytes cannot stretch a call past it.  The socket itself is
+	 * made blocking with the timeout on each read and write, for whoever
+	 * uses c->fd directly (tests). */
 	int flags = fcntl(fd, F_GETFL);
 	struct timeval tv = { .tv_sec = c->timeout_ms / 1000, .tv_usec = (c->timeout_ms % 1000) * 1000 };
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
@@ -118,17 +136,26 @@ DWORD rpc_client_connect_addr(struct rpc_client *c, const struct sockaddr *sa, s
 	return rpc_client_connect_fd(c, fd, sa, len);
 }
 
+/* Start the deadline of one exchange (a call, a batch, a bind). */
+static void rpc_client_start_deadline(struct rpc_client *c)
+{
+	c->deadline = rpc_now_ms() + c->timeout_ms;
+}
+
 static DWORD rpc_client_send(struct rpc_client *c, const uint8_t *p, size_t n)
 {
 	while (n) {
-		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w > 0) {
 			p += w;
 			n -= (size_t)w;
 		} else if (w < 0 && errno == EINTR) {
 			continue;
+		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!rpc_wait(c->fd, POLLOUT, c->deadline))
+				return RPC_S_CALL_FAILED; /* past the deadline */
 		} else {
-			return RPC_S_CALL_FAILED; /* error, or the send timeout */
+			return RPC_S_CALL_FAILED;
 		}
 	}
 	return ERROR_SUCCESS;
@@ -138,13 +165,18 @@ static DWORD rpc_client_send(struct rpc_client *c, const uint8_t *p, size_t n)
 static DWORD rpc_client_fill(struct rpc_client *c, size_t want)
 {
 	while (c->in_len - c->in_off < want) {
-		ssize_t r = recv(c->fd, c->in + c->in_len, RPC_CLIENT_INBUF - c->in_len, 0);
-		if (r > 0)
+		ssize_t r = recv(c->fd, c->in + c->in_len, RPC_CLIENT_INBUF - c->in_len, MSG_DONTWAIT);
+		if (r > 0) {
 			c->in_len += (size_t)r;
-		else if (r < 0 && errno == EINTR)
+		} else if (r < 0 && errno == EINTR) {
 			continue;
-		else
-			return RPC_S_CALL_FAILED; /* EOF, error or the receive timeout */
+		} else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* The deadline is the exchange's, not this read's. */
+			if (!rpc_wait(c->fd, POLLIN, c->deadline))
+				return RPC_S_CALL_FAILED;
+		} else {
+			return RPC_S_CALL_FAILED; /* EOF or error */
+		}
 	}
 	return ERROR_SUCCESS;
 }
@@ -316,6 +348,7 @@ DWORD rpc_client_bind_auth(struct rpc_client *c, const struct rpc_syntax *iface,
 	size_t tok_len = 0;
 	DWORD err;
 
+	rpc_client_start_deadline(c);
 	rpc_auth_free(&c->sec.auth);
 	if (auth) {
 		c->sec.auth = *auth;
@@ -442,9 +475,11 @@ static DWORD rpc_client_run(struct rpc_client *c, struct rpc_call *calls, size_t
 	uint32_t first_id = c->next_call_id;
 	size_t caps[RPC_CLIENT_MAX_BATCH] = { 0 };
 	size_t pending = n;
+	uint32_t fragments = 0;
 	DWORD err = ERROR_SUCCESS;
 	struct rpc_hdr h;
 
+	rpc_client_start_deadline(c);
 	for (size_t i = 0; i < n; i++) {
 		calls[i].out = NULL;
 		calls[i].out_len = 0;
@@ -460,6 +495,8 @@ static DWORD rpc_client_run(struct rpc_client *c, struct rpc_call *calls, size_t
 		if (err)
 			goto fail;
 		err = RPC_S_PROTOCOL_ERROR;
+		if (++fragments > RPC_CLIENT_MAX_FRAGMENTS * n)
+			goto fail;
 		/* call ids wrap; the difference says which call this is */
 		uint32_t idx = h.call_id - first_id;
 		if (idx >= n || calls[idx].done)

@@ -27,7 +27,8 @@ struct rpc_client {
 	uint32_t next_call_id;
 	uint16_t ctx_id;
 	bool bound;
-	int timeout_ms;
+	int timeout_ms;         /* for a whole call (or bind, or connect) */
+	long deadline;          /* of the exchange under way (CLOCK_MONOTONIC, ms) */
 	uint64_t btfn_features; /* what the server acknowledged */
 	bool conc_mpx;          /* the server takes several calls in flight */
 	uint8_t *rbuf;          /* the PDU last received (inside `in`) */
@@ -41,9 +42,43 @@ struct rpc_client {
 	struct rpc_sec sec;
 };
 
-/* Cap on a reassembled response. */
+/*
+ * What the client allocates on a server's word: the caps, all in one place.
+ * A server the library connects to may lie; every count, length and size it
+ * sends is checked against the bytes actually received and against one of
+ * these before anything is allocated for it.
+ *
+ * The engine (this file, client.c):
+ *   - a PDU is read into a fixed input buffer of 2 * RPC_DEFAULT_FRAG bytes; a
+ *     frag_length over RPC_DEFAULT_FRAG (what we offered) is a protocol error,
+ *     and a fragment is used only once all frag_length bytes are in;
+ *   - alloc_hint is never used to size anything: a response grows with the
+ *     stub bytes received, up to RPC_CLIENT_MAX_RESPONSE bytes reassembled
+ *     (more: ERROR_NOT_ENOUGH_MEMORY, the association is dropped), in at most
+ *     RPC_CLIENT_MAX_FRAGMENTS fragments (more: RPC_S_PROTOCOL_ERROR; this
+ *     stops a server streaming empty fragments);
+ *   - auth legs: at most 8 alter_context round trips per bind;
+ *   - a call (a bind, a batch of calls) lasts at most timeout_ms in all, not
+ *     per read: RPC_CLIENT_DEFAULT_TIMEOUT_MS, or $CLUSAPI_CALL_TIMEOUT_MS
+ *     (milliseconds, RPC_CLIENT_MIN_TIMEOUT_MS .. RPC_CLIENT_MAX_TIMEOUT_MS);
+ *     past it the call fails with RPC_S_CALL_FAILED (bind:
+ *     RPC_S_SERVER_UNAVAILABLE), as a broken connection does.
+ * The stub decoders (their own headers):
+ *   - NDR strings: NDR_MAX_STRING_UNITS (rpc/ndr.h), and the decoder's own
+ *     max (CMRP_MAX_NAME_UNITS for names, cmrp/cmrp.h);
+ *   - byte buffers (property lists, registry values, control output):
+ *     CMRP_MAX_BUFFER_BYTES; lists (enumerations, key names):
+ *     CMRP_MAX_ENUM_ENTRIES entries, each counted against the bytes left at
+ *     its smallest wire size; password status: CMRP_MAX_PASSWORD_STATUS
+ *     (cmrp/cmrp_objects.h);
+ *   - the endpoint mapper's answer: at most 64 towers (read into a stack
+ *     array), each at most EPM_MAX_TOWER bytes (rpc/epm.h, rpc/epm.c).
+ */
 #define RPC_CLIENT_MAX_RESPONSE (64u * 1024u * 1024u)
+#define RPC_CLIENT_MAX_FRAGMENTS 65536u
 #define RPC_CLIENT_DEFAULT_TIMEOUT_MS 30000
+#define RPC_CLIENT_MIN_TIMEOUT_MS 10
+#define RPC_CLIENT_MAX_TIMEOUT_MS (24 * 3600 * 1000)
 
 void rpc_client_init(struct rpc_client *c);
 /* Connect: RPC_S_SERVER_UNAVAILABLE when nobody answers. */

@@ -23,7 +23,10 @@
 # logons fail when replayed (the server's challenge is random), which is what
 # reaches the refusal paths.
 #
-# Usage: tests/fuzz/make-corpus.sh   (rewrites tests/fuzz/corpus/)
+# corpus/client/ (fuzz_client: what a server sends to the library) is made by
+# tests/fuzz/make-client-corpus.sh from a live clusterd instead.
+#
+# Usage: tests/fuzz/make-corpus.sh   (rewrites tests/fuzz/corpus/pdu and ndr)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 exec python3 - "$here/../data/samba-session.tsv" "$here/corpus" <<'PY'
