@@ -4,6 +4,8 @@
 #  1. normal build (gcc, -Werror): unit, integration, interop, fuzz-corpus,
 #     valgrind suites
 #  2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#  2b. the unit and integration suites (the threaded client tests among them)
+#     under ThreadSanitizer, clusterd built with it too
 #  3. the libFuzzer harnesses (clang), FUZZ_SECONDS each (default 60)
 #  4. the newcomer's checks (scripts/fresh-check.sh), each in a brand-new
 #     Debian 12 root, when root and mmdebstrap are there: README command 1
@@ -26,11 +28,13 @@ failed=0
 skipped=0
 summary() { echo "test.sh: $passed passed, $failed failed, $skipped skipped"; }
 # Run a meson test suite and count its results (for the closing line).
+# MESON_TEST_ARGS (optional) selects suites.
 run_suite() {
 	local dir=$1
 	shift
 	local rc=0
-	"$@" meson test -C "$dir" --print-errorlogs --num-processes 2 | tee "$dir/test-summary.txt" || rc=$?
+	# shellcheck disable=SC2086 # MESON_TEST_ARGS is a list of options
+	"$@" meson test -C "$dir" --print-errorlogs --num-processes 2 ${MESON_TEST_ARGS:-} | tee "$dir/test-summary.txt" || rc=$?
 	local ok bad skip timeout
 	ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$dir/test-summary.txt")
 	bad=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' "$dir/test-summary.txt")
@@ -55,6 +59,12 @@ echo "== tests under ASan + UBSan"
 ninja -C build-asan
 run_suite build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+echo "== unit and integration tests under ThreadSanitizer"
+[ -d build-tsan ] || meson setup build-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false > /dev/null
+ninja -C build-tsan
+MESON_TEST_ARGS="--suite unit --suite integration" \
+	run_suite build-tsan env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
 echo "== fuzzing (${fuzz_seconds}s per harness)"
 [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false -Dwerror=true > /dev/null

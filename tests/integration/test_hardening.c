@@ -319,7 +319,14 @@ static void test_unauth_fragments_not_kept(void **state)
 	long after = rss_kib(d.pid);
 	print_message("64 x 4 MiB unauthenticated fragments in %.2f s: RSS %ld KiB -> %ld KiB (+%ld KiB)\n",
 		      now_s() - t0, before, after, after - before);
+#if defined(__SANITIZE_THREAD__)
+	/* ThreadSanitizer's allocator and shadow memory add tens of MiB to a
+	 * clusterd's RSS under this load: the figure is meaningless in that build
+	 * (the gcc and ASan builds check it); everything else here still holds. */
+	print_message("TSan build: RSS bound not checked (shadow memory)\n");
+#else
 	assert_true(after - before < 32 * 1024);
+#endif
 	assert_serving_lpc();
 	for (int i = 0; i < N; i++)
 		close(fds[i]);
