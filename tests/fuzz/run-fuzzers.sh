@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Run every libFuzzer harness of a fuzz build for SECONDS each, on a copy of
-# its seed corpus (the seeds in the source tree are left alone).
+# its seed corpus and of what long campaigns kept (corpus-kept/, campaign.sh);
+# the source tree is left alone.
 #
 #   CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
 #   ninja -C build-fuzz
@@ -42,6 +43,10 @@ failed=0
 for h in $harnesses; do
 	mkdir -p "$work/$h/corpus" "$work/$h/artifacts"
 	cp "$src/corpus/$h"/* "$work/$h/corpus/"
+	# and what campaigns kept (campaign.sh)
+	if [ -d "$src/corpus-kept/$h" ]; then
+		find "$src/corpus-kept/$h" -type f -exec cp {} "$work/$h/corpus/" +
+	fi
 	log=$work/$h/fuzz.log
 	# shellcheck disable=SC2086 # FUZZ_ARGS is a list of options
 	TMPDIR=$state "$build/tests/fuzz/fuzz_$h" \
