@@ -47,6 +47,8 @@ enum be_status {
 	BE_UNSUPPORTED, /* this backend cannot do that */
 	BE_IO,          /* storage failed */
 	BE_NO_MEMORY,
+	BE_UNCONFIRMED, /* written, but maybe not kept: done in a partition that
+			 * turned out to have no quorum (multi-node backends) */
 };
 
 /* States; each kind uses a subset. */

@@ -4,7 +4,8 @@
 # pacemaker inside each node, then test_pacemaker against all three; or, with
 # `run.sh conformance`, the backend conformance suite (TEST_CONFORMANCE)
 # against node 1's and node 2's clusterd and clusctl.sh (clusctl on the
-# cluster, checked with crm_mon).  The
+# cluster, checked with crm_mon); or, with `run.sh partition`, writes through
+# both sides of a network partition (partition.sh).  The
 # cluster and everything in it go away on any exit (trap), and every wait is
 # bounded, all of them together (start 60 s, tests 180 s, stop 15 s) well
 # under meson's 300 s: a broken cluster fails the test, it never hangs it, and
@@ -79,6 +80,9 @@ if [ "${1:-}" = conformance ]; then
 		CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$TEST_CONFORMANCE" 9>&- || rc=1
 	done
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/clusctl.sh" 9>&- || rc=1
+elif [ "${1:-}" = partition ]; then
+	# Writes through both sides of a network partition (partition.sh).
+	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/partition.sh" 9>&- || rc=1
 else
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 180 "$TEST_PACEMAKER" 9>&- || rc=$?
 fi

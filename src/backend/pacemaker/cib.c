@@ -159,6 +159,21 @@ int be_from_pcmk(int rc)
 	return BE_IO;
 }
 
+/* How long a write waits for the watch thread to settle quorum (it answers
+ * within microseconds unless it is busy reading a CIB diff). */
+#define SETTLE_MS 2000
+
+int cib_written(struct pcmk *p, int rc)
+{
+	int st = be_from_pcmk(rc);
+	if (st == BE_OK && !corosync_quorum_settle(p->quorum, SETTLE_MS)) {
+		log_warn("pacemaker: a CIB write was carried out in a partition without quorum: "
+			 "answered as maybe done (it is lost if the majority's CIB wins when the partition heals)");
+		return BE_UNCONFIRMED;
+	}
+	return st;
+}
+
 int cib_connect(struct pcmk *p)
 {
 	int fd = -1;
@@ -207,7 +222,7 @@ int cib_modify(struct pcmk *p, const char *section, xmlNode *frag, int extra)
 	if (rc != pcmk_ok)
 		log_warn("pacemaker: CIB modify of %s failed: %s", section, pcmk_strerror(rc));
 	free_xml(frag);
-	return be_from_pcmk(rc);
+	return cib_written(p, rc);
 }
 
 /* Remove an element by id from a section (its children go with it). */
@@ -217,5 +232,5 @@ int cib_remove_id(struct pcmk *p, const char *section, const char *tag, const ch
 	crm_xml_add(x, XML_ATTR_ID, id);
 	int rc = p->cib->cmds->remove(p->cib, section, x, cib_sync_call);
 	free_xml(x);
-	return be_from_pcmk(rc);
+	return cib_written(p, rc);
 }

@@ -96,6 +96,10 @@ void corosync_quorum_detach(struct corosync_quorum *q);
  * a call to corosync: false from the moment the connection is lost (a node
  * that cannot tell must not answer from what it saw before). */
 bool corosync_quorate(struct corosync_quorum *q);
+/* After a CIB write, on the loop thread: have the watch thread take in every
+ * quorum change corosync has already sent, then say whether this partition is
+ * quorate.  False too when the watch thread has not answered in timeout_ms. */
+bool corosync_quorum_settle(struct corosync_quorum *q, unsigned timeout_ms);
 
 /* ---- watch.c: CIB change notifications on a thread of their own ---- */
 
@@ -167,6 +171,11 @@ bool id_ok(const char *s);
 void new_cib_id(xmlNode *cib, const char *name, char *out, size_t cap);
 /* Pacemaker's legacy return codes (negative errno or pcmk_err_*) -> BE_*. */
 int be_from_pcmk(int rc);
+/* The status of a CIB write that returned rc: be_from_pcmk's, except that a
+ * write carried out in a partition without quorum is BE_UNCONFIRMED (it may be
+ * lost when the partition heals; see corosync_quorum_settle).  Every CIB write
+ * goes through it. */
+int cib_written(struct pcmk *p, int rc);
 int cib_connect(struct pcmk *p);
 /* Add to frag an nvpair NAME=VALUE in SET, reusing cur's ids. */
 void frag_nvpair(xmlNode *frag, xmlNode *cur, const char *set, const char *name, const char *value);

@@ -9,14 +9,31 @@
  * the connection's fd in the thread's glib loop.  The call path reads an
  * atomic flag and never talks to corosync.
  *
+ * A write must not be acknowledged when it was carried out in a partition
+ * without quorum: cut off from the others, this node's CIB still applies it
+ * (in the new, minority membership, once corosync has formed it) and answers
+ * pacemaker_ok, and when the partition heals the majority's CIB replaces this
+ * one and the write is gone.  corosync sends the quorum change of a new
+ * membership to its libquorum clients during the membership's sync, before
+ * it delivers any message in it, so by the time the CIB has answered a write
+ * the change that matters is already waiting on our connection.
+ * corosync_quorum_settle has the watch thread take in whatever is waiting
+ * (a dispatch that never blocks) and then reads the flag: the backend calls
+ * it after each CIB write (cib_written) and answers "maybe done" when the
+ * partition had no quorum.
+ *
  * When the connection hangs up or a dispatch fails (corosync died), the flag
  * drops to "no quorum" at once, so calls answer BE_NO_QUORUM immediately (the
  * client library then reconnects to another node); the thread connects again
  * with a backoff (50 ms doubling to 1 s) until corosync is back.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <glib.h>
 #include <glib-unix.h>
@@ -31,6 +48,11 @@
 
 struct corosync_quorum {
 	atomic_bool quorate;
+	/* Settling after a write (corosync_quorum_settle): asked by the loop
+	 * thread, answered by the watch thread, under lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint64_t asked, settled;
 	/* From here on: whoever owns the connection (open, then the watch
 	 * thread). */
 	quorum_handle_t h;
@@ -136,6 +158,12 @@ struct corosync_quorum *corosync_quorum_new(void)
 	struct corosync_quorum *q = calloc(1, sizeof(*q));
 	if (q) {
 		atomic_init(&q->quorate, false);
+		pthread_mutex_init(&q->lock, NULL);
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&q->cond, &ca);
+		pthread_condattr_destroy(&ca);
 		connect_now(q); /* the state at open; the watch thread retries */
 	}
 	return q;
@@ -173,9 +201,59 @@ void corosync_quorum_detach(struct corosync_quorum *q)
 
 void corosync_quorum_free(struct corosync_quorum *q)
 {
-	if (q && q->connected)
+	if (!q)
+		return;
+	if (q->connected)
 		quorum_finalize(q->h);
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->lock);
 	free(q);
+}
+
+/* On the watch thread: take in every quorum change corosync has sent, then
+ * answer everyone who asked so far. */
+static gboolean settle_now(gpointer arg)
+{
+	struct corosync_quorum *q = arg;
+	if (q->connected && q->fd_source) {
+		cs_error_t rc = quorum_dispatch(q->h, CS_DISPATCH_ALL); /* never blocks */
+		if (rc != CS_OK && rc != CS_ERR_TRY_AGAIN) {
+			g_source_remove(q->fd_source);
+			q->fd_source = 0;
+			lost(q);
+		}
+	}
+	pthread_mutex_lock(&q->lock);
+	q->settled = q->asked;
+	pthread_cond_broadcast(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+	return G_SOURCE_REMOVE;
+}
+
+bool corosync_quorum_settle(struct corosync_quorum *q, unsigned timeout_ms)
+{
+	pthread_mutex_lock(&q->lock);
+	uint64_t mine = ++q->asked;
+	pthread_mutex_unlock(&q->lock);
+	g_idle_add(settle_now, q); /* safe from any thread; wakes the watch loop */
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	bool answered = true;
+	pthread_mutex_lock(&q->lock);
+	while (q->settled < mine) {
+		if (pthread_cond_timedwait(&q->cond, &q->lock, &until) == ETIMEDOUT) {
+			answered = q->settled >= mine;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&q->lock);
+	return answered && atomic_load(&q->quorate);
 }
 
 bool corosync_quorate(struct corosync_quorum *q)

@@ -105,7 +105,7 @@ static int create_group(struct pcmk *p, const char *name, struct be_object *out)
 	if (strcmp(name, id) != 0)
 		frag_nvpair(g, NULL, XML_TAG_META_SETS, NAME_META, name);
 	new_primitive(g, ph, NULL, PLACEHOLDER_TYPE, true);
-	int rc = be_from_pcmk(p->cib->cmds->create(p->cib, XML_CIB_TAG_RESOURCES, g, cib_sync_call));
+	int rc = cib_written(p, p->cib->cmds->create(p->cib, XML_CIB_TAG_RESOURCES, g, cib_sync_call));
 	free_xml(g);
 	rc = after_write(p, rc);
 	if (!rc) {
@@ -149,7 +149,7 @@ static int create_resource(struct pcmk *p, const char *name, const char *parent,
 			free_xml(copy);
 			return BE_INVALID;
 		}
-		rc = be_from_pcmk(p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
+		rc = cib_written(p, p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
 		free_xml(copy);
 	} else {
 		xmlNode *f = frag_of(NULL, cur);
@@ -245,7 +245,7 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 		char ph[BE_NAME_MAX + 32];
 		snprintf(ph, sizeof(ph), "%s" PLACEHOLDER_SUFFIX, g->cib_id);
 		new_primitive(copy, ph, NULL, PLACEHOLDER_TYPE, true);
-		rc = be_from_pcmk(p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
+		rc = cib_written(p, p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
 		free_xml(copy);
 	} else {
 		rc = cib_remove_id(p, XML_CIB_TAG_RESOURCES, XML_CIB_TAG_RESOURCE, obj.cib_id);
@@ -334,7 +334,7 @@ static int move_group(struct pcmk *p, struct pobj *g, const char *target)
 	crm_xml_add(loc, XML_RULE_ATTR_ROLE, "Started");
 	crm_xml_add(loc, XML_CIB_TAG_NODE, node_name);
 	crm_xml_add(loc, XML_RULE_ATTR_SCORE, CRM_INFINITY_S);
-	int rc = be_from_pcmk(p->cib->cmds->create(p->cib, XML_CIB_TAG_CONSTRAINTS, loc, cib_sync_call));
+	int rc = cib_written(p, p->cib->cmds->create(p->cib, XML_CIB_TAG_CONSTRAINTS, loc, cib_sync_call));
 	free_xml(loc);
 	return rc;
 }
@@ -398,7 +398,7 @@ int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_action 
 		if (action == BE_ACT_RESUME && obj.o.state != BE_STATE_PAUSED)
 			return BE_BUSY;
 		if (action == BE_ACT_PAUSE || action == BE_ACT_RESUME)
-			rc = be_from_pcmk(set_standby(p->cib, obj.cib_id, XML_CIB_TAG_NODES,
+			rc = cib_written(p, set_standby(p->cib, obj.cib_id, XML_CIB_TAG_NODES,
 						      action == BE_ACT_PAUSE ? "on" : "off"));
 		else if (action == BE_ACT_EVICT)
 			return BE_UNSUPPORTED; /* a nodelist edit on every node: not from here */
