@@ -100,14 +100,22 @@ int rpc_auth_trailer_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct 
 	return 0;
 }
 
-static bool rpc_syntax_pull(struct ndr_pull *ndr, struct rpc_syntax *s)
+/* A syntax id's version is one 32-bit integer (C706 p_syntax_id_t:
+ * if_version), major in its low 16 bits: read as two 16-bit halves it comes
+ * out swapped from a big-endian peer. */
+bool rpc_syntax_pull(struct ndr_pull *ndr, struct rpc_syntax *s)
 {
-	return ndr_pull_uuid(ndr, &s->uuid) && ndr_pull_u16(ndr, &s->major) && ndr_pull_u16(ndr, &s->minor);
+	uint32_t v;
+	if (!ndr_pull_uuid(ndr, &s->uuid) || !ndr_pull_u32(ndr, &v))
+		return false;
+	s->major = (uint16_t)(v & 0xffffu);
+	s->minor = (uint16_t)(v >> 16);
+	return true;
 }
 
 static bool rpc_syntax_push(struct ndr_push *p, const struct rpc_syntax *s)
 {
-	return ndr_push_uuid(p, &s->uuid) && ndr_push_u16(p, s->major) && ndr_push_u16(p, s->minor);
+	return ndr_push_uuid(p, &s->uuid) && ndr_push_u32(p, (uint32_t)s->major | ((uint32_t)s->minor << 16));
 }
 
 int rpc_bind_decode(const uint8_t *pdu, const struct rpc_hdr *h, struct rpc_bind *b)

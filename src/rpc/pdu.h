@@ -167,6 +167,9 @@ bool rpc_syntax_is_btfn(const struct rpc_syntax *s, uint64_t *features);
 #define RPC_BTFN_KEEP_ON_ORPHAN 0x02
 void rpc_syntax_btfn(struct rpc_syntax *s, uint64_t features);
 bool rpc_syntax_equal(const struct rpc_syntax *a, const struct rpc_syntax *b);
+/* A syntax id (uuid, then the 32-bit version: major in the low half) in the
+ * byte order ndr was set up with. */
+bool rpc_syntax_pull(struct ndr_pull *ndr, struct rpc_syntax *s);
 
 /* Header: needs RPC_HDR_LEN bytes.  0 when valid, -1 otherwise (bad version,
  * unknown data representation, frag_length below the header size, auth_length

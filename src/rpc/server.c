@@ -501,9 +501,7 @@ static int rpc_vt_check(const struct rpc_srv_call *call, const struct rpc_srv_ct
 			break;
 		case VT_PCONTEXT: {
 			struct rpc_syntax abs, xfer;
-			if (len != 40 || !ndr_pull_uuid(&p, &abs.uuid) || !ndr_pull_u16(&p, &abs.major) ||
-			    !ndr_pull_u16(&p, &abs.minor) || !ndr_pull_uuid(&p, &xfer.uuid) ||
-			    !ndr_pull_u16(&p, &xfer.major) || !ndr_pull_u16(&p, &xfer.minor))
+			if (len != 40 || !rpc_syntax_pull(&p, &abs) || !rpc_syntax_pull(&p, &xfer))
 				return 0;
 			if (!rpc_uuid_equal(&abs.uuid, &ctx->iface->syntax.uuid) || abs.major != ctx->iface->syntax.major ||
 			    !rpc_syntax_equal(&xfer, &rpc_syntax_ndr))
