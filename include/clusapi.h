@@ -682,7 +682,8 @@ CLUSAPI_API DWORD GetClusterResourceDependencyExpression(HRESOURCE hResource, LP
  * there: ERROR_OBJECT_ALREADY_EXISTS; removing one not there:
  * ERROR_CLUSTER_NODE_NOT_FOUND; removing the node an online resource runs on:
  * ERROR_INVALID_STATE.  Moving a group to a node that is not a possible owner
- * of one of its resources: ERROR_HOST_NODE_NOT_RESOURCE_OWNER.
+ * of one of its resources, or onlining a resource none of whose possible
+ * owners is up: ERROR_HOST_NODE_NOT_RESOURCE_OWNER.
  */
 CLUSAPI_API DWORD AddClusterResourceNode(HRESOURCE hResource, HNODE hNode);
 CLUSAPI_API DWORD RemoveClusterResourceNode(HRESOURCE hResource, HNODE hNode);

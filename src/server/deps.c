@@ -489,14 +489,14 @@ static uint32_t op_change_group(struct session *s, const struct ops_call *c, voi
 		reply_status(out, ERROR_SUCCESS); /* already there */
 		return 0;
 	}
+	if (!result && r.core)
+		result = ERROR_CORE_RESOURCE;
 	if (!result)
 		result = ops_be_error(BE(s)->ops->dependencies(BE(s), r.id, count_one, &links), BE_RESOURCE);
 	if (!result)
 		result = ops_be_error(BE(s)->ops->dependents(BE(s), r.id, count_one, &links), BE_RESOURCE);
 	if (!result && links)
 		result = ERROR_DEPENDENT_RESOURCE_EXISTS;
-	if (!result && r.core)
-		result = ERROR_CORE_RESOURCE;
 	if (!result)
 		result = ops_be_error(BE(s)->ops->regroup(BE(s), r.id, g.id), BE_GROUP);
 	reply_status(out, result);
@@ -542,6 +542,41 @@ DWORD ops_group_can_run_on(struct session *s, const struct be_object *g, const c
 		owner_check_fn(&members.v[i], &oc);
 	free(members.v);
 	return oc.result;
+}
+
+static int up_node(const struct be_object *n, void *arg)
+{
+	if (n->state == BE_STATE_UP)
+		*(bool *)arg = true;
+	return 0;
+}
+
+/* A resource comes online only where it may run: one of its possible owners
+ * must be up (MS-CMRP 3.1.4.2.24: with none active it stays offline).  When
+ * no node at all is up (the embedded backend's only node evicted) this is
+ * not the rule that decides: the backend's own. */
+static DWORD resource_can_online(struct session *s, const struct be_object *r)
+{
+	bool any = false;
+	int rc = BE(s)->ops->owners(BE(s), BE_RESOURCE, r->id, up_node, &any);
+	if (rc)
+		return ops_be_error(rc, BE_RESOURCE);
+	return any ? ERROR_SUCCESS : ERROR_HOST_NODE_NOT_RESOURCE_OWNER;
+}
+
+DWORD ops_can_online(struct session *s, const struct be_object *o)
+{
+	bool nodes_up = false;
+	if (!BE(s)->ops->owners || BE(s)->ops->list(BE(s), BE_NODE, NULL, up_node, &nodes_up) || !nodes_up)
+		return ERROR_SUCCESS;
+	if (o->kind == BE_RESOURCE)
+		return resource_can_online(s, o);
+	struct objlist members = { NULL, 0 };
+	DWORD result = ops_be_error(BE(s)->ops->list(BE(s), BE_RESOURCE, o->name, objlist_add, &members), BE_GROUP);
+	for (size_t i = 0; i < members.n && !result; i++)
+		result = resource_can_online(s, &members.v[i]);
+	free(members.v);
+	return result;
 }
 
 /* ---- the calls of this file --------------------------------------------------------------- */

@@ -179,6 +179,9 @@ static uint32_t act(struct session *s, const struct ops_call *c, void *in, void 
 	uint32_t result = handle_object(s, c, in, &obj, &e);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
+	/* Only where it may run (issue 11, possible owners). */
+	if (!result && action == BE_ACT_ONLINE && (obj.kind == BE_RESOURCE || obj.kind == BE_GROUP))
+		result = ops_can_online(s, &obj);
 	if (!result) {
 		int rc = BE(s)->ops->act(BE(s), obj.kind, obj.id, action, NULL);
 		/* The node calls have errors of their own. */

@@ -93,6 +93,9 @@ extern const struct ops_entry ops_deps_calls[];
  * possible owner: else ERROR_HOST_NODE_NOT_RESOURCE_OWNER). */
 DWORD ops_owners(struct session *s, enum be_kind kind, const char *id, be_object_fn fn, void *arg);
 DWORD ops_group_can_run_on(struct session *s, const struct be_object *g, const char *node);
+/* deps.c: may a resource, or every resource of a group, come online (one of
+ * its possible owners is up)?  Else ERROR_HOST_NODE_NOT_RESOURCE_OWNER. */
+DWORD ops_can_online(struct session *s, const struct be_object *o);
 
 /* The handle type a call's request carries at slot i (the table's fact). */
 static inline uint8_t ops_in_type(const struct ops_call *c, unsigned i)

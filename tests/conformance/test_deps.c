@@ -39,13 +39,11 @@ struct profile {
 	/* Pacemaker recovers a failed resource (restart) instead of leaving it
 	 * failed with its dependents offline. */
 	bool fail_recovers;
-	/* ChangeClusterResourceGroup: ERROR_NOT_SUPPORTED on Pacemaker (yet). */
-	bool can_regroup;
 };
 
 static const struct profile profiles[] = {
-	{ "embedded", "Generic Application", "CommandLine", "exec sleep 600", false, false, true },
-	{ "pacemaker", "ocf:pacemaker:Dummy", "fake", "deps", true, true, false },
+	{ "embedded", "Generic Application", "CommandLine", "exec sleep 600", false, false },
+	{ "pacemaker", "ocf:pacemaker:Dummy", "fake", "deps", true, true },
 };
 
 static const struct profile *pf;
@@ -503,6 +501,23 @@ static void test_possible_owners(void **state)
 	assert_true(has(&n, node));
 	assert_int_equal(n.n, all.n);
 
+	/* With no possible owner it does not come online, nor its group. */
+	for (size_t i = 0; i < all.n; i++) {
+		HNODE hi = node_named(all.v[i]);
+		expect_rc(RemoveClusterResourceNode(a, hi), ERROR_SUCCESS);
+		CloseClusterNode(hi);
+	}
+	res_enum(a, CLUSTER_RESOURCE_ENUM_NODES, &n);
+	assert_int_equal(n.n, 0u);
+	expect_rc(OnlineClusterResource(a), ERROR_HOST_NODE_NOT_RESOURCE_OWNER);
+	expect_rc(OnlineClusterGroup(g, NULL), ERROR_HOST_NODE_NOT_RESOURCE_OWNER);
+	assert_int_equal(GetClusterResourceState(a, NULL, NULL, NULL, NULL), ClusterResourceOffline);
+	for (size_t i = 0; i < all.n; i++) {
+		HNODE hi = node_named(all.v[i]);
+		expect_rc(AddClusterResourceNode(a, hi), ERROR_SUCCESS);
+		CloseClusterNode(hi);
+	}
+
 	/* Not away from the node an online resource runs on. */
 	assert_started(OnlineClusterResource(a), "OnlineClusterResource(A)");
 	wait_res(a, ClusterResourceOnline, "A online");
@@ -557,27 +572,49 @@ static void test_preferred_owners(void **state)
 	CloseClusterGroup(g);
 }
 
+static void group_of(HRESOURCE r, char *out, size_t cap)
+{
+	WCHAR w[256];
+	DWORD cch = 256;
+	assert_int_not_equal(GetClusterResourceState(r, NULL, NULL, w, &cch), ClusterResourceStateUnknown);
+	char *u = U(w);
+	snprintf(out, cap, "%s", u);
+	free(u);
+}
+
 static void test_change_group(void **state)
 {
 	(void)state;
-	HRESOURCE y = res(Y);
+	HRESOURCE y = res(Y), x = res(X);
 	HGROUP g2 = grp(1), g3 = grp(2);
+	char where[256];
 	expect_rc(ChangeClusterResourceGroup(y, g3), ERROR_SUCCESS); /* where it is */
-	if (pf->can_regroup) {
-		expect_rc(ChangeClusterResourceGroup(y, g2), ERROR_SUCCESS);
-		WCHAR w[256];
-		DWORD cch = 256;
-		GetClusterResourceState(y, NULL, NULL, w, &cch);
-		char *u = U(w);
-		assert_string_equal(u, gname[1]);
-		free(u);
-		expect_rc(ChangeClusterResourceGroup(y, g3), ERROR_SUCCESS);
-	} else {
-		expect_rc(ChangeClusterResourceGroup(y, g2), ERROR_NOT_SUPPORTED);
+	expect_rc(ChangeClusterResourceGroup(y, g2), ERROR_SUCCESS);
+	group_of(y, where, sizeof(where));
+	assert_string_equal(where, gname[1]);
+	HGROUPENUM e = ClusterGroupOpenEnum(g3, CLUSTER_GROUP_ENUM_CONTAINS);
+	assert_non_null(e);
+	assert_int_equal(ClusterGroupGetEnumCount(e), 0); /* it left G3 empty */
+	ClusterGroupCloseEnum(e);
+	/* Back: on Pacemaker it now follows X in G2's chain. */
+	expect_rc(ChangeClusterResourceGroup(y, g3), pf->chain ? ERROR_DEPENDENT_RESOURCE_EXISTS : ERROR_SUCCESS);
+	if (!pf->chain) {
+		group_of(y, where, sizeof(where));
+		assert_string_equal(where, gname[2]);
+	}
+	/* Not the cluster's own resources; no bad handles. */
+	WCHAR *wn = W("Cluster Name");
+	HRESOURCE core = OpenClusterResource(cl, wn);
+	free(wn);
+	if (core && !pf->chain) { /* the embedded backend's core group (Pacemaker has none) */
+		expect_rc(ChangeClusterResourceGroup(core, g3), ERROR_CORE_RESOURCE);
+		CloseClusterResource(core);
 	}
 	expect_rc(ChangeClusterResourceGroup(y, NULL), ERROR_INVALID_HANDLE);
+	expect_rc(ChangeClusterResourceGroup(NULL, g3), ERROR_INVALID_HANDLE);
 	CloseClusterGroup(g2);
 	CloseClusterGroup(g3);
+	CloseClusterResource(x);
 	CloseClusterResource(y);
 }
 
@@ -585,7 +622,7 @@ static void test_change_group(void **state)
 
 static void remove_all(void)
 {
-	static const int order[] = { C, B, A, X, Y };
+	static const int order[] = { C, B, A, Y, X };
 	for (size_t i = 0; i < 5; i++) {
 		WCHAR *w = W(rname[order[i]]);
 		HRESOURCE r = OpenClusterResource(cl, w);

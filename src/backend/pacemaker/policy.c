@@ -482,15 +482,3 @@ int pm_set_owners(struct backend *b, enum be_kind kind, const char *id, const ch
 	return after_write(p, rc);
 }
 
-/* Moving a primitive to another group is a CIB restructuring (the
- * placeholders of both groups) not done yet. */
-int pm_regroup(struct backend *b, const char *resource_id, const char *group_id)
-{
-	struct pcmk *p = P(b);
-	int rc = ready_write(p);
-	if (rc)
-		return rc;
-	if (!view_by_id(&p->view, BE_RESOURCE, resource_id) || !view_by_id(&p->view, BE_GROUP, group_id))
-		return BE_NOT_FOUND;
-	return BE_UNSUPPORTED;
-}

@@ -257,6 +257,52 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 	return after_write(p, rc);
 }
 
+/* ChangeClusterResourceGroup (issue 11): the primitive leaves its group for
+ * another in one replace of the resources section; the group it leaves gets
+ * its placeholder if it is now empty, the one it joins loses its own.  The
+ * server has checked that nothing depends on it either way. */
+int pm_regroup(struct backend *b, const char *resource_id, const char *group_id)
+{
+	struct pcmk *p = P(b);
+	int rc = ready_write(p);
+	if (rc)
+		return rc;
+	struct pobj *r = view_by_id(&p->view, BE_RESOURCE, resource_id);
+	struct pobj *g = view_by_id(&p->view, BE_GROUP, group_id);
+	xmlNode *res = p->view.cib ? pcmk_find_cib_element(p->view.cib, XML_CIB_TAG_RESOURCES) : NULL;
+	if (!r || !g || !res)
+		return BE_NOT_FOUND;
+	xmlNode *copy = copy_xml(res);
+	xmlNode *prim = find_id(copy, r->cib_id), *to = find_id(copy, g->cib_id);
+	if (!prim || !to || !xml_is(to, XML_CIB_TAG_GROUP)) {
+		free_xml(copy);
+		return BE_NOT_FOUND;
+	}
+	xmlNode *from = prim->parent;
+	xmlUnlinkNode(prim);
+	for (xmlNode *c = to->children, *next; c; c = next) {
+		next = c->next;
+		if (xml_is(c, XML_CIB_TAG_RESOURCE) && is_placeholder(crm_element_value(c, XML_ATTR_ID) ?: "")) {
+			xmlUnlinkNode(c);
+			free_xml(c);
+		}
+	}
+	xmlAddChild(to, prim);
+	if (from && xml_is(from, XML_CIB_TAG_GROUP)) {
+		bool members = false;
+		for (xmlNode *c = from->children; c && !members; c = c->next)
+			members = xml_is(c, XML_CIB_TAG_RESOURCE);
+		if (!members) {
+			char ph[BE_NAME_MAX + 32];
+			snprintf(ph, sizeof(ph), "%s" PLACEHOLDER_SUFFIX, crm_element_value(from, XML_ATTR_ID) ?: "");
+			new_primitive(from, ph, NULL, PLACEHOLDER_TYPE, true);
+		}
+	}
+	rc = be_from_pcmk(p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
+	free_xml(copy);
+	return after_write(p, rc);
+}
+
 int pm_rename(struct backend *b, enum be_kind kind, const char *id, const char *name)
 {
 	struct pcmk *p = P(b);
