@@ -27,6 +27,7 @@
  * before the next backend call (the Pacemaker backend refreshes its view on
  * each call).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -576,6 +577,42 @@ DWORD ops_can_online(struct session *s, const struct be_object *o)
 	for (size_t i = 0; i < members.n && !result; i++)
 		result = resource_can_online(s, &members.v[i]);
 	free(members.v);
+	return result;
+}
+
+/* MoveGroup with no target: the first node, preferred owners first in their
+ * order, then the others, that is up, is not the group's owner now, and may
+ * run every member.  "" when there is none: the backend decides (the
+ * embedded backend's only node, or nowhere to go). */
+DWORD ops_pick_target(struct session *s, const struct be_object *g, char *out, size_t cap)
+{
+	out[0] = 0;
+	if (!BE(s)->ops->owners)
+		return ERROR_SUCCESS;
+	struct objlist prefs = { NULL, 0 }, nodes = { NULL, 0 };
+	DWORD result = ops_be_error(BE(s)->ops->owners(BE(s), BE_GROUP, g->id, objlist_add, &prefs), BE_GROUP);
+	if (!result)
+		result = ops_be_error(BE(s)->ops->list(BE(s), BE_NODE, NULL, objlist_add, &nodes), BE_NODE);
+	for (size_t i = 0; !result && i < nodes.n; i++)
+		if (!objlist_has(&prefs, nodes.v[i].id) && objlist_add(&nodes.v[i], &prefs))
+			result = ERROR_NOT_ENOUGH_MEMORY;
+	for (size_t i = 0; !result && !out[0] && i < prefs.n; i++) {
+		const struct be_object *n = &prefs.v[i];
+		/* the state as the node list has it (the owners list may be older) */
+		bool up = false;
+		for (size_t j = 0; j < nodes.n; j++)
+			if (strcmp(nodes.v[j].id, n->id) == 0)
+				up = nodes.v[j].state == BE_STATE_UP;
+		if (!up || strcasecmp(n->name, g->owner) == 0)
+			continue;
+		DWORD can = ops_group_can_run_on(s, g, n->name);
+		if (can == ERROR_SUCCESS)
+			snprintf(out, cap, "%s", n->name);
+		else if (can != ERROR_HOST_NODE_NOT_RESOURCE_OWNER)
+			result = can;
+	}
+	free(prefs.v);
+	free(nodes.v);
 	return result;
 }
 

@@ -295,11 +295,16 @@ static uint32_t move_group(struct session *s, const struct ops_call *c, void *in
 		result = ops_object(s, &r->b, HANDLE_NODE, &n, NULL);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
-	/* Not to a node that one of its resources may not run on (issue 11). */
+	/* Not to a node that one of its resources may not run on; with no
+	 * target, to the most preferred node that can take it (issue 11). */
+	char pick[BE_NAME_MAX] = "";
 	if (!result && to_node)
 		result = ops_group_can_run_on(s, &g, n.name);
+	else if (!result)
+		result = ops_pick_target(s, &g, pick, sizeof(pick));
+	const char *target = to_node ? n.name : pick[0] ? pick : NULL;
 	if (!result)
-		result = ops_be_error(BE(s)->ops->act(BE(s), BE_GROUP, g.id, BE_ACT_MOVE, to_node ? n.name : NULL),
+		result = ops_be_error(BE(s)->ops->act(BE(s), BE_GROUP, g.id, BE_ACT_MOVE, target),
 				      BE_NODE);
 	reply_status(out, result);
 	return 0;

@@ -96,6 +96,10 @@ DWORD ops_group_can_run_on(struct session *s, const struct be_object *g, const c
 /* deps.c: may a resource, or every resource of a group, come online (one of
  * its possible owners is up)?  Else ERROR_HOST_NODE_NOT_RESOURCE_OWNER. */
 DWORD ops_can_online(struct session *s, const struct be_object *o);
+/* deps.c: where MoveGroup with no target goes: the first up node other than
+ * the owner, preferred owners first, that every member may run on ("" when
+ * none: the backend decides). */
+DWORD ops_pick_target(struct session *s, const struct be_object *g, char *out, size_t cap);
 
 /* The handle type a call's request carries at slot i (the table's fact). */
 static inline uint8_t ops_in_type(const struct ops_call *c, unsigned i)

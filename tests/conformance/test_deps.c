@@ -536,6 +536,71 @@ static void test_possible_owners(void **state)
 	CloseClusterResource(a);
 }
 
+/* Wait until the group is online on `on` (NULL: anywhere); its owner. */
+static void wait_group_on(HGROUP g, const char *on, char *owner, size_t cap, const char *what)
+{
+	double end = now_s() + WAIT_S;
+	CLUSTER_GROUP_STATE s;
+	char node[256] = "";
+	do {
+		WCHAR w[256];
+		DWORD cch = 256;
+		s = GetClusterGroupState(g, w, &cch);
+		if (s != ClusterGroupStateUnknown) {
+			char *u = U(w);
+			snprintf(node, sizeof(node), "%s", u);
+			free(u);
+		}
+		if (s == ClusterGroupOnline && node[0] && (!on || strcmp(node, on) == 0)) {
+			if (owner)
+				snprintf(owner, cap, "%s", node);
+			return;
+		}
+		sleep_ms(100);
+	} while (now_s() < end);
+	fail_msg("%s: group state %d on \"%s\", wanted online on \"%s\" within %d s", what, s, node, on ? on : "(any)",
+		 WAIT_S);
+}
+
+/* With two other nodes up, MoveClusterGroup with no target goes to the most
+ * preferred node every member may run on (a one-node cluster cannot show it). */
+static void move_by_preference(HGROUP g, const struct names *all)
+{
+	HRESOURCE a = res(A);
+	char owner[256], other[2][256];
+	assert_started(OnlineClusterGroup(g, NULL), "OnlineClusterGroup");
+	wait_group_on(g, NULL, owner, sizeof(owner), "online");
+	size_t k = 0;
+	for (size_t i = 0; i < all->n && k < 2; i++)
+		if (strcmp(all->v[i], owner) != 0)
+			snprintf(other[k++], sizeof(other[0]), "%s", all->v[i]);
+	assert_int_equal(k, 2);
+	HNODE hx = node_named(other[0]), hy = node_named(other[1]), ho = node_named(owner);
+
+	HNODE pref[2] = { hy, hx };
+	expect_rc(SetClusterGroupNodeList(g, 2, pref), ERROR_SUCCESS);
+	assert_started(MoveClusterGroup(g, NULL), "MoveClusterGroup to the preferred node");
+	wait_group_on(g, other[1], NULL, 0, "moved to the most preferred node");
+
+	/* The most preferred one may not run A: the next. */
+	HNODE pref2[2] = { hx, ho };
+	expect_rc(SetClusterGroupNodeList(g, 2, pref2), ERROR_SUCCESS);
+	expect_rc(RemoveClusterResourceNode(a, hx), ERROR_SUCCESS);
+	assert_started(MoveClusterGroup(g, NULL), "MoveClusterGroup past a node A may not run on");
+	wait_group_on(g, owner, NULL, 0, "moved past a node that is not a possible owner");
+
+	expect_rc(AddClusterResourceNode(a, hx), ERROR_SUCCESS);
+	assert_started(OfflineClusterGroup(g), "OfflineClusterGroup");
+	double end = now_s() + WAIT_S;
+	while (GetClusterGroupState(g, NULL, NULL) != ClusterGroupOffline && now_s() < end)
+		sleep_ms(100);
+	assert_int_equal(GetClusterGroupState(g, NULL, NULL), ClusterGroupOffline);
+	CloseClusterNode(hx);
+	CloseClusterNode(hy);
+	CloseClusterNode(ho);
+	CloseClusterResource(a);
+}
+
 static void test_preferred_owners(void **state)
 {
 	(void)state;
@@ -566,6 +631,12 @@ static void test_preferred_owners(void **state)
 	expect_rc(SetClusterGroupNodeList(g, 0, NULL), ERROR_SUCCESS);
 	group_nodes(g, &n);
 	assert_int_equal(n.n, 0u);
+
+	if (k >= 3)
+		move_by_preference(g, &all);
+	else
+		fprintf(stderr, "# %zu node(s): MoveClusterGroup by preference needs 3, not checked here\n", k);
+	expect_rc(SetClusterGroupNodeList(g, 0, NULL), ERROR_SUCCESS);
 
 	for (size_t i = 0; i < k; i++)
 		CloseClusterNode(hn[i]);
