@@ -639,6 +639,62 @@ CLUSAPI_API DWORD ClusapiAddAccount(HCLUSTER hCluster, LPCWSTR lpszName, LPCWSTR
 CLUSAPI_API DWORD ClusapiRemoveAccount(HCLUSTER hCluster, LPCWSTR lpszName);
 CLUSAPI_API DWORD ClusapiEnumAccounts(HCLUSTER hCluster, LPWSTR lpszNames, LPDWORD lpcchNames);
 
+/* ==== issue 11, parts 1 and 2: dependencies and owners ==================== */
+
+#define ERROR_CIRCULAR_DEPENDENCY 1059u
+#define ERROR_DEPENDENCY_NOT_FOUND 5002u
+#define ERROR_DEPENDENCY_ALREADY_EXISTS 5003u
+#define ERROR_HOST_NODE_NOT_RESOURCE_OWNER 5015u
+#define ERROR_RESOURCE_ONLINE 5019u
+#define ERROR_CORE_RESOURCE 5026u
+#define ERROR_DEPENDENCY_TREE_TOO_COMPLEX 5329u
+
+/*
+ * Dependencies: hResource depends on hDependsOn.  Both in one group
+ * (ERROR_INVALID_PARAMETER otherwise, and for a resource and itself), once
+ * (ERROR_DEPENDENCY_ALREADY_EXISTS), no cycle (ERROR_CIRCULAR_DEPENDENCY), at
+ * most 100 deep (ERROR_DEPENDENCY_TREE_TOO_COMPLEX); an online dependent takes
+ * only an online provider (ERROR_RESOURCE_ONLINE).  Removing one that is not
+ * there: ERROR_DEPENDENCY_NOT_FOUND.  Online brings providers up first,
+ * offline takes dependents down first, a failed provider takes its dependents
+ * offline; a provider cannot be deleted while it has dependents
+ * (ERROR_DEPENDENT_RESOURCE_EXISTS).
+ */
+CLUSAPI_API DWORD AddClusterResourceDependency(HRESOURCE hResource, HRESOURCE hDependsOn);
+CLUSAPI_API DWORD RemoveClusterResourceDependency(HRESOURCE hResource, HRESOURCE hDependsOn);
+/* Could hResource depend on hResourceDependent?  FALSE with the reason in
+ * GetLastError(): the rules above, and ERROR_RESOURCE_ONLINE when hResource is
+ * coming online or both are online (MS-CMRP 3.1.4.2.22). */
+CLUSAPI_API BOOL CanResourceBeDependent(HRESOURCE hResource, HRESOURCE hResourceDependent);
+/* "[A] and [B]" (names or ids in brackets; "" for none) replaces the
+ * resource's dependencies, all checked before anything changes.  An OR of two
+ * or more resources ("([A] or [B])") is ERROR_NOT_SUPPORTED: neither backend
+ * has "any one of" (doc/pacemaker.md).  Get: the expression as
+ * "[A] and [B]"; *lpcchDependencyExpression in WCHARs, ERROR_MORE_DATA with
+ * the length needed when too small. */
+CLUSAPI_API DWORD SetClusterResourceDependencyExpression(HRESOURCE hResource, LPCWSTR lpszDependencyExpression);
+CLUSAPI_API DWORD GetClusterResourceDependencyExpression(HRESOURCE hResource, LPWSTR lpszDependencyExpression,
+							 LPDWORD lpcchDependencyExpression);
+
+/*
+ * Possible owners of a resource (every node until restricted; listed by
+ * ClusterResourceOpenEnum(CLUSTER_RESOURCE_ENUM_NODES)).  Adding one already
+ * there: ERROR_OBJECT_ALREADY_EXISTS; removing one not there:
+ * ERROR_CLUSTER_NODE_NOT_FOUND; removing the node an online resource runs on:
+ * ERROR_INVALID_STATE.  Moving a group to a node that is not a possible owner
+ * of one of its resources, or onlining a resource none of whose possible
+ * owners is up: ERROR_HOST_NODE_NOT_RESOURCE_OWNER.
+ */
+CLUSAPI_API DWORD AddClusterResourceNode(HRESOURCE hResource, HNODE hNode);
+CLUSAPI_API DWORD RemoveClusterResourceNode(HRESOURCE hResource, HNODE hNode);
+/* Preferred owners of a group, most preferred first (NodeCount 0: none);
+ * listed by ClusterGroupOpenEnum(CLUSTER_GROUP_ENUM_NODES). */
+CLUSAPI_API DWORD SetClusterGroupNodeList(HGROUP hGroup, DWORD NodeCount, HNODE NodeList[]);
+/* Move a resource to another group: one with no dependencies either way
+ * (ERROR_DEPENDENT_RESOURCE_EXISTS otherwise); not a core resource
+ * (ERROR_CORE_RESOURCE). */
+CLUSAPI_API DWORD ChangeClusterResourceGroup(HRESOURCE hResource, HGROUP hGroup);
+
 #ifdef __cplusplus
 }
 #endif

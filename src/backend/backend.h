@@ -156,6 +156,22 @@ struct backend_ops {
 	 * majority alone). */
 	int (*quorum)(struct backend *b, struct be_object *resource, char *path, size_t path_len);
 
+	/* ---- issue 11, dependencies and owners (the server checks Windows'
+	 * rules first: same group, no cycle, known nodes) ---- */
+	/* Add (add true) or remove the direct dependency of resource_id on
+	 * provider_id.  BE_NOT_FOUND: no such dependency to remove;
+	 * BE_EXISTS: it is there already; BE_UNSUPPORTED: one this backend
+	 * cannot remove (a Pacemaker group's chain). */
+	int (*depend)(struct backend *b, const char *resource_id, const char *provider_id, bool add);
+	/* A resource's possible owners (BE_RESOURCE: the nodes it may run on,
+	 * every node unless restricted) or a group's preferred owners in order
+	 * (BE_GROUP: none unless set), as node objects. */
+	int (*owners)(struct backend *b, enum be_kind kind, const char *id, be_object_fn fn, void *arg);
+	/* Replace that list with n node names (known nodes, no duplicates). */
+	int (*set_owners)(struct backend *b, enum be_kind kind, const char *id, const char *const *nodes, size_t n);
+	/* Move a resource (with no dependencies either way) to another group. */
+	int (*regroup)(struct backend *b, const char *resource_id, const char *group_id);
+
 	/* ---- the cluster registry: keys are '\\'-separated paths, "" is the root ---- */
 	int (*reg_key_exists)(struct backend *b, const char *key);
 	int (*reg_create_key)(struct backend *b, const char *key, bool *created);

@@ -74,6 +74,18 @@ static const struct werror_entry werror_table[] = {
 	{ ERROR_RESOURCE_PROPERTIES_STORED, "ERROR_RESOURCE_PROPERTIES_STORED",
 	  "The change was stored; it takes effect when the resource is brought online again." },
 	{ ERROR_CLUSTER_INVALID_REQUEST, "ERROR_CLUSTER_INVALID_REQUEST", "The request is not valid for this cluster object." },
+	/* issue 11: dependencies and owners */
+	{ ERROR_CIRCULAR_DEPENDENCY, "ERROR_CIRCULAR_DEPENDENCY", "The dependency would make a cycle." },
+	{ ERROR_DEPENDENCY_NOT_FOUND, "ERROR_DEPENDENCY_NOT_FOUND", "The resource does not depend on that one." },
+	{ ERROR_DEPENDENCY_ALREADY_EXISTS, "ERROR_DEPENDENCY_ALREADY_EXISTS",
+	  "The resource already depends on that one." },
+	{ ERROR_HOST_NODE_NOT_RESOURCE_OWNER, "ERROR_HOST_NODE_NOT_RESOURCE_OWNER",
+	  "The node is not a possible owner of a resource of the group." },
+	{ ERROR_RESOURCE_ONLINE, "ERROR_RESOURCE_ONLINE",
+	  "The resource is online: an online resource can depend only on online resources." },
+	{ ERROR_CORE_RESOURCE, "ERROR_CORE_RESOURCE", "The operation is not allowed on a core cluster resource." },
+	{ ERROR_DEPENDENCY_TREE_TOO_COMPLEX, "ERROR_DEPENDENCY_TREE_TOO_COMPLEX",
+	  "The dependency tree would be deeper than 100 resources." },
 };
 
 static const struct werror_entry *werror_find(DWORD code)

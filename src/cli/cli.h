@@ -25,7 +25,7 @@ struct cli {
 /* What follows the command words: the operands and the command's options. */
 struct args {
 	const char *noun, *verb;
-	const char *pos[4];
+	const char *pos[18];
 	int npos;
 	const char *group; /* --group */
 	const char *type;  /* --type */
@@ -138,5 +138,7 @@ int cmd_netinterface(const struct cli *cli, const struct args *a);
 /* access.c */
 int cmd_account(const struct cli *cli, const struct args *a);
 int cmd_access(const struct cli *cli, const struct args *a);
+/* deps.c (issue 11): resource depend / undepend / owners, group owners */
+int cmd_deps(const struct cli *cli, const struct args *a);
 
 #endif /* CLUSCTL_CLI_H */

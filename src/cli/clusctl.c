@@ -45,6 +45,16 @@ static void usage(FILE *f)
 		"  resource offline NAME         take the resource offline\n"
 		"  resource fail NAME            mark the resource failed (to test failover)\n"
 		"  resource rename NAME NEWNAME  rename the resource\n"
+		"  resource depend NAME PROVIDER NAME depends on PROVIDER (same group): PROVIDER\n"
+		"                                comes online first and goes offline last\n"
+		"  resource undepend NAME PROVIDER\n"
+		"                                remove that dependency\n"
+		"  resource owners NAME [add|remove NODE]\n"
+		"                                the nodes the resource may run on (its possible\n"
+		"                                owners), or add / remove one\n"
+		"  group owners NAME [set [NODE...]]\n"
+		"                                the group's preferred owners, most preferred\n"
+		"                                first, or set them (none: no preference)\n"
 		"\n"
 		"  network list                  the cluster networks and their states\n"
 		"  network show NAME             one network\n"
@@ -239,6 +249,11 @@ static const struct command commands[] = {
 	{ "resource", "offline", 1, 1, 0, "resource offline NAME", cmd_resource },
 	{ "resource", "fail", 1, 1, 0, "resource fail NAME", cmd_resource },
 	{ "resource", "rename", 2, 2, 0, "resource rename NAME NEWNAME", cmd_resource },
+	/* issue 11: dependencies and owners (deps.c) */
+	{ "resource", "depend", 2, 2, 0, "resource depend NAME PROVIDER", cmd_deps },
+	{ "resource", "undepend", 2, 2, 0, "resource undepend NAME PROVIDER", cmd_deps },
+	{ "resource", "owners", 1, 3, 0, "resource owners NAME [add|remove NODE]", cmd_deps },
+	{ "group", "owners", 1, 18, 0, "group owners NAME [set [NODE...]]", cmd_deps },
 	{ "network", "list", 0, 0, 0, "network list", cmd_network },
 	{ "network", "show", 1, 1, 0, "network show NAME", cmd_network },
 	{ "netinterface", "list", 0, 0, 0, "netinterface list", cmd_netinterface },

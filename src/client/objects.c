@@ -15,6 +15,7 @@
 #include "cmrp/cmrp.h"
 #include "cmrp/cmrp_objects.h"
 #include "cmrp/cmrp_table.h"
+#include "objects_int.h"
 #include "registry.h"
 #include "session.h"
 
@@ -1255,4 +1256,100 @@ CLUSAPI_API LONG ClusterRegCloseKey(HKEY hKey)
 	DWORD err;
 	close_object(hKey, KIND_KEY, CMRP_CLOSE_KEY, &err);
 	return (LONG)err;
+}
+
+/* ---- for the other files of the library (objects_int.h) ------------------------------ */
+
+static uint32_t kind_of(enum objects_kind k)
+{
+	return k == OBJECTS_NODE ? KIND_NODE : k == OBJECTS_GROUP ? KIND_GROUP : KIND_RESOURCE;
+}
+
+DWORD objects_call_two(const void *a, enum objects_kind ka, const void *b, enum objects_kind kb, uint16_t opnum)
+{
+	struct ocall c;
+	DWORD err = obj_acquire(a, kind_of(ka), &c);
+	if (err)
+		return err;
+	struct object *other = registry_get((uintptr_t)b, kind_of(kb));
+	if (!other || other->cluster != c.o->cluster)
+		err = ERROR_INVALID_HANDLE;
+	if (!err) {
+		struct cmrp_two_handles_in in = { c.o->handle, other->handle };
+		struct cmrp_status_result_out r;
+		err = status_of(session_op(c.s, opnum, &in, &r), &r);
+	}
+	if (other)
+		registry_put((uintptr_t)b);
+	obj_release(&c);
+	return err;
+}
+
+DWORD objects_call_wstr(const void *h, enum objects_kind kind, uint16_t opnum, struct cmrp_handle_wstr_in *in)
+{
+	struct ocall c;
+	DWORD err = obj_acquire(h, kind_of(kind), &c);
+	if (err)
+		return err;
+	in->handle = c.o->handle;
+	struct cmrp_status_result_out r;
+	err = status_of(session_op(c.s, opnum, in, &r), &r);
+	obj_release(&c);
+	return err;
+}
+
+DWORD objects_call_string(const void *h, enum objects_kind kind, uint16_t opnum, LPWSTR buf, LPDWORD cch)
+{
+	struct ocall c;
+	DWORD err = cch ? obj_acquire(h, kind_of(kind), &c) : ERROR_INVALID_PARAMETER;
+	if (err)
+		return err;
+	struct cmrp_handle_in in = { c.o->handle };
+	struct cmrp_string_result_out o;
+	err = session_op(c.s, opnum, &in, &o);
+	obj_release(&c);
+	if (!err)
+		err = o.result ? o.result : o.rpc_status;
+	if (!err)
+		err = copy_string(&o.str, buf, cch);
+	cmrp_string_result_out_free(&o);
+	return err;
+}
+
+DWORD objects_node_names(const void *group, HNODE *nodes, DWORD n, uint16_t **multi, uint32_t *units)
+{
+	struct ocall c;
+	DWORD err = obj_acquire(group, KIND_GROUP, &c);
+	if (err)
+		return err;
+	size_t total = 1;
+	uint16_t *out = NULL;
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		size_t at = 0;
+		for (DWORD i = 0; i < n && !err; i++) {
+			struct object *node = NULL;
+			err = node_of_same_session(&c, nodes[i], &node);
+			if (!err && !node->name)
+				err = ERROR_INVALID_HANDLE;
+			if (!err && pass == 0)
+				total += node->name_units + 1;
+			if (!err && pass == 1) {
+				memcpy(out + at, node->name, node->name_units * sizeof(uint16_t));
+				at += node->name_units;
+				out[at++] = 0;
+			}
+			if (node)
+				registry_put((uintptr_t)nodes[i]);
+		}
+		if (!err && pass == 0 && !(out = calloc(total + 1, sizeof(uint16_t))))
+			err = ERROR_NOT_ENOUGH_MEMORY;
+	}
+	obj_release(&c);
+	if (err) {
+		free(out);
+		return err;
+	}
+	*multi = out;
+	*units = (uint32_t)(n ? total : 0);
+	return ERROR_SUCCESS;
 }

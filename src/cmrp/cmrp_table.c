@@ -552,6 +552,26 @@ static const struct cmrp_op cmrp_ops[CMRP_OPNUM_COUNT] = {
 	[CMRP_NODE_GROUP_SET_CONTROL] = NODE_CONTROL("ApiNodeGroupSetControl", NODE, GROUPSET),
 	[CMRP_GROUP_SET_CONTROL] = CONTROL("ApiGroupSetControl", PLAIN, GROUPSET),
 	[CMRP_CREATE_GROUP_SET_ENUM] = ON_HANDLE("ApiCreateGroupSetEnum", READ, CLUSTER, enum, false),
+	/* issue 11: dependencies and owners */
+	[CMRP_ADD_RESOURCE_DEPENDENCY] = OP("ApiAddResourceDependency", WRITE, two_handles, 0,
+					    IN2(cmrp_two_handles_in, a, RESOURCE, b, RESOURCE), status_result, 0, NO_OUT),
+	[CMRP_REMOVE_RESOURCE_DEPENDENCY] = OP("ApiRemoveResourceDependency", WRITE, two_handles, 0,
+					       IN2(cmrp_two_handles_in, a, RESOURCE, b, RESOURCE), status_result, 0,
+					       NO_OUT),
+	[CMRP_CAN_RESOURCE_BE_DEPENDENT] = OP("ApiCanResourceBeDependent", READ, two_handles, 0,
+					      IN2(cmrp_two_handles_in, a, RESOURCE, b, RESOURCE), status_result, 0,
+					      NO_OUT),
+	[CMRP_ADD_RESOURCE_NODE] = OP("ApiAddResourceNode", WRITE, two_handles, 0,
+				      IN2(cmrp_two_handles_in, a, RESOURCE, b, NODE), status_result, 0, NO_OUT),
+	[CMRP_REMOVE_RESOURCE_NODE] = OP("ApiRemoveResourceNode", WRITE, two_handles, 0,
+					 IN2(cmrp_two_handles_in, a, RESOURCE, b, NODE), status_result, 0, NO_OUT),
+	[CMRP_CHANGE_RESOURCE_GROUP] = OP("ApiChangeResourceGroup", WRITE, two_handles, 0,
+					  IN2(cmrp_two_handles_in, a, RESOURCE, b, GROUP), status_result, 0, NO_OUT),
+	[CMRP_SET_GROUP_NODE_LIST] = OP("ApiSetGroupNodeList", WRITE, handle_wstr, CMRP_WSTR_COUNTED,
+					{ AT(cmrp_handle_wstr_in, handle, GROUP) }, status_result, 0, NO_OUT),
+	[CMRP_SET_RESOURCE_DEPENDENCY_EXPRESSION] = OP("ApiSetResourceDependencyExpression", WRITE, handle_wstr,
+						       CMRP_WSTR_STRING, { AT(cmrp_handle_wstr_in, handle, RESOURCE) },
+						       status_result, 0, NO_OUT),
 };
 
 const struct cmrp_op *cmrp_op(uint16_t opnum)

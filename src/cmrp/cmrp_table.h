@@ -24,6 +24,7 @@
 #include "cmrp/cmrp.h"
 #include "cmrp/cmrp_notify.h"
 #include "cmrp/cmrp_objects.h"
+#include "cmrp/cmrp_deps.h"
 
 /* The highest opnum of protocol version 3 we know of, plus one. */
 #define CMRP_OPNUM_COUNT 181
@@ -127,6 +128,7 @@ union cmrp_any_in {
 	struct cmrp_props_enum_in props_enum;
 	struct cmrp_set_password_in set_password;
 	struct cmrp_add_notify_in add_notify;
+	struct cmrp_handle_wstr_in handle_wstr; /* issue 11: dependencies and owners */
 };
 union cmrp_any_out {
 	struct cmrp_status_result_out status_result;
@@ -176,6 +178,9 @@ extern const struct cmrp_codec cmrp_codec_status_result, cmrp_codec_close, cmrp_
 	cmrp_codec_enum_key, cmrp_codec_query_value, cmrp_codec_enum_value, cmrp_codec_query_info_key,
 	cmrp_codec_object_enum, cmrp_codec_control_out, cmrp_codec_set_password_out, cmrp_codec_create_notify,
 	cmrp_codec_add_notify_out, cmrp_codec_get_notify;
+
+/* issue 11, dependencies and owners (cmrp_deps.c); in_arg: CMRP_WSTR_*. */
+extern const struct cmrp_codec cmrp_codec_handle_wstr;
 
 /* Where a context handle sits: its byte offset in the typed struct and what
  * it stands for. */

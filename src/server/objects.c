@@ -179,6 +179,9 @@ static uint32_t act(struct session *s, const struct ops_call *c, void *in, void 
 	uint32_t result = handle_object(s, c, in, &obj, &e);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
+	/* Only where it may run (issue 11, possible owners). */
+	if (!result && action == BE_ACT_ONLINE && (obj.kind == BE_RESOURCE || obj.kind == BE_GROUP))
+		result = ops_can_online(s, &obj);
 	if (!result) {
 		int rc = BE(s)->ops->act(BE(s), obj.kind, obj.id, action, NULL);
 		/* The node calls have errors of their own. */
@@ -292,8 +295,16 @@ static uint32_t move_group(struct session *s, const struct ops_call *c, void *in
 		result = ops_object(s, &r->b, HANDLE_NODE, &n, NULL);
 	if (!result && !(e->rights & ACCESS_CHANGE))
 		result = ERROR_ACCESS_DENIED;
+	/* Not to a node that one of its resources may not run on; with no
+	 * target, to the most preferred node that can take it (issue 11). */
+	char pick[BE_NAME_MAX] = "";
+	if (!result && to_node)
+		result = ops_group_can_run_on(s, &g, n.name);
+	else if (!result)
+		result = ops_pick_target(s, &g, pick, sizeof(pick));
+	const char *target = to_node ? n.name : pick[0] ? pick : NULL;
 	if (!result)
-		result = ops_be_error(BE(s)->ops->act(BE(s), BE_GROUP, g.id, BE_ACT_MOVE, to_node ? n.name : NULL),
+		result = ops_be_error(BE(s)->ops->act(BE(s), BE_GROUP, g.id, BE_ACT_MOVE, target),
 				      BE_NODE);
 	reply_status(out, result);
 	return 0;
@@ -448,9 +459,10 @@ static uint32_t object_enum(struct session *s, const struct ops_call *c, void *i
 			struct enum_build eb = { &o->list, CLUSTER_GROUP_ENUM_CONTAINS, false, NULL, NULL };
 			o->result = ops_be_error(BE(s)->ops->list(BE(s), BE_RESOURCE, obj.name, enum_add, &eb), BE_GROUP);
 		}
-		if (!o->result && (type & CLUSTER_GROUP_ENUM_NODES) && ok) {
+		if (!o->result && (type & CLUSTER_GROUP_ENUM_NODES)) {
+			/* its preferred owners, in order (issue 11) */
 			struct enum_build eb = { &o->list, CLUSTER_GROUP_ENUM_NODES, false, NULL, NULL };
-			enum_add(&node, &eb);
+			o->result = ops_owners(s, BE_GROUP, obj.id, enum_add, &eb);
 		}
 		break;
 	default: /* CreateResEnum */
@@ -463,9 +475,10 @@ static uint32_t object_enum(struct session *s, const struct ops_call *c, void *i
 			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_ENUM_PROVIDES, false, NULL, NULL };
 			o->result = ops_be_error(BE(s)->ops->dependents(BE(s), obj.id, enum_add, &eb), BE_RESOURCE);
 		}
-		if (!o->result && (type & CLUSTER_RESOURCE_ENUM_NODES) && ok) {
+		if (!o->result && (type & CLUSTER_RESOURCE_ENUM_NODES)) {
+			/* its possible owners (issue 11) */
 			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_ENUM_NODES, false, NULL, NULL };
-			enum_add(&node, &eb);
+			o->result = ops_owners(s, BE_RESOURCE, obj.id, enum_add, &eb);
 		}
 	}
 	return 0;

@@ -86,6 +86,20 @@ struct ops_entry {
 /* Each family's calls. */
 extern const struct ops_entry ops_cluster_calls[], ops_object_calls[], ops_registry_calls[], ops_control_calls[],
 	ops_notify_calls[];
+/* issue 11, dependencies and owners (deps.c) */
+extern const struct ops_entry ops_deps_calls[];
+/* deps.c: the owners of a resource (possible) or group (preferred), as node
+ * objects; and whether a group may run on a node (every member has it as a
+ * possible owner: else ERROR_HOST_NODE_NOT_RESOURCE_OWNER). */
+DWORD ops_owners(struct session *s, enum be_kind kind, const char *id, be_object_fn fn, void *arg);
+DWORD ops_group_can_run_on(struct session *s, const struct be_object *g, const char *node);
+/* deps.c: may a resource, or every resource of a group, come online (one of
+ * its possible owners is up)?  Else ERROR_HOST_NODE_NOT_RESOURCE_OWNER. */
+DWORD ops_can_online(struct session *s, const struct be_object *o);
+/* deps.c: where MoveGroup with no target goes: the first up node other than
+ * the owner, preferred owners first, that every member may run on ("" when
+ * none: the backend decides). */
+DWORD ops_pick_target(struct session *s, const struct be_object *g, char *out, size_t cap);
 
 /* The handle type a call's request carries at slot i (the table's fact). */
 static inline uint8_t ops_in_type(const struct ops_call *c, unsigned i)

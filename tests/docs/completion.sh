@@ -66,8 +66,8 @@ expect() {
 run_checks() {
 	expect clusctl '' :: cluster node group resource network netinterface access account
 	expect clusctl gr :: group
-	expect clusctl group '' :: list show create delete online offline move rename
-	expect clusctl resource '' :: list show types create delete online offline fail rename
+	expect clusctl group '' :: list show create delete online offline move rename owners
+	expect clusctl resource '' :: list show types create delete online offline fail rename depend undepend owners
 	expect clusctl access '' :: show grant block remove
 	expect clusctl --json node '' :: list show pause resume
 
@@ -81,6 +81,14 @@ run_checks() {
 	expect clusctl resource list --group '' :: 'Cluster\ Group' 'web\ apps'
 	expect clusctl node show '' :: "$NODE"
 	expect clusctl group move '"web apps"' '' :: "$NODE"
+	# dependencies and owners (issue 11)
+	expect clusctl resource depend 'web\ server' 'Cluster\ N' :: 'Cluster\ Name'
+	expect clusctl resource owners 'web\ server' '' :: add remove
+	expect clusctl resource owners 'web\ server' remove '' :: "$NODE"
+	expect clusctl group owners 'web\ a' :: 'web\ apps'
+	expect clusctl group owners '"web apps"' '' :: set
+	expect clusctl group owners '"web apps"' set '' :: "$NODE"
+	expect clusctl group owners '"web apps"' set "$NODE" '' :: "$NODE"
 
 	# --type: the types "clusctl resource types" lists.
 	local -a types=()

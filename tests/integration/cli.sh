@@ -159,7 +159,7 @@ table '^Cluster Group +node1 +online$' -- "$CLUSCTL" group
 json 'assert d == [dict(d[0], name="Cluster Group", state="online", state_code=0, owner_node="node1")], d' -- "$CLUSCTL" group list --json
 expect 0 "Resources: *Cluster IP Address, Cluster Name, Network Name" -- "$CLUSCTL" group show "Cluster Group"
 expect 0 "Name: *Cluster Group" -- "$CLUSCTL" group show "cluster group"
-json 'assert d["name"] == "Cluster Group" and d["owner_node"] == "node1" and d["resources"] == ["Cluster IP Address", "Cluster Name", "Network Name"] and d["preferred_nodes"] == ["node1"], d' -- "$CLUSCTL" -j group show "Cluster Group"
+json 'assert d["name"] == "Cluster Group" and d["owner_node"] == "node1" and d["resources"] == ["Cluster IP Address", "Cluster Name", "Network Name"] and d["preferred_nodes"] == [], d' -- "$CLUSCTL" -j group show "Cluster Group"
 table '^Cluster IP Address +Cluster Group +node1 +IP Address +online$' -- "$CLUSCTL" resource list
 table '^Network Name +Cluster Group +node1 +Network Name +online$' -- "$CLUSCTL" resource list --group "Cluster Group"
 json '
@@ -191,6 +191,29 @@ says "resource db: created in group apps (Generic Service, offline)" -- "$CLUSCT
 fails ERROR_OBJECT_ALREADY_EXISTS -- "$CLUSCTL" resource create web --group apps --type "Generic Service"
 fails ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND -- "$CLUSCTL" resource create web3 --group apps --type "No Such Type"
 fails ERROR_GROUP_NOT_FOUND -- "$CLUSCTL" resource create web3 --group nope --type "Generic Service"
+# dependencies and owners (issue 11)
+says "resource web: depends on db" -- "$CLUSCTL" resource depend web db
+fails ERROR_DEPENDENCY_ALREADY_EXISTS -- "$CLUSCTL" resource depend web db
+fails ERROR_CIRCULAR_DEPENDENCY -- "$CLUSCTL" resource depend db web
+json 'assert d["depends_on"] == ["db"] and d["dependents"] == [], d' -- "$CLUSCTL" resource show web --json
+json 'assert d == {"name": "web", "depends_on": [], "dependents": []}, d' -- "$CLUSCTL" --json resource undepend web db
+fails ERROR_DEPENDENCY_NOT_FOUND -- "$CLUSCTL" resource undepend web db
+json 'assert d == {"name": "db", "depends_on": ["web"], "dependents": []}, d' -- "$CLUSCTL" --json resource depend db web
+says "resource db: no longer depends on web" -- "$CLUSCTL" resource undepend db web
+json 'assert d == {"name": "web", "possible_owners": ["node1"]}, d' -- "$CLUSCTL" --json resource owners web
+expect 0 '^node1$' -- "$CLUSCTL" resource owners web
+fails ERROR_OBJECT_ALREADY_EXISTS -- "$CLUSCTL" resource owners web add node1
+says "resource web: removed possible owner node1" -- "$CLUSCTL" resource owners web remove node1
+fails ERROR_CLUSTER_NODE_NOT_FOUND -- "$CLUSCTL" resource owners web remove node1
+fails ERROR_HOST_NODE_NOT_RESOURCE_OWNER -- "$CLUSCTL" group move apps node1
+json 'assert d == {"name": "web", "possible_owners": ["node1"]}, d' -- "$CLUSCTL" --json resource owners web add node1
+expect 2 "usage: clusctl resource owners NAME \[add|remove NODE\]" -- "$CLUSCTL" resource owners web frob node1
+json 'assert d == {"name": "apps", "preferred_owners": []}, d' -- "$CLUSCTL" --json group owners apps
+says "group apps: preferred owners node1" -- "$CLUSCTL" group owners apps set node1
+json 'assert d == {"name": "apps", "preferred_owners": ["node1"]}, d' -- "$CLUSCTL" group owners apps --json
+fails ERROR_CLUSTER_NODE_NOT_FOUND -- "$CLUSCTL" group owners apps set nosuchnode
+says "group apps: preferred owners -" -- "$CLUSCTL" group owners apps set
+expect 2 "usage: clusctl group owners NAME \[set \[NODE...\]\]" -- "$CLUSCTL" group owners apps frob
 json 'assert [(r["name"], r["group"], r["type"], r["state"]) for r in d] == [("web", "apps", "Generic Service", "offline"), ("db", "apps", "Generic Service", "offline")], d' -- "$CLUSCTL" resource list --group apps --json
 table '^web +apps +node1 +Generic Service +offline$' -- "$CLUSCTL" resource list
 says "group apps: online" -- "$CLUSCTL" group online apps

@@ -398,7 +398,15 @@ static void test_object_enums(void **state)
 
 	HGROUP g = OpenClusterGroup(h, u"Cluster Group");
 	assert_non_null(g);
-	HGROUPENUM ge = ClusterGroupOpenEnum(g, CLUSTER_GROUP_ENUM_ALL);
+	/* No preferred owners until set (as on Windows); then node1 (issue 11). */
+	HGROUPENUM ge = ClusterGroupOpenEnum(g, CLUSTER_GROUP_ENUM_NODES);
+	assert_non_null(ge);
+	assert_int_equal(ClusterGroupGetEnumCount(ge), 0);
+	assert_int_equal(ClusterGroupCloseEnum(ge), ERROR_SUCCESS);
+	n = OpenClusterNode(h, u"node1");
+	assert_non_null(n);
+	assert_int_equal(SetClusterGroupNodeList(g, 1, &n), ERROR_SUCCESS);
+	ge = ClusterGroupOpenEnum(g, CLUSTER_GROUP_ENUM_ALL);
 	assert_non_null(ge);
 	assert_int_equal(ClusterGroupGetEnumCount(ge), 4);
 	collect(ge, enum_group, 4, &s);
@@ -411,6 +419,8 @@ static void test_object_enums(void **state)
 	assert_non_null(ge);
 	assert_int_equal(ClusterGroupGetEnumCount(ge), 3);
 	assert_int_equal(ClusterGroupCloseEnum(ge), ERROR_SUCCESS);
+	assert_int_equal(SetClusterGroupNodeList(g, 0, NULL), ERROR_SUCCESS);
+	assert_true(CloseClusterNode(n));
 	assert_true(CloseClusterGroup(g));
 
 	HRESOURCE r = OpenClusterResource(h, u"Cluster Name");

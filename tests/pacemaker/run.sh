@@ -78,7 +78,14 @@ if [ "${1:-}" = conformance ]; then
 	for n in 1 2; do
 		echo "---- conformance suite against node $n's clusterd"
 		CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$TEST_CONFORMANCE" 9>&- || rc=1
+		# dependencies and owners (issue 11)
+		if [ -n "${TEST_CONFORMANCE_DEPS:-}" ]; then
+			echo "---- dependencies and owners against node $n's clusterd"
+			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 90 "$TEST_CONFORMANCE_DEPS" 9>&- || rc=1
+		fi
 	done
+	# The constraints as Pacemaker's own tools see them (issue 11).
+	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/deps.sh" 9>&- || rc=1
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/clusctl.sh" 9>&- || rc=1
 elif [ "${1:-}" = partition ]; then
 	# Writes through both sides of a network partition (partition.sh).

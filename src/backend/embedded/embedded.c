@@ -772,6 +772,19 @@ static int resource_offline(struct embedded *e, const struct be_object *r, int d
 	return set_state(e, r, BE_STATE_OFFLINE);
 }
 
+/* A failed resource takes what depends on it offline (dependents first). */
+static int resource_fail(struct embedded *e, const struct be_object *r)
+{
+	struct dep_walk w = { e, 0, false, 0 };
+	int rc = deps_visit(e, r->id, true, dep_step, &w);
+	if (rc)
+		return rc;
+	struct child *c = child_of(e, r->id);
+	if (c)
+		child_stop(e, c);
+	return set_state(e, r, BE_STATE_FAILED);
+}
+
 struct group_walk {
 	struct embedded *e;
 	bool online;
@@ -821,12 +834,8 @@ static int emb_act(struct backend *b, enum be_kind kind, const char *id, enum be
 			rc = resource_online(e, &o, 0);
 		else if (action == BE_ACT_OFFLINE)
 			rc = resource_offline(e, &o, 0);
-		else if (action == BE_ACT_FAIL) {
-			struct child *c = child_of(e, o.id);
-			if (c)
-				child_stop(e, c);
-			rc = set_state(e, &o, BE_STATE_FAILED);
-		}
+		else if (action == BE_ACT_FAIL)
+			rc = resource_fail(e, &o);
 		else
 			rc = BE_INVALID;
 		if (!rc)
@@ -1063,7 +1072,7 @@ static void emb_process_events(struct backend *b)
 		if (tx_begin(e) == BE_OK) {
 			int rc = object_by(e, BE_RESOURCE, "id", id, &r);
 			if (!rc && r.state == BE_STATE_ONLINE)
-				rc = set_state(e, &r, BE_STATE_FAILED);
+				rc = resource_fail(e, &r);
 			if (!rc)
 				rc = group_refresh(e, r.parent);
 			tx_end(e, rc);
@@ -1118,6 +1127,142 @@ int backend_embedded_supervise(struct backend *b, bool on)
 	return emb_list(b, BE_RESOURCE, NULL, start_online_app, e);
 }
 
+/* ---- issue 11: dependencies and owners -------------------------------------------- */
+
+static int emb_depend(struct backend *b, const char *resource_id, const char *provider_id, bool add)
+{
+	struct embedded *e = E(b);
+	struct be_object r, p;
+	int rc = tx_begin(e);
+	if (rc)
+		return rc;
+	rc = object_by(e, BE_RESOURCE, "id", resource_id, &r);
+	if (!rc)
+		rc = object_by(e, BE_RESOURCE, "id", provider_id, &p);
+	if (!rc && add)
+		rc = sql_step_done(sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", r.id, p.id, NULL));
+	if (!rc && !add) {
+		rc = sql_step_done(sql_prepare(e, "DELETE FROM deps WHERE resource = ? AND depends_on = ?", r.id, p.id, NULL));
+		if (!rc && sqlite3_changes(e->db) == 0)
+			rc = BE_NOT_FOUND;
+	}
+	return tx_end(e, rc);
+}
+
+/* Possible owners of a resource and preferred owners of a group live where
+ * Windows keeps them: the object's registry values PossibleOwners and
+ * PreferredOwners (REG_MULTI_SZ, node names here).  No PossibleOwners value:
+ * every node. */
+static const char *owners_value(enum be_kind kind)
+{
+	return kind == BE_RESOURCE ? "PossibleOwners" : "PreferredOwners";
+}
+
+static int emb_owners(struct backend *b, enum be_kind kind, const char *id, be_object_fn fn, void *arg)
+{
+	struct embedded *e = E(b);
+	struct be_object o, n;
+	char key[BE_REG_PATH_MAX];
+	struct be_value v = { 0 };
+	if (kind != BE_RESOURCE && kind != BE_GROUP)
+		return BE_INVALID;
+	int rc = object_by(e, kind, "id", id, &o);
+	if (rc)
+		return rc;
+	object_key(key, sizeof(key), kind, o.id, o.name);
+	if (emb_reg_get(b, key, owners_value(kind), &v) != BE_OK || v.type != BE_VAL_MULTI_SZ)
+		return kind == BE_RESOURCE ? emb_list(b, BE_NODE, NULL, fn, arg) : BE_OK;
+	size_t units = v.len / 2;
+	uint16_t *w = malloc((units + 1) * sizeof(*w));
+	if (!w) {
+		free(v.data);
+		return BE_NO_MEMORY;
+	}
+	for (size_t i = 0; i < units; i++)
+		w[i] = (uint16_t)(v.data[2 * i] | (v.data[2 * i + 1] << 8));
+	w[units] = 0;
+	free(v.data);
+	for (size_t i = 0; i < units && w[i] && !rc;) {
+		size_t len = utf16_len(w + i);
+		char *name = utf16_to_utf8_dup(w + i, len);
+		if (!name)
+			rc = BE_NO_MEMORY;
+		else if (object_by(e, BE_NODE, "name", name, &n) == BE_OK)
+			rc = fn(&n, arg); /* an evicted node is no owner */
+		free(name);
+		i += len + 1;
+	}
+	free(w);
+	return rc;
+}
+
+static int emb_set_owners(struct backend *b, enum be_kind kind, const char *id, const char *const *nodes, size_t n)
+{
+	struct embedded *e = E(b);
+	struct be_object o;
+	char key[BE_REG_PATH_MAX];
+	if (kind != BE_RESOURCE && kind != BE_GROUP)
+		return BE_INVALID;
+	size_t units = 1;
+	for (size_t i = 0; i < n; i++) {
+		long l = utf8_to_utf16_len(nodes[i], strlen(nodes[i]));
+		if (l < 0)
+			return BE_INVALID;
+		units += (size_t)l + 1;
+	}
+	uint16_t *w = calloc(units, sizeof(*w));
+	uint8_t *data = malloc(units * 2);
+	if (!w || !data) {
+		free(w);
+		free(data);
+		return BE_NO_MEMORY;
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		long l = utf8_to_utf16(nodes[i], strlen(nodes[i]), w + at);
+		at += (size_t)(l < 0 ? 0 : l) + 1;
+	}
+	for (size_t i = 0; i < units; i++) {
+		data[2 * i] = (uint8_t)w[i];
+		data[2 * i + 1] = (uint8_t)(w[i] >> 8);
+	}
+	free(w);
+	int rc = tx_begin(e);
+	if (!rc)
+		rc = object_by(e, kind, "id", id, &o);
+	if (!rc) {
+		object_key(key, sizeof(key), kind, o.id, o.name);
+		rc = key_create(e, key, NULL);
+	}
+	if (!rc)
+		rc = value_set(e, key, owners_value(kind), BE_VAL_MULTI_SZ, data, units * 2);
+	free(data);
+	rc = tx_end(e, rc);
+	if (!rc)
+		emit(e, BE_EV_REGISTRY, 0, NULL, key, BE_STATE_UNKNOWN);
+	return rc;
+}
+
+static int emb_regroup(struct backend *b, const char *resource_id, const char *group_id)
+{
+	struct embedded *e = E(b);
+	struct be_object r, g;
+	int rc = tx_begin(e);
+	if (rc)
+		return rc;
+	rc = object_by(e, BE_RESOURCE, "id", resource_id, &r);
+	if (!rc)
+		rc = object_by(e, BE_GROUP, "id", group_id, &g);
+	if (!rc)
+		rc = sql_step_done(
+			sql_prepare(e, "UPDATE objects SET parent = ?, owner = ? WHERE id = ?", g.name, g.owner, r.id, NULL));
+	if (!rc)
+		rc = group_refresh(e, r.parent);
+	if (!rc)
+		rc = group_refresh(e, g.name);
+	return tx_end(e, rc);
+}
+
 static const struct backend_ops embedded_ops = {
 	.name = "embedded",
 	.destroy = emb_destroy,
@@ -1131,6 +1276,10 @@ static const struct backend_ops embedded_ops = {
 	.dependencies = emb_dependencies,
 	.dependents = emb_dependents,
 	.quorum = emb_quorum,
+	.depend = emb_depend,
+	.owners = emb_owners,
+	.set_owners = emb_set_owners,
+	.regroup = emb_regroup,
 	.reg_key_exists = emb_reg_key_exists,
 	.reg_create_key = emb_reg_create_key,
 	.reg_delete_key = emb_reg_delete_key,

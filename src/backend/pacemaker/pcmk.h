@@ -216,6 +216,18 @@ int chain_neighbour(struct backend *b, const char *resource_id, bool next, be_ob
 int count_fn(const struct be_object *o, void *arg);
 int pm_dependencies(struct backend *b, const char *resource_id, be_object_fn fn, void *arg);
 int pm_dependents(struct backend *b, const char *resource_id, be_object_fn fn, void *arg);
+/* issue 11: dependencies as order + colocation constraints, owners as
+ * location constraints (the names are in policy.c). */
+int pm_depend(struct backend *b, const char *resource_id, const char *provider_id, bool add);
+int pm_owners(struct backend *b, enum be_kind kind, const char *id, be_object_fn fn, void *arg);
+int pm_set_owners(struct backend *b, enum be_kind kind, const char *id, const char *const *nodes, size_t n);
+int pm_regroup(struct backend *b, const char *resource_id, const char *group_id);
+/* r's direct providers (up false) or dependents (up true) in the view, and
+ * all of them transitively, farthest first; copies, at most cap. */
+size_t policy_links(struct pcmk *p, const struct pobj *r, bool up, struct pobj *out, size_t cap);
+size_t policy_closure(struct pcmk *p, const struct pobj *r, bool up, struct pobj *out, size_t cap);
+/* Remove every constraint that names a resource (CIB id). */
+int policy_forget(struct pcmk *p, const char *cib_id);
 
 /* ---- write.c ---- */
 

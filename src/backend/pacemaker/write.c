@@ -224,13 +224,17 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 	if (obj.o.state == BE_STATE_ONLINE || obj.o.state == BE_STATE_ONLINE_PENDING ||
 	    obj.o.state == BE_STATE_OFFLINE_PENDING)
 		return BE_BUSY;
-	/* As clusapi wants: nothing may depend on it (the next in its chain). */
-	int dependents = 0;
-	rc = chain_neighbour(b, id, true, count_fn, &dependents);
-	if (rc)
-		return rc;
-	if (dependents)
+	/* As clusapi wants: nothing may depend on it (the next in its chain,
+	 * or an order constraint's "then"). */
+	struct pobj dep;
+	if (policy_links(p, &obj, true, &dep, 1))
 		return BE_DEPENDENCY;
+	/* Its own constraints (what it depends on, where it may run) go first. */
+	rc = policy_forget(p, obj.cib_id);
+	if (rc)
+		return after_write(p, rc);
+	if ((rc = refresh(p)) != BE_OK)
+		return rc;
 	struct pobj *g = obj.o.parent[0] ? view_by_name(&p->view, BE_GROUP, obj.o.parent) : NULL;
 	xmlNode *gx = g ? find_id(p->view.cib, g->cib_id) : NULL;
 	int members = 0;
@@ -250,6 +254,52 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 	} else {
 		rc = cib_remove_id(p, XML_CIB_TAG_RESOURCES, XML_CIB_TAG_RESOURCE, obj.cib_id);
 	}
+	return after_write(p, rc);
+}
+
+/* ChangeClusterResourceGroup (issue 11): the primitive leaves its group for
+ * another in one replace of the resources section; the group it leaves gets
+ * its placeholder if it is now empty, the one it joins loses its own.  The
+ * server has checked that nothing depends on it either way. */
+int pm_regroup(struct backend *b, const char *resource_id, const char *group_id)
+{
+	struct pcmk *p = P(b);
+	int rc = ready_write(p);
+	if (rc)
+		return rc;
+	struct pobj *r = view_by_id(&p->view, BE_RESOURCE, resource_id);
+	struct pobj *g = view_by_id(&p->view, BE_GROUP, group_id);
+	xmlNode *res = p->view.cib ? pcmk_find_cib_element(p->view.cib, XML_CIB_TAG_RESOURCES) : NULL;
+	if (!r || !g || !res)
+		return BE_NOT_FOUND;
+	xmlNode *copy = copy_xml(res);
+	xmlNode *prim = find_id(copy, r->cib_id), *to = find_id(copy, g->cib_id);
+	if (!prim || !to || !xml_is(to, XML_CIB_TAG_GROUP)) {
+		free_xml(copy);
+		return BE_NOT_FOUND;
+	}
+	xmlNode *from = prim->parent;
+	xmlUnlinkNode(prim);
+	for (xmlNode *c = to->children, *next; c; c = next) {
+		next = c->next;
+		if (xml_is(c, XML_CIB_TAG_RESOURCE) && is_placeholder(crm_element_value(c, XML_ATTR_ID) ?: "")) {
+			xmlUnlinkNode(c);
+			free_xml(c);
+		}
+	}
+	xmlAddChild(to, prim);
+	if (from && xml_is(from, XML_CIB_TAG_GROUP)) {
+		bool members = false;
+		for (xmlNode *c = from->children; c && !members; c = c->next)
+			members = xml_is(c, XML_CIB_TAG_RESOURCE);
+		if (!members) {
+			char ph[BE_NAME_MAX + 32];
+			snprintf(ph, sizeof(ph), "%s" PLACEHOLDER_SUFFIX, crm_element_value(from, XML_ATTR_ID) ?: "");
+			new_primitive(from, ph, NULL, PLACEHOLDER_TYPE, true);
+		}
+	}
+	rc = be_from_pcmk(p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
+	free_xml(copy);
 	return after_write(p, rc);
 }
 
@@ -377,9 +427,32 @@ int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_action 
 	struct pobj obj = *o;
 	switch (kind) {
 	case BE_RESOURCE:
-		if (action == BE_ACT_ONLINE || action == BE_ACT_OFFLINE)
-			rc = set_roles(p, &obj, action == BE_ACT_ONLINE ? "Started" : "Stopped", false);
-		else if (action == BE_ACT_FAIL)
+		if (action == BE_ACT_ONLINE || action == BE_ACT_OFFLINE) {
+			/* Online: its providers too; offline: its dependents too
+			 * (issue 11).  Pacemaker orders the starts and stops by
+			 * the constraints; each role is set once. */
+			bool on = action == BE_ACT_ONLINE;
+			struct pobj *more = calloc(64, sizeof(*more));
+			size_t n = more ? policy_closure(p, &obj, !on, more, 64) : 0;
+			rc = BE_OK;
+			for (size_t i = 0; i < n && !rc; i++) {
+				struct pobj *cur = view_by_id(&p->view, BE_RESOURCE, more[i].o.id);
+				if (cur && (on ? stopped_by_role(find_id(p->view.cib, cur->cib_id)) : true)) {
+					struct pobj c = *cur;
+					rc = set_roles(p, &c, on ? "Started" : "Stopped", false);
+					if (!rc)
+						rc = refresh(p);
+				}
+			}
+			free(more);
+			if (!rc) {
+				struct pobj *cur = view_by_id(&p->view, BE_RESOURCE, obj.o.id);
+				if (!cur)
+					return BE_NOT_FOUND;
+				obj = *cur;
+				rc = set_roles(p, &obj, on ? "Started" : "Stopped", false);
+			}
+		} else if (action == BE_ACT_FAIL)
 			rc = fail_resource(p, &obj);
 		else
 			return BE_INVALID;
