@@ -228,7 +228,7 @@ static int create_constraint(struct pcmk *p, xmlNode *x)
 		log_warn("pacemaker: cannot create constraint %s: %s", crm_element_value(x, XML_ATTR_ID),
 			 pcmk_strerror(rc));
 	free_xml(x);
-	return be_from_pcmk(rc);
+	return cib_written(p, rc);
 }
 
 int pm_depend(struct backend *b, const char *resource_id, const char *provider_id, bool add)

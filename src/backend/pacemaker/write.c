@@ -298,7 +298,7 @@ int pm_regroup(struct backend *b, const char *resource_id, const char *group_id)
 			new_primitive(from, ph, NULL, PLACEHOLDER_TYPE, true);
 		}
 	}
-	rc = be_from_pcmk(p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
+	rc = cib_written(p, p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
 	free_xml(copy);
 	return after_write(p, rc);
 }
