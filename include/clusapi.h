@@ -639,6 +639,11 @@ CLUSAPI_API DWORD ClusapiAddAccount(HCLUSTER hCluster, LPCWSTR lpszName, LPCWSTR
 CLUSAPI_API DWORD ClusapiRemoveAccount(HCLUSTER hCluster, LPCWSTR lpszName);
 CLUSAPI_API DWORD ClusapiEnumAccounts(HCLUSTER hCluster, LPWSTR lpszNames, LPDWORD lpcchNames);
 
+/* ---- cibstate (issue 10): cluster-wide state on the Pacemaker backend ---- */
+/* A registry change that would take the cluster registry over its size
+ * budget (doc/pacemaker.md): nothing is written. */
+#define ERROR_NOT_ENOUGH_QUOTA 1816u
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,6 +43,8 @@ DWORD ops_be_error(int status, enum be_kind kind)
 		return ERROR_NOT_SUPPORTED;
 	case BE_NO_MEMORY:
 		return ERROR_NOT_ENOUGH_MEMORY;
+	case BE_NO_SPACE:
+		return ERROR_NOT_ENOUGH_QUOTA;
 	default:
 		return ERROR_INTERNAL_ERROR;
 	}
