@@ -179,8 +179,12 @@ struct backend_ops {
 	 * whole cluster.  NULL in a backend whose server keeps them in its own
 	 * files (embedded).  state_get: BE_OK and *text malloc'd (NULL when the
 	 * cluster has none yet), from what the backend last read (no wait on the
-	 * cluster: it is asked on every call); state_put: durable and cluster-wide
-	 * on BE_OK; secret: sealed at rest, readable by clusterd only. */
+	 * cluster: it is asked on every call); the text has one entry a line,
+	 * its first word the entry's key.  state_put: the text edited from what
+	 * state_get gave last; the backend may apply only the entries that
+	 * changed (added, removed, replaced), so that another node's change of
+	 * other entries stays; durable and cluster-wide on BE_OK; secret: sealed
+	 * at rest, readable by clusterd only. */
 	int (*state_get)(struct backend *b, const char *name, char **text);
 	int (*state_put)(struct backend *b, const char *name, const char *text, bool secret);
 };

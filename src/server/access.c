@@ -703,9 +703,15 @@ static DWORD acl_file_edit(struct acl_file *f, const struct acl_entry *who, cons
 			acl_free(&fresh);
 			goto done;
 		}
+		/* The cluster's ACL now: this change, and any other node's. */
+		char *now = acl_store_text(f, err, sizeof(err));
+		if (now && acl_store_take(f, now, err, sizeof(err)) == 0) {
+			acl_free(&fresh);
+			result = ERROR_SUCCESS;
+			goto done;
+		}
 		free(f->text);
-		f->text = out;
-		out = NULL;
+		f->text = NULL; /* the next refresh reads it */
 	} else if (durable_replace(f->path, out, len, st.st_mode & 0777, err, sizeof(err)) < 0) {
 		log_error("cluster ACL not changed: %s", err);
 		acl_free(&fresh);

@@ -347,8 +347,14 @@ static DWORD store(struct accounts *a, struct account *v, size_t n)
 			wipe_free(text);
 			return ERROR_INTERNAL_ERROR;
 		}
-		wipe_free(a->text);
-		a->text = text;
+		wipe_free(text);
+		/* The cluster's accounts now: this change, and any other node's. */
+		char *now = NULL;
+		if (store_get(a, &now, err, sizeof(err)) < 0 || load_text(a, now, err, sizeof(err)) < 0) {
+			log_warn("accounts changed, but not read back: %s", err);
+			wipe_free(a->text);
+			a->text = NULL; /* commit() installs the list, the next refresh reads the cluster's */
+		}
 		return ERROR_SUCCESS;
 	}
 	int rc = durable_replace(a->path, text, len, 0600, err, sizeof(err));
@@ -372,7 +378,8 @@ static DWORD store(struct accounts *a, struct account *v, size_t n)
 static DWORD commit(struct accounts *a, struct account *v, size_t n)
 {
 	DWORD rc = store(a, v, n);
-	if (rc) {
+	if (rc || (a->be && a->text)) {
+		/* Failed; or the cluster store's accounts, read back, are loaded. */
 		free_list(v, n);
 		return rc;
 	}

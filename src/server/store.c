@@ -36,6 +36,41 @@ static void wipe(char *s)
 	}
 }
 
+/* A state text as a backend gives it back: one entry a line, its words
+ * joined by one space, no comments, no blank lines. */
+static char *canonical(const char *text)
+{
+	char *out = malloc(strlen(text) + 2), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		const char *end = memchr(p, '#', len);
+		bool any = false;
+		for (const char *q = p; q < (end ? end : p + len);) {
+			while (q < p + len && (*q == ' ' || *q == '\t' || *q == '\r'))
+				q++;
+			const char *w = q;
+			while (q < (end ? end : p + len) && *q != ' ' && *q != '\t' && *q != '\r')
+				q++;
+			if (q > w) {
+				if (any)
+					*o++ = ' ';
+				memcpy(o, w, (size_t)(q - w));
+				o += q - w;
+				any = true;
+			}
+			if (end && q >= end)
+				break;
+		}
+		if (any)
+			*o++ = '\n';
+		p += len + (p[len] == '\n');
+	}
+	*o = 0;
+	return out;
+}
+
 int store_adopt(struct backend *be, const char *name, bool secret, const char *path, const char *dflt, char **text,
 		char *err, size_t errlen)
 {
@@ -68,17 +103,20 @@ int store_adopt(struct backend *be, const char *name, bool secret, const char *p
 			log_info("%s: migrated to the cluster-wide %s of the %s backend (the file is now %s.migrated)",
 				 path, name, be->ops->name, path);
 			set_aside(path, "migrated");
-			cluster = local;
+			wipe(local);
 			local = NULL;
-		} else {
-			cluster = strdup(dflt);
-			if (!cluster) {
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
+		}
+		/* As the backend keeps it (and with what another node added). */
+		rc = be->ops->state_get(be, name, &cluster);
+		if (rc != BE_OK) {
+			snprintf(err, errlen, "cannot read back the cluster's %s: %s", name, be_status_name(rc));
+			return -1;
 		}
 	} else if (local) {
-		if (strcmp(local, cluster) == 0) {
+		char *canon = canonical(local);
+		bool same = canon && strcmp(canon, cluster) == 0;
+		wipe(canon);
+		if (same) {
 			log_info("%s: the same as the cluster-wide %s already is (the file is now %s.migrated)", path,
 				 name, path);
 			set_aside(path, "migrated");

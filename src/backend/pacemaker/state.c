@@ -4,11 +4,13 @@
  * access list and the NTLM accounts the server stores through state_get /
  * state_put, and the registry keys that do not map onto Pacemaker's objects
  * (registry.c decides which; this file stores them).  All of it lives in
- * crm_config, in two cluster_property_sets of our own (doc/pacemaker.md says
- * why there):
+ * crm_config, in cluster_property_sets of our own (doc/pacemaker.md says why
+ * there):
  *
- *   clusapi-state     nvpair clusapi-acl       the ACL text, '%'-escaped
- *                     nvpair clusapi-accounts  the accounts text, sealed
+ *   clusapi-acl       one nvpair an ACL entry: name "clusapi-acl:PRINCIPAL",
+ *                     value its level
+ *   clusapi-accounts  one nvpair an account: name "clusapi-account:" + a hash
+ *                     of the name, value the line "NAME NTHASH", sealed
  *   clusapi-registry  one nvpair a key: name "clusapi-reg:" + the key's path,
  *                     value its values, "NAME:TYPE:DATA" separated by spaces
  *                     (NAME and DATA in base64)
@@ -49,7 +51,6 @@
 #include "base/log.h"
 #include "pcmk.h"
 
-#define STATE_SET "clusapi-state"
 #define REG_SET "clusapi-registry"
 #define REG_PREFIX "clusapi-reg:"
 #define SEAL_PREFIX "clusapi-sealed:1:"
@@ -60,6 +61,7 @@ struct pcmk_state {
 	bool have_key;
 	uint8_t key[CHACHA_POLY1305_KEY_SIZE];
 	char keyfile[512];
+	char *base[2]; /* per state kind: the text state_get gave last */
 };
 
 /* ---- the sealing key ------------------------------------------------------------- */
@@ -114,8 +116,14 @@ struct pcmk_state *state_open(void)
 
 void state_free(struct pcmk_state *s)
 {
-	if (s)
-		explicit_bzero(s, sizeof(*s));
+	if (!s)
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		if (s->base[i])
+			explicit_bzero(s->base[i], strlen(s->base[i]));
+		free(s->base[i]);
+	}
+	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
 
@@ -211,45 +219,6 @@ static char *unseal(struct pcmk_state *s, const char *aad, const char *stored)
 	return text;
 }
 
-/* ---- '%' escaping: the texts are lines, CIB attributes are one line ---------- */
-
-static char *escape(const char *text)
-{
-	char *out = malloc(3 * strlen(text) + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (*p < 0x20 || *p == '%' || *p == 0x7f)
-			o += sprintf(o, "%%%02X", *p);
-		else
-			*o++ = (char)*p;
-	}
-	*o = 0;
-	return out;
-}
-
-static int hexv(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static char *unescape(const char *text)
-{
-	char *out = malloc(strlen(text) + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (const char *p = text; *p; p++) {
-		if (*p == '%' && hexv(p[1]) >= 0 && hexv(p[2]) >= 0 && (hexv(p[1]) || hexv(p[2]))) {
-			*o++ = (char)(hexv(p[1]) << 4 | hexv(p[2]));
-			p += 2;
-		} else {
-			*o++ = *p;
-		}
-	}
-	*o = 0;
-	return out;
-}
-
 /* ---- our sets in crm_config --------------------------------------------------- */
 
 static xmlNode *crm_config(xmlNode *cib)
@@ -261,14 +230,6 @@ static xmlNode *our_set(xmlNode *cib, const char *id)
 {
 	for (xmlNode *c = crm_config(cib) ? crm_config(cib)->children : NULL; c; c = c->next)
 		if (xml_is(c, XML_CIB_TAG_PROPSET) && strcmp(crm_element_value(c, XML_ATTR_ID) ?: "", id) == 0)
-			return c;
-	return NULL;
-}
-
-static xmlNode *set_nvpair(xmlNode *set, const char *name)
-{
-	for (xmlNode *c = set ? set->children : NULL; c; c = c->next)
-		if (xml_is(c, XML_CIB_TAG_NVPAIR) && strcmp(crm_element_value(c, XML_NVPAIR_ATTR_NAME) ?: "", name) == 0)
 			return c;
 	return NULL;
 }
@@ -297,70 +258,271 @@ static void freshen(struct pcmk *p)
 		refresh(p);
 }
 
-/* ---- the ACL and the accounts (backend ops state_get / state_put) -------------- */
+/* ---- the ACL and the accounts (backend ops state_get / state_put) --------------
+ *
+ * The server hands over whole texts, one entry a line ("PRINCIPAL LEVEL",
+ * "NAME NTHASH"); each entry is one nvpair of the kind's own set, so that a
+ * change is a change of the entries it touched: state_put applies what the
+ * server changed in the text it last got from state_get (entries removed,
+ * added, changed), not the whole text, and two changes of different entries
+ * made through two nodes at the same moment both stay.
+ *
+ *   ACL       set clusapi-acl, nvpair name "clusapi-acl:PRINCIPAL", value LEVEL
+ *   accounts  set clusapi-accounts, nvpair name "clusapi-account:" + a hash of
+ *             the lower-case account name, value the sealed line (the name is
+ *             hidden too) */
 
-static bool state_name_ok(const char *name)
+struct state_kind {
+	const char *name, *set, *prefix;
+	bool secret; /* sealed, and keys compare ignoring ASCII case */
+};
+
+static const struct state_kind state_kinds[] = {
+	{ "acl", "clusapi-acl", "clusapi-acl:", false },
+	{ "accounts", "clusapi-accounts", "clusapi-account:", true },
+};
+
+static const struct state_kind *state_kind(const char *name)
 {
-	return strcmp(name, "acl") == 0 || strcmp(name, "accounts") == 0;
+	for (size_t i = 0; i < sizeof(state_kinds) / sizeof(state_kinds[0]); i++)
+		if (strcmp(state_kinds[i].name, name) == 0)
+			return &state_kinds[i];
+	return NULL;
+}
+
+/* 24 hex digits of SHA-256 of s (lower-cased when fold). */
+static void hash_hex(const char *s, bool fold, char *out)
+{
+	struct sha256_ctx h;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_init(&h);
+	for (; *s; s++) {
+		uint8_t c = (uint8_t)(fold && *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+		sha256_update(&h, 1, &c);
+	}
+	sha256_digest(&h, sizeof(d), d);
+	for (int i = 0; i < 12; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* An entry: its key (the first word) and its line ("KEY REST"). */
+struct entry {
+	char *key, *line;
+};
+
+static void entries_free(struct entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		if (v[i].line)
+			explicit_bzero(v[i].line, strlen(v[i].line));
+		free(v[i].line);
+	}
+	free(v);
+}
+
+/* The entries of a text: comments and blank lines dropped, words joined by
+ * one space. */
+static int entries_of(const char *text, struct entry **out, size_t *nout)
+{
+	struct entry *v = NULL;
+	size_t n = 0;
+	*out = NULL;
+	*nout = 0;
+	for (const char *p = text ? text : ""; *p;) {
+		size_t len = strcspn(p, "\n");
+		char *line = strndup(p, len), *save = NULL, *w, *canon = NULL;
+		p += len + (p[len] == '\n');
+		if (!line)
+			goto nomem;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = 0;
+		size_t cl = 0;
+		canon = malloc(len + 1);
+		if (!canon) {
+			free(line);
+			goto nomem;
+		}
+		for (w = strtok_r(line, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save))
+			cl += (size_t)sprintf(canon + cl, "%s%s", cl ? " " : "", w);
+		explicit_bzero(line, len);
+		free(line);
+		if (!cl) {
+			free(canon);
+			continue;
+		}
+		struct entry *g = realloc(v, (n + 1) * sizeof(*g));
+		if (!g) {
+			free(canon);
+			goto nomem;
+		}
+		v = g;
+		v[n].line = canon;
+		v[n].key = strndup(canon, strcspn(canon, " "));
+		if (!v[n++].key)
+			goto nomem;
+	}
+	*out = v;
+	*nout = n;
+	return BE_OK;
+nomem:
+	entries_free(v, n);
+	return BE_NO_MEMORY;
+}
+
+static const struct entry *entry_find(const struct entry *v, size_t n, const char *key, bool fold)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fold ? strcasecmp(v[i].key, key) == 0 : strcmp(v[i].key, key) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* An entry's nvpair id and name. */
+static void entry_ids(const struct state_kind *k, const char *key, char *id, size_t idcap, char **name)
+{
+	char h[32];
+	hash_hex(key, k->secret, h);
+	snprintf(id, idcap, "%s-%s", k->set, h);
+	if (name) {
+		size_t cap = strlen(k->prefix) + strlen(key) + 32;
+		*name = malloc(cap);
+		if (*name)
+			snprintf(*name, cap, "%s%s", k->prefix, k->secret ? h : key);
+	}
 }
 
 int pm_state_get(struct backend *b, const char *name, char **text)
 {
 	struct pcmk *p = P(b);
-	char nv_name[64];
+	const struct state_kind *k = state_kind(name);
 	*text = NULL;
-	if (!state_name_ok(name))
+	if (!k)
 		return BE_INVALID;
 	freshen(p);
 	if (!p->view.cib)
 		return BE_IO;
-	snprintf(nv_name, sizeof(nv_name), "clusapi-%s", name);
-	const char *v = crm_element_value(set_nvpair(our_set(p->view.cib, STATE_SET), nv_name), XML_NVPAIR_ATTR_VALUE);
-	if (!v)
-		return BE_OK;
-	if (strncmp(v, SEAL_PREFIX, strlen(SEAL_PREFIX)) == 0) {
-		if (!p->state || !p->state->have_key) {
-			log_error("pacemaker: the CIB's %s is sealed and this node has no readable authkey (%s)", nv_name,
-				  p->state ? p->state->keyfile : AUTHKEY_DEFAULT);
-			return BE_IO;
+	xmlNode *set = our_set(p->view.cib, k->set);
+	if (!set)
+		return BE_OK; /* none yet */
+	size_t cap = 1, len = 0;
+	char *out = malloc(cap);
+	if (!out)
+		return BE_NO_MEMORY;
+	out[0] = 0;
+	for (xmlNode *c = set->children; c; c = c->next) {
+		const char *nm = crm_element_value(c, XML_NVPAIR_ATTR_NAME);
+		const char *v = crm_element_value(c, XML_NVPAIR_ATTR_VALUE);
+		if (!xml_is(c, XML_CIB_TAG_NVPAIR) || !nm || !v || strncmp(nm, k->prefix, strlen(k->prefix)) != 0)
+			continue;
+		char *line = NULL;
+		if (k->secret) {
+			if (!p->state || !p->state->have_key) {
+				log_error("pacemaker: the CIB's %s are sealed and this node has no readable authkey (%s)",
+					  name, p->state ? p->state->keyfile : AUTHKEY_DEFAULT);
+				free(out);
+				return BE_IO;
+			}
+			line = strncmp(v, SEAL_PREFIX, strlen(SEAL_PREFIX)) == 0 ? unseal(p->state, nm, v) : NULL;
+			if (!line) {
+				log_error("pacemaker: the CIB's %s (%s) does not unseal with this node's authkey %s "
+					  "(another cluster's key, or damaged)",
+					  nm, name, p->state->keyfile);
+				explicit_bzero(out, len);
+				free(out);
+				return BE_IO;
+			}
+		} else if (asprintf(&line, "%s %s", nm + strlen(k->prefix), v) < 0) {
+			line = NULL;
 		}
-		*text = unseal(p->state, nv_name, v);
-		if (!*text) {
-			log_error("pacemaker: the CIB's %s does not unseal with this node's authkey %s (another "
-				  "cluster's key, or damaged)",
-				  nv_name, p->state->keyfile);
-			return BE_IO;
+		char *g = line ? realloc(out, len + strlen(line) + 2) : NULL;
+		if (!g) {
+			if (line)
+				explicit_bzero(line, strlen(line));
+			free(line);
+			explicit_bzero(out, len);
+			free(out);
+			return BE_NO_MEMORY;
 		}
-		return BE_OK;
+		out = g;
+		len += (size_t)sprintf(out + len, "%s\n", line);
+		explicit_bzero(line, strlen(line));
+		free(line);
 	}
-	*text = unescape(v);
-	return *text ? BE_OK : BE_NO_MEMORY;
+	/* What the next state_put of this kind is a change of. */
+	char **base = &p->state->base[k - state_kinds];
+	if (*base)
+		explicit_bzero(*base, strlen(*base));
+	free(*base);
+	*base = strdup(out);
+	*text = out;
+	return *base ? BE_OK : BE_NO_MEMORY;
 }
 
 int pm_state_put(struct backend *b, const char *name, const char *text, bool secret)
 {
 	struct pcmk *p = P(b);
-	char nv_name[64], nv_id[64];
-	if (!state_name_ok(name))
+	const struct state_kind *k = state_kind(name);
+	if (!k || secret != k->secret)
 		return BE_INVALID;
-	if (secret && (!p->state || !p->state->have_key)) {
-		log_error("pacemaker: %s not stored: it must be sealed, and this node has no readable corosync authkey "
-			  "(%s)",
-			  name, p->state ? p->state->keyfile : AUTHKEY_DEFAULT);
+	if (secret && !p->state->have_key) {
+		log_error("pacemaker: %s not stored: they must be sealed, and this node has no readable corosync "
+			  "authkey (%s)",
+			  name, p->state->keyfile);
 		return BE_UNSUPPORTED;
 	}
 	int rc = ready_write(p);
 	if (rc)
 		return rc;
-	snprintf(nv_name, sizeof(nv_name), "clusapi-%s", name);
-	snprintf(nv_id, sizeof(nv_id), "%s-%s", STATE_SET, name);
-	char *value = secret ? seal(p->state, nv_name, text) : escape(text);
-	if (!value)
-		return BE_NO_MEMORY;
-	const char *ids[] = { nv_id }, *names[] = { nv_name }, *values[] = { value };
-	rc = write_nvpairs(p, STATE_SET, ids, names, values, 1);
-	free(value);
-	return rc;
+	struct entry *was = NULL, *now = NULL;
+	size_t nwas = 0, nnow = 0;
+	rc = entries_of(p->state->base[k - state_kinds], &was, &nwas);
+	if (!rc)
+		rc = entries_of(text, &now, &nnow);
+	/* Entries added or changed: one CIB change. */
+	xmlNode *f = rc ? NULL : create_xml_node(NULL, XML_CIB_TAG_PROPSET);
+	size_t changed = 0;
+	if (f)
+		crm_xml_add(f, XML_ATTR_ID, k->set);
+	for (size_t i = 0; f && !rc && i < nnow; i++) {
+		const struct entry *e = entry_find(was, nwas, now[i].key, k->secret);
+		if (e && strcmp(e->line, now[i].line) == 0)
+			continue;
+		char id[128], *nm = NULL, *value = NULL;
+		entry_ids(k, now[i].key, id, sizeof(id), &nm);
+		if (nm)
+			value = k->secret ? seal(p->state, nm, now[i].line) : strdup(now[i].line + strlen(now[i].key) + 1);
+		if (!nm || !value) {
+			rc = BE_NO_MEMORY;
+		} else {
+			xmlNode *nv = create_xml_node(f, XML_CIB_TAG_NVPAIR);
+			crm_xml_add(nv, XML_ATTR_ID, id);
+			crm_xml_add(nv, XML_NVPAIR_ATTR_NAME, nm);
+			crm_xml_add(nv, XML_NVPAIR_ATTR_VALUE, value);
+			changed++;
+		}
+		free(nm);
+		free(value);
+	}
+	if (f && !rc && changed)
+		rc = cib_modify(p, XML_CIB_TAG_CRMCONFIG, f, cib_can_create);
+	else if (f)
+		free_xml(f);
+	/* Entries removed (the same key in another case is the new entry's). */
+	for (size_t i = 0; !rc && i < nwas; i++) {
+		if (entry_find(now, nnow, was[i].key, k->secret))
+			continue;
+		char id[128];
+		entry_ids(k, was[i].key, id, sizeof(id), NULL);
+		int r = cib_remove_id(p, XML_CIB_TAG_CRMCONFIG, XML_CIB_TAG_NVPAIR, id);
+		if (r && r != BE_NOT_FOUND)
+			rc = r; /* gone already: someone else removed it */
+		changed++;
+	}
+	entries_free(was, nwas);
+	entries_free(now, nnow);
+	return changed ? after_write(p, rc) : rc;
 }
 
 /* ---- registry keys stored in the CIB ------------------------------------------ */
