@@ -3,8 +3,9 @@
 # The state clusterd keeps in the CIB (issue 10), on the 3-node cluster run.sh
 # started (run.sh cibstate): the ACL, the NTLM accounts and the cluster
 # registry are the cluster's, whichever node's clusterd a change goes through.
-#   - node 1's old cluster.acl was migrated (logged), node 3's different one is
-#     reported as a conflict and not merged
+#   - node 1's old cluster.acl and node 2's old accounts were migrated
+#     (logged; the account logs in on node 3), node 3's different cluster.acl
+#     is reported as a conflict and not merged
 #   - a grant through node 1 is in force on node 3 within 1 s (an NTLM caller
 #     the grant names gets in over TCP), a block through node 2 on node 1
 #   - an account added through node 2 authenticates on node 1 (NTLM, sealed)
@@ -52,10 +53,23 @@ else
 	fail "node 3's conflicting cluster.acl was not reported (see $dir/cd3/clusterd.log)"
 fi
 acl2=$(lpc 2 access show)
-if grep -q "user:migrated" <<<"$acl2" && ! grep -q "user:elsewhere" <<<"$acl2"; then
+if grep -q "ntlm:migrated" <<<"$acl2" && ! grep -q "user:elsewhere" <<<"$acl2"; then
 	ok "node 2 serves the migrated ACL, without the conflicting entry"
 else
 	fail "node 2's ACL is not the migrated one: $acl2"
+fi
+
+if grep -q "accounts: migrated to the cluster-wide accounts" "$dir/cd2/clusterd.log" &&
+	[ -f "$dir/cd2/accounts.migrated" ] && [ ! -e "$dir/cd2/accounts" ]; then
+	ok "node 2's accounts file migrated to the CIB, with a log line"
+else
+	fail "node 2's accounts file was not migrated (see $dir/cd2/clusterd.log)"
+fi
+out=$(tcp 3 Migr-Pw-1 migrated cluster)
+if grep -q "Access:.*read" <<<"$out"; then
+	ok "the account migrated from node 2's file logs in on node 3 (granted by node 1's migrated ACL)"
+else
+	fail "the migrated account does not log in on node 3: $out"
 fi
 
 # ---- accounts and grants through different nodes
@@ -122,11 +136,11 @@ conf=$("$cluster_sh" exec "$dir" 2 setpriv --reuid hacluster --regid haclient --
 	--scope configuration 2>&1)
 accounts=$(sed -n '/<cluster_property_set id="clusapi-accounts">/,/<\/cluster_property_set>/p' <<<"$conf")
 if [ "$(grep -c '<nvpair id="clusapi-accounts-[0-9a-f]*" name="clusapi-account:[0-9a-f]*" value="clusapi-sealed:1:' \
-	<<<"$accounts")" -ne 2 ]; then
-	fail "hacluster's cibadmin --query does not show the two accounts sealed: $accounts"
+	<<<"$accounts")" -ne 3 ]; then
+	fail "hacluster's cibadmin --query does not show the three accounts (migrated, tester, cibuser) sealed: $accounts"
 elif grep -Eqi '[0-9a-f]{32}' <<<"$conf"; then
 	fail "the configuration hacluster reads holds a 32-hex-digit string (an NT hash?): $(grep -Eoi '[0-9a-f]{32}' <<<"$conf" | head -3)"
-elif grep -qi "cibuser\|tester" <<<"$accounts"; then
+elif grep -qi "cibuser\|tester\|migrated" <<<"$accounts"; then
 	fail "the accounts value names its accounts in clear"
 else
 	ok "the accounts in the CIB are sealed (hacluster sees clusapi-sealed:1:..., no 32-hex-digit string in the configuration)"

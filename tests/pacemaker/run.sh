@@ -62,13 +62,15 @@ wait_clusterd() {
 	return 1
 }
 if [ "${1:-}" = cibstate ]; then
-	# Per-node files from before the ACL lived in the CIB: node 1's is
-	# migrated (its clusterd starts first), node 3's differs (a conflict,
-	# reported, not merged).
-	mkdir -p "$dir/cd1" "$dir/cd3"
-	printf 'uid:0 full\nuser:migrated read\n' >"$dir/cd1/cluster.acl"
+	# Per-node files from before the ACL and the accounts lived in the CIB:
+	# node 1's cluster.acl is migrated (its clusterd starts first), node 3's
+	# differs (a conflict, reported, not merged); node 2's accounts file (an
+	# account with password Migr-Pw-1: its NT hash) is migrated.
+	mkdir -p "$dir/cd1" "$dir/cd2" "$dir/cd3"
+	printf 'uid:0 full\nntlm:migrated read\n' >"$dir/cd1/cluster.acl"
 	printf 'uid:0 full\nuser:elsewhere full\n' >"$dir/cd3/cluster.acl"
-	chmod 600 "$dir/cd1/cluster.acl" "$dir/cd3/cluster.acl"
+	printf '# old\nmigrated 1a35dce91a36b708123f5b0c4fa4c223\n' >"$dir/cd2/accounts"
+	chmod 600 "$dir/cd1/cluster.acl" "$dir/cd3/cluster.acl" "$dir/cd2/accounts"
 	start_clusterd 1
 	wait_clusterd 1 || exit 1
 fi
