@@ -271,8 +271,13 @@ int accounts_open_store(struct accounts *a, struct backend *be, const char *stat
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (store_adopt(be, "accounts", true, path, NULL, &text, err, errlen) < 0 ||
-	    load_text(a, text, err, errlen) < 0) {
+	/* Without them (no authkey to unseal them, say) clusterd still serves
+	 * everyone else: logged, and read again on every refresh. */
+	if (store_adopt(be, "accounts", true, path, NULL, &text, err, errlen) < 0) {
+		log_error("NTLM accounts unavailable on this node for now (NTLM logons fail): %s", err);
+		return 0;
+	}
+	if (load_text(a, text, err, errlen) < 0) {
 		accounts_close(a);
 		return -1;
 	}

@@ -59,7 +59,9 @@ bool accounts_name_valid(const char *name);
  * too-open mode.  -1 with "PATH:LINE: message" or another sentence in err. */
 int accounts_open(struct accounts *a, const char *state_dir, char *err, size_t errlen);
 /* The same with the backend's cluster-wide store: STATE_DIR/accounts is
- * adopted once (store_adopt), and every change is stored there, sealed. */
+ * adopted once (store_adopt), and every change is stored there, sealed.  A
+ * store that cannot give them (or take the old file) is logged, and the
+ * accounts stay empty until a refresh reads them. */
 int accounts_open_store(struct accounts *a, struct backend *be, const char *state_dir, char *err, size_t errlen);
 void accounts_close(struct accounts *a);
 /* Re-read the file if it changed; a broken edit keeps the loaded copy (logged). */

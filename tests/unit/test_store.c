@@ -262,6 +262,25 @@ static void test_accounts(void **state)
 	accounts_close(&a);
 }
 
+/* A store that cannot take the old file (no authkey on this node, say):
+ * clusterd still starts, the file stays for a later start, and the
+ * accounts come when the store gives them. */
+static void test_accounts_unavailable(void **state)
+{
+	(void)state;
+	struct accounts a;
+	char err[300];
+	write_file("accounts", "alice 000102030405060708090a0b0c0d0e0f\n");
+	fk.fail_put = BE_UNSUPPORTED;
+	assert_int_equal(accounts_open_store(&a, &fk.base, dir, err, sizeof(err)), 0);
+	assert_true(exists("accounts"));
+	assert_null(accounts_find(&a, "alice"));
+	fk.fail_put = 0;
+	fk.accounts = strdup("dave 000102030405060708090a0b0c0d0e0f\n");
+	assert_non_null(accounts_find(&a, "dave"));
+	accounts_close(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_acl_same_and_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acl_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accounts_unavailable, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
