@@ -695,6 +695,11 @@ CLUSAPI_API DWORD SetClusterGroupNodeList(HGROUP hGroup, DWORD NodeCount, HNODE 
  * (ERROR_CORE_RESOURCE). */
 CLUSAPI_API DWORD ChangeClusterResourceGroup(HRESOURCE hResource, HGROUP hGroup);
 
+/* ---- cibstate (issue 10): cluster-wide state on the Pacemaker backend ---- */
+/* A registry change that would take the cluster registry over its size
+ * budget (doc/pacemaker.md): nothing is written. */
+#define ERROR_NOT_ENOUGH_QUOTA 1816u
+
 #ifdef __cplusplus
 }
 #endif

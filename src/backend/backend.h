@@ -49,6 +49,7 @@ enum be_status {
 	BE_NO_MEMORY,
 	BE_UNCONFIRMED, /* written, but maybe not kept: done in a partition that
 			 * turned out to have no quorum (multi-node backends) */
+	BE_NO_SPACE, /* over the backend's documented size budget: nothing written */
 };
 
 /* States; each kind uses a subset. */
@@ -190,6 +191,20 @@ struct backend_ops {
 	 * process_events: called when it is readable. */
 	int (*event_fd)(struct backend *b);
 	void (*process_events)(struct backend *b);
+
+	/* ---- cluster-wide server state (issue 10): the access list and the NTLM
+	 * accounts as named texts ("acl", "accounts") the backend keeps for the
+	 * whole cluster.  NULL in a backend whose server keeps them in its own
+	 * files (embedded).  state_get: BE_OK and *text malloc'd (NULL when the
+	 * cluster has none yet), from what the backend last read (no wait on the
+	 * cluster: it is asked on every call); the text has one entry a line,
+	 * its first word the entry's key.  state_put: the text edited from what
+	 * state_get gave last; the backend may apply only the entries that
+	 * changed (added, removed, replaced), so that another node's change of
+	 * other entries stays; durable and cluster-wide on BE_OK; secret: sealed
+	 * at rest, readable by clusterd only. */
+	int (*state_get)(struct backend *b, const char *name, char **text);
+	int (*state_put)(struct backend *b, const char *name, const char *text, bool secret);
 };
 
 struct backend {

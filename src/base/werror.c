@@ -23,6 +23,8 @@ static const struct werror_entry werror_table[] = {
 	{ ERROR_INVALID_DATA, "ERROR_INVALID_DATA", "The data is not valid (for example, ill-formed UTF-8 or UTF-16 text)." },
 	{ ERROR_OUTOFMEMORY, "ERROR_OUTOFMEMORY", "Not enough memory to complete the operation." },
 	{ ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED", "The request is not supported by this cluster." },
+	{ ERROR_NOT_ENOUGH_QUOTA, "ERROR_NOT_ENOUGH_QUOTA",
+	  "The cluster registry is over its size budget: nothing was written (delete keys or values first)." },
 	{ ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER",
 	  "A parameter is not valid: check the requested access and the arguments." },
 	{ ERROR_CALL_NOT_IMPLEMENTED, "ERROR_CALL_NOT_IMPLEMENTED", "This function is not implemented by the cluster service." },

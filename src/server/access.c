@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include "accounts.h"
+#include "backend/backend.h"
 #include "base/log.h"
 #include "base/utf16.h"
 #include "durable.h"
+#include "store.h"
 
 /* No ACL file of ours is larger. */
 #define ACL_FILE_MAX (1024u * 1024u)
@@ -422,27 +424,33 @@ unsigned acl_rights(const struct acl *a, const struct principal *p)
 	return rights;
 }
 
-static int acl_write_default(const char *path, const char *admin_group, char *err, size_t errlen)
+/* The text of a new ACL: root, this daemon's user and admin_group. */
+static void acl_default_text(char *text, size_t cap, const char *admin_group)
 {
-	char text[1400];
-	int n = snprintf(text, sizeof(text),
+	int n = snprintf(text, cap,
 			 "# clusterd cluster access list: one \"PRINCIPAL ACCESS\" entry a line.\n"
 			 "# PRINCIPAL: user:NAME uid:N group:NAME gid:N ntlm:NAME kerberos:USER@REALM anonymous\n"
 			 "# ACCESS: full (read and change), read, deny (wins over any grant)\n"
 			 "# Change it with \"clusctl access grant|block|remove\" (or edit it: it is re-read).\n"
 			 "uid:0 full\n");
 	if (geteuid() != 0)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "uid:%u full\n", (unsigned)geteuid());
+		n += snprintf(text + n, cap - (size_t)n, "uid:%u full\n", (unsigned)geteuid());
 	if (admin_group && *admin_group) {
 		struct group gr, *res = NULL;
 		char buf[8192];
 		bool known = getgrnam_r(admin_group, &gr, buf, sizeof(buf), &res) == 0 && res;
 		/* A group this host does not have yet is written commented out, so
 		 * that nobody who creates it later gets full access by surprise. */
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%sgroup:%s full%s\n", known ? "" : "# ", admin_group,
+		n += snprintf(text + n, cap - (size_t)n, "%sgroup:%s full%s\n", known ? "" : "# ", admin_group,
 			      known ? "" : "   (no such group when this file was made)");
 	}
-	return durable_replace(path, text, (size_t)n, 0600, err, errlen);
+}
+
+static int acl_write_default(const char *path, const char *admin_group, char *err, size_t errlen)
+{
+	char text[1400];
+	acl_default_text(text, sizeof(text), admin_group);
+	return durable_replace(path, text, strlen(text), 0600, err, errlen);
 }
 
 static void acl_file_note_version(struct acl_file *f, const struct stat *st)
@@ -480,8 +488,66 @@ int acl_file_load(struct acl_file *f, const char *path, const char *admin_group,
 	return 0;
 }
 
+int acl_file_load_store(struct acl_file *f, struct backend *be, const char *path, const char *admin_group,
+			bool allow_anonymous, char *err, size_t errlen)
+{
+	char msg[300], dflt[1400];
+	memset(f, 0, sizeof(*f));
+	f->allow_anonymous = allow_anonymous;
+	f->be = be;
+	f->path = strdup(path);
+	if (!f->path) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	acl_default_text(dflt, sizeof(dflt), admin_group);
+	if (store_adopt(be, "acl", false, path, dflt, &f->text, err, errlen) < 0)
+		return -1;
+	if (acl_parse(f->text, &f->acl, msg, sizeof(msg)) < 0) {
+		snprintf(err, errlen, "the cluster-wide ACL:%s", msg);
+		return -1;
+	}
+	f->acl.allow_anonymous = allow_anonymous;
+	return 0;
+}
+
+/* With the cluster store: its text now (malloc'd), or NULL with err. */
+static char *acl_store_text(struct acl_file *f, char *err, size_t errlen)
+{
+	char *text = NULL;
+	int rc = f->be->ops->state_get(f->be, "acl", &text);
+	if (rc != BE_OK || !text) {
+		snprintf(err, errlen, "cannot read the cluster-wide ACL: %s", rc ? be_status_name(rc) : "none stored");
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* With the cluster store: make text (taken) the ACL in force. */
+static int acl_store_take(struct acl_file *f, char *text, char *err, size_t errlen)
+{
+	char msg[300];
+	struct acl fresh;
+	if (acl_parse(text, &fresh, msg, sizeof(msg)) < 0) {
+		snprintf(err, errlen, "the cluster-wide ACL:%s", msg);
+		free(text);
+		return -1;
+	}
+	acl_free(&f->acl);
+	f->acl = fresh;
+	f->acl.allow_anonymous = f->allow_anonymous;
+	free(f->text);
+	f->text = text;
+	return 0;
+}
+
 int acl_file_reload(struct acl_file *f, char *err, size_t errlen)
 {
+	if (f->be) {
+		char *text = acl_store_text(f, err, errlen);
+		return text ? acl_store_take(f, text, err, errlen) : -1;
+	}
 	struct stat st;
 	char msg[300];
 	struct acl fresh;
@@ -507,6 +573,18 @@ void acl_file_refresh(struct acl_file *f)
 	struct stat st;
 	char err[400];
 
+	if (f->be) {
+		char *text = acl_store_text(f, err, sizeof(err));
+		if (!text || (f->text && strcmp(text, f->text) == 0)) {
+			free(text); /* unreadable now: keep what we have */
+			return;
+		}
+		if (acl_store_take(f, text, err, sizeof(err)) < 0)
+			log_error("cluster ACL not reloaded, keeping the previous one: %s", err);
+		else
+			log_info("cluster ACL reloaded from the cluster store (%zu entries)", f->acl.n);
+		return;
+	}
 	if (stat(f->path, &st) < 0) {
 		return; /* removed: keep what we have rather than lock everyone out */
 	}
@@ -523,6 +601,8 @@ void acl_file_refresh(struct acl_file *f)
 void acl_file_free(struct acl_file *f)
 {
 	acl_free(&f->acl);
+	free(f->text);
+	f->text = NULL;
 	free(f->path);
 	f->path = NULL;
 }
@@ -561,7 +641,9 @@ static DWORD acl_file_edit(struct acl_file *f, const struct acl_entry *who, cons
 	DWORD result = ERROR_INTERNAL_ERROR;
 
 	*removed = 0;
-	char *text = durable_read(f->path, ACL_FILE_MAX, &st, err, sizeof(err));
+	memset(&st, 0, sizeof(st));
+	st.st_mode = 0600;
+	char *text = f->be ? acl_store_text(f, err, sizeof(err)) : durable_read(f->path, ACL_FILE_MAX, &st, err, sizeof(err));
 	if (!text) {
 		log_error("cluster ACL not changed: %s", err);
 		return ERROR_INTERNAL_ERROR;
@@ -614,13 +696,29 @@ static DWORD acl_file_edit(struct acl_file *f, const struct acl_entry *who, cons
 		log_error("cluster ACL not changed: the edit would not parse: %s", msg);
 		goto done;
 	}
-	if (durable_replace(f->path, out, len, st.st_mode & 0777, err, sizeof(err)) < 0) {
+	if (f->be) {
+		int rc = f->be->ops->state_put(f->be, "acl", out, false);
+		if (rc != BE_OK) {
+			log_error("cluster ACL not changed: the cluster store says: %s", be_status_name(rc));
+			acl_free(&fresh);
+			goto done;
+		}
+		/* The cluster's ACL now: this change, and any other node's. */
+		char *now = acl_store_text(f, err, sizeof(err));
+		if (now && acl_store_take(f, now, err, sizeof(err)) == 0) {
+			acl_free(&fresh);
+			result = ERROR_SUCCESS;
+			goto done;
+		}
+		free(f->text);
+		f->text = NULL; /* the next refresh reads it */
+	} else if (durable_replace(f->path, out, len, st.st_mode & 0777, err, sizeof(err)) < 0) {
 		log_error("cluster ACL not changed: %s", err);
 		acl_free(&fresh);
 		goto done;
-	}
-	if (stat(f->path, &st) == 0)
+	} else if (stat(f->path, &st) == 0) {
 		acl_file_note_version(f, &st);
+	}
 	acl_free(&f->acl);
 	f->acl = fresh;
 	f->acl.allow_anonymous = f->allow_anonymous;

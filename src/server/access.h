@@ -100,7 +100,11 @@ void acl_free(struct acl *a);
 /* Rights the principal has: a deny entry that matches wins over any grant. */
 unsigned acl_rights(const struct acl *a, const struct principal *p);
 
-/* The file form: loaded at start and re-read when it changes on disk. */
+struct backend;
+
+/* The file form: loaded at start and re-read when it changes on disk.  Or,
+ * when the backend keeps it for the cluster (store.h), the text stored there,
+ * re-read whenever it changed (path is then the node's old file, adopted once). */
 struct acl_file {
 	char *path;
 	struct acl acl;
@@ -108,11 +112,18 @@ struct acl_file {
 	ino_t ino;
 	off_t size;
 	bool allow_anonymous;
+	struct backend *be; /* the cluster store, or NULL: the file */
+	char *text;         /* with be: the text acl was parsed from */
 };
 /* Load (creating a default file when missing: root, this daemon's user and
  * admin_group get full access).  -1 with a message in err on failure. */
 int acl_file_load(struct acl_file *f, const char *path, const char *admin_group, bool allow_anonymous,
 		  char *err, size_t errlen);
+/* The same with the backend's cluster-wide store (store_available(be)): the
+ * file at path is adopted once (store_adopt), the default text is stored when
+ * the cluster has none. */
+int acl_file_load_store(struct acl_file *f, struct backend *be, const char *path, const char *admin_group,
+			bool allow_anonymous, char *err, size_t errlen);
 /* Re-read if the file changed; on a broken edit keep the old ACL and log. */
 void acl_file_refresh(struct acl_file *f);
 /* Re-read now, changed or not (SIGHUP): -1 with a message in err when the file

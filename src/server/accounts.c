@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend/backend.h"
 #include "base/log.h"
 #include "base/utf16.h"
 #include "durable.h"
+#include "store.h"
 
 #define ACCOUNTS_FILE_MAX (4u * 1024u * 1024u)
 #define ACCOUNTS_HEADER                                                                                    \
@@ -163,9 +165,51 @@ static int check_mode(const char *path, const struct stat *st, char *err, size_t
 	return 0;
 }
 
+static void wipe_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* With the cluster store: parse text (taken; NULL: no accounts yet) and make
+ * it the loaded copy. */
+static int load_text(struct accounts *a, char *text, char *err, size_t errlen)
+{
+	char msg[300];
+	struct account *v = NULL;
+	size_t n = 0;
+	if (text && parse(text, &v, &n, msg, sizeof(msg)) < 0) {
+		snprintf(err, errlen, "the cluster-wide accounts:%s", msg);
+		wipe_free(text);
+		return -1;
+	}
+	free_list(a->v, a->n);
+	a->v = v;
+	a->n = n;
+	wipe_free(a->text);
+	a->text = text;
+	return 0;
+}
+
+static int store_get(struct accounts *a, char **text, char *err, size_t errlen)
+{
+	int rc = a->be->ops->state_get(a->be, "accounts", text);
+	if (rc != BE_OK) {
+		snprintf(err, errlen, "cannot read the cluster-wide accounts: %s", be_status_name(rc));
+		return -1;
+	}
+	return 0;
+}
+
 /* Read and parse the file; on success the loaded copy is replaced. */
 static int load(struct accounts *a, char *err, size_t errlen)
 {
+	if (a->be) {
+		char *text;
+		return store_get(a, &text, err, errlen) < 0 ? -1 : load_text(a, text, err, errlen);
+	}
 	struct stat st;
 	char msg[300];
 	char *text = durable_read(a->path, ACCOUNTS_FILE_MAX, &st, err, errlen);
@@ -216,8 +260,34 @@ int accounts_open(struct accounts *a, const char *state_dir, char *err, size_t e
 	return 0;
 }
 
+int accounts_open_store(struct accounts *a, struct backend *be, const char *state_dir, char *err, size_t errlen)
+{
+	char path[4096], *text;
+	memset(a, 0, sizeof(*a));
+	snprintf(path, sizeof(path), "%s/accounts", state_dir);
+	a->be = be;
+	a->path = strdup(path);
+	if (!a->path) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* Without them (no authkey to unseal them, say) clusterd still serves
+	 * everyone else: logged, and read again on every refresh. */
+	if (store_adopt(be, "accounts", true, path, NULL, &text, err, errlen) < 0) {
+		log_error("NTLM accounts unavailable on this node for now (NTLM logons fail): %s", err);
+		return 0;
+	}
+	if (load_text(a, text, err, errlen) < 0) {
+		accounts_close(a);
+		return -1;
+	}
+	return 0;
+}
+
 void accounts_close(struct accounts *a)
 {
+	wipe_free(a->text);
+	a->text = NULL;
 	free_list(a->v, a->n);
 	a->v = NULL;
 	a->n = 0;
@@ -229,6 +299,18 @@ void accounts_refresh(struct accounts *a)
 {
 	struct stat st;
 	char err[400];
+	if (a->be) {
+		char *text = NULL;
+		if (store_get(a, &text, err, sizeof(err)) < 0 || !text || (a->text && strcmp(text, a->text) == 0)) {
+			wipe_free(text); /* unreadable now, or the same: keep what we have */
+			return;
+		}
+		if (load_text(a, text, err, sizeof(err)) < 0)
+			log_error("accounts not reloaded, keeping the previous ones: %s", err);
+		else
+			log_info("accounts reloaded from the cluster store (%zu accounts)", a->n);
+		return;
+	}
 	if (!a->path || stat(a->path, &st) < 0)
 		return; /* removed: keep what we have */
 	if (st.st_mtim.tv_sec == a->mtime.tv_sec && st.st_mtim.tv_nsec == a->mtime.tv_nsec && st.st_ino == a->ino &&
@@ -263,6 +345,23 @@ static DWORD store(struct accounts *a, struct account *v, size_t n)
 			len += (size_t)snprintf(text + len, cap - len, "%02x", v[i].nt_hash[j]);
 		len += (size_t)snprintf(text + len, cap - len, "\n");
 	}
+	if (a->be) {
+		int st = a->be->ops->state_put(a->be, "accounts", text, true);
+		if (st != BE_OK) {
+			log_error("accounts not changed: the cluster store says: %s", be_status_name(st));
+			wipe_free(text);
+			return ERROR_INTERNAL_ERROR;
+		}
+		wipe_free(text);
+		/* The cluster's accounts now: this change, and any other node's. */
+		char *now = NULL;
+		if (store_get(a, &now, err, sizeof(err)) < 0 || load_text(a, now, err, sizeof(err)) < 0) {
+			log_warn("accounts changed, but not read back: %s", err);
+			wipe_free(a->text);
+			a->text = NULL; /* commit() installs the list, the next refresh reads the cluster's */
+		}
+		return ERROR_SUCCESS;
+	}
 	int rc = durable_replace(a->path, text, len, 0600, err, sizeof(err));
 	explicit_bzero(text, cap);
 	free(text);
@@ -284,7 +383,8 @@ static DWORD store(struct accounts *a, struct account *v, size_t n)
 static DWORD commit(struct accounts *a, struct account *v, size_t n)
 {
 	DWORD rc = store(a, v, n);
-	if (rc) {
+	if (rc || (a->be && a->text)) {
+		/* Failed; or the cluster store's accounts, read back, are loaded. */
 		free_list(v, n);
 		return rc;
 	}

@@ -36,8 +36,14 @@ struct account {
 	uint8_t nt_hash[16];
 };
 
+struct backend;
+
 struct accounts {
 	char *path;
+	/* With a backend that keeps the accounts for the cluster (store.h):
+	 * the store, sealed there (secret), and the text v was parsed from. */
+	struct backend *be;
+	char *text;
 	struct account *v;
 	size_t n;
 	/* What the loaded copy was read from: a change of any is a reload. */
@@ -52,6 +58,11 @@ bool accounts_name_valid(const char *name);
 /* Open STATE_DIR/accounts (creating an empty one when missing), fixing a
  * too-open mode.  -1 with "PATH:LINE: message" or another sentence in err. */
 int accounts_open(struct accounts *a, const char *state_dir, char *err, size_t errlen);
+/* The same with the backend's cluster-wide store: STATE_DIR/accounts is
+ * adopted once (store_adopt), and every change is stored there, sealed.  A
+ * store that cannot give them (or take the old file) is logged, and the
+ * accounts stay empty until a refresh reads them. */
+int accounts_open_store(struct accounts *a, struct backend *be, const char *state_dir, char *err, size_t errlen);
 void accounts_close(struct accounts *a);
 /* Re-read the file if it changed; a broken edit keeps the loaded copy (logged). */
 void accounts_refresh(struct accounts *a);

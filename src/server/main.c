@@ -22,6 +22,7 @@
 #include "rpc/auth_gss.h"
 #include "rpc/transport.h"
 #include "service.h"
+#include "store.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/clusterd"
 #define DEFAULT_ADMIN_GROUP "clusadm"
@@ -396,13 +397,15 @@ static void reload(void *arg)
 
 	service_reloading();
 	if (acl_file_reload(&st->acl, err, sizeof(err)) == 0) {
-		snprintf(acl_s, sizeof(acl_s), "cluster ACL reloaded from %s (%zu entries)", st->acl.path, st->acl.acl.n);
+		snprintf(acl_s, sizeof(acl_s), "cluster ACL reloaded from %s (%zu entries)",
+			 st->acl.be ? "the cluster store" : st->acl.path, st->acl.acl.n);
 	} else {
 		log_error("SIGHUP: cluster ACL not reloaded, keeping the previous one: %s", err);
 		snprintf(acl_s, sizeof(acl_s), "cluster ACL NOT reloaded (see above)");
 	}
 	if (accounts_reload(&st->accounts, err, sizeof(err)) == 0) {
-		snprintf(acc_s, sizeof(acc_s), "NTLM accounts reloaded from %s (%zu accounts)", st->accounts.path,
+		snprintf(acc_s, sizeof(acc_s), "NTLM accounts reloaded from %s (%zu accounts)",
+			 st->accounts.be ? "the cluster store" : st->accounts.path,
 			 st->accounts.n);
 	} else {
 		log_error("SIGHUP: NTLM accounts not reloaded, keeping the previous ones: %s", err);
@@ -463,12 +466,17 @@ int main(int argc, char **argv)
 	}
 	char acl_path[600];
 	snprintf(acl_path, sizeof(acl_path), "%s/cluster.acl", o.state_dir);
-	if (acl_file_load(&st.acl, acl_path, o.admin_group, o.allow_anonymous, err, sizeof(err)) < 0) {
+	/* A backend that keeps them for the whole cluster has the ACL and the
+	 * accounts (this node's old files are adopted once); else, files. */
+	bool shared = store_available(st.be);
+	if ((shared ? acl_file_load_store(&st.acl, st.be, acl_path, o.admin_group, o.allow_anonymous, err, sizeof(err))
+		    : acl_file_load(&st.acl, acl_path, o.admin_group, o.allow_anonymous, err, sizeof(err))) < 0) {
 		log_plain(LOG_LVL_ERROR, "%s", err);
 		st.be->ops->destroy(st.be);
 		return 1;
 	}
-	if (accounts_open(&st.accounts, o.state_dir, err, sizeof(err)) < 0) {
+	if ((shared ? accounts_open_store(&st.accounts, st.be, o.state_dir, err, sizeof(err))
+		    : accounts_open(&st.accounts, o.state_dir, err, sizeof(err))) < 0) {
 		log_plain(LOG_LVL_ERROR, "%s", err);
 		acl_file_free(&st.acl);
 		st.be->ops->destroy(st.be);

@@ -45,6 +45,8 @@ DWORD ops_be_error(int status, enum be_kind kind)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	case BE_UNCONFIRMED: /* what a client gets for a call that may or may not have happened */
 		return RPC_S_CALL_FAILED;
+	case BE_NO_SPACE:
+		return ERROR_NOT_ENOUGH_QUOTA;
 	default:
 		return ERROR_INTERNAL_ERROR;
 	}

@@ -6,7 +6,9 @@
 #   cluster.sh start DIR          create DIR, start the cluster, wait until every node
 #                                 is online and a DC is elected; prints the start time
 #   cluster.sh stop DIR           kill everything (by PID) and delete the namespaces;
-#                                 safe to repeat, safe after a half-done start
+#                                 safe to repeat, safe after a half-done start; a
+#                                 start on the same DIR then restarts the cluster
+#                                 with the CIB each node had
 #   cluster.sh status DIR         crm_mon as node 1 sees it
 #   cluster.sh exec DIR N CMD...  run CMD inside node N (its network, mount, UTS
 #                                 namespaces: its own /run, /dev/shm, corosync)
@@ -25,6 +27,8 @@
 # namespace (a PID from a long-dead run may belong to someone else by now) and every
 # other process there (`ip netns pids`), then deletes the namespaces.
 #
+# corosync's authkey: DIR/authkey (random, 0400), copied to each node's DIR/nN/authkey
+# and named by totem.keyfile (crypto stays off: clusterd alone uses it).
 # Test timings, NOT for production: token 1000 ms, dc-deadtime 2 s,
 # stonith-enabled=false (no fencing!), no-quorum-policy=stop.
 set -u
@@ -72,6 +76,7 @@ totem {
 	transport: knet
 	crypto_cipher: none
 	crypto_hash: none
+	keyfile: $nd/authkey
 	token: 1000
 	consensus: 1200
 	join: 50
@@ -191,7 +196,14 @@ cmd_start() {
 		ns="$tag-n$i"
 		nd="$dir/n$i"
 		mkdir -p "$nd/lib/cib" "$nd/lib/pengine" "$nd/lib/blackbox" "$nd/lib/cores" "$nd/log" "$nd/corosync-state"
-		write_cib "$nd/lib/cib/cib.xml"
+		# A restart (stop, then start on the same DIR) keeps each node's CIB.
+		[ -f "$nd/lib/cib/cib.xml" ] || write_cib "$nd/lib/cib/cib.xml"
+		# corosync's authkey, the same on every node and root's only, as
+		# corosync-keygen makes it (clusterd seals secrets in the CIB with a key
+		# derived from it; the test totem has no crypto, so corosync ignores it).
+		[ -f "$dir/authkey" ] || (umask 077 && head -c 256 /dev/urandom >"$dir/authkey") ||
+			die "cannot create the authkey"
+		install -m 0400 "$dir/authkey" "$nd/authkey" || die "cannot install node $i's authkey"
 		chown -R hacluster:haclient "$nd/lib" "$nd/log"
 		chmod 750 "$nd/lib/cib" "$nd/lib/pengine"
 		write_corosync_conf "$nd/corosync.conf" "$nd" "$i"

@@ -5,7 +5,9 @@
 # `run.sh conformance`, the backend conformance suite (TEST_CONFORMANCE)
 # against node 1's and node 2's clusterd and clusctl.sh (clusctl on the
 # cluster, checked with crm_mon); or, with `run.sh partition`, writes through
-# both sides of a network partition (partition.sh).  The
+# both sides of a network partition (partition.sh); or, with `run.sh
+# cibstate`, cibstate.sh (the ACL, accounts and registry kept in the CIB,
+# REGTOOL).  The
 # cluster and everything in it go away on any exit (trap), and every wait is
 # bounded, all of them together (start 60 s, tests 180 s, stop 15 s) well
 # under meson's 300 s: a broken cluster fails the test, it never hangs it, and
@@ -44,27 +46,45 @@ trap 'exit 1' INT TERM
 guard_cluster "$cluster_sh" "$dir" || exit 1
 
 "$cluster_sh" start "$dir" 9>&- || exit 1
-for n in 1 2 3; do
-	mkdir -p "$dir/cd$n"
-	"$cluster_sh" exec "$dir" "$n" setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$n" -u "$dir/cd$n/lpc" \
-		-l '*:0' -e '*:135' >"$dir/cd$n/clusterd.log" 2>&1 </dev/null 9>&- &
-	echo $! >"$dir/n$n/clusterd.pid"
+# clusterd inside node N (its log appended to DIR/cdN/clusterd.log).
+start_clusterd() {
+	mkdir -p "$dir/cd$1"
+	"$cluster_sh" exec "$dir" "$1" setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$1" -u "$dir/cd$1/lpc" \
+		-l '*:0' -e '*:135' >>"$dir/cd$1/clusterd.log" 2>&1 </dev/null 9>&- &
+	echo $! >"$dir/n$1/clusterd.pid"
 	disown
-done
-for n in 1 2 3; do
+}
+wait_clusterd() {
 	for _ in $(seq 1 50); do
-		[ -S "$dir/cd$n/lpc" ] && break
+		[ -S "$dir/cd$1/lpc" ] && return 0
 		sleep 0.1
 	done
-	if [ ! -S "$dir/cd$n/lpc" ]; then
-		echo "clusterd on node $n did not start:"
-		cat "$dir/cd$n/clusterd.log"
-		exit 1
-	fi
+	echo "clusterd on node $1 did not start:"
+	cat "$dir/cd$1/clusterd.log"
+	return 1
+}
+if [ "${1:-}" = cibstate ]; then
+	# Per-node files from before the ACL and the accounts lived in the CIB:
+	# node 1's cluster.acl is migrated (its clusterd starts first), node 3's
+	# differs (a conflict, reported, not merged); node 2's accounts file (an
+	# account with password Migr-Pw-1: its NT hash) is migrated.
+	mkdir -p "$dir/cd1" "$dir/cd2" "$dir/cd3"
+	printf 'uid:0 full\nntlm:migrated read\n' >"$dir/cd1/cluster.acl"
+	printf 'uid:0 full\nuser:elsewhere full\n' >"$dir/cd3/cluster.acl"
+	printf '# old\nmigrated 1a35dce91a36b708123f5b0c4fa4c223\n' >"$dir/cd2/accounts"
+	chmod 600 "$dir/cd1/cluster.acl" "$dir/cd3/cluster.acl" "$dir/cd2/accounts"
+	start_clusterd 1
+	wait_clusterd 1 || exit 1
+fi
+for n in 1 2 3; do
+	[ -S "$dir/cd$n/lpc" ] || start_clusterd "$n"
+done
+for n in 1 2 3; do
+	wait_clusterd "$n" || exit 1
 done
 
-# An NTLM account on every node (accounts and the ACL are each node's own
-# files), for the clients that come over TCP.
+# An NTLM account for the clients that come over TCP, through every node (the
+# accounts and the ACL are the cluster's, in the CIB: the same each time).
 for n in 1 2 3; do
 	printf 'Tester-Pw1\n' | CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc "$CLUSCTL" account add tester >/dev/null &&
 		CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc "$CLUSCTL" access grant tester --full >/dev/null ||
@@ -90,6 +110,11 @@ if [ "${1:-}" = conformance ]; then
 elif [ "${1:-}" = partition ]; then
 	# Writes through both sides of a network partition (partition.sh).
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/partition.sh" 9>&- || rc=1
+elif [ "${1:-}" = cibstate ]; then
+	# The ACL, the accounts and the registry, cluster-wide (cibstate.sh; it
+	# restarts the whole cluster once, with start_clusterd from here).
+	export -f start_clusterd wait_clusterd
+	dir=$dir cluster_sh=$cluster_sh PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/cibstate.sh" 9>&- || rc=1
 else
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 180 "$TEST_PACEMAKER" 9>&- || rc=$?
 fi

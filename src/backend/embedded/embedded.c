@@ -69,8 +69,9 @@ static struct embedded *E(struct backend *b)
 const char *be_status_name(int status)
 {
 	static const char *const names[] = { "ok", "not found", "exists", "invalid", "busy", "not empty",
-					     "dependency", "no quorum", "unsupported", "i/o error", "no memory" };
-	return status >= 0 && status <= BE_NO_MEMORY ? names[status] : "unknown";
+					     "dependency", "no quorum", "unsupported", "i/o error", "no memory",
+					     "over the size budget" };
+	return status >= 0 && status <= BE_NO_SPACE ? names[status] : "unknown";
 }
 
 /* ---- small SQL helpers ------------------------------------------------- */

@@ -62,6 +62,7 @@ static void pm_destroy(struct backend *b)
 		free(p->agents[i]);
 	free(p->agents);
 	corosync_quorum_free(p->quorum);
+	state_free(p->state);
 	if (p->efd >= 0)
 		close(p->efd);
 	free(p);
@@ -95,6 +96,8 @@ static const struct backend_ops pacemaker_ops = {
 	.watch = pm_watch,
 	.event_fd = pm_event_fd,
 	.process_events = pm_process_events,
+	.state_get = pm_state_get,
+	.state_put = pm_state_put,
 };
 
 struct backend *backend_pacemaker_open(char *cluster_name, size_t cluster_len, char *node_name, size_t node_len,
@@ -115,9 +118,10 @@ struct backend *backend_pacemaker_open(char *cluster_name, size_t cluster_len, c
 		goto fail;
 	}
 	p->quorum = corosync_quorum_new();
+	p->state = state_open();
 	p->cib = cib_new();
 	p->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (!p->quorum || !p->cib || p->efd < 0) {
+	if (!p->quorum || !p->state || !p->cib || p->efd < 0) {
 		snprintf(err, errlen, "cannot set up the Pacemaker connection: %s", strerror(errno));
 		goto fail;
 	}

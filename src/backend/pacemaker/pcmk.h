@@ -16,8 +16,13 @@
  *   write.c      CIB changes from clusapi calls: create / delete / rename,
  *                online / offline (target-role), move (cli-prefer), fail,
  *                pause / resume (standby)
- *   registry.c   the cluster registry as it maps today: root values, object
- *                lists, Parameters (instance / meta attributes), Description
+ *   registry.c   the cluster registry: root values, object lists, Parameters
+ *                (instance / meta attributes), Description map onto objects;
+ *                every other key and value is stored by state.c
+ *   state.c      the state kept in the CIB for the whole cluster: the ACL and
+ *                the NTLM accounts (sealed with a key derived from corosync's
+ *                authkey), the stored registry keys, its size budget, their
+ *                change events
  *   policy.c     the policy model: dependencies (today a group's chain)
  *   corosync.c   cmap: cluster name, nodelist, membership, knet links
  *   quorum.c     votequorum, tracked on the watch thread (no call asks corosync)
@@ -25,11 +30,9 @@
  *                reads
  *
  * Where the coming work goes, so that the two do not meet in one file:
- *   issue 10 (cluster-wide ACL, accounts and registry stored in the CIB,
- *     EvictNode): a new state.c owns the CIB-stored state (its section, size
- *     budget, sealing of secrets); registry.c maps registry calls onto it;
- *     EvictNode is an action in write.c that records its request through
- *     state.c.
+ *   issue 10 (cluster-wide ACL, accounts and registry stored in the CIB:
+ *     done in state.c and registry.c; EvictNode): EvictNode is an action in
+ *     write.c that records its request through state.c.
  *   issue 11 (dependencies as order + colocation constraints, possible and
  *     preferred owners as location constraints, failure policies as meta
  *     attributes, resource types): policy.c (reading constraints into the
@@ -146,6 +149,7 @@ struct pcmk {
 	struct pcmk_watch *watch;
 	char **agents; /* "ocf:provider:agent", read once at open */
 	size_t nagents;
+	struct pcmk_state *state; /* state.c: the sealing key */
 };
 
 static inline struct pcmk *P(struct backend *b)
@@ -249,5 +253,35 @@ int pm_reg_list_values(struct backend *b, const char *key, be_value_fn fn, void 
 int pm_reg_get(struct backend *b, const char *key, const char *name, struct be_value *out);
 int pm_reg_set(struct backend *b, const char *key, const struct be_value *value);
 int pm_reg_delete_value(struct backend *b, const char *key, const char *name);
+
+/* ---- state.c: the cluster-wide state kept in the CIB (issue 10) ---- */
+
+/* The cluster registry's budget in the CIB: the bytes of its nvpairs (names,
+ * base64 values, and 64 for each one's markup). */
+#define PCMK_REG_BUDGET (128u * 1024u)
+
+struct pcmk_state;
+/* At open (reads cmap): find corosync's authkey and derive the sealing key;
+ * NULL only when out of memory (without a key, secrets cannot be stored). */
+struct pcmk_state *state_open(void);
+void state_free(struct pcmk_state *s);
+int pm_state_get(struct backend *b, const char *name, char **text);
+int pm_state_put(struct backend *b, const char *name, const char *text, bool secret);
+/* Registry events for the stored keys that changed between two CIBs. */
+void state_emit_changes(struct pcmk *p, xmlNode *old_cib, xmlNode *new_cib);
+/* Registry keys stored in the CIB (those registry.c does not map onto
+ * objects): paths compare ignoring ASCII case. */
+bool reg_path_ok(const char *path);
+bool sreg_exists(struct pcmk *p, const char *key);
+/* The names of the stored keys directly under key, each once. */
+int sreg_children(struct pcmk *p, const char *key, be_name_fn fn, void *arg);
+/* A stored key's values (sreg_values_free them): BE_NOT_FOUND if no such key. */
+int sreg_values(struct pcmk *p, const char *key, struct be_value **out, size_t *n);
+void sreg_values_free(struct be_value *v, size_t n);
+/* Create keys (with no values) in one CIB change; BE_NO_SPACE over the budget. */
+int sreg_create(struct pcmk *p, const char *const *keys, size_t n);
+/* Replace a key's values (creating it); BE_NO_SPACE over the budget. */
+int sreg_write(struct pcmk *p, const char *key, const struct be_value *v, size_t n);
+int sreg_remove(struct pcmk *p, const char *key);
 
 #endif

@@ -2,8 +2,7 @@
 /*
  * The cluster registry as it maps onto the CIB today: the root's values,
  * the object lists, and each group's and resource's Parameters and
- * Description.  Issue 10's replicated free-form registry extends this
- * (stored by state.c).
+ * Description; every other key and value is stored in the CIB by state.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,8 +30,10 @@
  *   Groups\ID\Parameters        the group's meta attributes, the same way
  *   Resources\ID, Groups\ID     Description: the element's description
  *
- * Every other key is BE_NOT_FOUND, and creating one BE_UNSUPPORTED: there
- * is no free-form replicated registry in Pacemaker. */
+ * Every other key, and the values of the first four kinds of keys beyond
+ * those, is stored in the CIB by state.c (Pacemaker has no free-form
+ * registry of its own): any type, replicated with the CIB, within a size
+ * budget (PCMK_REG_BUDGET). */
 
 enum reg_where { REG_NONE, REG_ROOT, REG_KIND, REG_OBJECT, REG_PARAMS };
 
@@ -135,48 +136,133 @@ static char *text_from_value(const struct be_value *v)
 	return t;
 }
 
+static bool mapped(const struct reg_key *k)
+{
+	return k->where != REG_NONE;
+}
+
+/* Does the key exist, mapped onto objects or stored? */
+static bool key_there(struct pcmk *p, const char *key, struct reg_key *k)
+{
+	*k = reg_parse(p, key);
+	return mapped(k) || sreg_exists(p, key);
+}
+
 int pm_reg_key_exists(struct backend *b, const char *key)
 {
 	struct pcmk *p = P(b);
+	if (!reg_path_ok(key))
+		return BE_INVALID;
 	int rc = ready(p);
 	if (rc)
 		return rc;
-	return reg_parse(p, key).where != REG_NONE ? BE_OK : BE_NOT_FOUND;
+	struct reg_key k;
+	return key_there(p, key, &k) ? BE_OK : BE_NOT_FOUND;
 }
 
 int pm_reg_create_key(struct backend *b, const char *key, bool *created)
 {
 	struct pcmk *p = P(b);
-	int rc = ready(p);
-	if (rc)
-		return rc;
 	if (created)
 		*created = false;
-	return reg_parse(p, key).where != REG_NONE ? BE_OK : BE_UNSUPPORTED;
+	if (!reg_path_ok(key) || !*key)
+		return BE_INVALID;
+	int rc = ready_write(p);
+	if (rc)
+		return rc;
+	struct reg_key k;
+	if (key_there(p, key, &k))
+		return BE_OK;
+	/* The key and its missing ancestors, in one CIB change. */
+	char buf[BE_REG_PATH_MAX];
+	char *paths[BE_REG_DEPTH_MAX + 1];
+	size_t n = 0;
+	snprintf(buf, sizeof(buf), "%s", key);
+	for (char *c = buf;; c++) {
+		if (*c != '\\' && *c)
+			continue;
+		char save = *c;
+		*c = 0;
+		if (!key_there(p, buf, &k) && n < BE_REG_DEPTH_MAX + 1)
+			paths[n++] = strdup(buf);
+		*c = save;
+		if (!save)
+			break;
+	}
+	rc = BE_OK;
+	for (size_t i = 0; i < n; i++)
+		if (!paths[i])
+			rc = BE_NO_MEMORY;
+	if (!rc)
+		rc = sreg_create(p, (const char *const *)paths, n);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	if (!rc && created)
+		*created = true;
+	return rc;
+}
+
+static int count_name(const char *name, void *arg)
+{
+	(void)name;
+	(*(size_t *)arg)++;
+	return 0;
 }
 
 int pm_reg_delete_key(struct backend *b, const char *key)
 {
 	struct pcmk *p = P(b);
-	int rc = ready(p);
+	if (!reg_path_ok(key) || !*key)
+		return BE_INVALID;
+	int rc = ready_write(p);
 	if (rc)
 		return rc;
-	return reg_parse(p, key).where != REG_NONE ? BE_UNSUPPORTED : BE_NOT_FOUND;
+	if (mapped(&(struct reg_key){ reg_parse(p, key).where }))
+		return BE_UNSUPPORTED; /* Pacemaker's objects go through their own calls */
+	if (!sreg_exists(p, key))
+		return BE_NOT_FOUND;
+	size_t subkeys = 0;
+	sreg_children(p, key, count_name, &subkeys);
+	if (subkeys)
+		return BE_NOT_EMPTY;
+	return sreg_remove(p, key);
+}
+
+/* Stored subkeys not already listed as mapped ones. */
+struct stored_children {
+	struct pcmk *p;
+	const char *key;
+	be_name_fn fn;
+	void *arg;
+};
+
+static int stored_child(const char *name, void *arg)
+{
+	struct stored_children *sc = arg;
+	char path[BE_REG_PATH_MAX];
+	snprintf(path, sizeof(path), "%s%s%s", sc->key, *sc->key ? "\\" : "", name);
+	if (mapped(&(struct reg_key){ reg_parse(sc->p, path).where }))
+		return 0;
+	return sc->fn(name, sc->arg);
 }
 
 int pm_reg_list_keys(struct backend *b, const char *key, be_name_fn fn, void *arg)
 {
 	struct pcmk *p = P(b);
+	if (!reg_path_ok(key))
+		return BE_INVALID;
 	int rc = ready(p);
 	if (rc)
 		return rc;
-	struct reg_key k = reg_parse(p, key);
+	struct reg_key k;
+	if (!key_there(p, key, &k))
+		return BE_NOT_FOUND;
 	int stop = 0;
 	switch (k.where) {
 	case REG_ROOT:
 		for (size_t i = 0; i < sizeof(reg_kinds) / sizeof(reg_kinds[0]) && !stop; i++)
 			stop = fn(reg_kinds[i].key, arg);
-		return stop;
+		break;
 	case REG_KIND: {
 		size_t n = 0;
 		char(*ids)[BE_ID_MAX] = malloc((p->view.n + 1) * sizeof(*ids));
@@ -188,15 +274,18 @@ int pm_reg_list_keys(struct backend *b, const char *key, be_name_fn fn, void *ar
 		for (size_t i = 0; i < n && !stop; i++)
 			stop = fn(ids[i], arg);
 		free(ids);
-		return stop;
+		break;
 	}
 	case REG_OBJECT:
-		return k.kind == BE_NODE ? BE_OK : fn("Parameters", arg);
-	case REG_PARAMS:
-		return BE_OK;
+		stop = k.kind == BE_NODE ? BE_OK : fn("Parameters", arg);
+		break;
 	default:
-		return BE_NOT_FOUND;
+		break;
 	}
+	if (stop)
+		return stop;
+	struct stored_children sc = { p, key, fn, arg };
+	return sreg_children(p, key, stored_child, &sc);
 }
 
 struct nv {
@@ -264,18 +353,30 @@ static void nv_free(struct nv *v, size_t n)
 	free(v);
 }
 
+/* The mapped values of a read-only kind: ClusterName, ClusterInstanceID,
+ * Description are not stored by state.c. */
+static bool mapped_value(const struct reg_key *k, const char *name)
+{
+	if (k->where == REG_ROOT)
+		return !strcasecmp(name, "ClusterName") || !strcasecmp(name, "ClusterInstanceID");
+	return k->where == REG_OBJECT && k->kind != BE_NODE && !strcasecmp(name, "Description");
+}
+
 int pm_reg_list_values(struct backend *b, const char *key, be_value_fn fn, void *arg)
 {
 	struct pcmk *p = P(b);
+	if (!reg_path_ok(key))
+		return BE_INVALID;
 	int rc = ready(p);
 	if (rc)
 		return rc;
-	struct reg_key k = reg_parse(p, key);
-	if (k.where == REG_NONE)
+	struct reg_key k;
+	if (!key_there(p, key, &k))
 		return BE_NOT_FOUND;
-	struct nv *vals;
-	size_t n;
-	rc = reg_values(p, &k, &vals, &n);
+	struct nv *vals = NULL;
+	size_t n = 0;
+	if (mapped(&k))
+		rc = reg_values(p, &k, &vals, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct be_value v = { .type = BE_VAL_SZ };
 		snprintf(v.name, sizeof(v.name), "%s", vals[i].name);
@@ -288,22 +389,33 @@ int pm_reg_list_values(struct backend *b, const char *key, be_value_fn fn, void 
 		free(v.data);
 	}
 	nv_free(vals, n);
+	if (rc || k.where == REG_PARAMS)
+		return rc;
+	struct be_value *sv;
+	if (sreg_values(p, key, &sv, &n) != BE_OK)
+		return BE_OK; /* mapped, nothing stored */
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = fn(&sv[i], arg);
+	sreg_values_free(sv, n);
 	return rc;
 }
 
 int pm_reg_get(struct backend *b, const char *key, const char *name, struct be_value *out)
 {
 	struct pcmk *p = P(b);
+	if (!reg_path_ok(key))
+		return BE_INVALID;
 	int rc = ready(p);
 	if (rc)
 		return rc;
-	struct reg_key k = reg_parse(p, key);
-	if (k.where == REG_NONE)
+	struct reg_key k;
+	if (!key_there(p, key, &k))
 		return BE_INVALID; /* as the embedded backend: a missing key */
-	struct nv *vals;
-	size_t n;
-	rc = reg_values(p, &k, &vals, &n);
+	struct nv *vals = NULL;
+	size_t n = 0;
 	int found = BE_NOT_FOUND;
+	if (mapped(&k))
+		rc = reg_values(p, &k, &vals, &n);
 	for (size_t i = 0; i < n && !rc && found == BE_NOT_FOUND; i++) {
 		if (strcasecmp(vals[i].name, name) != 0)
 			continue;
@@ -314,21 +426,86 @@ int pm_reg_get(struct backend *b, const char *key, const char *name, struct be_v
 		found = out->data ? BE_OK : BE_NO_MEMORY;
 	}
 	nv_free(vals, n);
-	return rc ? rc : found;
+	if (rc || found != BE_NOT_FOUND || k.where == REG_PARAMS)
+		return rc ? rc : found;
+	struct be_value *sv;
+	if (sreg_values(p, key, &sv, &n) != BE_OK)
+		return BE_NOT_FOUND;
+	for (size_t i = 0; i < n && found == BE_NOT_FOUND; i++) {
+		if (strcasecmp(sv[i].name, name) != 0)
+			continue;
+		*out = sv[i];
+		sv[i].data = NULL; /* handed over */
+		found = BE_OK;
+	}
+	sreg_values_free(sv, n);
+	return found;
+}
+
+/* The stored values of key with value set (replaced) or name deleted. */
+static int stored_edit(struct pcmk *p, const char *key, const struct be_value *value, const char *delete_name)
+{
+	struct be_value *sv = NULL;
+	size_t n = 0;
+	int rc = sreg_values(p, key, &sv, &n);
+	if (rc == BE_NOT_FOUND)
+		rc = BE_OK; /* a mapped key with nothing stored yet */
+	if (rc)
+		return rc;
+	const char *name = value ? value->name : delete_name;
+	size_t at = n;
+	for (size_t i = 0; i < n && at == n; i++)
+		if (strcasecmp(sv[i].name, name) == 0)
+			at = i;
+	if (!value) {
+		if (at == n) {
+			sreg_values_free(sv, n);
+			return BE_NOT_FOUND;
+		}
+		free(sv[at].data);
+		memmove(&sv[at], &sv[at + 1], (n - at - 1) * sizeof(*sv));
+		n--;
+		rc = sreg_write(p, key, sv, n);
+		sreg_values_free(sv, n);
+		return rc;
+	}
+	struct be_value *g = realloc(sv, (n + 1) * sizeof(*g));
+	if (!g) {
+		sreg_values_free(sv, n);
+		return BE_NO_MEMORY;
+	}
+	sv = g;
+	if (at == n) {
+		memset(&sv[n], 0, sizeof(sv[n]));
+		n++;
+	} else {
+		free(sv[at].data);
+	}
+	/* A shallow copy: value's data is not ours to free. */
+	sv[at] = *value;
+	rc = sreg_write(p, key, sv, n);
+	sv[at].data = NULL;
+	sreg_values_free(sv, n);
+	return rc;
 }
 
 int pm_reg_set(struct backend *b, const char *key, const struct be_value *value)
 {
 	struct pcmk *p = P(b);
+	if (!reg_path_ok(key) || strlen(value->name) >= BE_NAME_MAX || value->len > BE_REG_VALUE_MAX)
+		return BE_INVALID;
 	int rc = ready_write(p);
 	if (rc)
 		return rc;
-	struct reg_key k = reg_parse(p, key);
-	if (k.where == REG_NONE)
+	struct reg_key k;
+	if (!key_there(p, key, &k))
 		return BE_INVALID;
 	bool desc = k.where == REG_OBJECT && k.kind != BE_NODE && strcasecmp(value->name, "Description") == 0;
-	if (k.where != REG_PARAMS && !desc)
-		return BE_UNSUPPORTED;
+	if (k.where != REG_PARAMS && !desc) {
+		if (mapped_value(&k, value->name))
+			return BE_UNSUPPORTED; /* read-only, from corosync */
+		return stored_edit(p, key, value, NULL);
+	}
 	if (!strcmp(value->name, NAME_META) || !strcmp(value->name, XML_RSC_ATTR_TARGET_ROLE) || !id_ok(value->name))
 		return BE_UNSUPPORTED; /* ours, or not a name Pacemaker takes */
 	char *text = text_from_value(value);
@@ -351,13 +528,20 @@ int pm_reg_set(struct backend *b, const char *key, const struct be_value *value)
 int pm_reg_delete_value(struct backend *b, const char *key, const char *name)
 {
 	struct pcmk *p = P(b);
+	if (!reg_path_ok(key))
+		return BE_INVALID;
 	int rc = ready_write(p);
 	if (rc)
 		return rc;
-	struct reg_key k = reg_parse(p, key);
-	if (k.where == REG_NONE)
+	struct reg_key k;
+	if (!key_there(p, key, &k))
 		return BE_INVALID;
-	if (k.where != REG_PARAMS || !strcmp(name, NAME_META) || !strcmp(name, XML_RSC_ATTR_TARGET_ROLE))
+	if (k.where != REG_PARAMS) {
+		if (mapped_value(&k, name))
+			return BE_UNSUPPORTED;
+		return stored_edit(p, key, NULL, name);
+	}
+	if (!strcmp(name, NAME_META) || !strcmp(name, XML_RSC_ATTR_TARGET_ROLE))
 		return BE_UNSUPPORTED;
 	xmlNode *cur = find_id(p->view.cib, k.obj->cib_id);
 	xmlNode *nv = cur ? find_nvpair(cur, params_set(&k), name) : NULL;

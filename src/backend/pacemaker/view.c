@@ -351,8 +351,10 @@ int refresh(struct pcmk *p)
 	struct view old = p->view;
 	p->view = v;
 	p->dirty = false;
-	if (old.cib)
+	if (old.cib) {
 		emit_changes(p, &old, &p->view);
+		state_emit_changes(p, old.cib, p->view.cib);
+	}
 	view_free(&old);
 	return BE_OK;
 }
