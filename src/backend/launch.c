@@ -27,6 +27,9 @@
 _Static_assert(sizeof(struct launch_req) == 16 + LAUNCH_USER_MAX + LAUNCH_CMD_MAX + 3, "no padding on the wire");
 
 static int helper_fd = -1;
+static pid_t helper_pid = -1;
+
+static int ask(const struct launch_req *r, int fd_to_pass, pid_t *pid);
 
 /* ---- the message format --------------------------------------------------- */
 
@@ -73,6 +76,10 @@ int launch_req_check(const void *buf, size_t len, struct launch_req *out)
 		break;
 	case LAUNCH_SIGNAL:
 		if (r.pid <= 1 || (r.sig != SIGTERM && r.sig != SIGKILL) || r.user[0] || r.cmd[0])
+			return EINVAL;
+		break;
+	case LAUNCH_SOCKET:
+		if (r.pid || r.sig || r.user[0] || !r.cmd[0])
 			return EINVAL;
 		break;
 	default:
@@ -253,6 +260,20 @@ void launch_handle(struct launch_table *t, const void *buf, size_t len, int logf
 	rep->err = launch_req_check(buf, len, &r);
 	if (rep->err)
 		goto out;
+	if (r.op == LAUNCH_SOCKET) {
+		struct stat sb;
+		if (t->have_socket || logfd >= 0) {
+			rep->err = EPERM; /* named once, before the drop */
+		} else if (!dry_run && (lstat(r.cmd, &sb) < 0 || !S_ISSOCK(sb.st_mode))) {
+			rep->err = ENOTSOCK;
+		} else {
+			t->have_socket = true;
+			memcpy(t->socket_path, r.cmd, sizeof(t->socket_path));
+			t->socket_dev = dry_run ? 0 : sb.st_dev;
+			t->socket_ino = dry_run ? 0 : sb.st_ino;
+		}
+		goto out;
+	}
 	if (r.op == LAUNCH_SIGNAL) {
 		size_t i = 0;
 		while (i < t->n && t->pid[i] != r.pid)
@@ -390,6 +411,11 @@ static void helper_main(int fd)
 		if (send(fd, &rep, sizeof(rep), MSG_NOSIGNAL) != (ssize_t)sizeof(rep))
 			break;
 	}
+	/* clusterd has ended: its LPC socket, if it is still the same file. */
+	struct stat sb;
+	if (t.have_socket && lstat(t.socket_path, &sb) == 0 && S_ISSOCK(sb.st_mode) && sb.st_dev == t.socket_dev &&
+	    sb.st_ino == t.socket_ino)
+		unlink(t.socket_path);
 	_exit(0);
 }
 
@@ -412,7 +438,33 @@ int launch_helper_start(void)
 	}
 	close(sv[1]);
 	helper_fd = sv[0];
+	helper_pid = pid;
 	return 0;
+}
+
+int launch_helper_own_socket(const char *path)
+{
+	if (helper_fd < 0)
+		return 0;
+	static struct launch_req r;
+	memset(&r, 0, sizeof(r));
+	r.magic = LAUNCH_MAGIC;
+	r.op = LAUNCH_SOCKET;
+	if (strlen(path) >= sizeof(r.cmd))
+		return ENAMETOOLONG;
+	memcpy(r.cmd, path, strlen(path));
+	return ask(&r, -1, NULL);
+}
+
+void launch_helper_stop(void)
+{
+	if (helper_fd < 0)
+		return;
+	close(helper_fd);
+	helper_fd = -1;
+	while (waitpid(helper_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	helper_pid = -1;
 }
 
 bool launch_helper_running(void)

@@ -34,6 +34,7 @@
 enum launch_op {
 	LAUNCH_START = 1,  /* user, cmd; one descriptor (the log) */
 	LAUNCH_SIGNAL = 2, /* pid (a START's answer), sig: SIGTERM or SIGKILL */
+	LAUNCH_SOCKET = 3, /* cmd: the LPC socket's path; once only */
 };
 
 /* A request, exactly this size on the wire (native byte order: both ends are
@@ -57,8 +58,8 @@ struct launch_rep {
 
 /* Whether buf (len bytes, as received) is a well-formed request: the exact
  * size, the magic, a known op, NUL-terminated strings, a user name of the
- * portable characters (empty: root), a non-empty command, a pid above 1 and
- * SIGTERM or SIGKILL; the fields an op does not use all zero.  0 and the
+ * portable characters (empty: root), a non-empty command or path, a pid
+ * above 1 and SIGTERM or SIGKILL; the fields an op does not use all zero.  0 and the
  * request copied into *out, or an errno value (EINVAL, EMSGSIZE). */
 int launch_req_check(const void *buf, size_t len, struct launch_req *out);
 
@@ -67,6 +68,13 @@ struct launch_table {
 	pid_t pid[LAUNCH_MAX_STARTED];
 	int pidfd[LAUNCH_MAX_STARTED];
 	size_t n;
+	/* The LPC socket (SOCKET, accepted once: clusterd names it before it
+	 * gives up root), removed when clusterd ends if it is still that file:
+	 * its directory is root's. */
+	bool have_socket;
+	char socket_path[LAUNCH_CMD_MAX];
+	dev_t socket_dev;
+	ino_t socket_ino;
 };
 
 /* The helper's work for one received message (exactly what launch_req_check
@@ -81,6 +89,14 @@ int launch_helper_start(void);
 
 /* Whether a helper runs (commands then go through it). */
 bool launch_helper_running(void);
+
+/* Tell the helper the LPC socket's path, for it to remove when clusterd
+ * ends (clusterd cannot once it has given up root).  0 or an errno value. */
+int launch_helper_own_socket(const char *path);
+
+/* End the helper (it removes the LPC socket) and wait for it.  No-op
+ * without a helper. */
+void launch_helper_stop(void);
 
 /* Start cmd through /bin/sh -c as user (NULL or "": the caller's user; another
  * user needs the helper or root), in a session of its own, stdin /dev/null,

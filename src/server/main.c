@@ -542,6 +542,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	log_info("LPC listening on %s", o.lpc_socket);
+	/* Its directory is root's: the helper removes it when we end. */
+	if (launch_helper_running() && (errno = launch_helper_own_socket(o.lpc_socket)) != 0) {
+		log_plain(LOG_LVL_ERROR, "cannot hand the LPC socket to the privileged helper: %s", strerror(errno));
+		goto out_unlink;
+	}
 
 	uint16_t port = 0;
 	if (!o.listen_none) {
@@ -594,5 +599,6 @@ out:
 	accounts_close(&st.accounts);
 	acl_file_free(&st.acl);
 	st.be->ops->destroy(st.be);
+	launch_helper_stop(); /* after the commands have stopped */
 	return rc;
 }

@@ -197,7 +197,8 @@ for _ in $(seq 1 100); do
 	sleep 0.02
 done
 kill -0 "$helper" 2> /dev/null && fail "the helper (pid $helper) is left over"
-echo "ok: a clean stop stops the commands and the helper"
+[ -e "$TMP/lpc.sock" ] && fail "the LPC socket is left behind (its directory is root's: the helper removes it)"
+echo "ok: a clean stop stops the commands and the helper, and the helper removes the LPC socket"
 
 # 3. The choices.
 if getent passwd clusterd > /dev/null; then
