@@ -123,8 +123,9 @@ static char **command_env(const struct passwd *pw, char *home, char *user, char 
 	return envp;
 }
 
-/* In the forked child: become the command.  Never returns. */
-static void become_command(const char *cmd, const struct passwd *pw, int logfd, char **envp)
+/* In the forked child: become the command (as pw; home: whether to go to its
+ * home directory, for a RunAsUser).  Never returns. */
+static void become_command(const char *cmd, const struct passwd *pw, bool home, int logfd, char **envp)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -141,7 +142,7 @@ static void become_command(const char *cmd, const struct passwd *pw, int logfd, 
 			dprintf(2, "clusterd: cannot run as user %s: %s\n", pw->pw_name, strerror(errno));
 			_exit(127);
 		}
-		if (chdir(pw->pw_dir) < 0 && chdir("/") < 0)
+		if (home && chdir(pw->pw_dir) < 0 && chdir("/") < 0)
 			_exit(127);
 	}
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
@@ -150,13 +151,15 @@ static void become_command(const char *cmd, const struct passwd *pw, int logfd, 
 	_exit(127);
 }
 
-/* Start cmd as pw (NULL: as we are) in a grandchild, so that the command is
- * handed to the nearest child subreaper (clusterd) when the middle process
- * ends.  0 and *pid, or an errno value. */
-static int spawn_orphan(const char *cmd, const struct passwd *pw, int logfd, pid_t *pid)
+/* Start cmd as pw in a grandchild, so that the command is handed to the
+ * nearest child subreaper (clusterd) when the middle process ends.  named:
+ * pw is a RunAsUser (its HOME, USER, LOGNAME and home directory), not the
+ * default root (clusterd's environment and directory, as before the split).
+ * 0 and *pid, or an errno value. */
+static int spawn_orphan(const char *cmd, const struct passwd *pw, bool named, int logfd, pid_t *pid)
 {
 	char home[600], user[600], logname[600];
-	char **envp = command_env(pw, home, user, logname, sizeof(home));
+	char **envp = command_env(named ? pw : NULL, home, user, logname, sizeof(home));
 	if (!envp)
 		return ENOMEM;
 	int p[2];
@@ -176,7 +179,7 @@ static int spawn_orphan(const char *cmd, const struct passwd *pw, int logfd, pid
 		close(p[0]);
 		pid_t c = fork();
 		if (c == 0)
-			become_command(cmd, pw, logfd, envp);
+			become_command(cmd, pw, named, logfd, envp);
 		int32_t v = c < 0 ? -errno : c;
 		_exit(write(p[1], &v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 1);
 	}
@@ -323,7 +326,7 @@ void launch_handle(struct launch_table *t, const void *buf, size_t len, int logf
 	if (dry_run) {
 		pid = (pid_t)(1000 + t->n);
 	} else {
-		rep->err = spawn_orphan(r.cmd, pw, logfd, &pid);
+		rep->err = spawn_orphan(r.cmd, pw, r.user[0] != 0, logfd, &pid);
 		if (rep->err) {
 			log_warn("resource command not started as %s: %s", pw->pw_name, strerror(rep->err));
 			goto out;

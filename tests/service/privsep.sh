@@ -155,8 +155,8 @@ echo "ok: SIGHUP reloads the ACL and the accounts as nobody"
 for r in as-daemon as-root no-user ends; do
 	"$CLUSCTL" resource create "$r" --group apps --type "Generic Application" > /dev/null || fail "clusctl resource create $r"
 done
-"$SET_PRIVATE" as-daemon "CommandLine=echo \"uid=\$(id -u)\"; exec sleep 601.$$" RunAsUser=daemon || fail "set_private as-daemon"
-"$SET_PRIVATE" as-root "CommandLine=exec sleep 602.$$" || fail "set_private as-root"
+"$SET_PRIVATE" as-daemon "CommandLine=echo \"uid=\$(id -u) home=\$HOME user=\$USER pwd=\$(pwd)\"; exec sleep 601.$$" RunAsUser=daemon || fail "set_private as-daemon"
+"$SET_PRIVATE" as-root "CommandLine=echo \"root-pwd=\$(pwd)\"; exec sleep 602.$$" || fail "set_private as-root"
 "$SET_PRIVATE" no-user "CommandLine=exec sleep 603.$$" RunAsUser=no-such-user-here || fail "set_private no-user"
 "$SET_PRIVATE" ends 'CommandLine=sleep 0.3; exit 3' || fail "set_private ends"
 
@@ -166,8 +166,10 @@ p=$(command_pid "sleep 601.$$") || fail "the command of as-daemon is not running
 [ "$(field "$p" Uid)" = "$daemon_uid" ] || fail "as-daemon's command runs as uid $(field "$p" Uid), not daemon ($daemon_uid)"
 [ "$(ps -o ppid= -p "$p" | tr -d ' ')" = "$PID" ] || fail "as-daemon's command is not clusterd's child: ppid $(ps -o ppid= -p "$p")"
 [ "$(ps -o pgid= -p "$p" | tr -d ' ')" = "$p" ] || fail "as-daemon's command has no process group of its own"
-grep -qx "uid=$daemon_uid" "$TMP"/state/logs/*.log || fail "no uid=$daemon_uid in the resource logs: $(cat "$TMP"/state/logs/*.log)"
-echo "ok: RunAsUser=daemon: the command runs as uid $daemon_uid, a child of clusterd, its output in the resource log"
+daemon_home=$(getent passwd daemon | cut -d: -f6)
+want="uid=$daemon_uid home=$daemon_home user=daemon pwd=$(cd "$daemon_home" 2> /dev/null && pwd || echo /)"
+grep -qxF "$want" "$TMP"/state/logs/*.log || fail "no '$want' in the resource logs: $(cat "$TMP"/state/logs/*.log)"
+echo "ok: RunAsUser=daemon: the command runs as uid $daemon_uid (HOME, USER and directory its), a child of clusterd, its output in the resource log"
 "$CLUSCTL" resource offline as-daemon > /dev/null || fail "clusctl resource offline as-daemon"
 wait_state as-daemon offline
 kill -0 "$p" 2> /dev/null && fail "as-daemon's command (pid $p) still runs after offline"
@@ -177,7 +179,8 @@ echo "ok: offline stops it (through the helper: clusterd itself may not signal u
 wait_state as-root online
 p=$(command_pid "sleep 602.$$") || fail "the command of as-root is not running"
 [ "$(field "$p" Uid)" = 0 ] || fail "without RunAsUser the command runs as uid $(field "$p" Uid), not root"
-echo "ok: without RunAsUser the command runs as root (as before the split)"
+grep -qxF "root-pwd=$(pwd)" "$TMP"/state/logs/*.log || fail "without RunAsUser the command should run in clusterd's directory $(pwd): $(cat "$TMP"/state/logs/*.log)"
+echo "ok: without RunAsUser the command runs as root in clusterd's directory (as before the split)"
 
 out=$("$CLUSCTL" resource online no-user 2>&1) && fail "a RunAsUser that does not exist went online: $out"
 [ "$(state no-user)" = offline ] || fail "no-user is '$(state no-user)' after a refused online, expected offline"
