@@ -203,6 +203,22 @@ kill -0 "$helper" 2> /dev/null && fail "the helper (pid $helper) is left over"
 [ -e "$TMP/lpc.sock" ] && fail "the LPC socket is left behind (its directory is root's: the helper removes it)"
 echo "ok: a clean stop stops the commands and the helper, and the helper removes the LPC socket"
 
+# A resource online when clusterd stops runs again when it starts: its
+# command is started (through the helper) before clusterd gives up root.
+start --user nobody
+"$CLUSCTL" resource online as-daemon > /dev/null || fail "clusctl resource online as-daemon (again)"
+wait_state as-daemon online
+stop
+start --user nobody
+p=$(command_pid "sleep 601.$$") || fail "as-daemon's command did not start again with clusterd"
+[ "$(field "$p" Uid)" = "$daemon_uid" ] || fail "as-daemon's command, started at clusterd's start, runs as uid $(field "$p" Uid)"
+[ "$(ps -o ppid= -p "$p" | tr -d ' ')" = "$PID" ] || fail "as-daemon's command, started at clusterd's start, is not its child"
+"$CLUSCTL" resource offline as-daemon > /dev/null || fail "clusctl resource offline as-daemon (after the restart)"
+wait_state as-daemon offline
+kill -0 "$p" 2> /dev/null && fail "as-daemon's command (pid $p) still runs after offline"
+stop
+echo "ok: an online resource's command starts again, as daemon, with clusterd (before the drop), and stops on offline"
+
 # 3. The choices.
 if getent passwd clusterd > /dev/null; then
 	start
