@@ -16,6 +16,7 @@
  *
  * Without a helper (clusterd not started as root, or kept root), the same
  * functions do the work in the calling process, as clusterd always did.
+ * One request at a time: called from clusterd's event loop only.
  */
 #ifndef CLUSAPI_BACKEND_LAUNCH_H
 #define CLUSAPI_BACKEND_LAUNCH_H

@@ -24,7 +24,6 @@
 #include <strings.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/signalfd.h>
