@@ -87,6 +87,8 @@ apt-get install -y -q --no-install-recommends "${debs[@]}" >"$work/apt-install.l
 	{ tail -30 "$work/apt-install.log"; fail "apt-get install of the packages (log: $work/apt-install.log)"; }
 getent group clusadm >/dev/null || fail "the clusadm group does not exist after installing clusterd"
 echo "  group: $(getent group clusadm)"
+getent passwd clusterd >/dev/null || fail "the clusterd user does not exist after installing clusterd"
+echo "  user: $(getent passwd clusterd)"
 
 step "what the packages contain"
 for f in "${debs[@]}"; do
@@ -188,6 +190,10 @@ for _ in $(seq 1 100); do
 done
 [ -n "$ready" ] || { cat "$log"; fail "clusterd not ready on /run/clusterd/lpc.sock within 10 s (log: $log)"; }
 sed 's/^/  | /' "$log"
+# Started as root, it serves as the user clusterd (its helper stays root).
+served_uid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$daemon_pid/status")
+[ "$served_uid" = "$(id -u clusterd)" ] || fail "clusterd serves as uid $served_uid, not as the user clusterd (log: $log)"
+echo "  clusterd (pid $daemon_pid) serves as uid $served_uid (clusterd)"
 name=$(sed -nE 's/.*cluster "([^"]+)".*ready.*/\1/p' "$log" | tail -1)
 [ -n "$name" ] || fail "clusterd's log does not name its cluster (log: $log)"
 

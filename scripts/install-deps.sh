@@ -8,7 +8,7 @@
 # named here (crm_mon is in pacemaker-cli-utils, not in pacemaker itself).
 set -eu
 build_pkgs="meson ninja-build pkg-config gcc libc6-dev libcmocka-dev libsqlite3-dev nettle-dev libkrb5-dev
-	libsystemd-dev pacemaker-dev libcmap-dev libquorum-dev"
+	libsystemd-dev libseccomp-dev pacemaker-dev libcmap-dev libquorum-dev"
 test_pkgs="valgrind samba-testsuite smbclient tshark clang libclang-rt-14-dev python3 iproute2 util-linux
 	procps krb5-kdc krb5-admin-server krb5-user pacemaker pacemaker-cli-utils corosync resource-agents
 	mandoc systemd bash-completion mmdebstrap"

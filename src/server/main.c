@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,7 +19,9 @@
 #include "base/log.h"
 #include "clusterd.h"
 #include "cmrp/cmrp.h"
+#include "backend/launch.h"
 #include "loop.h"
+#include "privdrop.h"
 #include "rpc/auth_gss.h"
 #include "rpc/transport.h"
 #include "service.h"
@@ -39,6 +42,7 @@ struct options {
 	const char *admin_group;
 	const char *node_name;
 	const char *backend;
+	const char *user;
 	bool allow_anonymous;
 	bool down_level;
 	bool foreground;
@@ -90,6 +94,12 @@ static void usage(FILE *f)
 		"                            unauthenticated: full access unless the ACL names\n"
 		"                            \"anonymous\")\n"
 		"      --test-down-level     FOR TESTS: behave as a down-level server (no OpenClusterEx)\n"
+		"  -U, --user NAME           started as root: the user that serves the network once\n"
+		"                            the sockets are open; root keeps root; default\n"
+		"                            " PRIVDROP_DEFAULT_USER " (root, with a warning, when there is no such user\n"
+		"                            or it cannot reach the state directory); a small\n"
+		"                            helper keeps root to start Generic Application\n"
+		"                            commands as their RunAsUser\n"
 		"  -v, --verbose             debug logging\n"
 		"  -h, --help                this text\n"
 		"  -V, --version             the version\n"
@@ -141,6 +151,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "max-reassembly-bytes", required_argument, NULL, OPT_MAX_REASSEMBLY },
 		{ "allow-anonymous", no_argument, NULL, OPT_ANON },
 		{ "test-down-level", no_argument, NULL, OPT_DOWNLEVEL },
+		{ "user", required_argument, NULL, 'U' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -161,7 +172,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->log_level = LOG_LVL_INFO;
 	o->backend = "embedded";
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:b:c:vhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:b:c:U:vhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			o->foreground = true;
@@ -236,6 +247,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_DOWNLEVEL:
 			o->down_level = true;
+			break;
+		case 'U':
+			o->user = optarg;
 			break;
 		case 'v':
 			o->log_level = LOG_LVL_DEBUG;
@@ -441,6 +455,30 @@ int main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
+	/* Least privilege (doc/design.md): started as root, the helper that
+	 * keeps root is forked now, before anything is opened; the rest gives
+	 * up root once its sockets and files are open. */
+	struct privdrop pd;
+	char warn[700];
+	if (privdrop_plan(&pd, o.user, o.state_dir, warn, sizeof(warn), err, sizeof(err)) < 0) {
+		log_plain(LOG_LVL_ERROR, "%s", err);
+		return 1;
+	}
+	if (pd.drop && strcmp(o.backend, "embedded") != 0) {
+		pd.drop = false;
+		snprintf(warn, sizeof(warn), "the %s backend keeps clusterd root (its IPC with the cluster stack "
+			 "needs it)", o.backend);
+	}
+	if (warn[0])
+		log_warn("%s", warn);
+	if (pd.drop) {
+		/* Commands the helper starts are handed to us: we wait for them. */
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || launch_helper_start() < 0) {
+			log_plain(LOG_LVL_ERROR, "cannot start the privileged helper: %s", strerror(errno));
+			return 1;
+		}
+	}
+
 	memset(&st, 0, sizeof(st));
 	st.down_level = o.down_level;
 	if (prepare_state_dir(o.state_dir) < 0)
@@ -512,6 +550,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	log_info("LPC listening on %s", o.lpc_socket);
+	/* Its directory is root's: the helper removes it when we end. */
+	if (launch_helper_running() && (errno = launch_helper_own_socket(o.lpc_socket)) != 0) {
+		log_plain(LOG_LVL_ERROR, "cannot hand the LPC socket to the privileged helper: %s", strerror(errno));
+		goto out_unlink;
+	}
 
 	uint16_t port = 0;
 	if (!o.listen_none) {
@@ -531,6 +574,23 @@ int main(int argc, char **argv)
 		if (strcmp(o.epmapper[i], "none") != 0 && open_tcp(l, o.epmapper[i], LISTEN_EPM, &epm_port) < 0)
 			goto out_unlink;
 
+	if (pd.drop) {
+		if (privdrop_own_state(&pd, o.state_dir, err, sizeof(err)) < 0 ||
+		    privdrop_drop(&pd, err, sizeof(err)) < 0) {
+			log_plain(LOG_LVL_ERROR, "%s", err);
+			goto out_unlink;
+		}
+		log_info("serving as user %s (uid %u, gid %u), no new privileges%s; a helper keeps root to start "
+			 "and stop resource commands",
+			 pd.user, (unsigned)pd.uid, (unsigned)pd.gid,
+			 privdrop_have_seccomp() ? ", seccomp filter" : " (built without seccomp)");
+		/* A keytab outside the state directory must be readable by the
+		 * user too: say so now rather than at the first Kerberos bind. */
+		bool krb5 = krb5_check(o.state_dir, kmsg, sizeof(kmsg));
+		if (st.krb5 && !krb5)
+			log_warn("as user %s, %s", pd.user, kmsg);
+		st.krb5 = krb5;
+	}
 	struct reload_ctx rctx = { .st = &st, .state_dir = o.state_dir };
 	loop_on_reload(l, reload, &rctx);
 	log_info("cluster \"%s\", node \"%s\", state in %s: ready", st.id.cluster_name, st.id.node_name, o.state_dir);
@@ -547,5 +607,6 @@ out:
 	accounts_close(&st.accounts);
 	acl_file_free(&st.acl);
 	st.be->ops->destroy(st.be);
+	launch_helper_stop(); /* after the commands have stopped */
 	return rc;
 }

@@ -25,7 +25,7 @@ case $seconds in '' | *[!0-9]*) usage ;; esac
 [ "$seconds" -gt 0 ] || usage
 
 src=$(cd "$(dirname "$0")" && pwd)
-harnesses="pdu ndr spnego client"
+harnesses="pdu ndr spnego launch client"
 for h in $harnesses; do
 	if [ ! -x "$build/tests/fuzz/fuzz_$h" ]; then
 		echo "$0: $build/tests/fuzz/fuzz_$h is missing: is $build a -Dfuzz=true build, built with ninja?" >&2

@@ -4,7 +4,8 @@
 (NOTIFY_SOCKET pointing at a datagram socket of ours), -V/--version, SIGHUP
 re-reading the ACL and the NTLM accounts, the journal log format
 (JOURNAL_STREAM naming stderr), and, as root, the unit's capability bounding
-set being enough (and CAP_NET_BIND_SERVICE needed) for port 135.
+set being enough (and CAP_NET_BIND_SERVICE needed) for port 135, and for
+giving up root (--user nobody; CAP_CHOWN needed).
 
 Env: CLUSTERD, CLUSCTL, VERSION, UNIT (the built clusterd.service),
 LD_LIBRARY_PATH (for clusctl)."""
@@ -64,6 +65,7 @@ class Daemon:
             path = os.path.join(TMP, name + ".notify")
             self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             self.notify.bind(path)
+            os.chmod(path, 0o777)  # as systemd's: a clusterd that gave up root still writes to it
             e["NOTIFY_SOCKET"] = path
         self.log = open(self.logpath, "w")
         if journal:
@@ -306,7 +308,8 @@ def test_journal():
         ok("JOURNAL_STREAM %s: the usual 'TIME clusterd LEVEL: TEXT' lines" % name)
 
 
-CAPS = {"CAP_NET_BIND_SERVICE": 10, "CAP_DAC_OVERRIDE": 1, "CAP_KILL": 5, "CAP_SETUID": 7, "CAP_SETGID": 6}
+CAPS = {"CAP_NET_BIND_SERVICE": 10, "CAP_DAC_OVERRIDE": 1, "CAP_KILL": 5, "CAP_SETUID": 7, "CAP_SETGID": 6,
+        "CAP_CHOWN": 0}
 
 
 def test_capabilities():
@@ -324,21 +327,55 @@ def test_capabilities():
     if unknown:
         fail("the unit's CapabilityBoundingSet has %s, which this test does not know" % unknown)
 
-    def run(name, keep):
+    def run(name, keep, user="root"):
         bset = "-all," + ",".join("+" + c[4:].lower() for c in keep)
         # Its own network namespace: port 135 is free there whatever the host runs.
         prefix = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
                   "setpriv", "--inh-caps=-all", "--bounding-set=" + bset, "--no-new-privs"]
-        return Daemon(name, ["--listen", "127.0.0.1:0"], prefix=prefix)
+        return Daemon(name, ["--listen", "127.0.0.1:0", "--user", user], prefix=prefix)
+
+    def status_of(pid):
+        with open("/proc/%d/status" % pid) as f:
+            status = f.read()
+        return (int(re.search(r"^CapEff:\s*([0-9a-f]+)", status, re.M).group(1), 16),
+                int(re.search(r"^CapBnd:\s*([0-9a-f]+)", status, re.M).group(1), 16),
+                int(re.search(r"^Uid:\s*(\d+)", status, re.M).group(1)))
+
+    want = sum(1 << CAPS[c] for c in caps)
+    # As the unit runs it, with a user to become (nobody standing in for
+    # clusterd): the network-facing process has no capability left, its
+    # helper keeps the unit's.
+    d = run("caps-drop", caps, "nobody")
+    d.wait_log(r"endpoint mapper listening on \*:135 \(port 135\)", "the endpoint mapper on port 135")
+    d.wait_log(r": ready$", "': ready'")
+    eff, bnd, uid = status_of(d.proc.pid)
+    if eff != 0 or uid != 65534:
+        fail("clusterd --user nobody serves with CapEff %x as uid %d, expected 0 and 65534" % (eff, uid))
+    helper = subprocess.run(["pgrep", "-P", str(d.proc.pid), "-x", "clusterd-priv"], capture_output=True,
+                            text=True).stdout.split()
+    if len(helper) != 1:
+        fail("clusterd --user nobody: no single clusterd-priv helper (%r)" % helper)
+    heff, hbnd, huid = status_of(int(helper[0]))
+    if heff != want or hbnd != want or huid != 0:
+        fail("the helper runs with CapEff %x CapBnd %x uid %d, expected %x %x 0" % (heff, hbnd, huid, want, want))
+    out = must(d.clusctl("cluster"), "clusctl cluster (clusterd --user nobody with the unit's capabilities)")
+    if "Access:   full" not in out:
+        fail("clusctl cluster against clusterd --user nobody: %s" % out)
+    if d.stop() != 0:
+        fail("clusterd --user nobody did not stop cleanly")
+    ok("with the unit's bounding set clusterd --user nobody serves LPC and port 135 with no capability; "
+       "its helper keeps %s" % " ".join(caps))
+    # Without CAP_CHOWN it cannot give the state directory to the user.
+    d = run("caps-nochown", [c for c in caps if c != "CAP_CHOWN"], "nobody")
+    rc = d.proc.wait(20)
+    if rc != 1 or "cannot give the state directory" not in d.text():
+        fail("without CAP_CHOWN clusterd --user nobody did not fail on the state directory (exit %d)" % rc)
+    ok("without CAP_CHOWN clusterd --user nobody cannot start (exit 1): the capability is needed")
 
     d = run("caps", caps)
     d.wait_log(r"endpoint mapper listening on \*:135 \(port 135\)", "the endpoint mapper on port 135")
     d.wait_log(r": ready$", "': ready'")
-    with open("/proc/%d/status" % d.proc.pid) as f:
-        status = f.read()
-    want = sum(1 << CAPS[c] for c in caps)
-    eff = int(re.search(r"^CapEff:\s*([0-9a-f]+)", status, re.M).group(1), 16)
-    bnd = int(re.search(r"^CapBnd:\s*([0-9a-f]+)", status, re.M).group(1), 16)
+    eff, bnd, _ = status_of(d.proc.pid)
     if eff != want or bnd != want:
         fail("clusterd runs with CapEff %x CapBnd %x, expected %x" % (eff, bnd, want))
     out = must(d.clusctl("cluster"), "clusctl cluster (clusterd with the unit's capabilities)")
@@ -346,7 +383,7 @@ def test_capabilities():
         fail("clusctl cluster against the capability-bounded clusterd: %s" % out)
     if d.stop() != 0:
         fail("the capability-bounded clusterd did not stop cleanly")
-    ok("with only %s (the unit's bounding set) clusterd serves LPC and port 135" % " ".join(caps))
+    ok("with only %s (the unit's bounding set) clusterd --user root serves LPC and port 135" % " ".join(caps))
 
     # Without CAP_NET_BIND_SERVICE it cannot: the capability is needed.
     d = run("nocaps", [c for c in caps if c != "CAP_NET_BIND_SERVICE"])

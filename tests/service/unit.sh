@@ -69,6 +69,12 @@ line=$(grep '^clusadm:' "$R/etc/group") || fail "no clusadm group in $R/etc/grou
 gid=$(echo "$line" | cut -d: -f3)
 [ "$gid" -gt 0 ] && [ "$gid" -lt 1000 ] || fail "clusadm got gid $gid, not a system gid: $line"
 echo "ok: systemd-sysusers made the system group $line"
+# ... and the system user clusterd gives up root to (clusterd --user).
+uline=$(grep '^clusterd:' "$R/etc/passwd") || fail "no clusterd user in $R/etc/passwd: $(cat "$R/etc/passwd" 2>&1); sysusers said: $out"
+IFS=: read -r _ _ uid _ _ home shell <<< "$uline"
+[ "$uid" -gt 0 ] && [ "$uid" -lt 1000 ] || fail "clusterd got uid $uid, not a system uid: $uline"
+[ "$home" = /var/lib/clusterd ] && [ "$shell" = /usr/sbin/nologin ] || fail "clusterd user: home $home shell $shell: $uline"
+echo "ok: systemd-sysusers made the system user $uline"
 
 # 4. tmpfiles.d: the directories and their modes, in the scratch root.
 out=$(systemd-tmpfiles --root "$R" --create clusterd.conf 2>&1) || fail "systemd-tmpfiles --root $R --create clusterd.conf: $out"

@@ -24,7 +24,6 @@
 #include <strings.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/signalfd.h>
@@ -35,6 +34,7 @@
 #include "base/utf16.h"
 
 #include "backend/backend.h"
+#include "backend/launch.h"
 
 #define SCHEMA_VERSION 1
 
@@ -571,14 +571,13 @@ static void child_forget(struct embedded *e, struct child *c)
 	*c = e->children[--e->nchildren];
 }
 
-/* The command line of a Generic Application (Parameters\CommandLine), as
- * UTF-8; NULL when it has none. */
-static char *command_of(struct embedded *e, const struct be_object *r)
+/* A string value of a Generic Application's Parameters (CommandLine,
+ * RunAsUser), as UTF-8; NULL when it has none. */
+static char *param_of(struct embedded *e, const struct be_object *r, const char *name)
 {
 	char key[BE_REG_PATH_MAX];
 	snprintf(key, sizeof(key), "Resources\\%s\\Parameters", r->id);
-	sqlite3_stmt *st = sql_prepare(e, "SELECT data FROM reg_values WHERE key = ? AND name = 'CommandLine'", key,
-				       NULL);
+	sqlite3_stmt *st = sql_prepare(e, "SELECT data FROM reg_values WHERE key = ? AND name = ?", key, name, NULL);
 	char *cmd = NULL;
 	if (st && sqlite3_step(st) == SQLITE_ROW) {
 		const uint8_t *d = sqlite3_column_blob(st, 0);
@@ -600,16 +599,19 @@ static char *command_of(struct embedded *e, const struct be_object *r)
 	return cmd;
 }
 
-/* Start the command of resource r: /bin/sh -c, a session of its own, output
- * to STATE/logs/ID.log. */
+/* Start the command of resource r as its RunAsUser (launch.h: through the
+ * privileged helper when clusterd has one): /bin/sh -c, a session of its
+ * own, output to STATE/logs/ID.log. */
 static int child_start(struct embedded *e, const struct be_object *r)
 {
-	char *cmd = command_of(e, r);
+	char *cmd = param_of(e, r, "CommandLine");
 	if (!cmd)
 		return BE_INVALID; /* nothing to run */
+	char *user = param_of(e, r, "RunAsUser");
 	struct child *grown = realloc(e->children, (e->nchildren + 1) * sizeof(*grown));
 	if (!grown) {
 		free(cmd);
+		free(user);
 		return BE_NO_MEMORY;
 	}
 	e->children = grown;
@@ -617,52 +619,15 @@ static int child_start(struct embedded *e, const struct be_object *r)
 	snprintf(logdir, sizeof(logdir), "%s/logs", e->state_dir);
 	mkdir(logdir, 0700);
 	snprintf(log, sizeof(log), "%s/%s.log", logdir, r->id);
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none;
-	sigemptyset(&none);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	posix_spawnattr_init(&attr);
-	/* Its own session (so that stopping reaches the whole process group),
-	 * none of our blocked signals, and every signal back to its default:
-	 * clusterd ignores SIGPIPE, and an ignored SIGTERM would be inherited
-	 * and could not even be trapped by a shell. */
-	sigset_t all;
-	sigfillset(&all);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	char *argv[] = { "sh", "-c", cmd, NULL };
-	/* Our environment, less systemd's notification socket: it is clusterd's
-	 * (a command that saw it would take itself for the service, and some
-	 * daemons stay in the foreground or send READY=1 when they find it). */
-	extern char **environ;
-	size_t nenv = 0;
-	while (environ[nenv])
-		nenv++;
-	char **envp = malloc((nenv + 1) * sizeof(*envp));
-	if (!envp) {
-		posix_spawn_file_actions_destroy(&fa);
-		posix_spawnattr_destroy(&attr);
-		free(cmd);
-		return BE_NO_MEMORY;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < nenv; i++)
-		if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) != 0)
-			envp[k++] = environ[i];
-	envp[k] = NULL;
-	pid_t pid;
-	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp);
-	free(envp);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	pid_t pid = 0;
+	int rc = logfd < 0 ? errno : launch_spawn(cmd, user, logfd, &pid);
+	if (logfd >= 0)
+		close(logfd);
 	free(cmd);
+	free(user);
 	if (rc != 0)
-		return BE_IO;
+		return rc == ENOMEM ? BE_NO_MEMORY : BE_IO;
 	struct child *c = &e->children[e->nchildren++];
 	snprintf(c->id, sizeof(c->id), "%s", r->id);
 	c->pid = pid;
@@ -679,11 +644,11 @@ static long now_ms(void)
 /* Stop a command: SIGTERM to its process group, SIGKILL after the grace time. */
 static void child_stop(struct embedded *e, struct child *c)
 {
-	kill(-c->pid, SIGTERM);
+	launch_signal(c->pid, SIGTERM);
 	long deadline = now_ms() + STOP_GRACE_MS;
 	while (waitpid(c->pid, NULL, WNOHANG) == 0) {
 		if (now_ms() >= deadline) {
-			kill(-c->pid, SIGKILL);
+			launch_signal(c->pid, SIGKILL);
 			waitpid(c->pid, NULL, 0);
 			break;
 		}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Starting and stopping resource commands ("start this command as this
+ * user"), with or without a privileged helper.
+ *
+ * clusterd started as root forks a small helper before it opens anything
+ * (launch_helper_start) and then gives up root (src/server/privdrop.c).  The
+ * helper keeps root and does only two things, asked over a socketpair in
+ * fixed-size messages (struct launch_req, checked by launch_req_check):
+ * start a command through /bin/sh -c as a given user, in a session of its
+ * own, with the log file the asker opened (passed with SCM_RIGHTS) as its
+ * stdout and stderr; and send SIGTERM or SIGKILL to the process group of a
+ * command it started.  Nothing else: it opens no path and reads no file on
+ * the asker's word.  The command is handed to clusterd, which is a child
+ * subreaper, so clusterd waits for it as for a child of its own.
+ *
+ * Without a helper (clusterd not started as root, or kept root), the same
+ * functions do the work in the calling process, as clusterd always did.
+ * One request at a time: called from clusterd's event loop only.
+ */
+#ifndef CLUSAPI_BACKEND_LAUNCH_H
+#define CLUSAPI_BACKEND_LAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define LAUNCH_MAGIC 0x434c4c31u /* "CLL1" */
+#define LAUNCH_USER_MAX 33	 /* a user name, NUL included */
+#define LAUNCH_CMD_MAX 8192	 /* a command line, NUL included */
+/* Commands started and not yet seen to end that the helper remembers. */
+#define LAUNCH_MAX_STARTED 4096
+
+enum launch_op {
+	LAUNCH_START = 1,  /* user, cmd; one descriptor (the log) */
+	LAUNCH_SIGNAL = 2, /* pid (a START's answer), sig: SIGTERM or SIGKILL */
+	LAUNCH_SOCKET = 3, /* cmd: the LPC socket's path; once only */
+};
+
+/* A request, exactly this size on the wire (native byte order: both ends are
+ * the same program).  Unused fields are zero. */
+struct launch_req {
+	uint32_t magic;
+	uint32_t op;
+	int32_t pid;
+	int32_t sig;
+	char user[LAUNCH_USER_MAX];
+	char cmd[LAUNCH_CMD_MAX];
+	char pad[3];
+};
+
+/* The answer: err is 0 or an errno value; pid the started command's. */
+struct launch_rep {
+	uint32_t magic;
+	int32_t err;
+	int32_t pid;
+};
+
+/* Whether buf (len bytes, as received) is a well-formed request: the exact
+ * size, the magic, a known op, NUL-terminated strings, a user name of the
+ * portable characters (empty: root), a non-empty command or path, a pid
+ * above 1 and SIGTERM or SIGKILL; the fields an op does not use all zero.  0 and the
+ * request copied into *out, or an errno value (EINVAL, EMSGSIZE). */
+int launch_req_check(const void *buf, size_t len, struct launch_req *out);
+
+/* The helper's memory: what it started and may signal. */
+struct launch_table {
+	pid_t pid[LAUNCH_MAX_STARTED];
+	int pidfd[LAUNCH_MAX_STARTED];
+	size_t n;
+	/* The LPC socket (SOCKET, accepted once: clusterd names it before it
+	 * gives up root), removed when clusterd ends if it is still that file:
+	 * its directory is root's. */
+	bool have_socket;
+	char socket_path[LAUNCH_CMD_MAX];
+	dev_t socket_dev;
+	ino_t socket_ino;
+};
+
+/* The helper's work for one received message (exactly what launch_req_check
+ * accepts; logfd: the descriptor that came with it, -1 if none; it is
+ * closed).  dry_run (the fuzzer): checks and bookkeeping only, nothing is
+ * started or signalled.  Fills in *rep. */
+void launch_handle(struct launch_table *t, const void *buf, size_t len, int logfd, struct launch_rep *rep,
+		   bool dry_run);
+
+/* Fork the helper (as root, before opening anything).  0, or -1 with errno. */
+int launch_helper_start(void);
+
+/* Whether a helper runs (commands then go through it). */
+bool launch_helper_running(void);
+
+/* Tell the helper the LPC socket's path, for it to remove when clusterd
+ * ends (clusterd cannot once it has given up root).  0 or an errno value. */
+int launch_helper_own_socket(const char *path);
+
+/* End the helper (it removes the LPC socket) and wait for it.  No-op
+ * without a helper. */
+void launch_helper_stop(void);
+
+/* Start cmd through /bin/sh -c as user (NULL or "": the caller's user; another
+ * user needs the helper or root), in a session of its own, stdin /dev/null,
+ * stdout and stderr logfd (not closed).  0 and *pid, or an errno value. */
+int launch_spawn(const char *cmd, const char *user, int logfd, pid_t *pid);
+
+/* SIGTERM or SIGKILL to the process group of a command launch_spawn started.
+ * 0 or an errno value. */
+int launch_signal(pid_t pid, int sig);
+
+#endif
