@@ -5,7 +5,8 @@
 # `run.sh conformance`, the backend conformance suite (TEST_CONFORMANCE)
 # against node 1's and node 2's clusterd and clusctl.sh (clusctl on the
 # cluster, checked with crm_mon); or, with `run.sh partition`, writes through
-# both sides of a network partition (partition.sh).  The
+# both sides of a network partition (partition.sh); or, with `run.sh evict`,
+# EvictNode (evict.sh).  The
 # cluster and everything in it go away on any exit (trap), and every wait is
 # bounded, all of them together (start 60 s, tests 180 s, stop 15 s) well
 # under meson's 300 s: a broken cluster fails the test, it never hangs it, and
@@ -46,7 +47,8 @@ guard_cluster "$cluster_sh" "$dir" || exit 1
 "$cluster_sh" start "$dir" 9>&- || exit 1
 for n in 1 2 3; do
 	mkdir -p "$dir/cd$n"
-	"$cluster_sh" exec "$dir" "$n" setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$n" -u "$dir/cd$n/lpc" \
+	"$cluster_sh" exec "$dir" "$n" env COROSYNC_MAIN_CONFIG_FILE="$dir/n$n/corosync.conf" \
+		setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$n" -u "$dir/cd$n/lpc" \
 		-l '*:0' -e '*:135' >"$dir/cd$n/clusterd.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$dir/n$n/clusterd.pid"
 	disown
@@ -80,6 +82,9 @@ if [ "${1:-}" = conformance ]; then
 		CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$TEST_CONFORMANCE" 9>&- || rc=1
 	done
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/clusctl.sh" 9>&- || rc=1
+elif [ "${1:-}" = evict ]; then
+	# EvictNode: node 3 stopped, then evicted through node 2 (evict.sh).
+	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/evict.sh" 9>&- || rc=1
 elif [ "${1:-}" = partition ]; then
 	# Writes through both sides of a network partition (partition.sh).
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/partition.sh" 9>&- || rc=1
@@ -90,6 +95,7 @@ fi
 # A clean stop: each clusterd ends on SIGTERM within 5 s (its CIB watch
 # thread joined), and nothing in its log from a sanitizer.
 for n in 1 2 3; do
+	[ -e "$dir/n$n/clusterd.stopped" ] && continue # stopped by the test (evict.sh)
 	pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
 	if [ -z "$pid" ]; then
 		echo "clusterd on node $n is gone before the end of the tests"
