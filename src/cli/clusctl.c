@@ -24,6 +24,7 @@ static void usage(FILE *f)
 		"  node show NAME                one node: state, the groups it owns, its interfaces\n"
 		"  node pause NAME               stop the node from taking groups\n"
 		"  node resume NAME              let a paused node take groups again\n"
+		"  node evict NAME               remove a node that is down from the cluster\n"
 		"\n"
 		"  group list                    the groups, their owner nodes and states\n"
 		"  group show NAME               one group: state, owner, resources, preferred nodes\n"
@@ -231,6 +232,7 @@ static const struct command commands[] = {
 	{ "node", "show", 1, 1, 0, "node show NAME", cmd_node },
 	{ "node", "pause", 1, 1, 0, "node pause NAME", cmd_node },
 	{ "node", "resume", 1, 1, 0, "node resume NAME", cmd_node },
+	{ "node", "evict", 1, 1, 0, "node evict NAME", cmd_node },
 	{ "group", "list", 0, 0, 0, "group list", cmd_group },
 	{ "group", "show", 1, 1, 0, "group show NAME", cmd_group },
 	{ "group", "create", 1, 1, 0, "group create NAME", cmd_group },

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * clusctl node list | show NAME | pause NAME | resume NAME
+ * clusctl node list | show NAME | pause NAME | resume NAME | evict NAME
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -121,6 +122,40 @@ static int node_change(HCLUSTER hc, const char *verb, const char *name)
 	return rc;
 }
 
+/* Evict: the server says yes once the eviction is under way (on Pacemaker
+ * every node takes part); wait, bounded, until the node is gone. */
+#define EVICT_WAIT_S 30
+
+static int node_evict(HCLUSTER hc, const char *name)
+{
+	HNODE h = open_node(hc, name);
+	if (!h)
+		return EXIT_FAILED;
+	DWORD err = EvictClusterNode(h);
+	CloseClusterNode(h);
+	if (err) {
+		failf(err, "cannot evict node \"%s\"", name);
+		return EXIT_FAILED;
+	}
+	LPWSTR w = cli_wide(name, "node name");
+	if (!w)
+		return EXIT_FAILED;
+	struct timespec step = { 0, 200 * 1000 * 1000 };
+	for (int i = 0; i < EVICT_WAIT_S * 5; i++) {
+		HNODE still = OpenClusterNode(hc, w);
+		if (!still) {
+			free(w);
+			printf("node %s: evicted\n", name);
+			return 0;
+		}
+		CloseClusterNode(still);
+		nanosleep(&step, NULL);
+	}
+	free(w);
+	printf("node %s: eviction under way (still listed after %d s)\n", name, EVICT_WAIT_S);
+	return 0;
+}
+
 int cmd_node(const struct cli *cli, const struct args *a)
 {
 	HCLUSTER hc = cli_open_cluster(cli);
@@ -131,6 +166,8 @@ int cmd_node(const struct cli *cli, const struct args *a)
 		rc = node_list(cli, hc);
 	else if (strcmp(a->verb, "show") == 0)
 		rc = node_show(cli, hc, a->pos[0]);
+	else if (strcmp(a->verb, "evict") == 0)
+		rc = node_evict(hc, a->pos[0]);
 	else
 		rc = node_change(hc, a->verb, a->pos[0]);
 	return cli_close_cluster(hc, rc);

@@ -69,7 +69,7 @@ run_checks() {
 	expect clusctl group '' :: list show create delete online offline move rename owners
 	expect clusctl resource '' :: list show types create delete online offline fail rename depend undepend owners
 	expect clusctl access '' :: show grant block remove
-	expect clusctl --json node '' :: list show pause resume
+	expect clusctl --json node '' :: list show pause resume evict
 
 	# Names from the cluster: spaces escaped, or left alone inside a quote.
 	expect clusctl group show '' :: 'Cluster\ Group' 'web\ apps'

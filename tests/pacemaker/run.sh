@@ -7,7 +7,7 @@
 # cluster, checked with crm_mon); or, with `run.sh partition`, writes through
 # both sides of a network partition (partition.sh); or, with `run.sh
 # cibstate`, cibstate.sh (the ACL, accounts and registry kept in the CIB,
-# REGTOOL).  The
+# REGTOOL); or, with `run.sh evict`, EvictNode (evict.sh).  The
 # cluster and everything in it go away on any exit (trap), and every wait is
 # bounded, all of them together (start 60 s, tests 180 s, stop 15 s) well
 # under meson's 300 s: a broken cluster fails the test, it never hangs it, and
@@ -49,7 +49,8 @@ guard_cluster "$cluster_sh" "$dir" || exit 1
 # clusterd inside node N (its log appended to DIR/cdN/clusterd.log).
 start_clusterd() {
 	mkdir -p "$dir/cd$1"
-	"$cluster_sh" exec "$dir" "$1" setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$1" -u "$dir/cd$1/lpc" \
+	"$cluster_sh" exec "$dir" "$1" env COROSYNC_MAIN_CONFIG_FILE="$dir/n$1/corosync.conf" \
+		setsid "$CLUSTERD" --backend pacemaker -s "$dir/cd$1" -u "$dir/cd$1/lpc" \
 		-l '*:0' -e '*:135' >>"$dir/cd$1/clusterd.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$dir/n$1/clusterd.pid"
 	disown
@@ -107,6 +108,9 @@ if [ "${1:-}" = conformance ]; then
 	# The constraints as Pacemaker's own tools see them (issue 11).
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/deps.sh" 9>&- || rc=1
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/clusctl.sh" 9>&- || rc=1
+elif [ "${1:-}" = evict ]; then
+	# EvictNode: node 3 stopped, then evicted through node 2 (evict.sh).
+	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/evict.sh" 9>&- || rc=1
 elif [ "${1:-}" = partition ]; then
 	# Writes through both sides of a network partition (partition.sh).
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/partition.sh" 9>&- || rc=1
@@ -122,6 +126,7 @@ fi
 # A clean stop: each clusterd ends on SIGTERM within 5 s (its CIB watch
 # thread joined), and nothing in its log from a sanitizer.
 for n in 1 2 3; do
+	[ -e "$dir/n$n/clusterd.stopped" ] && continue # stopped by the test (evict.sh)
 	pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
 	if [ -z "$pid" ]; then
 		echo "clusterd on node $n is gone before the end of the tests"

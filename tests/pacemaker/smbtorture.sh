@@ -26,8 +26,9 @@ done
 #                             create a "Generic Service" resource: a Windows
 #                             type, not an agent here
 # and in the dangerous run:
-#  node.EvictNode             removing a node is a corosync nodelist edit on
-#                             every node (ERROR_NOT_SUPPORTED)
+#  node.EvictNode             evicts the node the suite talks to, which is up:
+#                             refused (ERROR_INVALID_STATE), since a faithful
+#                             eviction stops that node's cluster stack
 #  node.ResumeNode            as with the embedded backend: PauseNode has just
 #                             paused the node, so resuming it succeeds
 gaps="cluster.CreateResTypeEnum resource.CreateResource resource.DeleteResource resource.SetResourceName"

@@ -30,9 +30,10 @@
  *                reads
  *
  * Where the coming work goes, so that the two do not meet in one file:
- *   issue 10 (cluster-wide ACL, accounts and registry stored in the CIB:
- *     done in state.c and registry.c; EvictNode): EvictNode is an action in
- *     write.c that records its request through state.c.
+ *   issue 10 (cluster-wide ACL, accounts and registry stored in the CIB):
+ *     done in state.c and registry.c.
+ *   evict.c      EvictNode: the request as node attributes in the CIB, each
+ *                node's corosync.conf, the reload and crm_node -R
  *   issue 11 (dependencies as order + colocation constraints, possible and
  *     preferred owners as location constraints, failure policies as meta
  *     attributes, resource types): policy.c (reading constraints into the
@@ -180,6 +181,15 @@ int be_from_pcmk(int rc);
  * lost when the partition heals; see corosync_quorum_settle).  Every CIB write
  * goes through it. */
 int cib_written(struct pcmk *p, int rc);
+
+/* ---- evict.c: EvictNode, coordinated through the CIB ---- */
+
+/* Record the request to evict node n (after the checks: n is down, and what
+ * is left keeps a majority). */
+int pm_evict(struct pcmk *p, const struct pobj *n);
+/* At each new view: carry on with the requests it holds (this node's part:
+ * its corosync.conf, its acknowledgement; the finisher's: reload, crm_node -R). */
+void evict_step(struct pcmk *p);
 int cib_connect(struct pcmk *p);
 /* Add to frag an nvpair NAME=VALUE in SET, reusing cur's ids. */
 void frag_nvpair(xmlNode *frag, xmlNode *cur, const char *set, const char *name, const char *value);

@@ -475,6 +475,6 @@ void pm_process_events(struct backend *b)
 	uint64_t n;
 	(void)!read(p->efd, &n, sizeof(n));
 	p->dirty = true;
-	if (corosync_quorate(p->quorum))
-		refresh(p);
+	if (corosync_quorate(p->quorum) && refresh(p) == BE_OK)
+		evict_step(p);
 }

@@ -474,7 +474,7 @@ int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_action 
 			rc = cib_written(p, set_standby(p->cib, obj.cib_id, XML_CIB_TAG_NODES,
 						      action == BE_ACT_PAUSE ? "on" : "off"));
 		else if (action == BE_ACT_EVICT)
-			return BE_UNSUPPORTED; /* a nodelist edit on every node: not from here */
+			rc = pm_evict(p, &obj);
 		else
 			return BE_INVALID;
 		break;
