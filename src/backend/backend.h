@@ -77,6 +77,11 @@ struct be_object {
 	char address[64];         /* network: its subnet; netif: its address */
 	uint32_t number;          /* node: its node number (1, 2, ...) */
 	bool core;                /* part of the cluster's own core group */
+	/* Resource types: state BE_STATE_UP when resources of it can be
+	 * created here, BE_STATE_DOWN when it is listed but not available
+	 * (src/backend/wintypes.h); type: what it is on this backend ("a
+	 * supervised process", "ocf:heartbeat:IPaddr2"); parent: for a type
+	 * made with CreateClusterResourceType, the type it was made from. */
 };
 
 enum be_action {
@@ -141,7 +146,12 @@ struct backend_ops {
 	 * resources, a network for netifs, a node for groups) narrows it. */
 	int (*list)(struct backend *b, enum be_kind kind, const char *parent, be_object_fn fn, void *arg);
 	/* Groups (parent unused) and resources (parent: group name, type: a
-	 * resource type name).  The new object is offline. */
+	 * resource type name).  The new object is offline.  Resource types
+	 * (parent unused, type: the available type it is made from, whose
+	 * implementation it shares; BE_INVALID when there is no such type,
+	 * BE_UNSUPPORTED when that one is not available).  A resource of a type
+	 * that is not available: BE_UNSUPPORTED.  Removing a resource type:
+	 * BE_NOT_EMPTY while resources of it exist, BE_BUSY for a built-in one. */
 	int (*create)(struct backend *b, enum be_kind kind, const char *name, const char *parent, const char *type,
 		      struct be_object *out);
 	int (*remove)(struct backend *b, enum be_kind kind, const char *id);

@@ -1256,3 +1256,17 @@ CLUSAPI_API LONG ClusterRegCloseKey(HKEY hKey)
 	close_object(hKey, KIND_KEY, CMRP_CLOSE_KEY, &err);
 	return (LONG)err;
 }
+
+/* ---- for restypes.c ----------------------------------------------------------------------- */
+
+DWORD session_node_handle(uintptr_t cluster, HNODE hNode, struct rpc_ctx_handle *out)
+{
+	struct object *n = registry_get((uintptr_t)hNode, KIND_NODE);
+	if (!n)
+		return ERROR_INVALID_HANDLE;
+	DWORD err = n->cluster == cluster ? ERROR_SUCCESS : ERROR_INVALID_HANDLE;
+	if (!err)
+		*out = n->handle;
+	registry_put((uintptr_t)hNode);
+	return err;
+}

@@ -372,7 +372,13 @@ static void ro_common_props(struct session *s, const struct target *t, struct pr
 	case OBJ_CLUSTER:
 		props_dword(pl, "ClusterFunctionalLevel", CLUSTERD_CLUSTER_LEVEL >> 16);
 		break;
-	default: /* resource types and group sets: none */
+	case OBJ_RESTYPE:
+		/* What the type is made from (itself for a built-in one), and
+		 * what runs a resource of it on this backend (restypes). */
+		props_sz(pl, "DllName", o->parent[0] ? o->parent : o->name);
+		props_sz(pl, "Implementation", o->type);
+		break;
+	default: /* group sets: none */
 		break;
 	}
 	(void)s;
@@ -848,7 +854,10 @@ static DWORD resolve(struct session *s, const struct ops_call *c, const struct c
 		free(name);
 		if (rc)
 			return ops_be_error(rc, BE_RESTYPE);
-		/* Message queuing types are not ours to control. */
+		/* Message queuing types are not ours to control.  Other types
+		 * that are not available answer (their Implementation says so):
+		 * Samba's suite, after Windows, wants that of every type but
+		 * these two. */
 		if (is_msmq(t->o.name))
 			return ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED;
 	}

@@ -86,6 +86,8 @@ struct ops_entry {
 /* Each family's calls. */
 extern const struct ops_entry ops_cluster_calls[], ops_object_calls[], ops_registry_calls[], ops_control_calls[],
 	ops_notify_calls[];
+/* restypes.c */
+extern const struct ops_entry ops_restype_calls[];
 
 /* The handle type a call's request carries at slot i (the table's fact). */
 static inline uint8_t ops_in_type(const struct ops_call *c, unsigned i)

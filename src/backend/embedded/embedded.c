@@ -35,6 +35,7 @@
 #include "base/utf16.h"
 
 #include "backend/backend.h"
+#include "backend/wintypes.h"
 
 #define SCHEMA_VERSION 1
 
@@ -442,7 +443,7 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 	struct embedded *e = E(b);
 	struct be_object o = { .kind = kind, .state = BE_STATE_OFFLINE }, g, t;
 
-	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE))
+	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE && kind != BE_RESTYPE))
 		return BE_INVALID;
 	int rc = tx_begin(e);
 	if (rc)
@@ -454,10 +455,23 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 			rc = BE_NOT_FOUND;
 		else if (!type || object_by(e, BE_RESTYPE, "name", type, &t) != BE_OK)
 			rc = BE_INVALID;
+		else if (t.state == BE_STATE_DOWN)
+			rc = BE_UNSUPPORTED; /* listed, but nothing runs it here */
 		else {
 			snprintf(o.parent, sizeof(o.parent), "%s", g.name);
 			snprintf(o.owner, sizeof(o.owner), "%s", g.owner);
 			snprintf(o.type, sizeof(o.type), "%s", t.name);
+		}
+	} else if (kind == BE_RESTYPE) {
+		/* A new type shares the implementation of the one it is made from. */
+		if (!type || object_by(e, BE_RESTYPE, "name", type, &t) != BE_OK)
+			rc = BE_INVALID;
+		else if (t.state == BE_STATE_DOWN)
+			rc = BE_UNSUPPORTED;
+		else {
+			o.state = BE_STATE_UP;
+			snprintf(o.parent, sizeof(o.parent), "%s", t.parent[0] ? t.parent : t.name);
+			snprintf(o.type, sizeof(o.type), "%s", t.type);
 		}
 	} else {
 		snprintf(o.owner, sizeof(o.owner), "%s", e->node);
@@ -495,10 +509,12 @@ static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
 	if (rc)
 		return rc;
 	rc = object_by(e, kind, "id", id, &o);
-	if (!rc && (kind != BE_GROUP && kind != BE_RESOURCE))
+	if (!rc && (kind != BE_GROUP && kind != BE_RESOURCE && kind != BE_RESTYPE))
 		rc = BE_UNSUPPORTED;
 	if (!rc && o.core)
-		rc = BE_BUSY; /* the cluster's own objects stay */
+		rc = BE_BUSY; /* the cluster's own objects (and the built-in types) stay */
+	if (!rc && kind == BE_RESTYPE && count_rows(e, "SELECT count(*) FROM objects WHERE kind = 3 AND type = ?", o.name))
+		rc = BE_NOT_EMPTY;
 	if (!rc && kind == BE_GROUP && count_rows(e, "SELECT count(*) FROM objects WHERE kind = 3 AND parent = ?", o.name))
 		rc = BE_NOT_EMPTY;
 	if (!rc && kind == BE_RESOURCE && (o.state == BE_STATE_ONLINE || o.state == BE_STATE_ONLINE_PENDING))
@@ -692,9 +708,15 @@ static void child_stop(struct embedded *e, struct child *c)
 	child_forget(e, c);
 }
 
-static bool is_app(const struct be_object *r)
+/* A Generic Application, or a resource of a type made from it. */
+static bool is_app(struct embedded *e, const struct be_object *r)
 {
-	return r->kind == BE_RESOURCE && strcasecmp(r->type, GENERIC_APPLICATION) == 0;
+	struct be_object t;
+	if (r->kind != BE_RESOURCE)
+		return false;
+	if (strcasecmp(r->type, GENERIC_APPLICATION) == 0)
+		return true;
+	return object_by(e, BE_RESTYPE, "name", r->type, &t) == BE_OK && strcasecmp(t.parent, GENERIC_APPLICATION) == 0;
 }
 
 /* ---- the resource state machine -------------------------------------------- */
@@ -749,7 +771,7 @@ static int resource_online(struct embedded *e, const struct be_object *r, int de
 	if (rc)
 		return rc;
 	/* Online means running: the command starts before the state says so. */
-	if (e->supervise && is_app(r) && !child_of(e, r->id)) {
+	if (e->supervise && is_app(e, r) && !child_of(e, r->id)) {
 		rc = child_start(e, r);
 		if (rc)
 			return rc;
@@ -1090,7 +1112,7 @@ static void emb_destroy(struct backend *b)
 static int start_online_app(const struct be_object *r, void *arg)
 {
 	struct embedded *e = arg;
-	if (is_app(r) && r->state == BE_STATE_ONLINE && !child_of(e, r->id) && child_start(e, r) != BE_OK) {
+	if (is_app(e, r) && r->state == BE_STATE_ONLINE && !child_of(e, r->id) && child_start(e, r) != BE_OK) {
 		/* It cannot run: it has failed. */
 		if (tx_begin(e) == BE_OK)
 			tx_end(e, set_state(e, r, BE_STATE_FAILED));
@@ -1234,12 +1256,9 @@ static int seed_networks(struct embedded *e)
 
 static int seed(struct embedded *e, const char *cluster_name)
 {
-	static const char *const types[] = { "Generic Application", "Generic Service", "Generic Script",
-					     "IP Address", "Network Name", "Physical Disk", "Storage Pool" };
+	/* The resource types: sync_wintypes, at every open. */
 	struct be_object node;
 	int rc = seed_object(e, BE_NODE, e->node, BE_STATE_UP, NULL, NULL, NULL, NULL, 1, true, &node);
-	for (size_t i = 0; !rc && i < sizeof(types) / sizeof(types[0]); i++)
-		rc = seed_object(e, BE_RESTYPE, types[i], BE_STATE_UNKNOWN, NULL, NULL, NULL, NULL, 0, true, NULL);
 	if (!rc)
 		rc = seed_networks(e);
 	if (!rc)
@@ -1313,6 +1332,32 @@ static int migrate(struct embedded *e, const char *cluster_name, char *err, size
 	return 0;
 }
 
+/* The Windows types (wintypes.h), each listed, available here or not, with
+ * what it is here; at every open, so that a database made by an older
+ * clusterd gets the types added since and the current descriptions. */
+static int sync_wintypes(struct embedded *e, char *err, size_t errlen)
+{
+	int rc = tx_begin(e);
+	for (size_t i = 0; !rc && i < n_wintypes; i++) {
+		const struct wintype *w = &wintypes[i];
+		enum be_state st = w->embedded ? BE_STATE_UP : BE_STATE_DOWN;
+		const char *what = w->embedded ? w->embedded : "not available";
+		struct be_object t;
+		if (object_by(e, BE_RESTYPE, "name", w->name, &t) != BE_OK) {
+			rc = seed_object(e, BE_RESTYPE, w->name, st, NULL, NULL, what, NULL, 0, true, NULL);
+		} else if (t.core && (t.state != st || strcmp(t.type, what) != 0)) {
+			char state[16];
+			snprintf(state, sizeof(state), "%d", (int)st);
+			rc = sql_step_done(sql_prepare(e, "UPDATE objects SET state = ?, type = ? WHERE id = ?", state, what,
+						       t.id, NULL));
+		}
+	}
+	rc = tx_end(e, rc);
+	if (rc)
+		snprintf(err, errlen, "cannot list the resource types in the cluster database: %s", sqlite3_errmsg(e->db));
+	return rc ? -1 : 0;
+}
+
 /* The local node belongs to its cluster: after an eviction it joins again,
  * with the next free node number and a new id. */
 static int join_local_node(struct embedded *e, char *err, size_t errlen)
@@ -1371,7 +1416,8 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 		emb_destroy(&e->base);
 		return NULL;
 	}
-	if (migrate(e, cluster_name, err, errlen) < 0 || join_local_node(e, err, errlen) < 0) {
+	if (migrate(e, cluster_name, err, errlen) < 0 || sync_wintypes(e, err, errlen) < 0 ||
+	    join_local_node(e, err, errlen) < 0) {
 		emb_destroy(&e->base);
 		return NULL;
 	}
