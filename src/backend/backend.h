@@ -149,7 +149,8 @@ struct backend_ops {
 	 * resource type name).  The new object is offline.  Resource types
 	 * (parent unused, type: the available type it is made from, whose
 	 * implementation it shares; BE_INVALID when there is no such type,
-	 * BE_UNSUPPORTED when that one is not available).  A resource of a type
+	 * BE_UNSUPPORTED when that one is not available or the backend keeps
+	 * no types of its own).  A resource of a type
 	 * that is not available: BE_UNSUPPORTED.  Removing a resource type:
 	 * BE_NOT_EMPTY while resources of it exist, BE_BUSY for a built-in one. */
 	int (*create)(struct backend *b, enum be_kind kind, const char *name, const char *parent, const char *type,

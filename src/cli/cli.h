@@ -138,5 +138,7 @@ int cmd_netinterface(const struct cli *cli, const struct args *a);
 /* access.c */
 int cmd_account(const struct cli *cli, const struct args *a);
 int cmd_access(const struct cli *cli, const struct args *a);
+/* restypes.c: resource type list | show NAME */
+int cmd_resource_type(const struct cli *cli, const struct args *a);
 
 #endif /* CLUSCTL_CLI_H */

@@ -38,6 +38,8 @@ static void usage(FILE *f)
 		"  resource show NAME            one resource: state, owner, group, type,\n"
 		"                                dependencies, possible owners, network name\n"
 		"  resource types                the resource types resources can be created with\n"
+		"  resource type list            the types, whether each is available here, what runs it\n"
+		"  resource type show NAME       one type: what runs it, its nodes and resources\n"
 		"  resource create NAME --group GROUP --type TYPE\n"
 		"                                a new, offline resource of TYPE in GROUP\n"
 		"  resource delete NAME          delete an offline resource nothing depends on\n"
@@ -232,6 +234,7 @@ static const struct command commands[] = {
 	{ "resource", "list", 0, 0, OPT_GROUP, "resource list [--group GROUP]", cmd_resource },
 	{ "resource", "show", 1, 1, 0, "resource show NAME", cmd_resource },
 	{ "resource", "types", 0, 0, 0, "resource types", cmd_resource },
+	{ "resource", "type", 0, 2, 0, "resource type list|show NAME", cmd_resource_type },
 	{ "resource", "create", 1, 1, OPT_GROUP | OPT_TYPE | OPT_NEEDED, "resource create NAME --group GROUP --type TYPE",
 	  cmd_resource },
 	{ "resource", "delete", 1, 1, 0, "resource delete NAME", cmd_resource },

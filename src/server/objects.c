@@ -418,7 +418,8 @@ static uint32_t object_enum(struct session *s, const struct ops_call *c, void *i
 		o->result = utf8 ? ops_be_error(BE(s)->ops->lookup(BE(s), BE_RESTYPE, utf8, &obj), BE_RESTYPE)
 				: ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND;
 		free(utf8);
-		if (!o->result && (type & CLUSTER_RESOURCE_TYPE_ENUM_NODES) && ok) {
+		/* A type that is not available can run nowhere. */
+		if (!o->result && (type & CLUSTER_RESOURCE_TYPE_ENUM_NODES) && ok && obj.state != BE_STATE_DOWN) {
 			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_TYPE_ENUM_NODES, false, NULL, NULL };
 			enum_add(&node, &eb);
 		}

@@ -56,10 +56,18 @@ static uint32_t create_restype(struct session *s, const struct ops_call *c, void
 	else if (!name || !name[0] || !dll || !dll[0])
 		result = ERROR_INVALID_PARAMETER;
 	else {
-		int rc = BE(s)->ops->create(BE(s), BE_RESTYPE, name, NULL, dll, &t);
-		result = rc == BE_INVALID	? ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND
-			 : rc == BE_UNSUPPORTED ? ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED
-						: ops_be_error(rc, BE_RESTYPE);
+		/* The type it is made from must exist and be available here;
+		 * then a backend that keeps no types says BE_UNSUPPORTED. */
+		struct be_object base;
+		int rc = BE(s)->ops->lookup(BE(s), BE_RESTYPE, dll, &base);
+		if (rc)
+			result = ops_be_error(rc, BE_RESTYPE);
+		else if (base.state == BE_STATE_DOWN)
+			result = ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED;
+		else {
+			rc = BE(s)->ops->create(BE(s), BE_RESTYPE, name, NULL, base.name, &t);
+			result = rc == BE_INVALID ? ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND : ops_be_error(rc, BE_RESTYPE);
+		}
 	}
 	if (!result) {
 		/* As Windows keeps them: ResourceTypes\NAME.  A backend without

@@ -209,6 +209,11 @@ static void test_restype_not_available(void **state)
 			    buf, sizeof(buf), &ret),
 	       ERROR_SUCCESS, "control on DTC");
 	assert_true(has_property(buf, ret, "not available"));
+	/* It can run on no node. */
+	HRESTYPEENUM e = ClusterResourceTypeOpenEnum(c, wt, CLUSTER_RESOURCE_TYPE_ENUM_NODES);
+	assert_non_null(e);
+	assert_int_equal(ClusterResourceTypeGetEnumCount(e), 0);
+	ClusterResourceTypeCloseEnum(e);
 	/* No resource was made. */
 	HRESOURCE r = OpenClusterResource(c, wr);
 	assert_null(r);

@@ -67,7 +67,10 @@ run_checks() {
 	expect clusctl '' :: cluster node group resource network netinterface access account
 	expect clusctl gr :: group
 	expect clusctl group '' :: list show create delete online offline move rename
-	expect clusctl resource '' :: list show types create delete online offline fail rename
+	expect clusctl resource '' :: list show types type create delete online offline fail rename
+	expect clusctl resource type '' :: list show
+	expect clusctl resource type show 'Generic\ Se' :: 'Generic\ Service'
+	expect clusctl resource type list '' ::
 	expect clusctl access '' :: show grant block remove
 	expect clusctl --json node '' :: list show pause resume
 

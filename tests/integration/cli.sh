@@ -173,6 +173,21 @@ expect 0 "Type: *Network Name" -- "$CLUSCTL" resource show "Cluster Name"
 json 'assert d["depends_on"] == [] and sorted(d["dependents"]) == ["Cluster Name", "Network Name"] and d["type"] == "IP Address" and d["possible_owners"] == ["node1"] and d["network_name"], d' -- "$CLUSCTL" resource show "Cluster IP Address" --json
 table '^Generic Service$' -- "$CLUSCTL" resource types
 json 'assert {"name": "Generic Service"} in d, d' -- "$CLUSCTL" resource types --json
+# resource type list / show (restypes): available or not, what runs it, nodes, resources
+table '^Generic Application +yes +a supervised process' -- "$CLUSCTL" resource type list
+table '^MSMQ +no +not available$' -- "$CLUSCTL" resource type list
+json '
+t = {r["name"]: r for r in d}
+assert t["IP Address"]["available"] == "yes" and t["IP Address"]["made_from"] == "IP Address", d
+assert t["Distributed Transaction Coordinator"]["available"] == "no", d
+assert t["Distributed Transaction Coordinator"]["implementation"] == "not available", d
+' -- "$CLUSCTL" --json resource type list
+expect 0 "Resources: *Cluster Name, Network Name" -- "$CLUSCTL" resource type show "network name"
+json 'assert d["name"] == "IP Address" and d["nodes"] == ["node1"] and d["resources"] == ["Cluster IP Address"] and d["available"] == "yes", d' -- "$CLUSCTL" --json resource type show "IP Address"
+json 'assert d["name"] == "MSMQ" and d["nodes"] == [] and d["available"] == "no", d' -- "$CLUSCTL" --json resource type show MSMQ
+expect 1 "ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND" -- "$CLUSCTL" resource type show "No Such Type"
+expect 2 "resource type show NAME" -- "$CLUSCTL" resource type show
+expect 2 "resource type show NAME" -- "$CLUSCTL" resource type frob
 table '^Cluster Network 1 +[0-9a-f-]+ +up$' -- "$CLUSCTL" network list
 json 'assert [(n["name"], n["state"], n["state_code"]) for n in d] == [("Cluster Network 1", "up", 3)], d' -- "$CLUSCTL" network list --json
 expect 0 "State: *up (3)" -- "$CLUSCTL" network show "Cluster Network 1"
