@@ -5,7 +5,8 @@
 # resources created, brought online, moved and taken offline with clusctl,
 # each step through another node's clusterd (CLUSAPI_LPC_SOCKET=$dir/cdN/lpc)
 # and each confirmed by Pacemaker itself (crm_mon -1 --output-as=xml inside a
-# node); `clusctl --json group list` gives the same groups from every node.
+# node); `clusctl --json group list` gives the same groups from every node;
+# a resource of a Windows type (IP Address) is the mapped agent in the CIB.
 # Every wait is bounded (WAIT_S each).
 # Env: PCMK_DIR, CLUSTER_SH, CLUSCTL.
 set -u
@@ -122,6 +123,36 @@ ctl 2 group delete "$group" >/dev/null || fail "group delete"
 if "$CLUSTER_SH" exec "$dir" 1 cibadmin -Q -o configuration 2>/dev/null | grep -q 'Clusctl_Group\|clusctl-a'; then
 	fail "the group is still in the CIB"
 fi
+
+# Windows resource types (doc/restypes.md): an "IP Address" is an
+# ocf:heartbeat:IPaddr2 primitive that keeps its Windows type in meta
+# clusapi-type (cibadmin), and every node's clusterd says so.
+tgroup="Clusctl Types"
+ctl 1 group create "$tgroup" >/dev/null || fail "group create $tgroup"
+ctl 1 resource create clusctl-ip --group "$tgroup" --type "IP Address" >/dev/null || fail "resource create (IP Address)"
+prim=$("$CLUSTER_SH" exec "$dir" 2 cibadmin -Q -o resources 2>/dev/null | grep -A3 '<primitive id="clusctl-ip"')
+grep -q 'class="ocf"' <<<"$prim" && grep -q 'provider="heartbeat"' <<<"$prim" && grep -q 'type="IPaddr2"' <<<"$prim" ||
+	fail "clusctl-ip is not an ocf:heartbeat:IPaddr2 primitive in the CIB: $prim"
+"$CLUSTER_SH" exec "$dir" 2 cibadmin -Q -o resources 2>/dev/null |
+	grep -q 'name="clusapi-type" value="IP Address"' || fail "clusctl-ip has no meta clusapi-type=\"IP Address\""
+end=$((SECONDS + 10))
+until ctl 3 --json resource show clusctl-ip 2>/dev/null | grep -q '"type":"IP Address"'; do
+	if [ $SECONDS -ge $end ]; then
+		fail "clusctl resource show through node 3: $(ctl 3 --json resource show clusctl-ip 2>&1)"
+		break
+	fi
+	sleep 0.2
+done
+ctl 3 --json resource type show "IP Address" |
+	grep -q '"available":"yes","implementation":"ocf:heartbeat:IPaddr2".*"resources":\["clusctl-ip"\]' ||
+	fail "clusctl resource type show \"IP Address\": $(ctl 3 --json resource type show "IP Address" 2>&1)"
+ctl 2 resource type list | grep -q '^MSMQ  *no  *not available$' || fail "MSMQ is not listed as not available"
+out=$(ctl 2 resource create clusctl-mq --group "$tgroup" --type MSMQ 2>&1) &&
+	fail "a resource of MSMQ was created"
+grep -q ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED <<<"$out" || fail "resource create (MSMQ): $out"
+ctl 1 resource delete clusctl-ip >/dev/null || fail "resource delete clusctl-ip"
+ctl 1 group delete "$tgroup" >/dev/null || fail "group delete $tgroup"
+echo "# Windows type IP Address: ocf:heartbeat:IPaddr2 in the CIB, meta clusapi-type; MSMQ not available"
 
 if [ $failures -ne 0 ]; then
 	echo "clusctl.sh: $failures failure(s)"
