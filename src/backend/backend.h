@@ -195,8 +195,12 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 
 /* The embedded backend runs the command of each online "Generic Application"
  * resource (its registry value Parameters\CommandLine, run by /bin/sh -c in a
- * session of its own) and marks the resource failed when the command exits on
- * its own.  Supervision is off after open (tests and fuzzing change states
+ * session of its own).  When the command exits on its own the restart policy
+ * decides (the DWORD values RestartAction, RestartThreshold, RestartPeriod,
+ * RestartDelay of the resource's key, Windows' defaults when unset): restarted
+ * RestartDelay later (online pending meanwhile) while fewer than
+ * RestartThreshold restarts happened within RestartPeriod, else failed; the
+ * event fd then also wakes clusterd for due restarts.  Supervision is off after open (tests and fuzzing change states
  * without running anything); clusterd turns it on, which also starts the
  * commands of the resources the database says are online.  0 or a BE_ status. */
 int backend_embedded_supervise(struct backend *b, bool on);

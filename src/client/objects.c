@@ -1034,9 +1034,31 @@ CLUSAPI_API DWORD ClusterResourceCloseEnum(HRESENUM hResEnum)
 
 /* ---- controls ------------------------------------------------------------------------------ */
 
+static DWORD object_control(const void *h, uint32_t kind, uint16_t opnum, uint16_t node_opnum, HNODE hHostNode,
+			    DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
+			    DWORD cbOutBufferSize, LPDWORD lpBytesReturned);
+
 CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode,
 					 LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
 					 DWORD cbOutBufferSize, LPDWORD lpBytesReturned)
+{
+	return object_control(hResource, KIND_RESOURCE, CMRP_RESOURCE_CONTROL, CMRP_NODE_RESOURCE_CONTROL, hHostNode,
+			      dwControlCode, lpInBuffer, cbInBufferSize, lpOutBuffer, cbOutBufferSize,
+			      lpBytesReturned);
+}
+
+/* restypes (issue 11, part 3): the group's policies are its common properties. */
+CLUSAPI_API DWORD ClusterGroupControl(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
+				      DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize,
+				      LPDWORD lpBytesReturned)
+{
+	return object_control(hGroup, KIND_GROUP, CMRP_GROUP_CONTROL, CMRP_NODE_GROUP_CONTROL, hHostNode, dwControlCode,
+			      lpInBuffer, cbInBufferSize, lpOutBuffer, cbOutBufferSize, lpBytesReturned);
+}
+
+static DWORD object_control(const void *h, uint32_t kind, uint16_t opnum, uint16_t node_opnum, HNODE hHostNode,
+			    DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
+			    DWORD cbOutBufferSize, LPDWORD lpBytesReturned)
 {
 	if ((!lpInBuffer && cbInBufferSize) || (!lpOutBuffer && cbOutBufferSize) ||
 	    cbInBufferSize > CMRP_MAX_BUFFER_BYTES)
@@ -1045,7 +1067,7 @@ CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, D
 		*lpBytesReturned = 0;
 	struct ocall c;
 	struct object *node = NULL;
-	DWORD err = obj_acquire(hResource, KIND_RESOURCE, &c);
+	DWORD err = obj_acquire(h, kind, &c);
 	if (err)
 		return err;
 	if (hHostNode)
@@ -1064,7 +1086,7 @@ CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, D
 	if (node)
 		r.node = node->handle;
 	struct cmrp_control_out o;
-	err = session_op(c.s, node ? CMRP_NODE_RESOURCE_CONTROL : CMRP_RESOURCE_CONTROL, &r, &o);
+	err = session_op(c.s, node ? node_opnum : opnum, &r, &o);
 	if (node)
 		registry_put((uintptr_t)hHostNode);
 	obj_release(&c);

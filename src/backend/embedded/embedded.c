@@ -27,7 +27,9 @@
 #include <spawn.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +47,18 @@ struct child {
 	pid_t pid;
 };
 
+/* The deaths of a Generic Application and its pending restart (the restart
+ * policy: RestartAction, RestartThreshold, RestartPeriod, RestartDelay, the
+ * DWORD values of its key Resources\ID, which the server's policy.c keeps).
+ * In memory: a restart of clusterd starts the history again. */
+#define MAX_DEATHS 64
+struct restart {
+	char id[BE_ID_MAX];
+	uint64_t deaths[MAX_DEATHS]; /* monotonic ms of the restarts in the period, oldest first */
+	size_t ndeaths;
+	uint64_t due; /* monotonic ms of the pending restart; 0: none */
+};
+
 struct embedded {
 	struct backend base;
 	sqlite3 *db;
@@ -54,8 +68,12 @@ struct embedded {
 	void *watch_arg;
 	bool supervise;
 	int sigfd;
+	int timerfd; /* restarts due (RestartDelay) */
+	int epfd;    /* sigfd and timerfd: the event fd clusterd polls */
 	struct child *children;
 	size_t nchildren;
+	struct restart *restarts;
+	size_t nrestarts;
 };
 
 #define GENERIC_APPLICATION "Generic Application"
@@ -1061,16 +1079,141 @@ static int emb_watch(struct backend *b, be_event_fn fn, void *arg)
 
 static int emb_event_fd(struct backend *b)
 {
-	return E(b)->sigfd;
+	return E(b)->epfd >= 0 ? E(b)->epfd : E(b)->sigfd;
 }
 
-/* A command that ends on its own fails its resource (MS-CMRP: a resource
- * whose process dies is failed, not offline). */
+/* ---- the restart policy ------------------------------------------------------ */
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A DWORD policy value of a resource, or def (the defaults are Windows', as
+ * in the server's policy.c). */
+static uint32_t policy_dword(struct embedded *e, const char *id, const char *name, uint32_t def)
+{
+	char key[BE_REG_PATH_MAX];
+	snprintf(key, sizeof(key), "Resources\\%s", id);
+	sqlite3_stmt *st = sql_prepare(e, "SELECT type, data FROM reg_values WHERE key = ? AND name = ?", key, name, NULL);
+	uint32_t v = def;
+	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == BE_VAL_DWORD &&
+	    sqlite3_column_bytes(st, 1) == 4) {
+		const uint8_t *d = sqlite3_column_blob(st, 1);
+		v = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+static struct restart *restart_of(struct embedded *e, const char *id, bool create)
+{
+	for (size_t i = 0; i < e->nrestarts; i++)
+		if (strcmp(e->restarts[i].id, id) == 0)
+			return &e->restarts[i];
+	if (!create)
+		return NULL;
+	struct restart *grown = realloc(e->restarts, (e->nrestarts + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	e->restarts = grown;
+	struct restart *r = &e->restarts[e->nrestarts++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	return r;
+}
+
+/* The timer at the earliest pending restart, or off. */
+static void arm_restarts(struct embedded *e)
+{
+	uint64_t first = 0;
+	for (size_t i = 0; i < e->nrestarts; i++)
+		if (e->restarts[i].due && (!first || e->restarts[i].due < first))
+			first = e->restarts[i].due;
+	if (e->timerfd < 0)
+		return;
+	struct itimerspec it = { 0 };
+	if (first) {
+		it.it_value.tv_sec = (time_t)(first / 1000u);
+		it.it_value.tv_nsec = (long)(first % 1000u) * 1000000L;
+		if (!it.it_value.tv_sec && !it.it_value.tv_nsec)
+			it.it_value.tv_nsec = 1;
+	}
+	timerfd_settime(e->timerfd, TFD_TIMER_ABSTIME, &it, NULL);
+}
+
+/* A Generic Application whose process ended on its own (r online): restarted
+ * after RestartDelay (online pending meanwhile) while fewer than
+ * RestartThreshold restarts happened within RestartPeriod and RestartAction
+ * allows it; otherwise failed (MS-CMRP: a resource whose process dies is
+ * failed, not offline).  In a transaction. */
+static int app_died(struct embedded *e, const struct be_object *r)
+{
+	uint32_t action = policy_dword(e, r->id, "RestartAction", 2);
+	uint32_t threshold = policy_dword(e, r->id, "RestartThreshold", 1);
+	uint32_t period = policy_dword(e, r->id, "RestartPeriod", 900000);
+	uint32_t delay = policy_dword(e, r->id, "RestartDelay", 500);
+	uint64_t now = mono_ms();
+	struct restart *rr = restart_of(e, r->id, action != 0);
+	if (rr) {
+		size_t old = 0;
+		while (old < rr->ndeaths && now - rr->deaths[old] > period)
+			old++;
+		memmove(rr->deaths, rr->deaths + old, (rr->ndeaths - old) * sizeof(rr->deaths[0]));
+		rr->ndeaths -= old;
+	}
+	if (action != 0 && rr && rr->ndeaths < threshold) {
+		if (rr->ndeaths == MAX_DEATHS) {
+			memmove(rr->deaths, rr->deaths + 1, (MAX_DEATHS - 1) * sizeof(rr->deaths[0]));
+			rr->ndeaths--;
+		}
+		rr->deaths[rr->ndeaths++] = now;
+		rr->due = now + delay;
+		arm_restarts(e);
+		return set_state(e, r, BE_STATE_ONLINE_PENDING);
+	}
+	if (rr) {
+		rr->ndeaths = 0;
+		rr->due = 0;
+	}
+	return set_state(e, r, BE_STATE_FAILED);
+}
+
+/* The restarts that are due: a resource still online pending gets its
+ * command started again (online), or is failed when it cannot start. */
+static void run_restarts(struct embedded *e)
+{
+	uint64_t now = mono_ms();
+	for (size_t i = 0; i < e->nrestarts; i++) {
+		struct restart *rr = &e->restarts[i];
+		if (!rr->due || rr->due > now)
+			continue;
+		rr->due = 0;
+		if (tx_begin(e) != BE_OK)
+			continue;
+		struct be_object r;
+		int rc = object_by(e, BE_RESOURCE, "id", rr->id, &r);
+		if (!rc && r.state == BE_STATE_ONLINE_PENDING && e->supervise && !child_of(e, r.id)) {
+			rc = set_state(e, &r, child_start(e, &r) == BE_OK ? BE_STATE_ONLINE : BE_STATE_FAILED);
+			if (!rc)
+				rc = group_refresh(e, r.parent);
+		}
+		tx_end(e, rc == BE_NOT_FOUND ? BE_OK : rc);
+	}
+	arm_restarts(e);
+}
+
+/* A command that ends on its own: the restart policy (app_died). */
 static void emb_process_events(struct backend *b)
 {
 	struct embedded *e = E(b);
 	struct signalfd_siginfo si;
+	uint64_t ticks;
 	while (e->sigfd >= 0 && read(e->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+	while (e->timerfd >= 0 && read(e->timerfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
 		;
 	for (size_t i = 0; i < e->nchildren;) {
 		struct child *c = &e->children[i];
@@ -1085,12 +1228,13 @@ static void emb_process_events(struct backend *b)
 		if (tx_begin(e) == BE_OK) {
 			int rc = object_by(e, BE_RESOURCE, "id", id, &r);
 			if (!rc && r.state == BE_STATE_ONLINE)
-				rc = set_state(e, &r, BE_STATE_FAILED);
+				rc = app_died(e, &r);
 			if (!rc)
 				rc = group_refresh(e, r.parent);
 			tx_end(e, rc);
 		}
 	}
+	run_restarts(e);
 }
 
 static void emb_destroy(struct backend *b)
@@ -1103,8 +1247,13 @@ static void emb_destroy(struct backend *b)
 	while (e->nchildren)
 		child_stop(e, &e->children[e->nchildren - 1]);
 	free(e->children);
+	free(e->restarts);
 	if (e->sigfd >= 0)
 		close(e->sigfd);
+	if (e->timerfd >= 0)
+		close(e->timerfd);
+	if (e->epfd >= 0)
+		close(e->epfd);
 	sqlite3_close(e->db);
 	free(e);
 }
@@ -1134,6 +1283,13 @@ int backend_embedded_supervise(struct backend *b, bool on)
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 		e->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 		if (e->sigfd < 0)
+			return BE_IO;
+		/* One fd for clusterd to poll: child exits and due restarts. */
+		e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		e->epfd = epoll_create1(EPOLL_CLOEXEC);
+		struct epoll_event ev = { .events = EPOLLIN };
+		if (e->timerfd < 0 || e->epfd < 0 || epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->sigfd, &ev) < 0 ||
+		    epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->timerfd, &ev) < 0)
 			return BE_IO;
 	}
 	e->supervise = true;
@@ -1390,6 +1546,8 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 	}
 	e->base.ops = &embedded_ops;
 	e->sigfd = -1;
+	e->timerfd = -1;
+	e->epfd = -1;
 	snprintf(e->node, sizeof(e->node), "%s", node_name);
 	snprintf(e->state_dir, sizeof(e->state_dir), "%s", state_dir);
 	snprintf(path, sizeof(path), "%s/cluster.db", state_dir);
