@@ -390,12 +390,152 @@ out:
 	CloseCluster(c);
 }
 
+/* ---- failure policies (issue 11, part 3) ------------------------------------ */
+
+#define SYNTAX_ENDMARK 0u
+#define SYNTAX_NAME 0x00040003u
+#define SYNTAX_DWORD 0x00010002u
+
+static size_t put32(uint8_t *p, size_t off, uint32_t v)
+{
+	p[off] = (uint8_t)v;
+	p[off + 1] = (uint8_t)(v >> 8);
+	p[off + 2] = (uint8_t)(v >> 16);
+	p[off + 3] = (uint8_t)(v >> 24);
+	return off + 4;
+}
+
+/* A one-property list NAME = v (DWORD). */
+static size_t dword_list(uint8_t *buf, const char *name, uint32_t v)
+{
+	size_t n = strlen(name), bytes = (n + 1) * 2, padded = (bytes + 3) & ~(size_t)3;
+	size_t off = put32(buf, 0, 1);
+	off = put32(buf, off, SYNTAX_NAME);
+	off = put32(buf, off, (uint32_t)bytes);
+	memset(buf + off, 0, padded);
+	for (size_t i = 0; i < n; i++)
+		buf[off + 2 * i] = (uint8_t)name[i];
+	off += padded;
+	off = put32(buf, off, SYNTAX_DWORD);
+	off = put32(buf, off, 4);
+	off = put32(buf, off, v);
+	return put32(buf, off, SYNTAX_ENDMARK);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The DWORD value following the property name in a list. */
+static uint32_t list_dword(const uint8_t *buf, DWORD len, const char *name)
+{
+	uint8_t pat[128];
+	size_t n = strlen(name);
+	for (size_t i = 0; i <= n; i++) {
+		pat[2 * i] = (uint8_t)name[i];
+		pat[2 * i + 1] = 0;
+	}
+	const uint8_t *at = memmem(buf, len, pat, 2 * (n + 1));
+	if (!at)
+		fail_msg("no property %s", name);
+	size_t off = (size_t)(at - buf) + ((2 * (n + 1) + 3) & ~(size_t)3);
+	assert_true(off + 12 <= len);
+	assert_int_equal(get32(buf + off), SYNTAX_DWORD);
+	return get32(buf + off + 8);
+}
+
+typedef DWORD (*control_fn)(void *h, HNODE node, DWORD code, LPVOID in, DWORD cin, LPVOID out, DWORD cout,
+			    LPDWORD ret);
+
+static DWORD res_control(void *h, HNODE node, DWORD code, LPVOID in, DWORD cin, LPVOID out, DWORD cout, LPDWORD ret)
+{
+	return ClusterResourceControl(h, node, code, in, cin, out, cout, ret);
+}
+
+static DWORD grp_control(void *h, HNODE node, DWORD code, LPVOID in, DWORD cin, LPVOID out, DWORD cout, LPDWORD ret)
+{
+	return ClusterGroupControl(h, node, code, in, cin, out, cout, ret);
+}
+
+static uint32_t policy_get(control_fn fn, void *h, DWORD code, const char *name)
+{
+	uint8_t buf[4096];
+	DWORD ret = 0;
+	expect(fn(h, NULL, code, NULL, 0, buf, sizeof(buf), &ret), ERROR_SUCCESS, "GET_COMMON_PROPERTIES");
+	return list_dword(buf, ret, name);
+}
+
+static DWORD policy_set(control_fn fn, void *h, DWORD code, const char *name, uint32_t v)
+{
+	uint8_t buf[256];
+	size_t len = dword_list(buf, name, v);
+	DWORD ret = 0;
+	return fn(h, NULL, code, buf, (DWORD)len, NULL, 0, &ret);
+}
+
+/* Written through the controls, read back as what the backend will do. */
+static void test_policy_common_properties(void **state)
+{
+	(void)state;
+	bool pcmk = !custom_types();
+	HCLUSTER c = open_cluster();
+	char gname[80], rname[80];
+	snprintf(gname, sizeof(gname), "Policy Group %d", (int)getpid());
+	snprintf(rname, sizeof(rname), "policy-res-%d", (int)getpid());
+	WCHAR *wg = W(gname), *wr = W(rname), *wt = W(pcmk ? "ocf:pacemaker:Dummy" : "Generic Application");
+	HGROUP g = CreateClusterGroup(c, wg);
+	assert_non_null(g);
+	HRESOURCE r = CreateClusterResource(g, wr, wt, 0);
+	assert_non_null(r);
+	const DWORD rget = CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES, rset = CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES;
+	const DWORD gget = CLUSCTL_GROUP_GET_COMMON_PROPERTIES, gset = CLUSCTL_GROUP_SET_COMMON_PROPERTIES;
+
+	/* Defaults: Windows' (embedded), Pacemaker's (migration-threshold
+	 * INFINITY: restarted in place for ever; failures never expire). */
+	assert_int_equal(policy_get(res_control, r, rget, "RestartThreshold"), pcmk ? 0xFFFFFFFFu : 1);
+	assert_int_equal(policy_get(res_control, r, rget, "RestartPeriod"), pcmk ? 0 : 900000);
+	assert_int_equal(policy_get(res_control, r, rget, "IsAlivePollInterval"), pcmk ? 10000 : 60000);
+	assert_int_equal(policy_get(res_control, r, rget, "RestartDelay"), 500);
+
+	/* Mapped on both. */
+	expect(policy_set(res_control, r, rset, "RestartThreshold", 2), ERROR_SUCCESS, "set RestartThreshold");
+	expect(policy_set(res_control, r, rset, "RestartPeriod", 60000), ERROR_SUCCESS, "set RestartPeriod");
+	expect(policy_set(res_control, r, rset, "IsAlivePollInterval", 20000), ERROR_SUCCESS, "set IsAlivePollInterval");
+	assert_int_equal(policy_get(res_control, r, rget, "RestartThreshold"), 2);
+	assert_int_equal(policy_get(res_control, r, rget, "RestartPeriod"), 60000);
+	assert_int_equal(policy_get(res_control, r, rget, "IsAlivePollInterval"), 20000);
+	expect(policy_set(grp_control, g, gset, "AutoFailbackType", 1), ERROR_SUCCESS, "set AutoFailbackType 1");
+	assert_int_equal(policy_get(grp_control, g, gget, "AutoFailbackType"), 1);
+	expect(policy_set(grp_control, g, gset, "AutoFailbackType", 0), ERROR_SUCCESS, "set AutoFailbackType 0");
+	assert_int_equal(policy_get(grp_control, g, gget, "AutoFailbackType"), 0);
+	/* Out of range, on both: nothing written. */
+	expect(policy_set(res_control, r, rset, "RestartAction", 3), ERROR_INVALID_PARAMETER, "RestartAction 3");
+	expect(policy_set(grp_control, g, gset, "AutoFailbackType", 2), ERROR_INVALID_PARAMETER, "AutoFailbackType 2");
+	assert_int_equal(policy_get(grp_control, g, gget, "AutoFailbackType"), 0);
+	/* No Pacemaker counterpart: refused there, kept on the embedded backend. */
+	expect(policy_set(res_control, r, rset, "RestartDelay", 250), pcmk ? ERROR_NOT_SUPPORTED : ERROR_SUCCESS,
+	       "set RestartDelay");
+	assert_int_equal(policy_get(res_control, r, rget, "RestartDelay"), pcmk ? 500 : 250);
+
+	expect(DeleteClusterResource(r), ERROR_SUCCESS, "DeleteClusterResource");
+	CloseClusterResource(r);
+	expect(DeleteClusterGroup(g), ERROR_SUCCESS, "DeleteClusterGroup");
+	CloseClusterGroup(g);
+	free(wg);
+	free(wr);
+	free(wt);
+	CloseCluster(c);
+}
+
 /* cmocka_unit_test needs the functions where RESTYPE_TESTS is expanded. */
 void (*const restype_test_fns[RESTYPE_TEST_COUNT])(void **) = {
 	test_restype_builtins_listed, test_restype_enum,	    test_restype_not_available,
 	test_restype_control,	      test_restype_windows_resource, test_restype_create_delete,
+	test_policy_common_properties,
 };
 const char *const restype_test_names[RESTYPE_TEST_COUNT] = {
 	"test_restype_builtins_listed", "test_restype_enum",		 "test_restype_not_available",
 	"test_restype_control",		"test_restype_windows_resource", "test_restype_create_delete",
+	"test_policy_common_properties",
 };

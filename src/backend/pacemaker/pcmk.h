@@ -233,6 +233,15 @@ int restypes_agent(const struct pcmk *p, const char *type, const char *cib_id, c
  * class (ServiceName for Generic Service), or NULL. */
 const char *restypes_unit_property(const char *wintype);
 
+/* ---- failpolicy.c: failure policies as meta attributes ---- */
+
+/* Is this policy property (server/policy.c) mapped for objects of kind? */
+bool failpolicy_known(enum be_kind kind, const char *name);
+/* What Pacemaker will do, as the property's value; BE_NOT_FOUND when not mapped. */
+int failpolicy_get(struct pcmk *p, struct pobj *obj, const char *name, uint32_t *out);
+/* Write it (a CIB modify, then a refresh); BE_UNSUPPORTED when not mapped. */
+int failpolicy_set(struct pcmk *p, struct pobj *obj, const char *name, uint32_t v);
+
 /* ---- registry.c ---- */
 
 int pm_reg_key_exists(struct backend *b, const char *key);
