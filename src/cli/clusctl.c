@@ -33,6 +33,8 @@ static void usage(FILE *f)
 		"  group offline NAME            take the group and its resources offline\n"
 		"  group move NAME [NODE]        move the group to NODE (default: the best other node)\n"
 		"  group rename NAME NEWNAME     rename the group\n"
+		"  group get NAME                its common properties, failover policy included\n"
+		"  group set NAME PROPERTY VALUE set one (FailoverThreshold, AutoFailbackType...)\n"
 		"\n"
 		"  resource list [--group GROUP] the resources (only GROUP's with --group)\n"
 		"  resource show NAME            one resource: state, owner, group, type,\n"
@@ -47,6 +49,9 @@ static void usage(FILE *f)
 		"  resource offline NAME         take the resource offline\n"
 		"  resource fail NAME            mark the resource failed (to test failover)\n"
 		"  resource rename NAME NEWNAME  rename the resource\n"
+		"  resource get NAME             its common properties, restart policy included\n"
+		"  resource set NAME PROPERTY VALUE\n"
+		"                                set one (RestartThreshold, RestartDelay...)\n"
 		"\n"
 		"  network list                  the cluster networks and their states\n"
 		"  network show NAME             one network\n"
@@ -231,6 +236,8 @@ static const struct command commands[] = {
 	{ "group", "offline", 1, 1, 0, "group offline NAME", cmd_group },
 	{ "group", "move", 1, 2, 0, "group move NAME [NODE]", cmd_group },
 	{ "group", "rename", 2, 2, 0, "group rename NAME NEWNAME", cmd_group },
+	{ "group", "get", 1, 1, 0, "group get NAME", cmd_properties },
+	{ "group", "set", 3, 3, 0, "group set NAME PROPERTY VALUE", cmd_properties },
 	{ "resource", "list", 0, 0, OPT_GROUP, "resource list [--group GROUP]", cmd_resource },
 	{ "resource", "show", 1, 1, 0, "resource show NAME", cmd_resource },
 	{ "resource", "types", 0, 0, 0, "resource types", cmd_resource },
@@ -242,6 +249,8 @@ static const struct command commands[] = {
 	{ "resource", "offline", 1, 1, 0, "resource offline NAME", cmd_resource },
 	{ "resource", "fail", 1, 1, 0, "resource fail NAME", cmd_resource },
 	{ "resource", "rename", 2, 2, 0, "resource rename NAME NEWNAME", cmd_resource },
+	{ "resource", "get", 1, 1, 0, "resource get NAME", cmd_properties },
+	{ "resource", "set", 3, 3, 0, "resource set NAME PROPERTY VALUE", cmd_properties },
 	{ "network", "list", 0, 0, 0, "network list", cmd_network },
 	{ "network", "show", 1, 1, 0, "network show NAME", cmd_network },
 	{ "netinterface", "list", 0, 0, 0, "netinterface list", cmd_netinterface },

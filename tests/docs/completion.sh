@@ -66,8 +66,11 @@ expect() {
 run_checks() {
 	expect clusctl '' :: cluster node group resource network netinterface access account
 	expect clusctl gr :: group
-	expect clusctl group '' :: list show create delete online offline move rename
-	expect clusctl resource '' :: list show types type create delete online offline fail rename
+	expect clusctl group '' :: list show create delete online offline move rename get set
+	expect clusctl resource '' :: list show types type create delete online offline fail rename get set
+	expect clusctl resource set 'Cluster\ Name' Restart :: RestartAction RestartThreshold RestartPeriod RestartDelay
+	expect clusctl group set 'Cluster\ Group' AutoF :: AutoFailbackType
+	expect clusctl group get Clu :: 'Cluster\ Group'
 	expect clusctl resource type '' :: list show
 	expect clusctl resource type show 'Generic\ Se' :: 'Generic\ Service'
 	expect clusctl resource type list '' ::

@@ -150,6 +150,30 @@ ctl 2 resource type list | grep -q '^MSMQ  *no  *not available$' || fail "MSMQ i
 out=$(ctl 2 resource create clusctl-mq --group "$tgroup" --type MSMQ 2>&1) &&
 	fail "a resource of MSMQ was created"
 grep -q ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED <<<"$out" || fail "resource create (MSMQ): $out"
+# Failure policies (failpolicy.c): set through clusctl, seen in the CIB as
+# Pacemaker's meta attributes and monitor interval, read back through another node.
+ctl 1 resource set clusctl-ip RestartThreshold 2 >/dev/null || fail "resource set RestartThreshold"
+ctl 1 resource set clusctl-ip RestartPeriod 120000 >/dev/null || fail "resource set RestartPeriod"
+ctl 1 resource set clusctl-ip IsAlivePollInterval 30000 >/dev/null || fail "resource set IsAlivePollInterval"
+ctl 1 group set "$tgroup" AutoFailbackType 0 >/dev/null || fail "group set AutoFailbackType"
+cib=$("$CLUSTER_SH" exec "$dir" 3 cibadmin -Q -o resources 2>/dev/null)
+grep -q 'name="migration-threshold" value="3"' <<<"$cib" || fail "no migration-threshold=3 in the CIB"
+grep -q 'name="failure-timeout" value="120s"' <<<"$cib" || fail "no failure-timeout=120s in the CIB"
+grep -q 'name="monitor" interval="30000ms"\|interval="30000ms" name="monitor"' <<<"$cib" ||
+	fail "the monitor interval is not 30000ms in the CIB"
+grep -q 'name="resource-stickiness" value="INFINITY"' <<<"$cib" || fail "no resource-stickiness=INFINITY in the CIB"
+end=$((SECONDS + 10))
+until ctl 2 --json resource get clusctl-ip | grep -q '"RestartThreshold":2,"RestartPeriod":120000,.*"IsAlivePollInterval":30000'; do
+	if [ $SECONDS -ge $end ]; then
+		fail "clusctl resource get through node 2: $(ctl 2 --json resource get clusctl-ip 2>&1)"
+		break
+	fi
+	sleep 0.2
+done
+ctl 3 --json group get "$tgroup" | grep -q '"AutoFailbackType":0' || fail "group get AutoFailbackType"
+out=$(ctl 1 resource set clusctl-ip RestartDelay 100 2>&1) && fail "RestartDelay was set on Pacemaker"
+grep -q ERROR_NOT_SUPPORTED <<<"$out" || fail "resource set RestartDelay: $out"
+echo "# failure policies: migration-threshold, failure-timeout, monitor interval, resource-stickiness in the CIB"
 ctl 1 resource delete clusctl-ip >/dev/null || fail "resource delete clusctl-ip"
 ctl 1 group delete "$tgroup" >/dev/null || fail "group delete $tgroup"
 echo "# Windows type IP Address: ocf:heartbeat:IPaddr2 in the CIB, meta clusapi-type; MSMQ not available"
