@@ -80,6 +80,8 @@ struct embedded {
 /* How long a command gets to stop after SIGTERM before SIGKILL. */
 #define STOP_GRACE_MS 3000
 
+static void restart_forget(struct embedded *e, const char *id);
+
 static struct embedded *E(struct backend *b)
 {
 	return (struct embedded *)b;
@@ -552,6 +554,8 @@ static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
 	rc = tx_end(e, rc);
 	if (!rc)
 		emit(e, BE_EV_DELETED, kind, o.id, o.name, o.state);
+	if (!rc && kind == BE_RESOURCE)
+		restart_forget(e, o.id);
 	return rc;
 }
 
@@ -1123,6 +1127,16 @@ static struct restart *restart_of(struct embedded *e, const char *id, bool creat
 	memset(r, 0, sizeof(*r));
 	snprintf(r->id, sizeof(r->id), "%s", id);
 	return r;
+}
+
+/* A deleted resource's history goes with it. */
+static void restart_forget(struct embedded *e, const char *id)
+{
+	for (size_t i = 0; i < e->nrestarts; i++)
+		if (strcmp(e->restarts[i].id, id) == 0) {
+			e->restarts[i] = e->restarts[--e->nrestarts];
+			return;
+		}
 }
 
 /* The timer at the earliest pending restart, or off. */
