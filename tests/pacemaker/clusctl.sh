@@ -178,6 +178,64 @@ ctl 1 resource delete clusctl-ip >/dev/null || fail "resource delete clusctl-ip"
 ctl 1 group delete "$tgroup" >/dev/null || fail "group delete $tgroup"
 echo "# Windows type IP Address: ocf:heartbeat:IPaddr2 in the CIB, meta clusapi-type; MSMQ not available"
 
+# The restart policy as Pacemaker carries it out: RestartThreshold 1 is
+# migration-threshold 2, so a resource whose monitor finds it dead is
+# restarted in place the first time and moved to another node the second
+# (crm_mon says where).  The failures are real ones: the Dummy agent's state
+# file removed on the node running it, found by a monitor every second
+# (IsAlivePollInterval 1000).  FailClusterResource is not used here: on this
+# Pacemaker one controller fail request counts two failures.
+pgroup="Clusctl Policy"
+ctl 1 group create "$pgroup" >/dev/null || fail "group create $pgroup"
+ctl 1 resource create clusctl-p --group "$pgroup" --type ocf:pacemaker:Dummy >/dev/null || fail "resource create clusctl-p"
+ctl 1 resource set clusctl-p RestartThreshold 1 >/dev/null || fail "resource set RestartThreshold 1"
+ctl 1 resource set clusctl-p IsAlivePollInterval 1000 >/dev/null || fail "resource set IsAlivePollInterval 1000"
+ctl 1 group online "$pgroup" >/dev/null || fail "group online $pgroup"
+end=$((SECONDS + WAIT_S))
+until powner=$(rsc_where 1 clusctl-p) && [ -n "$powner" ]; do
+	[ $SECONDS -ge $end ] && { fail "clusctl-p did not start"; break; }
+	sleep 0.2
+done
+kill_dummy() { # NODE: the Dummy agent's state file goes, so its monitor finds it stopped
+	"$CLUSTER_SH" exec "$dir" "${1#node}" rm -f /run/resource-agents/Dummy-clusctl-p.state /run/Dummy-clusctl-p.state
+}
+failures_of() { # NODE: clusctl-p's recorded failure count there (status section)
+	"$CLUSTER_SH" exec "$dir" 1 cibadmin -Q -o status 2>/dev/null |
+		sed -n "/<node_state [^>]*uname=\"$1\"/,/<\/node_state>/p" |
+		sed -n 's/.*name="fail-count-clusctl-p#monitor_[0-9]*" value="\([0-9]*\)".*/\1/p' | head -1
+}
+if [ -n "$powner" ]; then
+	t0=$(date +%s%N)
+	kill_dummy "$powner"
+	end=$((SECONDS + WAIT_S))
+	until [ "$(failures_of "$powner")" = 1 ] && [ "$(rsc_where 1 clusctl-p)" = "$powner" ]; do
+		[ $SECONDS -ge $end ] && { fail "after one failure clusctl-p is not running again on $powner (failures: $(failures_of "$powner"), on: $(rsc_where 1 clusctl-p))"; break; }
+		sleep 0.05
+	done
+	echo "# RestartThreshold 1, first failure: restarted on $powner ($(ms) from the kill, monitor every 1 s)"
+	t0=$(date +%s%N)
+	kill_dummy "$powner"
+	end=$((SECONDS + WAIT_S))
+	while :; do
+		pnow=$(rsc_where 1 clusctl-p)
+		[ -n "$pnow" ] && [ "$pnow" != "$powner" ] && break
+		[ $SECONDS -ge $end ] && { fail "after two failures clusctl-p did not move from $powner"; break; }
+		sleep 0.05
+	done
+	echo "# RestartThreshold 1, second failure: moved $powner -> ${pnow:-?} ($(ms) from the kill)"
+fi
+ctl 1 group offline "$pgroup" >/dev/null || fail "group offline $pgroup"
+end=$((SECONDS + WAIT_S))
+while [ -n "$(rsc_where 1 clusctl-p)" ]; do
+	[ $SECONDS -ge $end ] && { fail "clusctl-p did not stop"; break; }
+	sleep 0.2
+done
+until ctl 1 resource delete clusctl-p >/dev/null 2>&1; do
+	[ $SECONDS -ge $end ] && { fail "resource delete clusctl-p"; break; }
+	sleep 0.2
+done
+ctl 1 group delete "$pgroup" >/dev/null || fail "group delete $pgroup"
+
 if [ $failures -ne 0 ]; then
 	echo "clusctl.sh: $failures failure(s)"
 	exit 1
