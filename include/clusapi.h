@@ -700,6 +700,87 @@ CLUSAPI_API DWORD ChangeClusterResourceGroup(HRESOURCE hResource, HGROUP hGroup)
  * budget (doc/pacemaker.md): nothing is written. */
 #define ERROR_NOT_ENOUGH_QUOTA 1816u
 
+/* ==== restypes: resource types (issue 11, part 4) ============================ */
+
+typedef struct _HRESTYPEENUM *HRESTYPEENUM;
+
+typedef enum CLUSTER_RESOURCE_TYPE_ENUM {
+	CLUSTER_RESOURCE_TYPE_ENUM_NODES = 0x00000001,     /* nodes that can run the type */
+	CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES = 0x00000002, /* resources of the type */
+	CLUSTER_RESOURCE_TYPE_ENUM_ALL = 0x00000003,
+} CLUSTER_RESOURCE_TYPE_ENUM;
+
+typedef enum CLUSCTL_RESOURCE_TYPE_CODES {
+	CLUSCTL_RESOURCE_TYPE_UNKNOWN = 0x02000000,
+	CLUSCTL_RESOURCE_TYPE_GET_CHARACTERISTICS = 0x02000005,
+	CLUSCTL_RESOURCE_TYPE_GET_FLAGS = 0x02000009,
+	CLUSCTL_RESOURCE_TYPE_GET_CLASS_INFO = 0x0200000d,
+	CLUSCTL_RESOURCE_TYPE_ENUM_COMMON_PROPERTIES = 0x02000051,
+	CLUSCTL_RESOURCE_TYPE_GET_RO_COMMON_PROPERTIES = 0x02000055,
+	CLUSCTL_RESOURCE_TYPE_GET_COMMON_PROPERTIES = 0x02000059,
+	CLUSCTL_RESOURCE_TYPE_SET_COMMON_PROPERTIES = 0x0240005e,
+	CLUSCTL_RESOURCE_TYPE_GET_PRIVATE_PROPERTIES = 0x02000081,
+	CLUSCTL_RESOURCE_TYPE_SET_PRIVATE_PROPERTIES = 0x02400086,
+} CLUSCTL_RESOURCE_TYPE_CODES;
+
+/*
+ * Resource types.  Every Windows built-in type is listed on both backends
+ * under its Windows name, mapped onto something real on Linux
+ * (doc/restypes.md); one with nothing behind it is listed but not available:
+ * creating a resource of it fails with ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED
+ * (its read-only common property Implementation says "not available"; the
+ * message queuing types MSMQ and MSMQTriggers refuse controls with that error
+ * too, as on Windows).  Native types (OCF agents, systemd units) keep their
+ * own names.
+ *
+ * CreateClusterResourceType: there are no resource DLLs on Linux:
+ * lpszResourceTypeDll names the available type the new one is made from (a
+ * built-in such as "Generic Application"), whose implementation it shares.
+ * Needs full access.  ERROR_OBJECT_ALREADY_EXISTS when the name is taken,
+ * ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND when lpszResourceTypeDll names no
+ * type, ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED when that type is not available,
+ * ERROR_INVALID_PARAMETER for an empty name or DLL name, ERROR_NOT_SUPPORTED
+ * on a backend that cannot keep new types.
+ * DeleteClusterResourceType: ERROR_DIR_NOT_EMPTY while resources of the type
+ * exist; ERROR_NOT_SUPPORTED for a built-in type or an installed agent.
+ * ClusterResourceTypeOpenEnum: the nodes that can run the type and/or its
+ * resources (CLUSTER_RESOURCE_TYPE_ENUM_*); NULL with GetLastError() on
+ * failure.  ClusterResourceTypeControl: as ClusterResourceControl, for the type
+ * named (hHostNode may be NULL).
+ */
+CLUSAPI_API DWORD CreateClusterResourceType(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName,
+					    LPCWSTR lpszDisplayName, LPCWSTR lpszResourceTypeDll,
+					    DWORD dwLooksAlivePollInterval, DWORD dwIsAlivePollInterval);
+CLUSAPI_API DWORD DeleteClusterResourceType(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName);
+CLUSAPI_API HRESTYPEENUM ClusterResourceTypeOpenEnum(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, DWORD dwType);
+CLUSAPI_API DWORD ClusterResourceTypeGetEnumCount(HRESTYPEENUM hResTypeEnum);
+CLUSAPI_API DWORD ClusterResourceTypeEnum(HRESTYPEENUM hResTypeEnum, DWORD dwIndex, LPDWORD lpdwType,
+					  LPWSTR lpszName, LPDWORD lpcchName);
+CLUSAPI_API DWORD ClusterResourceTypeCloseEnum(HRESTYPEENUM hResTypeEnum);
+/*
+ * ClusterGroupControl: as ClusterResourceControl, for a group (ApiGroupControl,
+ * or ApiNodeGroupControl through hHostNode).  Its common properties include the
+ * group's failover policy: FailoverThreshold, FailoverPeriod (hours),
+ * AutoFailbackType (0 prevent, 1 allow), FailbackWindowStart / End (hour 0-23,
+ * 0xFFFFFFFF none).  A resource's common properties include its restart
+ * policy: RestartAction (0 none, 1 restart, 2 restart and fail over),
+ * RestartThreshold, RestartPeriod, RestartDelay, PendingTimeout,
+ * LooksAlivePollInterval, IsAlivePollInterval (milliseconds).  A value out of
+ * range or not a DWORD: ERROR_INVALID_PARAMETER, nothing written.
+ */
+typedef enum CLUSCTL_GROUP_CODES {
+	CLUSCTL_GROUP_GET_COMMON_PROPERTIES = 0x03000059,
+	CLUSCTL_GROUP_SET_COMMON_PROPERTIES = 0x0340005e,
+	CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES = 0x03000055,
+} CLUSCTL_GROUP_CODES;
+#define CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES 0x0140005eu
+CLUSAPI_API DWORD ClusterGroupControl(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
+				      DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize,
+				      LPDWORD lpBytesReturned);
+CLUSAPI_API DWORD ClusterResourceTypeControl(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, HNODE hHostNode,
+					     DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize,
+					     LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
+
 #ifdef __cplusplus
 }
 #endif

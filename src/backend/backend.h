@@ -80,6 +80,11 @@ struct be_object {
 	char address[64];         /* network: its subnet; netif: its address */
 	uint32_t number;          /* node: its node number (1, 2, ...) */
 	bool core;                /* part of the cluster's own core group */
+	/* Resource types: state BE_STATE_UP when resources of it can be
+	 * created here, BE_STATE_DOWN when it is listed but not available
+	 * (src/backend/wintypes.h); type: what it is on this backend ("a
+	 * supervised process", "ocf:heartbeat:IPaddr2"); parent: for a type
+	 * made with CreateClusterResourceType, the type it was made from. */
 };
 
 enum be_action {
@@ -144,7 +149,13 @@ struct backend_ops {
 	 * resources, a network for netifs, a node for groups) narrows it. */
 	int (*list)(struct backend *b, enum be_kind kind, const char *parent, be_object_fn fn, void *arg);
 	/* Groups (parent unused) and resources (parent: group name, type: a
-	 * resource type name).  The new object is offline. */
+	 * resource type name).  The new object is offline.  Resource types
+	 * (parent unused, type: the available type it is made from, whose
+	 * implementation it shares; BE_INVALID when there is no such type,
+	 * BE_UNSUPPORTED when that one is not available or the backend keeps
+	 * no types of its own).  A resource of a type
+	 * that is not available: BE_UNSUPPORTED.  Removing a resource type:
+	 * BE_NOT_EMPTY while resources of it exist, BE_BUSY for a built-in one. */
 	int (*create)(struct backend *b, enum be_kind kind, const char *name, const char *parent, const char *type,
 		      struct be_object *out);
 	int (*remove)(struct backend *b, enum be_kind kind, const char *id);
@@ -217,8 +228,12 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 
 /* The embedded backend runs the command of each online "Generic Application"
  * resource (its registry value Parameters\CommandLine, run by /bin/sh -c in a
- * session of its own) and marks the resource failed when the command exits on
- * its own.  Supervision is off after open (tests and fuzzing change states
+ * session of its own).  When the command exits on its own the restart policy
+ * decides (the DWORD values RestartAction, RestartThreshold, RestartPeriod,
+ * RestartDelay of the resource's key, Windows' defaults when unset): restarted
+ * RestartDelay later (online pending meanwhile) while fewer than
+ * RestartThreshold restarts happened within RestartPeriod, else failed; the
+ * event fd then also wakes clusterd for due restarts.  Supervision is off after open (tests and fuzzing change states
  * without running anything); clusterd turns it on, which also starts the
  * commands of the resources the database says are online.  0 or a BE_ status. */
 int backend_embedded_supervise(struct backend *b, bool on);

@@ -140,5 +140,9 @@ int cmd_account(const struct cli *cli, const struct args *a);
 int cmd_access(const struct cli *cli, const struct args *a);
 /* deps.c (issue 11): resource depend / undepend / owners, group owners */
 int cmd_deps(const struct cli *cli, const struct args *a);
+/* restypes.c: resource type list | show NAME */
+int cmd_resource_type(const struct cli *cli, const struct args *a);
+/* policy.c: resource|group get NAME, resource|group set NAME PROPERTY VALUE */
+int cmd_properties(const struct cli *cli, const struct args *a);
 
 #endif /* CLUSCTL_CLI_H */

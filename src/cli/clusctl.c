@@ -34,11 +34,15 @@ static void usage(FILE *f)
 		"  group offline NAME            take the group and its resources offline\n"
 		"  group move NAME [NODE]        move the group to NODE (default: the best other node)\n"
 		"  group rename NAME NEWNAME     rename the group\n"
+		"  group get NAME                its common properties, failover policy included\n"
+		"  group set NAME PROPERTY VALUE set one (FailoverThreshold, AutoFailbackType...)\n"
 		"\n"
 		"  resource list [--group GROUP] the resources (only GROUP's with --group)\n"
 		"  resource show NAME            one resource: state, owner, group, type,\n"
 		"                                dependencies, possible owners, network name\n"
 		"  resource types                the resource types resources can be created with\n"
+		"  resource type list            the types, whether each is available here, what runs it\n"
+		"  resource type show NAME       one type: what runs it, its nodes and resources\n"
 		"  resource create NAME --group GROUP --type TYPE\n"
 		"                                a new, offline resource of TYPE in GROUP\n"
 		"  resource delete NAME          delete an offline resource nothing depends on\n"
@@ -56,6 +60,9 @@ static void usage(FILE *f)
 		"  group owners NAME [set [NODE...]]\n"
 		"                                the group's preferred owners, most preferred\n"
 		"                                first, or set them (none: no preference)\n"
+		"  resource get NAME             its common properties, restart policy included\n"
+		"  resource set NAME PROPERTY VALUE\n"
+		"                                set one (RestartThreshold, RestartDelay...)\n"
 		"\n"
 		"  network list                  the cluster networks and their states\n"
 		"  network show NAME             one network\n"
@@ -241,9 +248,12 @@ static const struct command commands[] = {
 	{ "group", "offline", 1, 1, 0, "group offline NAME", cmd_group },
 	{ "group", "move", 1, 2, 0, "group move NAME [NODE]", cmd_group },
 	{ "group", "rename", 2, 2, 0, "group rename NAME NEWNAME", cmd_group },
+	{ "group", "get", 1, 1, 0, "group get NAME", cmd_properties },
+	{ "group", "set", 3, 3, 0, "group set NAME PROPERTY VALUE", cmd_properties },
 	{ "resource", "list", 0, 0, OPT_GROUP, "resource list [--group GROUP]", cmd_resource },
 	{ "resource", "show", 1, 1, 0, "resource show NAME", cmd_resource },
 	{ "resource", "types", 0, 0, 0, "resource types", cmd_resource },
+	{ "resource", "type", 0, 2, 0, "resource type list|show NAME", cmd_resource_type },
 	{ "resource", "create", 1, 1, OPT_GROUP | OPT_TYPE | OPT_NEEDED, "resource create NAME --group GROUP --type TYPE",
 	  cmd_resource },
 	{ "resource", "delete", 1, 1, 0, "resource delete NAME", cmd_resource },
@@ -256,6 +266,8 @@ static const struct command commands[] = {
 	{ "resource", "undepend", 2, 2, 0, "resource undepend NAME PROVIDER", cmd_deps },
 	{ "resource", "owners", 1, 3, 0, "resource owners NAME [add|remove NODE]", cmd_deps },
 	{ "group", "owners", 1, 18, 0, "group owners NAME [set [NODE...]]", cmd_deps },
+	{ "resource", "get", 1, 1, 0, "resource get NAME", cmd_properties },
+	{ "resource", "set", 3, 3, 0, "resource set NAME PROPERTY VALUE", cmd_properties },
 	{ "network", "list", 0, 0, 0, "network list", cmd_network },
 	{ "network", "show", 1, 1, 0, "network show NAME", cmd_network },
 	{ "netinterface", "list", 0, 0, 0, "netinterface list", cmd_netinterface },

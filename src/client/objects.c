@@ -1035,9 +1035,31 @@ CLUSAPI_API DWORD ClusterResourceCloseEnum(HRESENUM hResEnum)
 
 /* ---- controls ------------------------------------------------------------------------------ */
 
+static DWORD object_control(const void *h, uint32_t kind, uint16_t opnum, uint16_t node_opnum, HNODE hHostNode,
+			    DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
+			    DWORD cbOutBufferSize, LPDWORD lpBytesReturned);
+
 CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode,
 					 LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
 					 DWORD cbOutBufferSize, LPDWORD lpBytesReturned)
+{
+	return object_control(hResource, KIND_RESOURCE, CMRP_RESOURCE_CONTROL, CMRP_NODE_RESOURCE_CONTROL, hHostNode,
+			      dwControlCode, lpInBuffer, cbInBufferSize, lpOutBuffer, cbOutBufferSize,
+			      lpBytesReturned);
+}
+
+/* restypes (issue 11, part 3): the group's policies are its common properties. */
+CLUSAPI_API DWORD ClusterGroupControl(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
+				      DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize,
+				      LPDWORD lpBytesReturned)
+{
+	return object_control(hGroup, KIND_GROUP, CMRP_GROUP_CONTROL, CMRP_NODE_GROUP_CONTROL, hHostNode, dwControlCode,
+			      lpInBuffer, cbInBufferSize, lpOutBuffer, cbOutBufferSize, lpBytesReturned);
+}
+
+static DWORD object_control(const void *h, uint32_t kind, uint16_t opnum, uint16_t node_opnum, HNODE hHostNode,
+			    DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
+			    DWORD cbOutBufferSize, LPDWORD lpBytesReturned)
 {
 	if ((!lpInBuffer && cbInBufferSize) || (!lpOutBuffer && cbOutBufferSize) ||
 	    cbInBufferSize > CMRP_MAX_BUFFER_BYTES)
@@ -1046,7 +1068,7 @@ CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, D
 		*lpBytesReturned = 0;
 	struct ocall c;
 	struct object *node = NULL;
-	DWORD err = obj_acquire(hResource, KIND_RESOURCE, &c);
+	DWORD err = obj_acquire(h, kind, &c);
 	if (err)
 		return err;
 	if (hHostNode)
@@ -1065,7 +1087,7 @@ CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, D
 	if (node)
 		r.node = node->handle;
 	struct cmrp_control_out o;
-	err = session_op(c.s, node ? CMRP_NODE_RESOURCE_CONTROL : CMRP_RESOURCE_CONTROL, &r, &o);
+	err = session_op(c.s, node ? node_opnum : opnum, &r, &o);
 	if (node)
 		registry_put((uintptr_t)hHostNode);
 	obj_release(&c);
@@ -1352,4 +1374,18 @@ DWORD objects_node_names(const void *group, HNODE *nodes, DWORD n, uint16_t **mu
 	*multi = out;
 	*units = (uint32_t)(n ? total : 0);
 	return ERROR_SUCCESS;
+}
+
+/* ---- for restypes.c ----------------------------------------------------------------------- */
+
+DWORD session_node_handle(uintptr_t cluster, HNODE hNode, struct rpc_ctx_handle *out)
+{
+	struct object *n = registry_get((uintptr_t)hNode, KIND_NODE);
+	if (!n)
+		return ERROR_INVALID_HANDLE;
+	DWORD err = n->cluster == cluster ? ERROR_SUCCESS : ERROR_INVALID_HANDLE;
+	if (!err)
+		*out = n->handle;
+	registry_put((uintptr_t)hNode);
+	return err;
 }

@@ -85,4 +85,9 @@ DWORD session_finish_op(struct rpc_call *call, void *out);
 /* Copy a UTF-16 string out with the Windows (buffer, count) convention. */
 DWORD session_copy_out(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch);
 
+/* objects.c, for restypes.c: the server handle of a node handle opened
+ * through the cluster handle `cluster` (ERROR_INVALID_HANDLE otherwise).  On
+ * that cluster's locked session. */
+DWORD session_node_handle(uintptr_t cluster, HNODE hNode, struct rpc_ctx_handle *out);
+
 #endif

@@ -414,6 +414,39 @@ void cmrp_create_resource_in_free(struct cmrp_create_resource_in *r)
 	cmrp_string_free(&r->type);
 }
 
+/* ---- 26 CreateResourceType [restypes] --------------------------------------- */
+
+bool cmrp_create_restype_encode_in(struct ndr_push *p, const struct cmrp_create_restype_in *r)
+{
+	push_in_string(p, r->name.s, r->name.units);
+	push_in_string(p, r->display.s, r->display.units);
+	push_in_string(p, r->dll.s, r->dll.units);
+	ndr_push_u32(p, r->looks_alive);
+	return ndr_push_u32(p, r->is_alive);
+}
+
+bool cmrp_create_restype_decode_in(struct ndr_pull *in, struct cmrp_create_restype_in *r)
+{
+	memset(r, 0, sizeof(*r));
+	pull_in_string(in, &r->name);
+	pull_in_string(in, &r->display);
+	pull_in_string(in, &r->dll);
+	ndr_pull_u32(in, &r->looks_alive);
+	ndr_pull_u32(in, &r->is_alive);
+	if (!cmrp_decode_done(in)) {
+		cmrp_create_restype_in_free(r);
+		return false;
+	}
+	return true;
+}
+
+void cmrp_create_restype_in_free(struct cmrp_create_restype_in *r)
+{
+	cmrp_string_free(&r->name);
+	cmrp_string_free(&r->display);
+	cmrp_string_free(&r->dll);
+}
+
 /* ---- 29 CreateKey ---------------------------------------------------------- */
 
 bool cmrp_create_key_encode_in(struct ndr_push *p, const struct cmrp_create_key_in *r)

@@ -44,6 +44,8 @@ enum cmrp_object_opnum {
 	CMRP_ONLINE_RESOURCE = 17,
 	CMRP_OFFLINE_RESOURCE = 18,
 	CMRP_CREATE_RES_ENUM = 22,
+	CMRP_CREATE_RESOURCE_TYPE = 26, /* restypes */
+	CMRP_DELETE_RESOURCE_TYPE = 27, /* restypes */
 	CMRP_GET_ROOT_KEY = 28,
 	CMRP_CREATE_KEY = 29,
 	CMRP_OPEN_KEY = 30,
@@ -187,6 +189,19 @@ struct cmrp_create_resource_in {
 bool cmrp_create_resource_encode_in(struct ndr_push *p, const struct cmrp_create_resource_in *r);
 bool cmrp_create_resource_decode_in(struct ndr_pull *in, struct cmrp_create_resource_in *r);
 void cmrp_create_resource_in_free(struct cmrp_create_resource_in *r);
+
+/* ---- 26 CreateResourceType: (type name, display name, dll name, looks alive,
+ * is alive) [restypes] ----------------------------------------------------------- */
+struct cmrp_create_restype_in {
+	struct cmrp_string name;
+	struct cmrp_string display;
+	struct cmrp_string dll;
+	uint32_t looks_alive;
+	uint32_t is_alive;
+};
+bool cmrp_create_restype_encode_in(struct ndr_push *p, const struct cmrp_create_restype_in *r);
+bool cmrp_create_restype_decode_in(struct ndr_pull *in, struct cmrp_create_restype_in *r);
+void cmrp_create_restype_in_free(struct cmrp_create_restype_in *r);
 
 /* RPC_SECURITY_DESCRIPTOR: [size_is(cb_in), length_is(cb_out)] bytes.
  * data holds cb_out bytes when present. */

@@ -256,6 +256,8 @@ static bool result_dec(struct ndr_pull *in, void *v, unsigned arg)
 
 WRAP_IN(create_resource, struct cmrp_create_resource_in)
 WRAP_FREE(create_resource, cmrp_create_resource_in_free, struct cmrp_create_resource_in)
+WRAP_IN(create_restype, struct cmrp_create_restype_in)
+WRAP_FREE(create_restype, cmrp_create_restype_in_free, struct cmrp_create_restype_in)
 WRAP_IN(create_key, struct cmrp_create_key_in)
 WRAP_FREE(create_key, cmrp_create_key_in_free, struct cmrp_create_key_in)
 WRAP_IN(set_value, struct cmrp_set_value_in)
@@ -351,6 +353,7 @@ CODEC(handle_name, "handle_name", struct cmrp_handle_name_in, handle_name, handl
 CODEC(two_handles, "two_handles", struct cmrp_two_handles_in, two_handles, NULL);
 CODEC(handle_bool, "handle_bool", struct cmrp_handle_bool_in, handle_bool, NULL);
 CODEC(create_resource, "create_resource", struct cmrp_create_resource_in, create_resource, create_resource_free);
+CODEC(create_restype, "create_restype", struct cmrp_create_restype_in, create_restype, create_restype_free);
 CODEC(create_key, "create_key", struct cmrp_create_key_in, create_key, create_key_free);
 CODEC(set_value, "set_value", struct cmrp_set_value_in, set_value, set_value_free);
 CODEC(key_security_in, "key_security", struct cmrp_key_security_in, key_security_in, key_security_in_free);
@@ -441,6 +444,10 @@ static const struct cmrp_op cmrp_ops[CMRP_OPNUM_COUNT] = {
 	[CMRP_OFFLINE_RESOURCE] = ON_HANDLE("ApiOfflineResource", WRITE, RESOURCE, status_result, 0),
 	[CMRP_CREATE_RES_ENUM] = OP("ApiCreateResEnum", READ, handle_u32s, 1,
 				    { AT(cmrp_handle_u32s_in, handle, RESOURCE) }, enum, false, NO_OUT),
+	/* restypes */
+	[CMRP_CREATE_RESOURCE_TYPE] = OP("ApiCreateResourceType", WRITE, create_restype, 0, NONE, status_result, 0,
+					 NO_OUT),
+	[CMRP_DELETE_RESOURCE_TYPE] = OP("ApiDeleteResourceType", WRITE, name, 0, NONE, status_result, 0, NO_OUT),
 	[CMRP_GET_ROOT_KEY] = OPEN("ApiGetRootKey", READ, u32, false, KEY),
 	[CMRP_CREATE_KEY] = OP("ApiCreateKey", WRITE, create_key, 0, { AT(cmrp_create_key_in, key, KEY) },
 			       open_object, true, AT(cmrp_open_object_out, handle, KEY)),

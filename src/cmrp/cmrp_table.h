@@ -122,6 +122,7 @@ union cmrp_any_in {
 	struct cmrp_handle_bool_in handle_bool;
 	struct cmrp_key_security_in key_security;
 	struct cmrp_create_resource_in create_resource;
+	struct cmrp_create_restype_in create_restype;
 	struct cmrp_create_key_in create_key;
 	struct cmrp_set_value_in set_value;
 	struct cmrp_control_in control;
@@ -171,7 +172,7 @@ extern const struct cmrp_codec cmrp_codec_empty, cmrp_codec_handle, cmrp_codec_u
 	cmrp_codec_name_u32, cmrp_codec_handle_u32s, cmrp_codec_handle_name, cmrp_codec_two_handles,
 	cmrp_codec_handle_bool, cmrp_codec_create_resource, cmrp_codec_create_key, cmrp_codec_set_value,
 	cmrp_codec_key_security_in, cmrp_codec_control_in, cmrp_codec_props_enum, cmrp_codec_set_password_in,
-	cmrp_codec_add_notify;
+	cmrp_codec_add_notify, cmrp_codec_create_restype;
 extern const struct cmrp_codec cmrp_codec_status_result, cmrp_codec_close, cmrp_codec_result,
 	cmrp_codec_key_security_out, cmrp_codec_open_cluster, cmrp_codec_cluster_name, cmrp_codec_version,
 	cmrp_codec_open_object, cmrp_codec_state, cmrp_codec_string_result, cmrp_codec_enum, cmrp_codec_quorum,

@@ -33,6 +33,7 @@
 
 #include "base/utf16.h"
 #include "ops.h"
+#include "policy.h"
 
 /* CLUSTER_CONTROL_OBJECT */
 enum {
@@ -323,7 +324,14 @@ static uint32_t resource_class(const char *type)
 	return CLUS_RESCLASS_UNKNOWN;
 }
 
-/* Read-write common properties: Name and Description for every object. */
+/* The backend kind whose failure policies (policy.h) an object has, or 0. */
+static enum be_kind policy_kind(const struct target *t)
+{
+	return t->otype == OBJ_RESOURCE ? BE_RESOURCE : t->otype == OBJ_GROUP ? BE_GROUP : 0;
+}
+
+/* Read-write common properties: Name and Description for every object; the
+ * failure policies of resources and groups (policy.c). */
 static void common_props(struct session *s, const struct target *t, struct props *pl)
 {
 	props_sz(pl, "Name", object_name(s, t));
@@ -334,6 +342,12 @@ static void common_props(struct session *s, const struct target *t, struct props
 	}
 	props_sz(pl, "Description", d);
 	free(d);
+	size_t n;
+	const struct policy_prop *p = policy_props(policy_kind(t), &n);
+	char key[BE_REG_PATH_MAX];
+	object_key(t, key, sizeof(key));
+	for (size_t i = 0; i < n; i++)
+		props_dword(pl, p[i].name, policy_read(BE(s), key, &p[i]));
 }
 
 /* Read-only common properties. */
@@ -372,7 +386,13 @@ static void ro_common_props(struct session *s, const struct target *t, struct pr
 	case OBJ_CLUSTER:
 		props_dword(pl, "ClusterFunctionalLevel", CLUSTERD_CLUSTER_LEVEL >> 16);
 		break;
-	default: /* resource types and group sets: none */
+	case OBJ_RESTYPE:
+		/* What the type is made from (itself for a built-in one), and
+		 * what runs a resource of it on this backend (restypes). */
+		props_sz(pl, "DllName", o->parent[0] ? o->parent : o->name);
+		props_sz(pl, "Implementation", o->type);
+		break;
+	default: /* group sets: none */
 		break;
 	}
 	(void)s;
@@ -698,6 +718,10 @@ static DWORD check_list(struct session *s, const struct target *t, bool private,
 			free(name);
 			if (!same && !can_rename(t))
 				return ERROR_INVALID_PARAMETER;
+		} else if (policy_find(policy_kind(t), ip->name)) {
+			if ((ip->format != FORMAT_DWORD && ip->format != FORMAT_LONG) || ip->len != 4 ||
+			    !policy_valid(policy_find(policy_kind(t), ip->name), get32(ip->data)))
+				return ERROR_INVALID_PARAMETER;
 		} else {
 			/* Unknown, or read-only. */
 			return ERROR_INVALID_PARAMETER;
@@ -773,6 +797,11 @@ static DWORD write_list(struct session *s, struct target *t, bool private, const
 	for (uint32_t i = 0; i < l->n && !result; i++)
 		if (!strcasecmp(l->p[i].name, "Description"))
 			result = set_value(s, key, "Description", BE_VAL_SZ, &l->p[i]);
+	for (uint32_t i = 0; i < l->n && !result; i++) {
+		const struct policy_prop *p = policy_find(policy_kind(t), l->p[i].name);
+		if (p)
+			result = set_value(s, key, p->name, BE_VAL_DWORD, &l->p[i]);
+	}
 	return result;
 }
 
@@ -848,7 +877,10 @@ static DWORD resolve(struct session *s, const struct ops_call *c, const struct c
 		free(name);
 		if (rc)
 			return ops_be_error(rc, BE_RESTYPE);
-		/* Message queuing types are not ours to control. */
+		/* Message queuing types are not ours to control.  Other types
+		 * that are not available answer (their Implementation says so):
+		 * Samba's suite, after Windows, wants that of every type but
+		 * these two. */
 		if (is_msmq(t->o.name))
 			return ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED;
 	}

@@ -271,7 +271,9 @@ static uint32_t create_resource(struct session *s, const struct ops_call *c, voi
 		o->status = ERROR_INVALID_NAME;
 	if (!o->status) {
 		int rc = BE(s)->ops->create(BE(s), BE_RESOURCE, name, g.name, type, &res);
-		o->status = rc == BE_INVALID ? ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND : ops_be_error(rc, BE_GROUP);
+		o->status = rc == BE_INVALID	      ? ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND
+			    : rc == BE_UNSUPPORTED ? ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED /* not available here */
+						   : ops_be_error(rc, BE_GROUP);
 	}
 	if (!o->status && !session_handle_new(s, HANDLE_RESOURCE, e->rights, res.id, NULL, &o->handle))
 		o->status = ERROR_NOT_ENOUGH_MEMORY;
@@ -427,7 +429,8 @@ static uint32_t object_enum(struct session *s, const struct ops_call *c, void *i
 		o->result = utf8 ? ops_be_error(BE(s)->ops->lookup(BE(s), BE_RESTYPE, utf8, &obj), BE_RESTYPE)
 				: ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND;
 		free(utf8);
-		if (!o->result && (type & CLUSTER_RESOURCE_TYPE_ENUM_NODES) && ok) {
+		/* A type that is not available can run nowhere. */
+		if (!o->result && (type & CLUSTER_RESOURCE_TYPE_ENUM_NODES) && ok && obj.state != BE_STATE_DOWN) {
 			struct enum_build eb = { &o->list, CLUSTER_RESOURCE_TYPE_ENUM_NODES, false, NULL, NULL };
 			enum_add(&node, &eb);
 		}

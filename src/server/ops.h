@@ -100,6 +100,8 @@ DWORD ops_can_online(struct session *s, const struct be_object *o);
  * the owner, preferred owners first, that every member may run on ("" when
  * none: the backend decides). */
 DWORD ops_pick_target(struct session *s, const struct be_object *g, char *out, size_t cap);
+/* restypes.c */
+extern const struct ops_entry ops_restype_calls[];
 
 /* The handle type a call's request carries at slot i (the table's fact). */
 static inline uint8_t ops_in_type(const struct ops_call *c, unsigned i)

@@ -34,6 +34,7 @@
 
 #include "clusapi.h"
 #include "daemon.h"
+#include "test_restypes.h"
 
 #define WAIT_S 30 /* for the backend to carry out a state change */
 
@@ -1175,6 +1176,7 @@ int main(void)
 		cmocka_unit_test(test_move),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_offline_delete),
+		RESTYPE_TESTS, /* test_restypes.c */
 	};
 	return daemon_finish(cmocka_run_group_tests(tests, setup, teardown));
 }

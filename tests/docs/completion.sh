@@ -66,8 +66,14 @@ expect() {
 run_checks() {
 	expect clusctl '' :: cluster node group resource network netinterface access account
 	expect clusctl gr :: group
-	expect clusctl group '' :: list show create delete online offline move rename owners
-	expect clusctl resource '' :: list show types create delete online offline fail rename depend undepend owners
+	expect clusctl group '' :: list show create delete online offline move rename owners get set
+	expect clusctl resource '' :: list show types type create delete online offline fail rename depend undepend owners get set
+	expect clusctl resource set 'Cluster\ Name' Restart :: RestartAction RestartThreshold RestartPeriod RestartDelay
+	expect clusctl group set 'Cluster\ Group' AutoF :: AutoFailbackType
+	expect clusctl group get Clu :: 'Cluster\ Group'
+	expect clusctl resource type '' :: list show
+	expect clusctl resource type show 'Generic\ Se' :: 'Generic\ Service'
+	expect clusctl resource type list '' ::
 	expect clusctl access '' :: show grant block remove
 	expect clusctl --json node '' :: list show pause resume evict
 

@@ -173,6 +173,33 @@ expect 0 "Type: *Network Name" -- "$CLUSCTL" resource show "Cluster Name"
 json 'assert d["depends_on"] == [] and sorted(d["dependents"]) == ["Cluster Name", "Network Name"] and d["type"] == "IP Address" and d["possible_owners"] == ["node1"] and d["network_name"], d' -- "$CLUSCTL" resource show "Cluster IP Address" --json
 table '^Generic Service$' -- "$CLUSCTL" resource types
 json 'assert {"name": "Generic Service"} in d, d' -- "$CLUSCTL" resource types --json
+# resource type list / show (restypes): available or not, what runs it, nodes, resources
+table '^Generic Application +yes +a supervised process' -- "$CLUSCTL" resource type list
+table '^MSMQ +no +not available$' -- "$CLUSCTL" resource type list
+json '
+t = {r["name"]: r for r in d}
+assert t["IP Address"]["available"] == "yes" and t["IP Address"]["made_from"] == "IP Address", d
+assert t["Distributed Transaction Coordinator"]["available"] == "no", d
+assert t["Distributed Transaction Coordinator"]["implementation"] == "not available", d
+' -- "$CLUSCTL" --json resource type list
+expect 0 "Resources: *Cluster Name, Network Name" -- "$CLUSCTL" resource type show "network name"
+json 'assert d["name"] == "IP Address" and d["nodes"] == ["node1"] and d["resources"] == ["Cluster IP Address"] and d["available"] == "yes", d' -- "$CLUSCTL" --json resource type show "IP Address"
+json 'assert d["name"] == "MSMQ" and d["nodes"] == [] and d["available"] == "no", d' -- "$CLUSCTL" --json resource type show MSMQ
+expect 1 "ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND" -- "$CLUSCTL" resource type show "No Such Type"
+expect 2 "resource type show NAME" -- "$CLUSCTL" resource type show
+expect 2 "resource type show NAME" -- "$CLUSCTL" resource type frob
+# resource / group get and set: the failure policies (Windows' defaults, a value kept, refusals)
+expect 0 "^RestartThreshold: *1$" -- "$CLUSCTL" resource get "Cluster Name"
+expect 0 "resource \"Cluster Name\": RestartDelay = 250" -- "$CLUSCTL" resource set "Cluster Name" RestartDelay 250
+json 'assert d["RestartDelay"] == 250 and d["RestartThreshold"] == 1 and d["RestartPeriod"] == 900000 and d["Name"] == "Cluster Name", d' -- "$CLUSCTL" --json resource get "Cluster Name"
+expect 1 "ERROR_INVALID_PARAMETER" -- "$CLUSCTL" resource set "Cluster Name" RestartAction 3
+expect 1 "ERROR_INVALID_PARAMETER" -- "$CLUSCTL" resource set "Cluster Name" NoSuchProperty 3
+expect 2 "wants a number" -- "$CLUSCTL" resource set "Cluster Name" RestartDelay soon
+expect 0 "AutoFailbackType = 1" -- "$CLUSCTL" group set "Cluster Group" AutoFailbackType 1
+json 'assert d["AutoFailbackType"] == 1 and d["FailoverPeriod"] == 6 and d["FailbackWindowStart"] == 4294967295, d' -- "$CLUSCTL" --json group get "Cluster Group"
+expect 1 "ERROR_INVALID_PARAMETER" -- "$CLUSCTL" group set "Cluster Group" FailbackWindowEnd 24
+expect 0 "AutoFailbackType = 0" -- "$CLUSCTL" group set "Cluster Group" AutoFailbackType 0
+expect 1 "ERROR_GROUP_NOT_FOUND" -- "$CLUSCTL" group get "No Such Group"
 table '^Cluster Network 1 +[0-9a-f-]+ +up$' -- "$CLUSCTL" network list
 json 'assert [(n["name"], n["state"], n["state_code"]) for n in d] == [("Cluster Network 1", "up", 3)], d' -- "$CLUSCTL" network list --json
 expect 0 "State: *up (3)" -- "$CLUSCTL" network show "Cluster Network 1"

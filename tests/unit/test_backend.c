@@ -434,7 +434,14 @@ static void test_generic_application(void **state)
 	assert_false(alive(marker)); /* stopped, and it cleaned up */
 	assert_int_equal(get(b, BE_RESOURCE, "app").state, BE_STATE_OFFLINE);
 
-	/* a command that dies on its own fails its resource */
+	/* a command that dies on its own fails its resource when its restart
+	 * policy says not to restart it (RestartAction 0; the restarts are
+	 * tests/integration/test_policy.c's) */
+	char rkey[BE_REG_PATH_MAX];
+	snprintf(rkey, sizeof(rkey), "Resources\\%s", r.id);
+	uint8_t zero[4] = { 0 };
+	struct be_value no_restart = { .name = "RestartAction", .type = BE_VAL_DWORD, .data = zero, .len = 4 };
+	assert_int_equal(b->ops->reg_set(b, rkey, &no_restart), BE_OK);
 	assert_int_equal(b->ops->act(b, BE_RESOURCE, r.id, BE_ACT_ONLINE, NULL), BE_OK);
 	for (int i = 0; i < 200 && !alive(marker); i++)
 		usleep(10000);

@@ -26,7 +26,9 @@
 #include <signal.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +37,7 @@
 
 #include "backend/backend.h"
 #include "backend/launch.h"
+#include "backend/wintypes.h"
 
 #define SCHEMA_VERSION 1
 
@@ -42,6 +45,18 @@
 struct child {
 	char id[BE_ID_MAX];
 	pid_t pid;
+};
+
+/* The deaths of a Generic Application and its pending restart (the restart
+ * policy: RestartAction, RestartThreshold, RestartPeriod, RestartDelay, the
+ * DWORD values of its key Resources\ID, which the server's policy.c keeps).
+ * In memory: a restart of clusterd starts the history again. */
+#define MAX_DEATHS 64
+struct restart {
+	char id[BE_ID_MAX];
+	uint64_t deaths[MAX_DEATHS]; /* monotonic ms of the restarts in the period, oldest first */
+	size_t ndeaths;
+	uint64_t due; /* monotonic ms of the pending restart; 0: none */
 };
 
 struct embedded {
@@ -53,13 +68,19 @@ struct embedded {
 	void *watch_arg;
 	bool supervise;
 	int sigfd;
+	int timerfd; /* restarts due (RestartDelay) */
+	int epfd;    /* sigfd and timerfd: the event fd clusterd polls */
 	struct child *children;
 	size_t nchildren;
+	struct restart *restarts;
+	size_t nrestarts;
 };
 
 #define GENERIC_APPLICATION "Generic Application"
 /* How long a command gets to stop after SIGTERM before SIGKILL. */
 #define STOP_GRACE_MS 3000
+
+static void restart_forget(struct embedded *e, const char *id);
 
 static struct embedded *E(struct backend *b)
 {
@@ -443,7 +464,7 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 	struct embedded *e = E(b);
 	struct be_object o = { .kind = kind, .state = BE_STATE_OFFLINE }, g, t;
 
-	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE))
+	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE && kind != BE_RESTYPE))
 		return BE_INVALID;
 	int rc = tx_begin(e);
 	if (rc)
@@ -455,10 +476,23 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 			rc = BE_NOT_FOUND;
 		else if (!type || object_by(e, BE_RESTYPE, "name", type, &t) != BE_OK)
 			rc = BE_INVALID;
+		else if (t.state == BE_STATE_DOWN)
+			rc = BE_UNSUPPORTED; /* listed, but nothing runs it here */
 		else {
 			snprintf(o.parent, sizeof(o.parent), "%s", g.name);
 			snprintf(o.owner, sizeof(o.owner), "%s", g.owner);
 			snprintf(o.type, sizeof(o.type), "%s", t.name);
+		}
+	} else if (kind == BE_RESTYPE) {
+		/* A new type shares the implementation of the one it is made from. */
+		if (!type || object_by(e, BE_RESTYPE, "name", type, &t) != BE_OK)
+			rc = BE_INVALID;
+		else if (t.state == BE_STATE_DOWN)
+			rc = BE_UNSUPPORTED;
+		else {
+			o.state = BE_STATE_UP;
+			snprintf(o.parent, sizeof(o.parent), "%s", t.parent[0] ? t.parent : t.name);
+			snprintf(o.type, sizeof(o.type), "%s", t.type);
 		}
 	} else {
 		snprintf(o.owner, sizeof(o.owner), "%s", e->node);
@@ -496,10 +530,12 @@ static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
 	if (rc)
 		return rc;
 	rc = object_by(e, kind, "id", id, &o);
-	if (!rc && (kind != BE_GROUP && kind != BE_RESOURCE))
+	if (!rc && (kind != BE_GROUP && kind != BE_RESOURCE && kind != BE_RESTYPE))
 		rc = BE_UNSUPPORTED;
 	if (!rc && o.core)
-		rc = BE_BUSY; /* the cluster's own objects stay */
+		rc = BE_BUSY; /* the cluster's own objects (and the built-in types) stay */
+	if (!rc && kind == BE_RESTYPE && count_rows(e, "SELECT count(*) FROM objects WHERE kind = 3 AND type = ?", o.name))
+		rc = BE_NOT_EMPTY;
 	if (!rc && kind == BE_GROUP && count_rows(e, "SELECT count(*) FROM objects WHERE kind = 3 AND parent = ?", o.name))
 		rc = BE_NOT_EMPTY;
 	if (!rc && kind == BE_RESOURCE && (o.state == BE_STATE_ONLINE || o.state == BE_STATE_ONLINE_PENDING))
@@ -519,6 +555,8 @@ static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
 	rc = tx_end(e, rc);
 	if (!rc)
 		emit(e, BE_EV_DELETED, kind, o.id, o.name, o.state);
+	if (!rc && kind == BE_RESOURCE)
+		restart_forget(e, o.id);
 	return rc;
 }
 
@@ -658,9 +696,15 @@ static void child_stop(struct embedded *e, struct child *c)
 	child_forget(e, c);
 }
 
-static bool is_app(const struct be_object *r)
+/* A Generic Application, or a resource of a type made from it. */
+static bool is_app(struct embedded *e, const struct be_object *r)
 {
-	return r->kind == BE_RESOURCE && strcasecmp(r->type, GENERIC_APPLICATION) == 0;
+	struct be_object t;
+	if (r->kind != BE_RESOURCE)
+		return false;
+	if (strcasecmp(r->type, GENERIC_APPLICATION) == 0)
+		return true;
+	return object_by(e, BE_RESTYPE, "name", r->type, &t) == BE_OK && strcasecmp(t.parent, GENERIC_APPLICATION) == 0;
 }
 
 /* ---- the resource state machine -------------------------------------------- */
@@ -715,7 +759,7 @@ static int resource_online(struct embedded *e, const struct be_object *r, int de
 	if (rc)
 		return rc;
 	/* Online means running: the command starts before the state says so. */
-	if (e->supervise && is_app(r) && !child_of(e, r->id)) {
+	if (e->supervise && is_app(e, r) && !child_of(e, r->id)) {
 		rc = child_start(e, r);
 		if (rc)
 			return rc;
@@ -1014,16 +1058,151 @@ static int emb_watch(struct backend *b, be_event_fn fn, void *arg)
 
 static int emb_event_fd(struct backend *b)
 {
-	return E(b)->sigfd;
+	return E(b)->epfd >= 0 ? E(b)->epfd : E(b)->sigfd;
 }
 
-/* A command that ends on its own fails its resource (MS-CMRP: a resource
- * whose process dies is failed, not offline). */
+/* ---- the restart policy ------------------------------------------------------ */
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A DWORD policy value of a resource, or def (the defaults are Windows', as
+ * in the server's policy.c). */
+static uint32_t policy_dword(struct embedded *e, const char *id, const char *name, uint32_t def)
+{
+	char key[BE_REG_PATH_MAX];
+	snprintf(key, sizeof(key), "Resources\\%s", id);
+	sqlite3_stmt *st = sql_prepare(e, "SELECT type, data FROM reg_values WHERE key = ? AND name = ?", key, name, NULL);
+	uint32_t v = def;
+	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == BE_VAL_DWORD &&
+	    sqlite3_column_bytes(st, 1) == 4) {
+		const uint8_t *d = sqlite3_column_blob(st, 1);
+		v = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+static struct restart *restart_of(struct embedded *e, const char *id, bool create)
+{
+	for (size_t i = 0; i < e->nrestarts; i++)
+		if (strcmp(e->restarts[i].id, id) == 0)
+			return &e->restarts[i];
+	if (!create)
+		return NULL;
+	struct restart *grown = realloc(e->restarts, (e->nrestarts + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	e->restarts = grown;
+	struct restart *r = &e->restarts[e->nrestarts++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	return r;
+}
+
+/* A deleted resource's history goes with it. */
+static void restart_forget(struct embedded *e, const char *id)
+{
+	for (size_t i = 0; i < e->nrestarts; i++)
+		if (strcmp(e->restarts[i].id, id) == 0) {
+			e->restarts[i] = e->restarts[--e->nrestarts];
+			return;
+		}
+}
+
+/* The timer at the earliest pending restart, or off. */
+static void arm_restarts(struct embedded *e)
+{
+	uint64_t first = 0;
+	for (size_t i = 0; i < e->nrestarts; i++)
+		if (e->restarts[i].due && (!first || e->restarts[i].due < first))
+			first = e->restarts[i].due;
+	if (e->timerfd < 0)
+		return;
+	struct itimerspec it = { 0 };
+	if (first) {
+		it.it_value.tv_sec = (time_t)(first / 1000u);
+		it.it_value.tv_nsec = (long)(first % 1000u) * 1000000L;
+		if (!it.it_value.tv_sec && !it.it_value.tv_nsec)
+			it.it_value.tv_nsec = 1;
+	}
+	timerfd_settime(e->timerfd, TFD_TIMER_ABSTIME, &it, NULL);
+}
+
+/* A Generic Application whose process ended on its own (r online): restarted
+ * after RestartDelay (online pending meanwhile) while fewer than
+ * RestartThreshold restarts happened within RestartPeriod and RestartAction
+ * allows it; otherwise failed (MS-CMRP: a resource whose process dies is
+ * failed, not offline).  In a transaction. */
+static int app_died(struct embedded *e, const struct be_object *r)
+{
+	uint32_t action = policy_dword(e, r->id, "RestartAction", 2);
+	uint32_t threshold = policy_dword(e, r->id, "RestartThreshold", 1);
+	uint32_t period = policy_dword(e, r->id, "RestartPeriod", 900000);
+	uint32_t delay = policy_dword(e, r->id, "RestartDelay", 500);
+	uint64_t now = mono_ms();
+	struct restart *rr = restart_of(e, r->id, action != 0);
+	if (rr) {
+		size_t old = 0;
+		while (old < rr->ndeaths && now - rr->deaths[old] > period)
+			old++;
+		memmove(rr->deaths, rr->deaths + old, (rr->ndeaths - old) * sizeof(rr->deaths[0]));
+		rr->ndeaths -= old;
+	}
+	if (action != 0 && rr && rr->ndeaths < threshold) {
+		if (rr->ndeaths == MAX_DEATHS) {
+			memmove(rr->deaths, rr->deaths + 1, (MAX_DEATHS - 1) * sizeof(rr->deaths[0]));
+			rr->ndeaths--;
+		}
+		rr->deaths[rr->ndeaths++] = now;
+		rr->due = now + delay;
+		arm_restarts(e);
+		return set_state(e, r, BE_STATE_ONLINE_PENDING);
+	}
+	if (rr) {
+		rr->ndeaths = 0;
+		rr->due = 0;
+	}
+	return resource_fail(e, r); /* its dependents go offline with it */
+}
+
+/* The restarts that are due: a resource still online pending gets its
+ * command started again (online), or is failed when it cannot start. */
+static void run_restarts(struct embedded *e)
+{
+	uint64_t now = mono_ms();
+	for (size_t i = 0; i < e->nrestarts; i++) {
+		struct restart *rr = &e->restarts[i];
+		if (!rr->due || rr->due > now)
+			continue;
+		rr->due = 0;
+		if (tx_begin(e) != BE_OK)
+			continue;
+		struct be_object r;
+		int rc = object_by(e, BE_RESOURCE, "id", rr->id, &r);
+		if (!rc && r.state == BE_STATE_ONLINE_PENDING && e->supervise && !child_of(e, r.id)) {
+			rc = set_state(e, &r, child_start(e, &r) == BE_OK ? BE_STATE_ONLINE : BE_STATE_FAILED);
+			if (!rc)
+				rc = group_refresh(e, r.parent);
+		}
+		tx_end(e, rc == BE_NOT_FOUND ? BE_OK : rc);
+	}
+	arm_restarts(e);
+}
+
+/* A command that ends on its own: the restart policy (app_died). */
 static void emb_process_events(struct backend *b)
 {
 	struct embedded *e = E(b);
 	struct signalfd_siginfo si;
+	uint64_t ticks;
 	while (e->sigfd >= 0 && read(e->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+	while (e->timerfd >= 0 && read(e->timerfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
 		;
 	for (size_t i = 0; i < e->nchildren;) {
 		struct child *c = &e->children[i];
@@ -1038,12 +1217,13 @@ static void emb_process_events(struct backend *b)
 		if (tx_begin(e) == BE_OK) {
 			int rc = object_by(e, BE_RESOURCE, "id", id, &r);
 			if (!rc && r.state == BE_STATE_ONLINE)
-				rc = resource_fail(e, &r);
+				rc = app_died(e, &r);
 			if (!rc)
 				rc = group_refresh(e, r.parent);
 			tx_end(e, rc);
 		}
 	}
+	run_restarts(e);
 }
 
 static void emb_destroy(struct backend *b)
@@ -1056,8 +1236,13 @@ static void emb_destroy(struct backend *b)
 	while (e->nchildren)
 		child_stop(e, &e->children[e->nchildren - 1]);
 	free(e->children);
+	free(e->restarts);
 	if (e->sigfd >= 0)
 		close(e->sigfd);
+	if (e->timerfd >= 0)
+		close(e->timerfd);
+	if (e->epfd >= 0)
+		close(e->epfd);
 	sqlite3_close(e->db);
 	free(e);
 }
@@ -1065,7 +1250,7 @@ static void emb_destroy(struct backend *b)
 static int start_online_app(const struct be_object *r, void *arg)
 {
 	struct embedded *e = arg;
-	if (is_app(r) && r->state == BE_STATE_ONLINE && !child_of(e, r->id) && child_start(e, r) != BE_OK) {
+	if (is_app(e, r) && r->state == BE_STATE_ONLINE && !child_of(e, r->id) && child_start(e, r) != BE_OK) {
 		/* It cannot run: it has failed. */
 		if (tx_begin(e) == BE_OK)
 			tx_end(e, set_state(e, r, BE_STATE_FAILED));
@@ -1087,6 +1272,13 @@ int backend_embedded_supervise(struct backend *b, bool on)
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 		e->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 		if (e->sigfd < 0)
+			return BE_IO;
+		/* One fd for clusterd to poll: child exits and due restarts. */
+		e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		e->epfd = epoll_create1(EPOLL_CLOEXEC);
+		struct epoll_event ev = { .events = EPOLLIN };
+		if (e->timerfd < 0 || e->epfd < 0 || epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->sigfd, &ev) < 0 ||
+		    epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->timerfd, &ev) < 0)
 			return BE_IO;
 	}
 	e->supervise = true;
@@ -1349,12 +1541,9 @@ static int seed_networks(struct embedded *e)
 
 static int seed(struct embedded *e, const char *cluster_name)
 {
-	static const char *const types[] = { "Generic Application", "Generic Service", "Generic Script",
-					     "IP Address", "Network Name", "Physical Disk", "Storage Pool" };
+	/* The resource types: sync_wintypes, at every open. */
 	struct be_object node;
 	int rc = seed_object(e, BE_NODE, e->node, BE_STATE_UP, NULL, NULL, NULL, NULL, 1, true, &node);
-	for (size_t i = 0; !rc && i < sizeof(types) / sizeof(types[0]); i++)
-		rc = seed_object(e, BE_RESTYPE, types[i], BE_STATE_UNKNOWN, NULL, NULL, NULL, NULL, 0, true, NULL);
 	if (!rc)
 		rc = seed_networks(e);
 	if (!rc)
@@ -1428,6 +1617,32 @@ static int migrate(struct embedded *e, const char *cluster_name, char *err, size
 	return 0;
 }
 
+/* The Windows types (wintypes.h), each listed, available here or not, with
+ * what it is here; at every open, so that a database made by an older
+ * clusterd gets the types added since and the current descriptions. */
+static int sync_wintypes(struct embedded *e, char *err, size_t errlen)
+{
+	int rc = tx_begin(e);
+	for (size_t i = 0; !rc && i < n_wintypes; i++) {
+		const struct wintype *w = &wintypes[i];
+		enum be_state st = w->embedded ? BE_STATE_UP : BE_STATE_DOWN;
+		const char *what = w->embedded ? w->embedded : "not available";
+		struct be_object t;
+		if (object_by(e, BE_RESTYPE, "name", w->name, &t) != BE_OK) {
+			rc = seed_object(e, BE_RESTYPE, w->name, st, NULL, NULL, what, NULL, 0, true, NULL);
+		} else if (t.core && (t.state != st || strcmp(t.type, what) != 0)) {
+			char state[16];
+			snprintf(state, sizeof(state), "%d", (int)st);
+			rc = sql_step_done(sql_prepare(e, "UPDATE objects SET state = ?, type = ? WHERE id = ?", state, what,
+						       t.id, NULL));
+		}
+	}
+	rc = tx_end(e, rc);
+	if (rc)
+		snprintf(err, errlen, "cannot list the resource types in the cluster database: %s", sqlite3_errmsg(e->db));
+	return rc ? -1 : 0;
+}
+
 /* The local node belongs to its cluster: after an eviction it joins again,
  * with the next free node number and a new id. */
 static int join_local_node(struct embedded *e, char *err, size_t errlen)
@@ -1460,6 +1675,8 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 	}
 	e->base.ops = &embedded_ops;
 	e->sigfd = -1;
+	e->timerfd = -1;
+	e->epfd = -1;
 	snprintf(e->node, sizeof(e->node), "%s", node_name);
 	snprintf(e->state_dir, sizeof(e->state_dir), "%s", state_dir);
 	snprintf(path, sizeof(path), "%s/cluster.db", state_dir);
@@ -1486,7 +1703,8 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 		emb_destroy(&e->base);
 		return NULL;
 	}
-	if (migrate(e, cluster_name, err, errlen) < 0 || join_local_node(e, err, errlen) < 0) {
+	if (migrate(e, cluster_name, err, errlen) < 0 || sync_wintypes(e, err, errlen) < 0 ||
+	    join_local_node(e, err, errlen) < 0) {
 		emb_destroy(&e->base);
 		return NULL;
 	}

@@ -202,6 +202,7 @@ int cib_remove_id(struct pcmk *p, const char *section, const char *tag, const ch
 /* ---- view.c ---- */
 
 void view_free(struct view *v);
+struct pobj *view_add(struct view *v, enum be_kind kind, const char *cib_id, const char *name);
 struct pobj *view_by_name(struct view *v, enum be_kind kind, const char *name);
 struct pobj *view_by_id(struct view *v, enum be_kind kind, const char *id);
 bool is_placeholder(const char *cib_id);
@@ -252,6 +253,29 @@ int pm_create(struct backend *b, enum be_kind kind, const char *name, const char
 int pm_remove(struct backend *b, enum be_kind kind, const char *id);
 int pm_rename(struct backend *b, enum be_kind kind, const char *id, const char *name);
 int pm_act(struct backend *b, enum be_kind kind, const char *id, enum be_action action, const char *target);
+
+/* ---- restypes.c: the Windows resource types ---- */
+
+#define TYPE_META "clusapi-type"
+/* List every Windows type in the view (available here or not). */
+void restypes_add(struct view *v, const struct pcmk *p);
+/* The agent ("class:provider:type") a resource of this type runs: a Windows
+ * type's mapping (*wintype: its Windows name, kept in TYPE_META), or type
+ * itself (*wintype NULL).  BE_UNSUPPORTED for a type not available here. */
+int restypes_agent(const struct pcmk *p, const char *type, const char *cib_id, char *agent, size_t cap,
+		   const char **wintype);
+/* The private property that names the agent of a Windows type mapped onto a
+ * class (ServiceName for Generic Service), or NULL. */
+const char *restypes_unit_property(const char *wintype);
+
+/* ---- failpolicy.c: failure policies as meta attributes ---- */
+
+/* Is this policy property (server/policy.c) mapped for objects of kind? */
+bool failpolicy_known(enum be_kind kind, const char *name);
+/* What Pacemaker will do, as the property's value; BE_NOT_FOUND when not mapped. */
+int failpolicy_get(struct pcmk *p, struct pobj *obj, const char *name, uint32_t *out);
+/* Write it (a CIB modify, then a refresh); BE_UNSUPPORTED when not mapped. */
+int failpolicy_set(struct pcmk *p, struct pobj *obj, const char *name, uint32_t v);
 
 /* ---- registry.c ---- */
 

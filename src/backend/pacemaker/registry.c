@@ -411,8 +411,23 @@ int pm_reg_get(struct backend *b, const char *key, const char *name, struct be_v
 	struct reg_key k;
 	if (!key_there(p, key, &k))
 		return BE_INVALID; /* as the embedded backend: a missing key */
-	struct nv *vals = NULL;
-	size_t n = 0;
+	/* A failure policy (failpolicy.c): what Pacemaker will do, as a DWORD. */
+	uint32_t policy;
+	if (k.where == REG_OBJECT && failpolicy_get(p, k.obj, name, &policy) == BE_OK) {
+		memset(out, 0, sizeof(*out));
+		snprintf(out->name, sizeof(out->name), "%s", name);
+		out->type = BE_VAL_DWORD;
+		out->len = 4;
+		out->data = malloc(4);
+		if (!out->data)
+			return BE_NO_MEMORY;
+		for (int i = 0; i < 4; i++)
+			out->data[i] = (uint8_t)(policy >> (8 * i));
+		return BE_OK;
+	}
+	struct nv *vals;
+	size_t n;
+	rc = reg_values(p, &k, &vals, &n);
 	int found = BE_NOT_FOUND;
 	if (mapped(&k))
 		rc = reg_values(p, &k, &vals, &n);
@@ -500,6 +515,13 @@ int pm_reg_set(struct backend *b, const char *key, const struct be_value *value)
 	struct reg_key k;
 	if (!key_there(p, key, &k))
 		return BE_INVALID;
+	if (k.where == REG_OBJECT && failpolicy_known(k.kind, value->name)) {
+		if (value->type != BE_VAL_DWORD || value->len != 4)
+			return BE_INVALID;
+		uint32_t v = (uint32_t)value->data[0] | (uint32_t)value->data[1] << 8 | (uint32_t)value->data[2] << 16 |
+			     (uint32_t)value->data[3] << 24;
+		return failpolicy_set(p, k.obj, value->name, v);
+	}
 	bool desc = k.where == REG_OBJECT && k.kind != BE_NODE && strcasecmp(value->name, "Description") == 0;
 	if (k.where != REG_PARAMS && !desc) {
 		if (mapped_value(&k, value->name))

@@ -40,7 +40,7 @@ void view_free(struct view *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static struct pobj *view_add(struct view *v, enum be_kind kind, const char *cib_id, const char *name)
+struct pobj *view_add(struct view *v, enum be_kind kind, const char *cib_id, const char *name)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 64;
@@ -101,7 +101,10 @@ static void add_primitive(struct view *v, pe_resource_t *rsc, const char *group,
 	const char *cls = crm_element_value(rsc->xml, XML_AGENT_ATTR_CLASS);
 	const char *prov = crm_element_value(rsc->xml, XML_AGENT_ATTR_PROVIDER);
 	const char *type = crm_element_value(rsc->xml, XML_ATTR_TYPE);
-	if (prov)
+	const char *wintype = nv_value(rsc->xml, XML_TAG_META_SETS, TYPE_META);
+	if (wintype) /* a Windows type (restypes.c) */
+		snprintf(p->o.type, sizeof(p->o.type), "%s", wintype);
+	else if (prov)
 		snprintf(p->o.type, sizeof(p->o.type), "%s:%s:%s", cls ?: "", prov, type ?: "");
 	else
 		snprintf(p->o.type, sizeof(p->o.type), "%s:%s", cls ?: "", type ?: "");
@@ -181,8 +184,13 @@ void load_agents(struct pcmk *p)
 static void add_restypes(struct view *v, const struct pcmk *p)
 {
 	for (size_t i = 0; i < p->nagents; i++)
-		if (!view_by_name(v, BE_RESTYPE, p->agents[i]))
-			view_add(v, BE_RESTYPE, p->agents[i], p->agents[i]);
+		if (!view_by_name(v, BE_RESTYPE, p->agents[i])) {
+			struct pobj *o = view_add(v, BE_RESTYPE, p->agents[i], p->agents[i]);
+			if (!o)
+				return;
+			o->o.state = BE_STATE_UP;
+			snprintf(o->o.type, sizeof(o->o.type), "%s", p->agents[i]);
+		}
 }
 
 static void add_networks(struct view *v, const struct corosync_view *cs)
@@ -279,12 +287,18 @@ static int build_view(struct pcmk *p, xmlNode *cib, struct view *out)
 	for (size_t i = 0; i < out->n; i++)
 		if (out->v[i].o.kind == BE_GROUP)
 			group_state(out, &out->v[i]);
-	/* Types in use first (some may not be OCF), then every installed agent. */
+	/* The Windows types, types in use (some may not be OCF), then every
+	 * installed agent. */
+	restypes_add(out, p);
 	for (size_t i = 0, n = out->n; i < n; i++)
 		if (out->v[i].o.kind == BE_RESOURCE && !view_by_name(out, BE_RESTYPE, out->v[i].o.type)) {
 			char type[BE_NAME_MAX];
 			snprintf(type, sizeof(type), "%s", out->v[i].o.type);
-			view_add(out, BE_RESTYPE, type, type);
+			struct pobj *t = view_add(out, BE_RESTYPE, type, type);
+			if (t) {
+				t->o.state = BE_STATE_UP;
+				snprintf(t->o.type, sizeof(t->o.type), "%s", type);
+			}
 		}
 	add_restypes(out, p);
 	add_networks(out, &p->cs);

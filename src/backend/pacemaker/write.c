@@ -129,9 +129,12 @@ static int create_resource(struct pcmk *p, const char *name, const char *parent,
 	xmlNode *cur = find_id(p->view.cib, g->cib_id);
 	if (!cur)
 		return BE_NOT_FOUND;
-	char id[BE_NAME_MAX];
+	char id[BE_NAME_MAX], agent[BE_NAME_MAX * 2];
 	new_cib_id(p->view.cib, name, id, sizeof(id));
-	int rc;
+	const char *wintype;
+	int rc = restypes_agent(p, type, id, agent, sizeof(agent), &wintype);
+	if (rc)
+		return rc;
 	/* An empty group: its placeholder goes and the resource comes in one
 	 * replace of the whole group, so the group is never empty or doubled. */
 	xmlNode *ph = NULL;
@@ -145,18 +148,24 @@ static int create_resource(struct pcmk *p, const char *name, const char *parent,
 				free_xml(c);
 				break;
 			}
-		if (!new_primitive(copy, id, name, type, false)) {
+		xmlNode *r = new_primitive(copy, id, name, agent, false);
+		if (!r) {
 			free_xml(copy);
 			return BE_INVALID;
 		}
+		if (wintype)
+			frag_nvpair(r, NULL, XML_TAG_META_SETS, TYPE_META, wintype);
 		rc = cib_written(p, p->cib->cmds->replace(p->cib, XML_CIB_TAG_RESOURCES, copy, cib_sync_call));
 		free_xml(copy);
 	} else {
 		xmlNode *f = frag_of(NULL, cur);
-		if (!new_primitive(f, id, name, type, false)) {
+		xmlNode *r = new_primitive(f, id, name, agent, false);
+		if (!r) {
 			free_xml(f);
 			return BE_INVALID;
 		}
+		if (wintype)
+			frag_nvpair(r, NULL, XML_TAG_META_SETS, TYPE_META, wintype);
 		rc = cib_modify(p, XML_CIB_TAG_RESOURCES, f, 0);
 	}
 	rc = after_write(p, rc);
@@ -177,6 +186,10 @@ int pm_create(struct backend *b, enum be_kind kind, const char *name, const char
 	int rc = ready_write(p);
 	if (rc)
 		return rc;
+	/* Resource types are the installed agents and the Windows types
+	 * (restypes.c): none is kept in the CIB. */
+	if (kind == BE_RESTYPE)
+		return BE_UNSUPPORTED;
 	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE))
 		return BE_INVALID;
 	if (view_by_name(&p->view, kind, name))
