@@ -639,6 +639,66 @@ CLUSAPI_API DWORD ClusapiAddAccount(HCLUSTER hCluster, LPCWSTR lpszName, LPCWSTR
 CLUSAPI_API DWORD ClusapiRemoveAccount(HCLUSTER hCluster, LPCWSTR lpszName);
 CLUSAPI_API DWORD ClusapiEnumAccounts(HCLUSTER hCluster, LPWSTR lpszNames, LPDWORD lpcchNames);
 
+/* ==== Notifications (notification ports) ==================================
+ * CreateClusterNotifyPort(INVALID_HANDLE_VALUE, hCluster, filter, key) makes a
+ * port (its own connection to the cluster); with an existing port it adds the
+ * cluster-wide filter to it.  RegisterClusterNotify adds the events of one
+ * object (HNODE, HGROUP, HRESOURCE, HNETWORK, HNETINTERFACE; an HKEY: the
+ * registry filters, reported for the whole cluster database; an HCLUSTER: any
+ * cluster-wide filter).  GetClusterNotify returns the next event: waits up to
+ * dwMilliseconds (INFINITE: no limit; 0: what the server holds now), then
+ * WAIT_TIMEOUT; too small a buffer (or NULL): ERROR_MORE_DATA with the length
+ * needed (without the NUL) in *lpcchName, and the event stays first.  See
+ * CreateClusterNotifyPort(3).
+ */
+typedef void *HANDLE;
+typedef uintptr_t DWORD_PTR;
+typedef struct _HCHANGE *HCHANGE;
+#define INVALID_HANDLE_VALUE ((HANDLE)(intptr_t)-1)
+#define INFINITE 0xFFFFFFFFu
+#define WAIT_TIMEOUT 258u
+
+/* CLUSTER_CHANGE (MS-CMRP 2.2.2.7) */
+#define CLUSTER_CHANGE_NODE_STATE 0x00000001u
+#define CLUSTER_CHANGE_NODE_DELETED 0x00000002u
+#define CLUSTER_CHANGE_NODE_ADDED 0x00000004u
+#define CLUSTER_CHANGE_NODE_PROPERTY 0x00000008u
+#define CLUSTER_CHANGE_REGISTRY_NAME 0x00000010u
+#define CLUSTER_CHANGE_REGISTRY_ATTRIBUTES 0x00000020u
+#define CLUSTER_CHANGE_REGISTRY_VALUE 0x00000040u
+#define CLUSTER_CHANGE_REGISTRY_SUBTREE 0x00000080u
+#define CLUSTER_CHANGE_RESOURCE_STATE 0x00000100u
+#define CLUSTER_CHANGE_RESOURCE_DELETED 0x00000200u
+#define CLUSTER_CHANGE_RESOURCE_ADDED 0x00000400u
+#define CLUSTER_CHANGE_RESOURCE_PROPERTY 0x00000800u
+#define CLUSTER_CHANGE_GROUP_STATE 0x00001000u
+#define CLUSTER_CHANGE_GROUP_DELETED 0x00002000u
+#define CLUSTER_CHANGE_GROUP_ADDED 0x00004000u
+#define CLUSTER_CHANGE_GROUP_PROPERTY 0x00008000u
+#define CLUSTER_CHANGE_RESOURCE_TYPE_DELETED 0x00010000u
+#define CLUSTER_CHANGE_RESOURCE_TYPE_ADDED 0x00020000u
+#define CLUSTER_CHANGE_RESOURCE_TYPE_PROPERTY 0x00040000u
+#define CLUSTER_CHANGE_CLUSTER_RECONNECT 0x00080000u
+#define CLUSTER_CHANGE_NETWORK_STATE 0x00100000u
+#define CLUSTER_CHANGE_NETWORK_DELETED 0x00200000u
+#define CLUSTER_CHANGE_NETWORK_ADDED 0x00400000u
+#define CLUSTER_CHANGE_NETWORK_PROPERTY 0x00800000u
+#define CLUSTER_CHANGE_NETINTERFACE_STATE 0x01000000u
+#define CLUSTER_CHANGE_NETINTERFACE_DELETED 0x02000000u
+#define CLUSTER_CHANGE_NETINTERFACE_ADDED 0x04000000u
+#define CLUSTER_CHANGE_NETINTERFACE_PROPERTY 0x08000000u
+#define CLUSTER_CHANGE_QUORUM_STATE 0x10000000u
+#define CLUSTER_CHANGE_CLUSTER_STATE 0x20000000u
+#define CLUSTER_CHANGE_CLUSTER_PROPERTY 0x40000000u
+#define CLUSTER_CHANGE_HANDLE_CLOSE 0x80000000u
+
+CLUSAPI_API HCHANGE CreateClusterNotifyPort(HCHANGE hChange, HCLUSTER hCluster, DWORD dwFilter, DWORD_PTR dwNotifyKey);
+CLUSAPI_API DWORD RegisterClusterNotify(HCHANGE hChange, DWORD dwFilterType, HANDLE hObject, DWORD_PTR dwNotifyKey);
+CLUSAPI_API DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, LPDWORD lpdwFilterType, LPWSTR lpszName,
+				   LPDWORD lpcchName, DWORD dwMilliseconds);
+CLUSAPI_API BOOL CloseClusterNotifyPort(HCHANGE hChange);
+/* ==== end of notifications ================================================ */
+
 #ifdef __cplusplus
 }
 #endif

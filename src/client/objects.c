@@ -1256,3 +1256,37 @@ CLUSAPI_API LONG ClusterRegCloseKey(HKEY hKey)
 	close_object(hKey, KIND_KEY, CMRP_CLOSE_KEY, &err);
 	return (LONG)err;
 }
+
+DWORD session_object_of(const void *h, struct object_info *info)
+{
+	static const struct {
+		uint32_t kind;
+		uint8_t type;
+	} kinds[] = {
+		{ KIND_NODE, CMRP_HANDLE_NODE },       { KIND_GROUP, CMRP_HANDLE_GROUP },
+		{ KIND_RESOURCE, CMRP_HANDLE_RESOURCE }, { KIND_NETWORK, CMRP_HANDLE_NETWORK },
+		{ KIND_NETIF, CMRP_HANDLE_NETIF },     { KIND_KEY, CMRP_HANDLE_KEY },
+	};
+	memset(info, 0, sizeof(*info));
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct ocall c;
+		if (obj_acquire(h, kinds[i].kind, &c))
+			continue;
+		DWORD err = ERROR_SUCCESS;
+		info->type = kinds[i].type;
+		info->cluster = (HCLUSTER)c.o->cluster;
+		info->reopen_opnum = c.o->reopen_opnum;
+		info->desired = c.o->desired;
+		info->units = c.o->name_units;
+		if (c.o->name) {
+			info->name = malloc((c.o->name_units + 1) * sizeof(uint16_t));
+			if (info->name)
+				memcpy(info->name, c.o->name, (c.o->name_units + 1) * sizeof(uint16_t));
+			else
+				err = ERROR_NOT_ENOUGH_MEMORY;
+		}
+		obj_release(&c);
+		return err;
+	}
+	return ERROR_INVALID_HANDLE;
+}

@@ -85,4 +85,27 @@ DWORD session_finish_op(struct rpc_call *call, void *out);
 /* Copy a UTF-16 string out with the Windows (buffer, count) convention. */
 DWORD session_copy_out(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch);
 
+
+/* ---- for the notification ports (notify.c) ---- */
+/* A new session like the one behind h: the same target, credentials and
+ * access, on a connection of its own; NULL and *err on failure. */
+HCLUSTER session_open_like(HCLUSTER h, DWORD *err);
+/* session_op on the session behind a cluster handle (locked for the call). */
+DWORD session_call(HCLUSTER h, uint16_t opnum, const void *in, void *out);
+/* The session behind a cluster handle, referenced (NULL: not one); put it back. */
+struct cluster_session *session_get(HCLUSTER h);
+void session_put(HCLUSTER h);
+/* What an object handle (node, group, resource, network, interface, key) is:
+ * its handle type, its cluster handle and how it was opened (name: malloc'd
+ * copy or NULL; free it). */
+struct object_info {
+	uint8_t type; /* enum cmrp_handle_type */
+	HCLUSTER cluster;
+	uint16_t reopen_opnum;
+	uint32_t desired;
+	uint16_t *name;
+	size_t units;
+};
+DWORD session_object_of(const void *h, struct object_info *info);
+
 #endif
