@@ -138,5 +138,7 @@ int cmd_netinterface(const struct cli *cli, const struct args *a);
 /* access.c */
 int cmd_account(const struct cli *cli, const struct args *a);
 int cmd_access(const struct cli *cli, const struct args *a);
+/* watch.c */
+int cmd_watch(const struct cli *cli, const struct args *a);
 
 #endif /* CLUSCTL_CLI_H */
