@@ -639,7 +639,9 @@ CLUSAPI_API DWORD ClusapiAddAccount(HCLUSTER hCluster, LPCWSTR lpszName, LPCWSTR
 CLUSAPI_API DWORD ClusapiRemoveAccount(HCLUSTER hCluster, LPCWSTR lpszName);
 CLUSAPI_API DWORD ClusapiEnumAccounts(HCLUSTER hCluster, LPWSTR lpszNames, LPDWORD lpcchNames);
 
-/* ==== Notifications (notification ports) ==================================
+/* ==== issue 13 (notify): notifications, the rest of the registry, lookups ====
+ *
+ * Notification ports.
  * CreateClusterNotifyPort(INVALID_HANDLE_VALUE, hCluster, filter, key) makes a
  * port (its own connection to the cluster); with an existing port it adds the
  * cluster-wide filter to it.  RegisterClusterNotify adds the events of one
@@ -697,7 +699,57 @@ CLUSAPI_API DWORD RegisterClusterNotify(HCHANGE hChange, DWORD dwFilterType, HAN
 CLUSAPI_API DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, LPDWORD lpdwFilterType, LPWSTR lpszName,
 				   LPDWORD lpcchName, DWORD dwMilliseconds);
 CLUSAPI_API BOOL CloseClusterNotifyPort(HCHANGE hChange);
-/* ==== end of notifications ================================================ */
+
+/*
+ * The rest of the cluster registry (ClusterRegCreateKey(3)).  Security: who
+ * may read or change the registry is the cluster's access list; every key
+ * reports one fixed descriptor (owner and group BUILTIN\Administrators, a DACL
+ * granting them KEY_ALL_ACCESS).  lpSecurityAttributes of ClusterRegCreateKey
+ * is ignored, and ClusterRegSetKeySecurity accepts only that descriptor
+ * (ERROR_NOT_SUPPORTED for any other).  Get*Key open the object's key
+ * KIND\ID (ResourceTypes\NAME) of the root.
+ */
+typedef DWORD SECURITY_INFORMATION;
+typedef void *PSECURITY_DESCRIPTOR;
+typedef HKEY *PHKEY;
+#ifndef CLUSAPI_SECURITY_ATTRIBUTES_DEFINED
+#define CLUSAPI_SECURITY_ATTRIBUTES_DEFINED
+typedef struct _SECURITY_ATTRIBUTES {
+	DWORD nLength;
+	LPVOID lpSecurityDescriptor;
+	BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+#endif
+#define OWNER_SECURITY_INFORMATION 0x00000001u
+#define GROUP_SECURITY_INFORMATION 0x00000002u
+#define DACL_SECURITY_INFORMATION 0x00000004u
+#define SACL_SECURITY_INFORMATION 0x00000008u
+#define REG_OPTION_NON_VOLATILE 0u
+#define REG_OPTION_VOLATILE 1u
+#define REG_CREATED_NEW_KEY 1u
+#define REG_OPENED_EXISTING_KEY 2u
+
+CLUSAPI_API LONG ClusterRegCreateKey(HKEY hKey, LPCWSTR lpszSubKey, DWORD dwOptions, REGSAM samDesired,
+				     LPSECURITY_ATTRIBUTES lpSecurityAttributes, PHKEY phkResult,
+				     LPDWORD lpdwDisposition);
+CLUSAPI_API LONG ClusterRegDeleteKey(HKEY hKey, LPCWSTR lpszSubKey);
+CLUSAPI_API DWORD ClusterRegEnumValue(HKEY hKey, DWORD dwIndex, LPWSTR lpszValueName, LPDWORD lpcchValueName,
+				      LPDWORD lpdwType, LPBYTE lpData, LPDWORD lpcbData);
+CLUSAPI_API DWORD ClusterRegDeleteValue(HKEY hKey, LPCWSTR lpszValueName);
+CLUSAPI_API LONG ClusterRegQueryInfoKey(HKEY hKey, LPDWORD lpcSubKeys, LPDWORD lpcchMaxSubKeyLen, LPDWORD lpcValues,
+					LPDWORD lpcchMaxValueNameLen, LPDWORD lpcbMaxValueLen,
+					LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime);
+CLUSAPI_API LONG ClusterRegGetKeySecurity(HKEY hKey, SECURITY_INFORMATION RequestedInformation,
+					  PSECURITY_DESCRIPTOR pSecurityDescriptor, LPDWORD lpcbSecurityDescriptor);
+CLUSAPI_API LONG ClusterRegSetKeySecurity(HKEY hKey, SECURITY_INFORMATION SecurityInformation,
+					  PSECURITY_DESCRIPTOR pSecurityDescriptor);
+CLUSAPI_API HKEY GetClusterNodeKey(HNODE hNode, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterGroupKey(HGROUP hGroup, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterResourceKey(HRESOURCE hResource, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterResourceTypeKey(HCLUSTER hCluster, LPCWSTR lpszTypeName, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterNetworkKey(HNETWORK hNetwork, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterNetInterfaceKey(HNETINTERFACE hNetInterface, REGSAM samDesired);
+/* ==== end of issue 13 (notify) ============================================== */
 
 #ifdef __cplusplus
 }

@@ -108,4 +108,26 @@ struct object_info {
 };
 DWORD session_object_of(const void *h, struct object_info *info);
 
+/* ---- for the cluster registry calls (clusreg.c) ---- */
+/* An object handle of a type (CMRP_HANDLE_*) in use: referenced, its
+ * session locked, until session_unuse_object.  For a key: root says it is
+ * the root key, path (NULL: unknown) its path from the root. */
+struct object_use {
+	uintptr_t token;
+	struct object *obj;
+	struct cluster_session *s;
+	HCLUSTER cluster;
+	struct rpc_ctx_handle handle;
+	bool root;
+	const uint16_t *path;
+	size_t units;
+};
+DWORD session_use_object(const void *h, uint8_t type, struct object_use *u);
+void session_unuse_object(struct object_use *u);
+/* A new HKEY for a key handle of session s (locked), reopened after a
+ * reconnect by its path from the root (NULL: it cannot be); NULL when out of
+ * memory (the server's handle is closed then). */
+HKEY session_new_key(struct cluster_session *s, HCLUSTER cluster, const struct rpc_ctx_handle *h, const uint16_t *path,
+		     size_t units, uint32_t desired);
+
 #endif

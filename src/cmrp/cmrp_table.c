@@ -460,6 +460,8 @@ static const struct cmrp_op cmrp_ops[CMRP_OPNUM_COUNT] = {
 			       enum_value, 0, NO_OUT),
 	[CMRP_CLOSE_KEY] = CLOSE("ApiCloseKey", KEY),
 	[CMRP_QUERY_INFO_KEY] = ON_HANDLE("ApiQueryInfoKey", READ, KEY, query_info_key, 0),
+	[CMRP_SET_KEY_SECURITY] = OP("ApiSetKeySecurity", WRITE, key_security_in, 0,
+				     { AT(cmrp_key_security_in, key, KEY) }, status_result, 0, NO_OUT),
 	[CMRP_GET_KEY_SECURITY] = OP("ApiGetKeySecurity", READ, key_security_in, 0,
 				     { AT(cmrp_key_security_in, key, KEY) }, key_security_out, 0, NO_OUT),
 	[CMRP_OPEN_GROUP] = OPEN("ApiOpenGroup", READ, name, false, GROUP),

@@ -315,6 +315,9 @@ static void test_register_kinds(void **state)
 		assert_true(seen);
 		print_message("# notify latency: registry value seen %.1f ms after ClusterRegSetValue returned\n",
 			      now_ms() - t0);
+		w = W(group_name);
+		assert_int_equal(ClusterRegDeleteValue(key, w), ERROR_SUCCESS);
+		free(w);
 	} else {
 		print_message("# the root key is not writable here (error %u): no registry event checked\n", rc);
 	}

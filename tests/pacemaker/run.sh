@@ -77,10 +77,10 @@ if [ "${1:-}" = conformance ]; then
 	for n in 1 2; do
 		echo "---- conformance suite against node $n's clusterd"
 		CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$TEST_CONFORMANCE" 9>&- || rc=1
-		# Notification ports: changes made through this node's clusterd.
-		if [ -n "${TEST_CONFORMANCE_NOTIFY:-}" ]; then
-			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc timeout 60 "$TEST_CONFORMANCE_NOTIFY" 9>&- || rc=1
-		fi
+		# Issue 13's suites: notification ports, the rest of the registry.
+		for t in ${TEST_CONFORMANCE_NOTIFY:-} ${TEST_CONFORMANCE_CLUSREG:-}; do
+			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$t" 9>&- || rc=1
+		done
 	done
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/clusctl.sh" 9>&- || rc=1
 else

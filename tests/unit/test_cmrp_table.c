@@ -44,7 +44,7 @@ static void test_entries_whole(void **state)
 			assert_ptr_equal(op->in, &cmrp_codec_control_in);
 	}
 	/* the calls clusterd answers today */
-	assert_int_equal(n, 111); /* 107, + AddNotifyNetwork/NetInterface and their ReAdds (notify) */
+	assert_int_equal(n, 112); /* 107, + AddNotifyNetwork/NetInterface, their ReAdds, SetKeySecurity (notify) */
 	assert_null(cmrp_op(CMRP_OPNUM_COUNT));
 	assert_null(cmrp_op(0xffff));
 	assert_string_equal(cmrp_op(CMRP_OPEN_CLUSTER_EX)->name, "ApiOpenClusterEx");
