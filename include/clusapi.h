@@ -749,6 +749,47 @@ CLUSAPI_API HKEY GetClusterResourceKey(HRESOURCE hResource, REGSAM samDesired);
 CLUSAPI_API HKEY GetClusterResourceTypeKey(HCLUSTER hCluster, LPCWSTR lpszTypeName, REGSAM samDesired);
 CLUSAPI_API HKEY GetClusterNetworkKey(HNETWORK hNetwork, REGSAM samDesired);
 CLUSAPI_API HKEY GetClusterNetInterfaceKey(HNETINTERFACE hNetInterface, REGSAM samDesired);
+
+/*
+ * Lookups and the rest (GetClusterFromNode(3)).  GetClusterFrom* return a new
+ * cluster handle (close it with CloseCluster) for the cluster of an object.
+ * GetNodeClusterState answers for this host from local facts (the LPC socket
+ * answers: running; clusterd's state directory: not running; its binary: not
+ * configured) and for another node through its cluster service.
+ * RestoreClusterDatabase and SetClusterServiceAccountPassword are
+ * ERROR_CALL_NOT_IMPLEMENTED; BackupClusterDatabase is what the server says.
+ */
+typedef LONG HRESULT;
+typedef unsigned char BOOLEAN;
+typedef enum NODE_CLUSTER_STATE {
+	ClusterStateNotInstalled = 0x00000000,
+	ClusterStateNotConfigured = 0x00000001,
+	ClusterStateNotRunning = 0x00000003,
+	ClusterStateRunning = 0x00000013,
+} NODE_CLUSTER_STATE;
+typedef struct CLUSTER_SET_PASSWORD_STATUS {
+	DWORD NodeId;
+	BOOLEAN SetAttempted;
+	DWORD ReturnStatus;
+} CLUSTER_SET_PASSWORD_STATUS, *PCLUSTER_SET_PASSWORD_STATUS;
+
+CLUSAPI_API HCLUSTER GetClusterFromNode(HNODE hNode);
+CLUSAPI_API HCLUSTER GetClusterFromGroup(HGROUP hGroup);
+CLUSAPI_API HCLUSTER GetClusterFromResource(HRESOURCE hResource);
+CLUSAPI_API HCLUSTER GetClusterFromNetwork(HNETWORK hNetwork);
+CLUSAPI_API HCLUSTER GetClusterFromNetInterface(HNETINTERFACE hNetInterface);
+CLUSAPI_API DWORD GetClusterNodeId(HNODE hNode, LPWSTR lpszNodeId, LPDWORD lpcchName);
+CLUSAPI_API DWORD GetNodeClusterState(LPCWSTR lpszNodeName, LPDWORD pdwClusterState);
+CLUSAPI_API DWORD GetClusterQuorumResource(HCLUSTER hCluster, LPWSTR lpszResourceName, LPDWORD lpcchResourceName,
+					   LPWSTR lpszDeviceName, LPDWORD lpcchDeviceName,
+					   LPDWORD lpdwMaxQuorumLogSize);
+CLUSAPI_API DWORD SetClusterQuorumResource(HRESOURCE hResource, LPCWSTR lpszDeviceName, DWORD dwMaxQuoLogSize);
+CLUSAPI_API DWORD EvictClusterNodeEx(HNODE hNode, DWORD dwTimeOut, HRESULT *phrCleanupStatus);
+CLUSAPI_API DWORD BackupClusterDatabase(HCLUSTER hCluster, LPCWSTR lpszPathName);
+CLUSAPI_API DWORD RestoreClusterDatabase(LPCWSTR lpszPathName, BOOL bForce, LPCWSTR lpszQuorumDriveLetter);
+CLUSAPI_API DWORD SetClusterServiceAccountPassword(LPCWSTR lpszClusterName, LPCWSTR lpszNewPassword, DWORD dwFlags,
+						   PCLUSTER_SET_PASSWORD_STATUS lpReturnStatusBuffer,
+						   LPDWORD lpcbReturnStatusBufferSize);
 /* ==== end of issue 13 (notify) ============================================== */
 
 #ifdef __cplusplus

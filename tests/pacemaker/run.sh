@@ -77,8 +77,8 @@ if [ "${1:-}" = conformance ]; then
 	for n in 1 2; do
 		echo "---- conformance suite against node $n's clusterd"
 		CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$TEST_CONFORMANCE" 9>&- || rc=1
-		# Issue 13's suites: notification ports, the rest of the registry.
-		for t in ${TEST_CONFORMANCE_NOTIFY:-} ${TEST_CONFORMANCE_CLUSREG:-}; do
+		# Issue 13's suites: notification ports, the rest of the registry, lookups.
+		for t in ${TEST_CONFORMANCE_NOTIFY:-} ${TEST_CONFORMANCE_CLUSREG:-} ${TEST_CONFORMANCE_LOOKUPS:-}; do
 			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$t" 9>&- || rc=1
 		done
 	done
