@@ -756,9 +756,18 @@ CLUSAPI_API HKEY GetClusterNetInterfaceKey(HNETINTERFACE hNetInterface, REGSAM s
  * GetNodeClusterState answers for this host from local facts (the LPC socket
  * answers: running; clusterd's state directory: not running; its binary: not
  * configured) and for another node through its cluster service.
- * RestoreClusterDatabase and SetClusterServiceAccountPassword are
- * ERROR_CALL_NOT_IMPLEMENTED; BackupClusterDatabase is what the server says.
+ * BackupClusterDatabase writes DIR/cluster.db on the server (root over LPC;
+ * over TCP ERROR_CALL_NOT_IMPLEMENTED); RestoreClusterDatabase puts such a
+ * backup in place of this host's database ($CLUSAPI_STATE_DIR, else
+ * /var/lib/clusterd) while clusterd is stopped.
+ * SetClusterServiceAccountPassword is ERROR_CALL_NOT_IMPLEMENTED.
  */
+#define ERROR_PATH_NOT_FOUND 3u
+#define ERROR_FILE_EXISTS 80u
+#define ERROR_BUSY 170u
+#define ERROR_REVISION_MISMATCH 1306u
+#define ERROR_FILE_CORRUPT 1392u
+#define ERROR_DISK_FULL 112u
 typedef LONG HRESULT;
 typedef unsigned char BOOLEAN;
 typedef enum NODE_CLUSTER_STATE {

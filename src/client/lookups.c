@@ -11,9 +11,15 @@
  *   GetClusterQuorumResource / SetClusterQuorumResource: ApiGetQuorumResource
  *     and ApiSetQuorumResource (opnums 5 and 6).
  *   EvictClusterNodeEx: EvictClusterNode.
- *   BackupClusterDatabase: ApiBackupClusterDatabase (opnum 104).
- *   RestoreClusterDatabase, SetClusterServiceAccountPassword: defined errors.
+ *   BackupClusterDatabase: ApiBackupClusterDatabase (opnum 104): the server
+ *     writes DIR/cluster.db.
+ *   RestoreClusterDatabase: such a backup checked and put in place of this
+ *     host's database, while clusterd is stopped.
+ *   SetClusterServiceAccountPassword: a defined error.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -268,12 +274,108 @@ CLUSAPI_API DWORD BackupClusterDatabase(HCLUSTER hCluster, LPCWSTR lpszPathName)
 	return status_of(err, o.rpc_status, o.result);
 }
 
+/* The schema version clusterd's embedded backend writes (PRAGMA user_version,
+ * SCHEMA_VERSION in src/backend/embedded/embedded.c): a newer backup is one
+ * this clusterd cannot read. */
+#define CLUSTER_DB_SCHEMA_VERSION 1u
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Is fd a whole SQLite database of a schema we read?  From its header: the
+ * magic, the page size, the size in pages against the file's size, and the
+ * user version. */
+static DWORD check_backup(int fd)
+{
+	uint8_t h[100];
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return ERROR_FILE_NOT_FOUND;
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0)
+		return ERROR_FILE_CORRUPT;
+	uint32_t page = (uint32_t)h[16] << 8 | h[17];
+	if (page == 1)
+		page = 65536;
+	if (page < 512 || (page & (page - 1)) != 0 || st.st_size % page != 0)
+		return ERROR_FILE_CORRUPT;
+	/* The size in pages is valid when the change counter matches its
+	 * version-valid-for number. */
+	if (be32(h + 92) == be32(h + 24) && (uint64_t)be32(h + 28) * page != (uint64_t)st.st_size)
+		return ERROR_FILE_CORRUPT;
+	if (be32(h + 60) > CLUSTER_DB_SCHEMA_VERSION)
+		return ERROR_REVISION_MISMATCH;
+	return ERROR_SUCCESS;
+}
+
+static const char *state_dir(void)
+{
+	const char *d = getenv("CLUSAPI_STATE_DIR");
+	return d && *d ? d : CLUSTERD_STATE_DIR;
+}
+
 CLUSAPI_API DWORD RestoreClusterDatabase(LPCWSTR lpszPathName, BOOL bForce, LPCWSTR lpszQuorumDriveLetter)
 {
-	(void)bForce, (void)lpszQuorumDriveLetter;
-	if (!lpszPathName)
+	(void)bForce, (void)lpszQuorumDriveLetter; /* one node: nothing to force, no quorum drive */
+	if (!lpszPathName || !*lpszPathName)
 		return ERROR_INVALID_PARAMETER;
-	return ERROR_CALL_NOT_IMPLEMENTED;
+	/* Not under a running clusterd. */
+	if (lpc_answers())
+		return ERROR_BUSY;
+	char *dir = ClusapiWideToUtf8(lpszPathName);
+	if (!dir)
+		return GetLastError();
+	char *from = NULL, *to = NULL, *tmp = NULL, *wal = NULL, *shm = NULL;
+	const char *sd = state_dir();
+	DWORD err = ERROR_SUCCESS;
+	if (asprintf(&from, "%s/cluster.db", dir) < 0 || asprintf(&to, "%s/cluster.db", sd) < 0 ||
+	    asprintf(&tmp, "%s/cluster.db.restore", sd) < 0 || asprintf(&wal, "%s/cluster.db-wal", sd) < 0 ||
+	    asprintf(&shm, "%s/cluster.db-shm", sd) < 0)
+		err = ERROR_NOT_ENOUGH_MEMORY;
+	int in = -1, out = -1;
+	if (!err && (in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
+		err = errno == ENOENT || errno == ENOTDIR ? ERROR_FILE_NOT_FOUND
+		      : errno == EACCES		      ? ERROR_ACCESS_DENIED
+							      : ERROR_FILE_CORRUPT;
+	if (!err)
+		err = check_backup(in);
+	if (!err && (out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		err = errno == ENOENT ? ERROR_PATH_NOT_FOUND : ERROR_ACCESS_DENIED;
+	/* Copied whole to a file beside the database, on disk, then renamed over
+	 * it; the old database's write-ahead log goes first, or SQLite would
+	 * replay it onto the restored pages. */
+	if (!err) {
+		uint8_t buf[65536];
+		ssize_t n;
+		off_t off = 0;
+		while ((n = pread(in, buf, sizeof(buf), off)) > 0) {
+			if (write(out, buf, (size_t)n) != n) {
+				err = ERROR_DISK_FULL;
+				break;
+			}
+			off += n;
+		}
+		if (!err && (n < 0 || fsync(out) != 0))
+			err = ERROR_DISK_FULL;
+	}
+	if (out >= 0 && close(out) != 0 && !err)
+		err = ERROR_DISK_FULL;
+	if (!err && ((unlink(wal) != 0 && errno != ENOENT) || (unlink(shm) != 0 && errno != ENOENT)))
+		err = ERROR_ACCESS_DENIED;
+	if (!err && rename(tmp, to) != 0)
+		err = ERROR_ACCESS_DENIED;
+	if (err && out >= 0)
+		unlink(tmp);
+	if (in >= 0)
+		close(in);
+	free(dir);
+	free(from);
+	free(to);
+	free(tmp);
+	free(wal);
+	free(shm);
+	return err;
 }
 
 CLUSAPI_API DWORD SetClusterServiceAccountPassword(LPCWSTR lpszClusterName, LPCWSTR lpszNewPassword, DWORD dwFlags,

@@ -8,8 +8,8 @@
  * embedded clusterd; CONFORMANCE_BACKEND embedded or pacemaker).
  *
  * The one difference between the backends: Pacemaker's registry is only what
- * maps onto the CIB (doc/pacemaker.md): a group's key and its Parameters, no
- * new keys, no node or network keys.
+ * maps onto the CIB (doc/pacemaker.md): node, group and resource keys and
+ * their Parameters, no new keys, no network, interface or type keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,16 +252,25 @@ static void test_object_keys(void **state)
 	HNODE n = OpenClusterNode(cl, name);
 	assert_non_null(n);
 	HKEY nk = GetClusterNodeKey(n, KEY_READ);
-	if (pacemaker) {
-		assert_null(nk); /* no node keys in the CIB mapping */
-	} else {
-		assert_non_null(nk);
-		assert_int_equal(ClusterRegQueryInfoKey(nk, NULL, NULL, NULL, NULL, NULL, NULL, NULL), ERROR_SUCCESS);
-		ClusterRegCloseKey(nk);
-	}
+	assert_non_null(nk);
+	assert_int_equal(ClusterRegQueryInfoKey(nk, NULL, NULL, NULL, NULL, NULL, NULL, NULL), ERROR_SUCCESS);
+	ClusterRegCloseKey(nk);
 	CloseClusterNode(n);
 
-	if (!pacemaker) {
+	if (pacemaker) {
+		/* No network, interface or type keys in the CIB mapping. */
+		e = ClusterOpenEnum(cl, CLUSTER_ENUM_NETWORK);
+		cch = 256;
+		if (e && ClusterEnum(e, 0, &type, name, &cch) == ERROR_SUCCESS) {
+			HNETWORK net = OpenClusterNetwork(cl, name);
+			assert_non_null(net);
+			assert_null(GetClusterNetworkKey(net, KEY_READ));
+			assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
+			CloseClusterNetwork(net);
+		}
+		if (e)
+			ClusterCloseEnum(e);
+	} else {
 		e = ClusterOpenEnum(cl, CLUSTER_ENUM_NETWORK);
 		cch = 256;
 		if (e && ClusterEnum(e, 0, &type, name, &cch) == ERROR_SUCCESS) {
