@@ -21,6 +21,11 @@
  * the GetNotify first, with an indication if one came, which is kept).
  * Indications already received wait in a small local queue; one that does
  * not fit the caller's buffer stays first in it (ERROR_MORE_DATA).
+ *
+ * The port remembers its registrations.  Its session does not reconnect by
+ * itself; when the connection is found broken the port does (port_rebuild):
+ * the cluster opened again, a new ApiCreateNotify, every registration made
+ * again, and CLUSTER_CHANGE_CLUSTER_RECONNECT queued for those that asked.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -28,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "base/utf16.h"
 #include "base/werror.h"
@@ -50,9 +56,23 @@ struct item {
 	size_t units;
 };
 
+/* A registration, to make again after a reconnect: the whole cluster
+ * (type 0) or an object by name. */
+struct port_reg {
+	uint8_t type;
+	uint16_t open_ex, add;
+	uint16_t *name;
+	size_t units;
+	uint32_t filter;
+	uint32_t key; /* on the wire */
+};
+
 struct port {
 	pthread_mutex_t lock;
 	HCLUSTER conn; /* the port's own session */
+	uint32_t desired; /* its access, for reconnecting (the session's is 0) */
+	struct port_reg *regs;
+	size_t nregs, capregs;
 	struct rpc_ctx_handle handle;
 	/* The notify keys are DWORD_PTR for the caller and 32 bits on the wire:
 	 * the wire carries an index into this table. */
@@ -82,6 +102,9 @@ static void port_destroy(void *obj)
 	for (size_t i = 0; i < p->qlen; i++)
 		item_free(&p->q[(p->qhead + i) % PORT_LOCAL_MAX]);
 	free(p->keys);
+	for (size_t i = 0; i < p->nregs; i++)
+		free(p->regs[i].name);
+	free(p->regs);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
@@ -195,6 +218,89 @@ static DWORD port_quiet(struct port *p, struct cluster_session *s)
 	return err;
 }
 
+/* (rpc_status, result) of a reply as one error. */
+static DWORD status_of(DWORD err, uint32_t rpc_status, uint32_t result)
+{
+	return err ? err : result ? result : rpc_status;
+}
+
+/* Remember a registration (best effort: one not remembered is not made
+ * again after a reconnect). */
+static void port_remember(struct port *p, const struct port_reg *r)
+{
+	if (p->nregs == p->capregs) {
+		size_t ncap = p->capregs ? p->capregs * 2 : 8;
+		struct port_reg *nr = realloc(p->regs, ncap * sizeof(*nr));
+		if (!nr)
+			return;
+		p->regs = nr;
+		p->capregs = ncap;
+	}
+	struct port_reg c = *r;
+	if (r->name) {
+		c.name = malloc((r->units + 1) * sizeof(uint16_t));
+		if (!c.name)
+			return;
+		memcpy(c.name, r->name, r->units * sizeof(uint16_t));
+		c.name[r->units] = 0;
+	}
+	p->regs[p->nregs++] = c;
+}
+
+/* Make one registration on the port's (current) connection. */
+static DWORD port_register(struct port *p, struct cluster_session *s, const struct port_reg *r)
+{
+	DWORD err;
+	if (!r->type) {
+		struct cmrp_add_notify_in a = { .notify = p->handle, .object = s->handle, .filter = r->filter,
+						.key = r->key };
+		struct cmrp_status_result_out o;
+		err = session_op(s, CMRP_ADD_NOTIFY_CLUSTER, &a, &o);
+		return status_of(err, o.rpc_status, o.result);
+	}
+	struct cmrp_name_in open = { { r->name, r->units }, GENERIC_READ };
+	struct cmrp_open_object_out opened;
+	err = session_op(s, r->open_ex, &open, &opened);
+	err = status_of(err, opened.rpc_status, opened.status);
+	if (err)
+		return err;
+	/* The object's handle stays open on the port's connection: the
+	 * registration lasts as long as the port, and closing the port's
+	 * connection closes it. */
+	struct cmrp_add_notify_in a = { .notify = p->handle, .object = opened.handle, .filter = r->filter,
+					.key = r->key };
+	struct cmrp_add_notify_out o;
+	err = session_op(s, r->add, &a, &o);
+	return status_of(err, o.rpc_status, o.result);
+}
+
+/* The port's connection broke: open the cluster again (as the session would),
+ * make a new port there with every registration, and queue
+ * CLUSTER_CHANGE_CLUSTER_RECONNECT for those that asked for it.  Indications
+ * of the time between are lost, as on Windows. */
+static DWORD port_rebuild(struct port *p, struct cluster_session *s)
+{
+	struct cmrp_empty none = { 0 };
+	struct cmrp_create_notify_out created;
+	p->inflight = false;
+	s->desired = p->desired; /* lets session_op reconnect, this once */
+	DWORD err = session_op(s, CMRP_CREATE_NOTIFY, &none, &created);
+	s->desired = 0;
+	err = status_of(err, created.rpc_status, created.status);
+	if (err)
+		return err;
+	p->handle = created.handle;
+	atomic_store(&p->fd, s->rpc.fd);
+	for (size_t i = 0; i < p->nregs; i++) {
+		port_register(p, s, &p->regs[i]); /* an object gone since: left out */
+		if ((p->regs[i].filter & CLUSTER_CHANGE_CLUSTER_RECONNECT) && p->qlen < PORT_LOCAL_MAX) {
+			struct cmrp_get_notify_out o = { .key = p->regs[i].key, .filter = CLUSTER_CHANGE_CLUSTER_RECONNECT };
+			port_keep(p, &o);
+		}
+	}
+	return ERROR_SUCCESS;
+}
+
 /* A locked port and its locked session. */
 struct pcall {
 	uintptr_t token;
@@ -218,6 +324,8 @@ static DWORD port_acquire(HCHANGE h, struct pcall *c)
 		return ERROR_INVALID_HANDLE;
 	}
 	pthread_mutex_lock(&c->s->lock);
+	if (!c->s->rpc.bound)
+		port_rebuild(c->p, c->s); /* failing that, the calls say why */
 	return ERROR_SUCCESS;
 }
 
@@ -229,24 +337,17 @@ static void port_release(struct pcall *c)
 	registry_put(c->token);
 }
 
-/* (rpc_status, result) of a reply as one error. */
-static DWORD status_of(DWORD err, uint32_t rpc_status, uint32_t result)
-{
-	return err ? err : result ? result : rpc_status;
-}
-
 /* Register the whole cluster with a filter on the port's connection. */
 static DWORD port_add_cluster(struct pcall *c, DWORD filter, DWORD_PTR key)
 {
-	struct cmrp_add_notify_in a = { .notify = c->p->handle, .object = c->s->handle, .filter = filter };
-	struct cmrp_status_result_out o;
-	DWORD err = port_key(c->p, key, &a.key);
+	struct port_reg r = { .filter = filter };
+	DWORD err = port_key(c->p, key, &r.key);
 	if (!err)
 		err = port_quiet(c->p, c->s);
-	if (!err) {
-		err = session_op(c->s, CMRP_ADD_NOTIFY_CLUSTER, &a, &o);
-		err = status_of(err, o.rpc_status, o.result);
-	}
+	if (!err)
+		err = port_register(c->p, c->s, &r);
+	if (!err)
+		port_remember(c->p, &r);
 	return err;
 }
 
@@ -299,26 +400,16 @@ static DWORD port_add_object(struct pcall *c, const struct object_info *info, DW
 	if (!filter || (filter & ~kinds[k].filters))
 		return ERROR_INVALID_PARAMETER;
 
-	uint32_t wire_key;
-	DWORD err = port_key(c->p, key, &wire_key);
+	struct port_reg r = { .type = info->type, .open_ex = kinds[k].open_ex, .add = kinds[k].add,
+			      .name = info->name, .units = info->units, .filter = filter };
+	DWORD err = port_key(c->p, key, &r.key);
 	if (!err)
 		err = port_quiet(c->p, c->s);
-	if (err)
-		return err;
-	struct cmrp_name_in open = { { info->name, info->units }, GENERIC_READ };
-	struct cmrp_open_object_out opened;
-	err = session_op(c->s, kinds[k].open_ex, &open, &opened);
-	err = status_of(err, opened.rpc_status, opened.status);
-	if (err)
-		return err;
-	struct cmrp_add_notify_in a = {
-		.notify = c->p->handle, .object = opened.handle, .filter = filter, .key = wire_key };
-	struct cmrp_add_notify_out o;
-	err = session_op(c->s, kinds[k].add, &a, &o);
-	/* The object's handle stays open on the port's connection: the
-	 * registration lasts as long as the port, and closing the port's
-	 * connection closes it. */
-	return status_of(err, o.rpc_status, o.result);
+	if (!err)
+		err = port_register(c->p, c->s, &r);
+	if (!err)
+		port_remember(c->p, &r);
+	return err;
 }
 
 CLUSAPI_API HCHANGE CreateClusterNotifyPort(HCHANGE hChange, HCLUSTER hCluster, DWORD dwFilter,
@@ -360,8 +451,9 @@ CLUSAPI_API HCHANGE CreateClusterNotifyPort(HCHANGE hChange, HCLUSTER hCluster, 
 	}
 	struct cluster_session *s = session_get(p->conn);
 	pthread_mutex_lock(&s->lock);
-	/* A port does not reconnect: its registrations and indications are on
-	 * the server side of its connection (see the man page). */
+	/* The session does not reconnect by itself: the port does, making its
+	 * registrations again (port_rebuild). */
+	p->desired = s->desired;
 	s->desired = 0;
 	atomic_store(&p->fd, s->rpc.fd);
 	struct cmrp_empty none = { 0 };
@@ -458,7 +550,10 @@ CLUSAPI_API DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, LP
 	if (err)
 		return werror_set_last(err), err;
 	struct port *p = c.p;
-	if (!p->qlen) {
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int attempt = 0; !p->qlen && attempt < 2; attempt++) {
+		err = ERROR_SUCCESS;
 		if (dwMilliseconds == 0 && !p->inflight) {
 			/* A poll: what the server holds now, at the cost of one
 			 * round trip (GetNotify and Unblock sent together). */
@@ -469,19 +564,33 @@ CLUSAPI_API DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, LP
 			if (!p->inflight)
 				err = port_start(p, c.s);
 			if (!err) {
-				int timeout = dwMilliseconds == INFINITE ? -1
-					      : dwMilliseconds > (DWORD)RPC_CLIENT_MAX_TIMEOUT_MS
-						      ? RPC_CLIENT_MAX_TIMEOUT_MS
-						      : (int)dwMilliseconds;
+				int timeout = -1;
+				if (dwMilliseconds != INFINITE) {
+					struct timespec now;
+					clock_gettime(CLOCK_MONOTONIC, &now);
+					int64_t spent = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+					int64_t left = (int64_t)dwMilliseconds - spent;
+					timeout = left < 0 ? 0 : left > RPC_CLIENT_MAX_TIMEOUT_MS ? RPC_CLIENT_MAX_TIMEOUT_MS : (int)left;
+				}
 				/* The wait is on the port's own connection; the
 				 * session lock is kept (nothing else uses it). */
 				if (rpc_client_readable(&c.s->rpc, timeout))
 					err = port_collect(p, c.s, NULL, NULL);
+				else
+					break; /* WAIT_TIMEOUT */
 			}
 		}
-		if (err && (atomic_load(&p->closing) || !c.s->rpc.bound))
-			err = atomic_load(&p->closing) ? ERROR_INVALID_HANDLE : err;
+		if (!err || atomic_load(&p->closing))
+			break;
+		/* The connection broke: the port reconnects once per call, and
+		 * CLUSTER_CHANGE_CLUSTER_RECONNECT may be waiting then. */
+		if (c.s->rpc.bound || attempt > 0 || port_rebuild(p, c.s) != ERROR_SUCCESS)
+			break;
 	}
+	if (err && atomic_load(&p->closing))
+		err = ERROR_INVALID_HANDLE;
+	else if (err && p->qlen)
+		err = ERROR_SUCCESS;
 	if (!err)
 		err = p->qlen ? port_give(p, lpdwNotifyKey, lpdwFilterType, lpszName, lpcchName) : WAIT_TIMEOUT;
 	port_release(&c);

@@ -327,6 +327,46 @@ static void test_register_kinds(void **state)
 	assert_true(CloseClusterNotifyPort(port));
 }
 
+/* The port's clusterd restarts: the port reconnects by itself, says so with
+ * CLUSTER_CHANGE_CLUSTER_RECONNECT, and its registrations hold again.  Only
+ * with a clusterd of the suite's own. */
+static void test_reconnect(void **state)
+{
+	(void)state;
+	if (!started_daemon) {
+		print_message("# not this suite's clusterd: no restart\n");
+		return;
+	}
+	HCHANGE port = CreateClusterNotifyPort((HCHANGE)INVALID_HANDLE_VALUE, cl,
+					       CLUSTER_CHANGE_GROUP_ADDED | CLUSTER_CHANGE_CLUSTER_RECONNECT, 77);
+	assert_non_null(port);
+	DWORD_PTR key = 0;
+	DWORD filter = 0, cch = 256;
+	WCHAR buf[256];
+	assert_int_equal(GetClusterNotify(port, &key, &filter, buf, &cch, 10), WAIT_TIMEOUT);
+	assert_int_equal(daemon_stop(&own_daemon), 0);
+	/* Nobody to reconnect to: the connection's error. */
+	DWORD rc = GetClusterNotify(port, &key, &filter, buf, &cch, 1000);
+	assert_true(rc != ERROR_SUCCESS && rc != WAIT_TIMEOUT);
+	assert_int_equal(daemon_restart(&own_daemon, DAEMON_LPC_ONLY, NULL), 0);
+	cch = 256;
+	assert_int_equal(GetClusterNotify(port, &key, &filter, buf, &cch, 5000), ERROR_SUCCESS);
+	assert_int_equal(filter, CLUSTER_CHANGE_CLUSTER_RECONNECT);
+	assert_true(key == 77);
+	/* The other client reconnects on its next call, and the port sees it. */
+	WCHAR *w = W(group_name);
+	HGROUP g = CreateClusterGroup(other, w);
+	if (!g) /* the write that found the connection dead is not repeated */
+		g = CreateClusterGroup(other, w);
+	free(w);
+	assert_non_null(g);
+	assert_true(wait_event(port, CLUSTER_CHANGE_GROUP_ADDED, group_name, &key, 5000));
+	assert_true(key == 77);
+	assert_int_equal(DeleteClusterGroup(g), ERROR_SUCCESS);
+	CloseClusterGroup(g);
+	assert_true(CloseClusterNotifyPort(port));
+}
+
 struct waiter {
 	HCHANGE port;
 	DWORD rc;
@@ -425,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_object),
 		cmocka_unit_test(test_register_kinds),
 		cmocka_unit_test(test_close_wakes_waiter),
+		cmocka_unit_test(test_reconnect),
 	};
 	return daemon_finish(cmocka_run_group_tests(tests, setup, teardown));
 }
