@@ -781,6 +781,168 @@ CLUSAPI_API DWORD ClusterResourceTypeControl(HCLUSTER hCluster, LPCWSTR lpszReso
 					     DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize,
 					     LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
 
+/* ==== issue 13 (notify): notifications, the rest of the registry, lookups ====
+ *
+ * Notification ports.
+ * CreateClusterNotifyPort(INVALID_HANDLE_VALUE, hCluster, filter, key) makes a
+ * port (its own connection to the cluster); with an existing port it adds the
+ * cluster-wide filter to it.  RegisterClusterNotify adds the events of one
+ * object (HNODE, HGROUP, HRESOURCE, HNETWORK, HNETINTERFACE; an HKEY: the
+ * registry filters, reported for the whole cluster database; an HCLUSTER: any
+ * cluster-wide filter).  GetClusterNotify returns the next event: waits up to
+ * dwMilliseconds (INFINITE: no limit; 0: what the server holds now), then
+ * WAIT_TIMEOUT; too small a buffer (or NULL): ERROR_MORE_DATA with the length
+ * needed (without the NUL) in *lpcchName, and the event stays first.  See
+ * CreateClusterNotifyPort(3).
+ */
+typedef void *HANDLE;
+typedef uintptr_t DWORD_PTR;
+typedef struct _HCHANGE *HCHANGE;
+#define INVALID_HANDLE_VALUE ((HANDLE)(intptr_t)-1)
+#define INFINITE 0xFFFFFFFFu
+#define WAIT_TIMEOUT 258u
+
+/* CLUSTER_CHANGE (MS-CMRP 2.2.2.7) */
+#define CLUSTER_CHANGE_NODE_STATE 0x00000001u
+#define CLUSTER_CHANGE_NODE_DELETED 0x00000002u
+#define CLUSTER_CHANGE_NODE_ADDED 0x00000004u
+#define CLUSTER_CHANGE_NODE_PROPERTY 0x00000008u
+#define CLUSTER_CHANGE_REGISTRY_NAME 0x00000010u
+#define CLUSTER_CHANGE_REGISTRY_ATTRIBUTES 0x00000020u
+#define CLUSTER_CHANGE_REGISTRY_VALUE 0x00000040u
+#define CLUSTER_CHANGE_REGISTRY_SUBTREE 0x00000080u
+#define CLUSTER_CHANGE_RESOURCE_STATE 0x00000100u
+#define CLUSTER_CHANGE_RESOURCE_DELETED 0x00000200u
+#define CLUSTER_CHANGE_RESOURCE_ADDED 0x00000400u
+#define CLUSTER_CHANGE_RESOURCE_PROPERTY 0x00000800u
+#define CLUSTER_CHANGE_GROUP_STATE 0x00001000u
+#define CLUSTER_CHANGE_GROUP_DELETED 0x00002000u
+#define CLUSTER_CHANGE_GROUP_ADDED 0x00004000u
+#define CLUSTER_CHANGE_GROUP_PROPERTY 0x00008000u
+#define CLUSTER_CHANGE_RESOURCE_TYPE_DELETED 0x00010000u
+#define CLUSTER_CHANGE_RESOURCE_TYPE_ADDED 0x00020000u
+#define CLUSTER_CHANGE_RESOURCE_TYPE_PROPERTY 0x00040000u
+#define CLUSTER_CHANGE_CLUSTER_RECONNECT 0x00080000u
+#define CLUSTER_CHANGE_NETWORK_STATE 0x00100000u
+#define CLUSTER_CHANGE_NETWORK_DELETED 0x00200000u
+#define CLUSTER_CHANGE_NETWORK_ADDED 0x00400000u
+#define CLUSTER_CHANGE_NETWORK_PROPERTY 0x00800000u
+#define CLUSTER_CHANGE_NETINTERFACE_STATE 0x01000000u
+#define CLUSTER_CHANGE_NETINTERFACE_DELETED 0x02000000u
+#define CLUSTER_CHANGE_NETINTERFACE_ADDED 0x04000000u
+#define CLUSTER_CHANGE_NETINTERFACE_PROPERTY 0x08000000u
+#define CLUSTER_CHANGE_QUORUM_STATE 0x10000000u
+#define CLUSTER_CHANGE_CLUSTER_STATE 0x20000000u
+#define CLUSTER_CHANGE_CLUSTER_PROPERTY 0x40000000u
+#define CLUSTER_CHANGE_HANDLE_CLOSE 0x80000000u
+
+CLUSAPI_API HCHANGE CreateClusterNotifyPort(HCHANGE hChange, HCLUSTER hCluster, DWORD dwFilter, DWORD_PTR dwNotifyKey);
+CLUSAPI_API DWORD RegisterClusterNotify(HCHANGE hChange, DWORD dwFilterType, HANDLE hObject, DWORD_PTR dwNotifyKey);
+CLUSAPI_API DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, LPDWORD lpdwFilterType, LPWSTR lpszName,
+				   LPDWORD lpcchName, DWORD dwMilliseconds);
+CLUSAPI_API BOOL CloseClusterNotifyPort(HCHANGE hChange);
+
+/*
+ * The rest of the cluster registry (ClusterRegCreateKey(3)).  Security: who
+ * may read or change the registry is the cluster's access list; every key
+ * reports one fixed descriptor (owner and group BUILTIN\Administrators, a DACL
+ * granting them KEY_ALL_ACCESS).  lpSecurityAttributes of ClusterRegCreateKey
+ * is ignored, and ClusterRegSetKeySecurity accepts only that descriptor
+ * (ERROR_NOT_SUPPORTED for any other).  Get*Key open the object's key
+ * KIND\ID (ResourceTypes\NAME) of the root.
+ */
+typedef DWORD SECURITY_INFORMATION;
+typedef void *PSECURITY_DESCRIPTOR;
+typedef HKEY *PHKEY;
+#ifndef CLUSAPI_SECURITY_ATTRIBUTES_DEFINED
+#define CLUSAPI_SECURITY_ATTRIBUTES_DEFINED
+typedef struct _SECURITY_ATTRIBUTES {
+	DWORD nLength;
+	LPVOID lpSecurityDescriptor;
+	BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+#endif
+#define OWNER_SECURITY_INFORMATION 0x00000001u
+#define GROUP_SECURITY_INFORMATION 0x00000002u
+#define DACL_SECURITY_INFORMATION 0x00000004u
+#define SACL_SECURITY_INFORMATION 0x00000008u
+#define REG_OPTION_NON_VOLATILE 0u
+#define REG_OPTION_VOLATILE 1u
+#define REG_CREATED_NEW_KEY 1u
+#define REG_OPENED_EXISTING_KEY 2u
+
+CLUSAPI_API LONG ClusterRegCreateKey(HKEY hKey, LPCWSTR lpszSubKey, DWORD dwOptions, REGSAM samDesired,
+				     LPSECURITY_ATTRIBUTES lpSecurityAttributes, PHKEY phkResult,
+				     LPDWORD lpdwDisposition);
+CLUSAPI_API LONG ClusterRegDeleteKey(HKEY hKey, LPCWSTR lpszSubKey);
+CLUSAPI_API DWORD ClusterRegEnumValue(HKEY hKey, DWORD dwIndex, LPWSTR lpszValueName, LPDWORD lpcchValueName,
+				      LPDWORD lpdwType, LPBYTE lpData, LPDWORD lpcbData);
+CLUSAPI_API DWORD ClusterRegDeleteValue(HKEY hKey, LPCWSTR lpszValueName);
+CLUSAPI_API LONG ClusterRegQueryInfoKey(HKEY hKey, LPDWORD lpcSubKeys, LPDWORD lpcchMaxSubKeyLen, LPDWORD lpcValues,
+					LPDWORD lpcchMaxValueNameLen, LPDWORD lpcbMaxValueLen,
+					LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime);
+CLUSAPI_API LONG ClusterRegGetKeySecurity(HKEY hKey, SECURITY_INFORMATION RequestedInformation,
+					  PSECURITY_DESCRIPTOR pSecurityDescriptor, LPDWORD lpcbSecurityDescriptor);
+CLUSAPI_API LONG ClusterRegSetKeySecurity(HKEY hKey, SECURITY_INFORMATION SecurityInformation,
+					  PSECURITY_DESCRIPTOR pSecurityDescriptor);
+CLUSAPI_API HKEY GetClusterNodeKey(HNODE hNode, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterGroupKey(HGROUP hGroup, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterResourceKey(HRESOURCE hResource, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterResourceTypeKey(HCLUSTER hCluster, LPCWSTR lpszTypeName, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterNetworkKey(HNETWORK hNetwork, REGSAM samDesired);
+CLUSAPI_API HKEY GetClusterNetInterfaceKey(HNETINTERFACE hNetInterface, REGSAM samDesired);
+
+/*
+ * Lookups and the rest (GetClusterFromNode(3)).  GetClusterFrom* return a new
+ * cluster handle (close it with CloseCluster) for the cluster of an object.
+ * GetNodeClusterState answers for this host from local facts (the LPC socket
+ * answers: running; clusterd's state directory: not running; its binary: not
+ * configured) and for another node through its cluster service.
+ * BackupClusterDatabase writes DIR/cluster.db on the server (root over LPC;
+ * over TCP ERROR_CALL_NOT_IMPLEMENTED); RestoreClusterDatabase puts such a
+ * backup in place of this host's database ($CLUSAPI_STATE_DIR, else
+ * /var/lib/clusterd) while clusterd is stopped.
+ * SetClusterServiceAccountPassword is ERROR_CALL_NOT_IMPLEMENTED.
+ */
+#define ERROR_PATH_NOT_FOUND 3u
+#define ERROR_FILE_EXISTS 80u
+#define ERROR_BUSY 170u
+#define ERROR_REVISION_MISMATCH 1306u
+#define ERROR_FILE_CORRUPT 1392u
+#define ERROR_DISK_FULL 112u
+typedef LONG HRESULT;
+typedef unsigned char BOOLEAN;
+typedef enum NODE_CLUSTER_STATE {
+	ClusterStateNotInstalled = 0x00000000,
+	ClusterStateNotConfigured = 0x00000001,
+	ClusterStateNotRunning = 0x00000003,
+	ClusterStateRunning = 0x00000013,
+} NODE_CLUSTER_STATE;
+typedef struct CLUSTER_SET_PASSWORD_STATUS {
+	DWORD NodeId;
+	BOOLEAN SetAttempted;
+	DWORD ReturnStatus;
+} CLUSTER_SET_PASSWORD_STATUS, *PCLUSTER_SET_PASSWORD_STATUS;
+
+CLUSAPI_API HCLUSTER GetClusterFromNode(HNODE hNode);
+CLUSAPI_API HCLUSTER GetClusterFromGroup(HGROUP hGroup);
+CLUSAPI_API HCLUSTER GetClusterFromResource(HRESOURCE hResource);
+CLUSAPI_API HCLUSTER GetClusterFromNetwork(HNETWORK hNetwork);
+CLUSAPI_API HCLUSTER GetClusterFromNetInterface(HNETINTERFACE hNetInterface);
+CLUSAPI_API DWORD GetClusterNodeId(HNODE hNode, LPWSTR lpszNodeId, LPDWORD lpcchName);
+CLUSAPI_API DWORD GetNodeClusterState(LPCWSTR lpszNodeName, LPDWORD pdwClusterState);
+CLUSAPI_API DWORD GetClusterQuorumResource(HCLUSTER hCluster, LPWSTR lpszResourceName, LPDWORD lpcchResourceName,
+					   LPWSTR lpszDeviceName, LPDWORD lpcchDeviceName,
+					   LPDWORD lpdwMaxQuorumLogSize);
+CLUSAPI_API DWORD SetClusterQuorumResource(HRESOURCE hResource, LPCWSTR lpszDeviceName, DWORD dwMaxQuoLogSize);
+CLUSAPI_API DWORD EvictClusterNodeEx(HNODE hNode, DWORD dwTimeOut, HRESULT *phrCleanupStatus);
+CLUSAPI_API DWORD BackupClusterDatabase(HCLUSTER hCluster, LPCWSTR lpszPathName);
+CLUSAPI_API DWORD RestoreClusterDatabase(LPCWSTR lpszPathName, BOOL bForce, LPCWSTR lpszQuorumDriveLetter);
+CLUSAPI_API DWORD SetClusterServiceAccountPassword(LPCWSTR lpszClusterName, LPCWSTR lpszNewPassword, DWORD dwFlags,
+						   PCLUSTER_SET_PASSWORD_STATUS lpReturnStatusBuffer,
+						   LPDWORD lpcbReturnStatusBufferSize);
+/* ==== end of issue 13 (notify) ============================================== */
+
 #ifdef __cplusplus
 }
 #endif

@@ -167,6 +167,9 @@ struct backend_ops {
 	/* The quorum resource and its path (empty when the quorum is by node
 	 * majority alone). */
 	int (*quorum)(struct backend *b, struct be_object *resource, char *path, size_t path_len);
+	/* A consistent copy of the cluster database, written to the new file
+	 * path while serving (BE_EXISTS if it is there).  NULL: not offered. */
+	int (*backup)(struct backend *b, const char *path);
 
 	/* ---- issue 11, dependencies and owners (the server checks Windows'
 	 * rules first: same group, no cycle, known nodes) ---- */

@@ -144,5 +144,7 @@ int cmd_deps(const struct cli *cli, const struct args *a);
 int cmd_resource_type(const struct cli *cli, const struct args *a);
 /* policy.c: resource|group get NAME, resource|group set NAME PROPERTY VALUE */
 int cmd_properties(const struct cli *cli, const struct args *a);
+/* watch.c */
+int cmd_watch(const struct cli *cli, const struct args *a);
 
 #endif /* CLUSCTL_CLI_H */

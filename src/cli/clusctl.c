@@ -19,6 +19,9 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n"
 		"  cluster                       the cluster: name, node, version, granted access\n"
+		"  watch [SECONDS]               print the cluster's changes as they happen (for\n"
+		"                                SECONDS, else until interrupted); --json: one\n"
+		"                                object a line\n"
 		"\n"
 		"  node list                     the nodes and their states\n"
 		"  node show NAME                one node: state, the groups it owns, its interfaces\n"
@@ -279,6 +282,7 @@ static const struct command commands[] = {
 	{ "account", "list", 0, 0, 0, "account list", cmd_account },
 	{ "account", "add", 1, 1, 0, "account add NAME", cmd_account },
 	{ "account", "remove", 1, 1, 0, "account remove NAME", cmd_account },
+	{ "watch", NULL, 0, 1, 0, "watch [SECONDS]", cmd_watch },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -459,9 +463,10 @@ int main(int argc, char **argv)
 	if (!noun_known)
 		return usage_error("unknown command \"%s\"%s", a.noun, "", NULL);
 	int first_operand = 1;
-	if (strcmp(a.noun, "cluster") == 0) {
-		c = &commands[0];
-	} else {
+	for (size_t i = 0; i < NCOMMANDS && !c; i++)
+		if (!commands[i].verb && strcmp(commands[i].noun, a.noun) == 0)
+			c = &commands[i]; /* a command of one word */
+	if (!c) {
 		/* A noun alone lists. */
 		a.verb = nwords > 1 ? words[1] : strcmp(a.noun, "access") == 0 ? "show" : "list";
 		first_operand = 2;

@@ -770,3 +770,63 @@ CLUSAPI_API DWORD ClusapiGetGrantedAccess(HCLUSTER hCluster)
 	werror_set_last(err);
 	return err ? 0 : granted;
 }
+
+HCLUSTER session_open_like(HCLUSTER h, DWORD *err)
+{
+	struct clusapi_creds creds = { 0 };
+	char *target = NULL;
+	DWORD desired;
+
+	struct cluster_session *s = registry_get((uintptr_t)h, KIND_CLUSTER);
+	if (!s) {
+		*err = ERROR_INVALID_HANDLE;
+		return NULL;
+	}
+	pthread_mutex_lock(&s->lock);
+	desired = s->desired;
+	*err = ERROR_SUCCESS;
+	if (s->target && !(target = strdup(s->target)))
+		*err = ERROR_NOT_ENOUGH_MEMORY;
+	if (!*err && s->target)
+		*err = creds_copy(&creds, &s->creds);
+	pthread_mutex_unlock(&s->lock);
+	registry_put((uintptr_t)h);
+
+	HCLUSTER again = NULL;
+	LPWSTR wide = NULL;
+	if (!*err && target && !(wide = ClusapiUtf8ToWide(target)))
+		*err = GetLastError();
+	if (!*err) {
+		again = open_cluster(wide, desired, NULL, target ? &creds : NULL);
+		if (!again)
+			*err = GetLastError();
+	}
+	free(wide);
+	free(target);
+	creds_free(&creds);
+	return again;
+}
+
+DWORD session_call(HCLUSTER h, uint16_t opnum, const void *in, void *out)
+{
+	struct cluster_session *s = registry_get((uintptr_t)h, KIND_CLUSTER);
+	if (!s) {
+		memset(out, 0, cmrp_op(opnum)->out->size);
+		return ERROR_INVALID_HANDLE;
+	}
+	pthread_mutex_lock(&s->lock);
+	DWORD err = session_op(s, opnum, in, out);
+	pthread_mutex_unlock(&s->lock);
+	registry_put((uintptr_t)h);
+	return err;
+}
+
+struct cluster_session *session_get(HCLUSTER h)
+{
+	return registry_get((uintptr_t)h, KIND_CLUSTER);
+}
+
+void session_put(HCLUSTER h)
+{
+	registry_put((uintptr_t)h);
+}

@@ -1388,4 +1388,81 @@ DWORD session_node_handle(uintptr_t cluster, HNODE hNode, struct rpc_ctx_handle 
 		*out = n->handle;
 	registry_put((uintptr_t)hNode);
 	return err;
+
+DWORD session_object_of(const void *h, struct object_info *info)
+{
+	static const struct {
+		uint32_t kind;
+		uint8_t type;
+	} kinds[] = {
+		{ KIND_NODE, CMRP_HANDLE_NODE },       { KIND_GROUP, CMRP_HANDLE_GROUP },
+		{ KIND_RESOURCE, CMRP_HANDLE_RESOURCE }, { KIND_NETWORK, CMRP_HANDLE_NETWORK },
+		{ KIND_NETIF, CMRP_HANDLE_NETIF },     { KIND_KEY, CMRP_HANDLE_KEY },
+	};
+	memset(info, 0, sizeof(*info));
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct ocall c;
+		if (obj_acquire(h, kinds[i].kind, &c))
+			continue;
+		DWORD err = ERROR_SUCCESS;
+		info->type = kinds[i].type;
+		info->cluster = (HCLUSTER)c.o->cluster;
+		info->reopen_opnum = c.o->reopen_opnum;
+		info->desired = c.o->desired;
+		info->units = c.o->name_units;
+		if (c.o->name) {
+			info->name = malloc((c.o->name_units + 1) * sizeof(uint16_t));
+			if (info->name)
+				memcpy(info->name, c.o->name, (c.o->name_units + 1) * sizeof(uint16_t));
+			else
+				err = ERROR_NOT_ENOUGH_MEMORY;
+		}
+		obj_release(&c);
+		return err;
+	}
+	return ERROR_INVALID_HANDLE;
+}
+
+DWORD session_use_object(const void *h, uint8_t type, struct object_use *u)
+{
+	static const struct {
+		uint8_t type;
+		uint32_t kind;
+	} kinds[] = {
+		{ CMRP_HANDLE_NODE, KIND_NODE },       { CMRP_HANDLE_GROUP, KIND_GROUP },
+		{ CMRP_HANDLE_RESOURCE, KIND_RESOURCE }, { CMRP_HANDLE_NETWORK, KIND_NETWORK },
+		{ CMRP_HANDLE_NETIF, KIND_NETIF },     { CMRP_HANDLE_KEY, KIND_KEY },
+	};
+	memset(u, 0, sizeof(*u));
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (kinds[i].type != type)
+			continue;
+		struct ocall c;
+		DWORD err = obj_acquire(h, kinds[i].kind, &c);
+		if (err)
+			return err;
+		u->token = c.token;
+		u->obj = c.o;
+		u->s = c.s;
+		u->cluster = (HCLUSTER)c.o->cluster;
+		u->handle = c.o->handle;
+		u->root = c.o->reopen_opnum == CMRP_GET_ROOT_KEY;
+		u->path = c.o->reopen_opnum == CMRP_OPEN_KEY ? c.o->name : NULL;
+		u->units = c.o->name_units;
+		return ERROR_SUCCESS;
+	}
+	return ERROR_INVALID_HANDLE;
+}
+
+void session_unuse_object(struct object_use *u)
+{
+	struct ocall c = { u->token, u->obj, u->s };
+	obj_release(&c);
+}
+
+HKEY session_new_key(struct cluster_session *s, HCLUSTER cluster, const struct rpc_ctx_handle *h, const uint16_t *path,
+		     size_t units, uint32_t desired)
+{
+	struct reopen r = { .opnum = CMRP_OPEN_KEY, .name = path, .units = units, .desired = desired };
+	return (HKEY)object_new(s, (uintptr_t)cluster, KIND_KEY, CMRP_CLOSE_KEY, h, path ? &r : NULL);
 }

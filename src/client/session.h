@@ -90,4 +90,48 @@ DWORD session_copy_out(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch);
  * that cluster's locked session. */
 DWORD session_node_handle(uintptr_t cluster, HNODE hNode, struct rpc_ctx_handle *out);
 
+/* ---- for the notification ports (notify.c) ---- */
+/* A new session like the one behind h: the same target, credentials and
+ * access, on a connection of its own; NULL and *err on failure. */
+HCLUSTER session_open_like(HCLUSTER h, DWORD *err);
+/* session_op on the session behind a cluster handle (locked for the call). */
+DWORD session_call(HCLUSTER h, uint16_t opnum, const void *in, void *out);
+/* The session behind a cluster handle, referenced (NULL: not one); put it back. */
+struct cluster_session *session_get(HCLUSTER h);
+void session_put(HCLUSTER h);
+/* What an object handle (node, group, resource, network, interface, key) is:
+ * its handle type, its cluster handle and how it was opened (name: malloc'd
+ * copy or NULL; free it). */
+struct object_info {
+	uint8_t type; /* enum cmrp_handle_type */
+	HCLUSTER cluster;
+	uint16_t reopen_opnum;
+	uint32_t desired;
+	uint16_t *name;
+	size_t units;
+};
+DWORD session_object_of(const void *h, struct object_info *info);
+
+/* ---- for the cluster registry calls (clusreg.c) ---- */
+/* An object handle of a type (CMRP_HANDLE_*) in use: referenced, its
+ * session locked, until session_unuse_object.  For a key: root says it is
+ * the root key, path (NULL: unknown) its path from the root. */
+struct object_use {
+	uintptr_t token;
+	struct object *obj;
+	struct cluster_session *s;
+	HCLUSTER cluster;
+	struct rpc_ctx_handle handle;
+	bool root;
+	const uint16_t *path;
+	size_t units;
+};
+DWORD session_use_object(const void *h, uint8_t type, struct object_use *u);
+void session_unuse_object(struct object_use *u);
+/* A new HKEY for a key handle of session s (locked), reopened after a
+ * reconnect by its path from the root (NULL: it cannot be); NULL when out of
+ * memory (the server's handle is closed then). */
+HKEY session_new_key(struct cluster_session *s, HCLUSTER cluster, const struct rpc_ctx_handle *h, const uint16_t *path,
+		     size_t units, uint32_t desired);
+
 #endif

@@ -26,6 +26,10 @@ enum cmrp_notify_opnum {
 	CMRP_READD_NOTIFY_GROUP = 63,
 	CMRP_READD_NOTIFY_RESOURCE = 64,
 	CMRP_GET_NOTIFY = 65,
+	CMRP_ADD_NOTIFY_NETWORK = 90,
+	CMRP_READD_NOTIFY_NETWORK = 91,
+	CMRP_ADD_NOTIFY_NET_INTERFACE = 99,
+	CMRP_READD_NOTIFY_NET_INTERFACE = 100,
 	CMRP_UNBLOCK_GET_NOTIFY_CALL = 107,
 };
 
@@ -72,8 +76,8 @@ struct cmrp_create_notify_out {
 bool cmrp_create_notify_encode_out(struct ndr_push *p, const struct cmrp_create_notify_out *o);
 bool cmrp_create_notify_decode_out(struct ndr_pull *in, struct cmrp_create_notify_out *o);
 
-/* ---- 57-60 ApiAddNotify*: (hNotify, hObject, dwFilter, dwNotifyKey) -------
- * ---- 62-64 ApiReAddNotify*: the same, then StateSequence ------------------ */
+/* ---- 57-60, 90, 99 ApiAddNotify*: (hNotify, hObject, dwFilter, dwNotifyKey)
+ * ---- 62-64, 91, 100 ApiReAddNotify*: the same, then StateSequence -------- */
 struct cmrp_add_notify_in {
 	struct rpc_ctx_handle notify;
 	struct rpc_ctx_handle object;
@@ -84,7 +88,7 @@ struct cmrp_add_notify_in {
 bool cmrp_add_notify_encode_in(struct ndr_push *p, const struct cmrp_add_notify_in *a, bool readd);
 bool cmrp_add_notify_decode_in(struct ndr_pull *in, struct cmrp_add_notify_in *a, bool readd);
 
-/* ---- 58-60 out: (dwStateSequence, rpc_status, result) -------------------- */
+/* ---- 58-60, 90, 99 out: (dwStateSequence, rpc_status, result) ------------ */
 struct cmrp_add_notify_out {
 	uint32_t sequence;
 	uint32_t rpc_status;

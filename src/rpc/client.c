@@ -468,70 +468,129 @@ static DWORD rpc_client_take_fragment(struct rpc_client *c, const struct rpc_hdr
 	return ERROR_SUCCESS;
 }
 
-/* Send calls[0..n) (all at once when the server accepted concurrent
- * multiplexing), then read until every one is answered. */
-static DWORD rpc_client_run(struct rpc_client *c, struct rpc_call *calls, size_t n)
+/* Read until every one of calls[0..n) (requests sent, call_id set) is
+ * answered, within the exchange's deadline. */
+static DWORD rpc_client_collect_all(struct rpc_client *c, struct rpc_call *calls, size_t n)
 {
-	uint32_t first_id = c->next_call_id;
 	size_t caps[RPC_CLIENT_MAX_BATCH] = { 0 };
-	size_t pending = n;
+	size_t pending = 0;
 	uint32_t fragments = 0;
-	DWORD err = ERROR_SUCCESS;
 	struct rpc_hdr h;
 
-	rpc_client_start_deadline(c);
-	for (size_t i = 0; i < n; i++) {
-		calls[i].out = NULL;
-		calls[i].out_len = 0;
-		calls[i].status = ERROR_SUCCESS;
-		calls[i].started = calls[i].done = calls[i].sent = false;
-		err = rpc_client_send_request(c, c->next_call_id++, calls[i].opnum, calls[i].stub, calls[i].stub_len);
-		if (err)
-			goto fail;
-		calls[i].sent = true;
-	}
+	for (size_t i = 0; i < n; i++)
+		pending += !calls[i].done;
 	while (pending) {
-		err = rpc_client_recv_pdu(c, &h);
+		DWORD err = rpc_client_recv_pdu(c, &h);
 		if (err)
-			goto fail;
-		err = RPC_S_PROTOCOL_ERROR;
+			return err;
 		if (++fragments > RPC_CLIENT_MAX_FRAGMENTS * n)
-			goto fail;
-		/* call ids wrap; the difference says which call this is */
-		uint32_t idx = h.call_id - first_id;
-		if (idx >= n || calls[idx].done)
-			goto fail;
+			return RPC_S_PROTOCOL_ERROR;
+		size_t idx = n;
+		for (size_t i = 0; i < n; i++)
+			if (calls[i].sent && !calls[i].done && calls[i].call_id == h.call_id)
+				idx = i;
+		if (idx == n)
+			return RPC_S_PROTOCOL_ERROR;
 		struct rpc_call *call = &calls[idx];
 		if (h.ptype == RPC_PTYPE_FAULT) {
 			struct rpc_fault f;
 			if (call->started || rpc_fault_decode(c->rbuf, &h, &f) < 0)
-				goto fail;
+				return RPC_S_PROTOCOL_ERROR;
 			/* A fault ends its call cleanly: the association goes on. */
 			call->status = werror_from_fault(f.status);
 			call->done = true;
 		} else if (h.ptype == RPC_PTYPE_RESPONSE) {
 			err = rpc_client_take_fragment(c, &h, call, &caps[idx]);
 			if (err)
-				goto fail;
+				return err;
 		} else if (h.ptype == RPC_PTYPE_SHUTDOWN) {
-			err = RPC_S_CALL_FAILED;
-			goto fail;
+			return RPC_S_CALL_FAILED;
 		} else {
-			goto fail;
+			return RPC_S_PROTOCOL_ERROR;
 		}
 		if (call->done)
 			pending--;
 	}
 	return ERROR_SUCCESS;
-fail:
+}
+
+static void rpc_client_call_reset(struct rpc_call *call)
+{
+	call->out = NULL;
+	call->out_len = 0;
+	call->status = ERROR_SUCCESS;
+	call->started = call->done = call->sent = false;
+}
+
+/* A failed exchange: nothing handed out, and the association is finished
+ * (the stream may be out of step now). */
+static DWORD rpc_client_fail(struct rpc_client *c, struct rpc_call *calls, size_t n, DWORD err)
+{
 	for (size_t i = 0; i < n; i++) {
 		free(calls[i].out);
 		calls[i].out = NULL;
 		calls[i].out_len = 0;
 	}
-	/* The stream may be out of step now: this association is finished. */
 	c->bound = false;
 	return err;
+}
+
+/* Send calls[0..n) (all at once when the server accepted concurrent
+ * multiplexing), then read until every one is answered. */
+static DWORD rpc_client_run(struct rpc_client *c, struct rpc_call *calls, size_t n)
+{
+	DWORD err;
+
+	rpc_client_start_deadline(c);
+	for (size_t i = 0; i < n; i++) {
+		rpc_client_call_reset(&calls[i]);
+		calls[i].call_id = c->next_call_id++;
+		err = rpc_client_send_request(c, calls[i].call_id, calls[i].opnum, calls[i].stub, calls[i].stub_len);
+		if (err)
+			return rpc_client_fail(c, calls, n, err);
+		calls[i].sent = true;
+	}
+	err = rpc_client_collect_all(c, calls, n);
+	return err ? rpc_client_fail(c, calls, n, err) : ERROR_SUCCESS;
+}
+
+DWORD rpc_client_start(struct rpc_client *c, struct rpc_call *call)
+{
+	if (!c->bound)
+		return RPC_S_INVALID_BINDING;
+	rpc_client_start_deadline(c);
+	rpc_client_call_reset(call);
+	call->call_id = c->next_call_id++;
+	DWORD err = rpc_client_send_request(c, call->call_id, call->opnum, call->stub, call->stub_len);
+	if (err)
+		return rpc_client_fail(c, call, 1, err);
+	call->sent = true;
+	return ERROR_SUCCESS;
+}
+
+bool rpc_client_readable(struct rpc_client *c, int timeout_ms)
+{
+	if (c->in && c->in_len > c->in_off + c->pdu_len)
+		return true;
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	for (;;) {
+		int r = poll(&pfd, 1, timeout_ms < 0 ? -1 : timeout_ms);
+		if (r >= 0)
+			return r > 0;
+		if (errno != EINTR)
+			return true; /* let the read find the error */
+	}
+}
+
+DWORD rpc_client_collect(struct rpc_client *c, struct rpc_call *calls, size_t n)
+{
+	if (!c->bound)
+		return RPC_S_INVALID_BINDING;
+	if (n == 0 || n > RPC_CLIENT_MAX_BATCH)
+		return ERROR_INVALID_PARAMETER;
+	rpc_client_start_deadline(c);
+	DWORD err = rpc_client_collect_all(c, calls, n);
+	return err ? rpc_client_fail(c, calls, n, err) : ERROR_SUCCESS;
 }
 
 DWORD rpc_client_call_many(struct rpc_client *c, struct rpc_call *calls, size_t n)

@@ -117,8 +117,23 @@ struct rpc_call {
 	bool started;
 	bool done;
 	bool sent; /* the whole request was handed to the kernel */
+	uint32_t call_id;
 };
 DWORD rpc_client_call_many(struct rpc_client *c, struct rpc_call *calls, size_t n);
+
+/*
+ * A call whose answer may take its time (ApiGetNotify): rpc_client_start
+ * sends the request and returns; rpc_client_readable says whether an answer
+ * has begun to arrive, or does within timeout_ms (< 0: no limit), without
+ * reading it; rpc_client_collect reads until every one of calls[0..n) (all
+ * started) is answered, within the client's call timeout.  Other calls may be started while
+ * one is outstanding (the server must have accepted PFC_CONC_MPX), but no
+ * rpc_client_call* may run until all are collected.  An error of either ends
+ * the association, as for rpc_client_call.
+ */
+DWORD rpc_client_start(struct rpc_client *c, struct rpc_call *call);
+bool rpc_client_readable(struct rpc_client *c, int timeout_ms);
+DWORD rpc_client_collect(struct rpc_client *c, struct rpc_call *calls, size_t n);
 
 void rpc_client_close(struct rpc_client *c);
 

@@ -306,8 +306,8 @@ static uint32_t op_get_notify(struct session *s, const struct ops_call *c, void 
 	return 0;
 }
 
-/* AddNotifyCluster/Node/Group/Resource and the ReAdd variants. */
-/* AddNotifyCluster/Node/Group/Resource and the ReAdd variants: the object's
+/* AddNotifyCluster/Node/Group/Resource/Network/NetInterface and the ReAdd
+ * variants: the object's
  * handle type is the table's second slot.  The reply is a cmrp_add_notify_out
  * or, for AddNotifyCluster and the ReAdds, a cmrp_status_result_out. */
 static uint32_t op_add_notify(struct session *s, const struct ops_call *c, void *in, void *out)
@@ -319,8 +319,23 @@ static uint32_t op_add_notify(struct session *s, const struct ops_call *c, void 
 	struct be_object obj = { 0 };
 	uint8_t type = ops_in_type(c, 1);
 
-	if (type != HANDLE_CLUSTER)
-		r.kind = type == HANDLE_NODE ? BE_NODE : type == HANDLE_GROUP ? BE_GROUP : BE_RESOURCE;
+	static const struct {
+		uint8_t type;
+		enum be_kind kind;
+		uint32_t state_bit;
+	} kinds[] = {
+		{ HANDLE_NODE, BE_NODE, CLUSTER_CHANGE_NODE_STATE },
+		{ HANDLE_GROUP, BE_GROUP, CLUSTER_CHANGE_GROUP_STATE },
+		{ HANDLE_RESOURCE, BE_RESOURCE, CLUSTER_CHANGE_RESOURCE_STATE },
+		{ HANDLE_NETWORK, BE_NETWORK, CLUSTER_CHANGE_NETWORK_STATE },
+		{ HANDLE_NETIF, BE_NETIF, CLUSTER_CHANGE_NETINTERFACE_STATE },
+	};
+	uint32_t state_bit = 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].type == type) {
+			r.kind = kinds[i].kind;
+			state_bit = kinds[i].state_bit;
+		}
 	struct notify_port *p = find_port(s, &a.notify);
 	if (!p) {
 		o.result = ERROR_INVALID_HANDLE;
@@ -352,11 +367,8 @@ static uint32_t op_add_notify(struct session *s, const struct ops_call *c, void 
 		/* ReAdd with a stale sequence: the client missed changes, so it
 		 * gets the object's current state (MS-CMRP 3.1.4.2.63-65). */
 		if (readd && a.sequence != p->sequence && r.kind) {
-			uint32_t bit = r.kind == BE_NODE ? CLUSTER_CHANGE_NODE_STATE
-				       : r.kind == BE_GROUP ? CLUSTER_CHANGE_GROUP_STATE
-							    : CLUSTER_CHANGE_RESOURCE_STATE;
-			if (a.filter & bit) {
-				port_queue(p, a.key, bit, obj.name);
+			if (a.filter & state_bit) {
+				port_queue(p, a.key, state_bit, obj.name);
 				if (p->waiting && port_complete(s, p, ERROR_SUCCESS) < 0)
 					return NCA_S_FAULT_REMOTE_NO_MEMORY;
 			}
@@ -379,6 +391,10 @@ const struct ops_entry ops_notify_calls[] = {
 	{ CMRP_READD_NOTIFY_NODE, op_add_notify, 0, false },
 	{ CMRP_READD_NOTIFY_GROUP, op_add_notify, 0, false },
 	{ CMRP_READD_NOTIFY_RESOURCE, op_add_notify, 0, false },
+	{ CMRP_ADD_NOTIFY_NETWORK, op_add_notify, 0, false },
+	{ CMRP_READD_NOTIFY_NETWORK, op_add_notify, 0, false },
+	{ CMRP_ADD_NOTIFY_NET_INTERFACE, op_add_notify, 0, false },
+	{ CMRP_READD_NOTIFY_NET_INTERFACE, op_add_notify, 0, false },
 	{ CMRP_GET_NOTIFY, op_get_notify, 0, false },
 	{ CMRP_UNBLOCK_GET_NOTIFY_CALL, op_unblock, 0, false },
 	{ 0, NULL, 0, false },

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "base/log.h"
 #include "ops.h"
@@ -584,13 +585,39 @@ static uint32_t set_quorum(struct session *s, const struct ops_call *c, void *in
 	return 0;
 }
 
-/* BackupClusterDatabase and SetServiceAccountPassword are not offered (the
- * database is a SQLite file in the state directory: back it up with sqlite3's
- * .backup; there is no service account). */
+/* BackupClusterDatabase: the database copied, consistent, into the directory
+ * lpszPathName names (as cluster.db, which must not be there yet).  The file
+ * is written by clusterd (root), so only root on this host, over LPC, may ask;
+ * over the network it is not offered (ERROR_CALL_NOT_IMPLEMENTED, what
+ * Samba's suite expects).  A backend without a backup: ERROR_NOT_SUPPORTED.
+ * SetServiceAccountPassword: there is no service account. */
 static uint32_t backup_database(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	(void)s, (void)c, (void)in;
-	reply_status(out, ERROR_CALL_NOT_IMPLEMENTED);
+	uint32_t result = ERROR_SUCCESS;
+	char *dir = NULL, *file = NULL;
+	struct stat st;
+	(void)c;
+	if (!s->is_lpc)
+		result = ERROR_CALL_NOT_IMPLEMENTED;
+	else if (s->who.kind != PRINCIPAL_LOCAL || s->who.uid != 0)
+		result = ERROR_ACCESS_DENIED;
+	else if (!BE(s)->ops->backup)
+		result = ERROR_NOT_SUPPORTED;
+	else if (!(dir = ops_utf8(&((const struct cmrp_name_in *)in)->name)) || dir[0] != '/')
+		result = ERROR_INVALID_PARAMETER;
+	else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		result = ERROR_PATH_NOT_FOUND;
+	else if (asprintf(&file, "%s/cluster.db", dir) < 0)
+		file = NULL, result = ERROR_NOT_ENOUGH_MEMORY;
+	else {
+		int rc = BE(s)->ops->backup(BE(s), file);
+		result = rc == BE_EXISTS ? ERROR_FILE_EXISTS : ops_be_error(rc, (enum be_kind)0);
+		if (!result)
+			log_info("cluster database backed up to %s", file);
+	}
+	free(dir);
+	free(file);
+	reply_status(out, result);
 	return 0;
 }
 

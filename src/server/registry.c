@@ -541,6 +541,40 @@ static uint32_t op_get_key_security(struct session *s, const struct ops_call *c,
 	return 0;
 }
 
+/* ---- 39 SetKeySecurity --------------------------------------------------------
+ * Who may read or change the cluster registry is the cluster's access list
+ * (clusctl access), not a descriptor per key: every key reports the one of
+ * build_sd().  Setting exactly that (the parts secinfo names, byte for byte)
+ * succeeds and changes nothing; any other descriptor is ERROR_NOT_SUPPORTED,
+ * a descriptor that is not a self-relative one ERROR_INVALID_PARAMETER. */
+static uint32_t op_set_key_security(struct session *s, const struct ops_call *c, void *in, void *out)
+{
+	const struct cmrp_key_security_in *r = in;
+	const uint32_t known = SECINFO_OWNER | SECINFO_GROUP | SECINFO_DACL;
+	struct handle_entry *e;
+	uint8_t want[SD_MAX];
+
+	(void)c;
+	uint32_t result = key_entry(s, &r->key, true, &e);
+	if (!result)
+		result = reg_error(BE(s)->ops->reg_key_exists(BE(s), e->key));
+	if (!result) {
+		const struct cmrp_security_descriptor *sd = &r->sd;
+		if (!sd->present || sd->cb_out < 20 || !sd->data || sd->data[0] != 1 ||
+		    !(sd->data[3] & 0x80) /* SE_SELF_RELATIVE */)
+			result = ERROR_INVALID_PARAMETER;
+		else if (!r->secinfo || (r->secinfo & ~known))
+			result = ERROR_NOT_SUPPORTED; /* SACL, labels...: not kept */
+		else {
+			size_t n = build_sd(r->secinfo, want);
+			if (n != sd->cb_out || memcmp(want, sd->data, n) != 0)
+				result = ERROR_NOT_SUPPORTED;
+		}
+	}
+	((struct cmrp_status_result_out *)out)->result = result;
+	return 0;
+}
+
 /* ---- 38 QueryInfoKey -------------------------------------------------------- */
 
 struct key_info {
@@ -613,6 +647,7 @@ const struct ops_entry ops_registry_calls[] = {
 	{ CMRP_DELETE_KEY, op_delete_key, 0, false },
 	{ CMRP_ENUM_VALUE, op_enum_value, 0, false },
 	{ CMRP_QUERY_INFO_KEY, op_query_info_key, 0, false },
+	{ CMRP_SET_KEY_SECURITY, op_set_key_security, 0, false },
 	{ CMRP_GET_KEY_SECURITY, op_get_key_security, 0, false },
 	{ 0, NULL, 0, false },
 };

@@ -64,7 +64,7 @@ expect() {
 }
 
 run_checks() {
-	expect clusctl '' :: cluster node group resource network netinterface access account
+	expect clusctl '' :: cluster node group resource network netinterface access account watch
 	expect clusctl gr :: group
 	expect clusctl group '' :: list show create delete online offline move rename owners get set
 	expect clusctl resource '' :: list show types type create delete online offline fail rename depend undepend owners get set

@@ -104,6 +104,10 @@ if [ "${1:-}" = conformance ]; then
 			echo "---- dependencies and owners against node $n's clusterd"
 			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 90 "$TEST_CONFORMANCE_DEPS" 9>&- || rc=1
 		fi
+		# Issue 13's suites: notification ports, the rest of the registry, lookups.
+		for t in ${TEST_CONFORMANCE_NOTIFY:-} ${TEST_CONFORMANCE_CLUSREG:-} ${TEST_CONFORMANCE_LOOKUPS:-}; do
+			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$t" 9>&- || rc=1
+		done
 	done
 	# The constraints as Pacemaker's own tools see them (issue 11).
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/deps.sh" 9>&- || rc=1

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/utf16.h"
 
 #include "backend/backend.h"
@@ -892,6 +893,33 @@ static int emb_dependents(struct backend *b, const char *resource_id, be_object_
 	return deps_visit(E(b), resource_id, true, fn, arg);
 }
 
+/* SQLite's online backup, all pages in one step: the loop thread makes every
+ * write, so nothing changes under it. */
+static int emb_backup(struct backend *b, const char *path)
+{
+	struct embedded *e = E(b);
+	sqlite3 *dst = NULL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? BE_EXISTS : BE_INVALID;
+	close(fd);
+	int rc = BE_INVALID;
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_backup *bk = sqlite3_backup_init(dst, "main", e->db, "main");
+		if (bk) {
+			int step = sqlite3_backup_step(bk, -1);
+			if (sqlite3_backup_finish(bk) == SQLITE_OK && step == SQLITE_DONE)
+				rc = BE_OK;
+		}
+	}
+	if (rc != BE_OK)
+		log_warn("backup to %s failed: %s", path, dst ? sqlite3_errmsg(dst) : "cannot open");
+	sqlite3_close(dst);
+	if (rc != BE_OK)
+		unlink(path);
+	return rc;
+}
+
 static int emb_quorum(struct backend *b, struct be_object *resource, char *path, size_t path_len)
 {
 	/* One node is its own majority; the core network name stands for the
@@ -1438,6 +1466,7 @@ static const struct backend_ops embedded_ops = {
 	.owners = emb_owners,
 	.set_owners = emb_set_owners,
 	.regroup = emb_regroup,
+	.backup = emb_backup,
 	.reg_key_exists = emb_reg_key_exists,
 	.reg_create_key = emb_reg_create_key,
 	.reg_delete_key = emb_reg_delete_key,
