@@ -504,6 +504,25 @@ static int stored_edit(struct pcmk *p, const char *key, const struct be_value *v
 	return rc;
 }
 
+/* A failure policy (a common property) that Pacemaker cannot carry out:
+ * failpolicy.c maps the others.  Refused rather than stored in the cluster
+ * registry, so that what reads back is what Pacemaker will do. */
+static bool unmapped_policy(enum be_kind kind, const char *name)
+{
+	static const char *const resource[] = { "RestartAction", "RestartThreshold", "RestartPeriod", "RestartDelay",
+						"PendingTimeout", "LooksAlivePollInterval", "IsAlivePollInterval" };
+	static const char *const group[] = { "FailoverThreshold", "FailoverPeriod", "AutoFailbackType",
+					     "FailbackWindowStart", "FailbackWindowEnd" };
+	const char *const *names = kind == BE_RESOURCE ? resource : kind == BE_GROUP ? group : NULL;
+	size_t n = kind == BE_RESOURCE ? sizeof(resource) / sizeof(resource[0])
+		   : kind == BE_GROUP  ? sizeof(group) / sizeof(group[0])
+				       : 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(names[i], name) == 0)
+			return !failpolicy_known(kind, name);
+	return false;
+}
+
 int pm_reg_set(struct backend *b, const char *key, const struct be_value *value)
 {
 	struct pcmk *p = P(b);
@@ -522,6 +541,8 @@ int pm_reg_set(struct backend *b, const char *key, const struct be_value *value)
 			     (uint32_t)value->data[3] << 24;
 		return failpolicy_set(p, k.obj, value->name, v);
 	}
+	if (k.where == REG_OBJECT && unmapped_policy(k.kind, value->name))
+		return BE_UNSUPPORTED;
 	bool desc = k.where == REG_OBJECT && k.kind != BE_NODE && strcasecmp(value->name, "Description") == 0;
 	if (k.where != REG_PARAMS && !desc) {
 		if (mapped_value(&k, value->name))
