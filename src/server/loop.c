@@ -525,7 +525,10 @@ static bool conn_flush(struct conn *c)
 			conn_set_events(c, true);
 			return true;
 		} else {
-			conn_close(c, "send failed");
+			/* A peer that hung up before reading its last answer (a
+			 * client closes after sending CloseCluster without
+			 * waiting for the reply) is routine. */
+			conn_close(c, n < 0 && (errno == EPIPE || errno == ECONNRESET) ? "closed by the peer" : "send failed");
 			return false;
 		}
 	}
@@ -570,7 +573,7 @@ static void conn_read(struct conn *c)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
-		conn_close(c, n == 0 ? "closed by the peer" : "receive failed");
+		conn_close(c, n == 0 || errno == ECONNRESET ? "closed by the peer" : "receive failed");
 		return;
 	}
 
