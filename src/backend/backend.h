@@ -172,6 +172,17 @@ struct backend_ops {
 	 * process_events: called when it is readable. */
 	int (*event_fd)(struct backend *b);
 	void (*process_events)(struct backend *b);
+
+	/* ---- group commit (optional: NULL means every change is durable on
+	 * its own) ----
+	 * Between batch_begin and batch_end the changes are made (and seen by
+	 * later calls) but not yet durable, and their events are held.
+	 * batch_end makes them all durable at once and then sends their events
+	 * (BE_OK), or undoes them all and drops their events (BE_IO).  A
+	 * caller answers nobody about anything done in a batch before its
+	 * batch_end returned BE_OK. */
+	void (*batch_begin)(struct backend *b);
+	int (*batch_end)(struct backend *b);
 };
 
 struct backend {
