@@ -472,7 +472,11 @@ static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t d
 	}
 	if (!*host)
 		return RPC_S_INVALID_BINDING;
-	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+	/* An address literal needs no resolver (no /etc/hosts, nsswitch or
+	 * gai.conf read per open); a name does. */
+	struct addrinfo numeric = hints;
+	numeric.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(host, NULL, &numeric, &res) != 0 && getaddrinfo(host, NULL, &hints, &res) != 0)
 		return RPC_S_SERVER_UNAVAILABLE;
 
 	DWORD err = RPC_S_SERVER_UNAVAILABLE, best = RPC_S_SERVER_UNAVAILABLE;
