@@ -884,6 +884,7 @@ int loop_run(struct loop *l)
 			return -1;
 		}
 		bool stop = false;
+		l->st->turn++;
 		if (l->st->be && l->st->be->ops->batch_begin) {
 			l->st->be->ops->batch_begin(l->st->be);
 			l->batching = true;
