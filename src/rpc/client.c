@@ -197,6 +197,7 @@ static DWORD rpc_client_flush(struct rpc_client *c, size_t *handed)
 	}
 	if (handed)
 		*handed += done;
+	c->awaiting = err == ERROR_SUCCESS;
 	c->outq.len = 0;
 	c->outq.error = false;
 	return err;
@@ -214,6 +215,11 @@ static DWORD rpc_client_queue(struct rpc_client *c, size_t *handed)
 static DWORD rpc_client_fill(struct rpc_client *c, size_t want)
 {
 	while (c->in_len - c->in_off < want) {
+		/* Right after a request nothing can be there yet: wait first
+		 * (a poll and a recv, not a recv that fails, a poll and a recv). */
+		if (c->awaiting && !rpc_wait(c->fd, POLLIN, c->deadline))
+			return RPC_S_CALL_FAILED;
+		c->awaiting = false;
 		ssize_t r = recv(c->fd, c->in + c->in_len, RPC_CLIENT_INBUF - c->in_len, MSG_DONTWAIT);
 		if (r > 0) {
 			c->in_len += (size_t)r;
@@ -730,7 +736,5 @@ DWORD rpc_client_send_last(struct rpc_client *c, uint16_t opnum, const uint8_t *
 	if (!err && c->outq.len)
 		err = rpc_client_flush(c, &handed);
 	c->bound = false;
-	if (!err)
-		shutdown(c->fd, SHUT_WR);
 	return err;
 }

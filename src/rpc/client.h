@@ -31,6 +31,7 @@ struct rpc_client {
 	long deadline;          /* of the exchange under way (CLOCK_MONOTONIC, ms) */
 	uint64_t btfn_features; /* what the server acknowledged */
 	bool conc_mpx;          /* the server takes several calls in flight */
+	bool awaiting;          /* a request just left: its answer is not in yet */
 	uint8_t *rbuf;          /* the PDU last received (inside `in`) */
 	uint8_t *in;            /* buffered input */
 	size_t in_len;
@@ -136,7 +137,7 @@ DWORD rpc_client_bind_and_call(struct rpc_client *c, const struct rpc_syntax *if
 			       size_t n);
 /*
  * A last call whose answer nobody waits for: the request is handed to the
- * kernel and the sending side shut down (the caller closes the connection
+ * kernel and the association is over (the caller closes the connection
  * next).  RPC_S_INVALID_BINDING when not bound, a transport error when the
  * request could not be sent.
  */
