@@ -571,6 +571,44 @@ static int group_refresh(struct embedded *e, const char *group_name)
 	return set_state(e, &g, s);
 }
 
+/*
+ * A group's state after one new offline resource, without counting the group
+ * (group_refresh's rule, whose inputs change only by total + 1): failed or
+ * pending stay, PARTIAL stays, OFFLINE stays; ONLINE means all of its
+ * resources online (then PARTIAL) or none at all (then OFFLINE).  Anything
+ * else: counted.  The stored state is group_refresh's after every change.
+ */
+static int group_after_new_offline(struct embedded *e, const char *group_name)
+{
+	struct be_object g;
+	int rc = object_by(e, BE_GROUP, "name", group_name, &g);
+	if (rc)
+		return rc;
+	switch (g.state) {
+	case BE_STATE_FAILED:
+	case BE_STATE_ONLINE_PENDING:
+	case BE_STATE_PARTIAL:
+	case BE_STATE_OFFLINE:
+		return BE_OK;
+	case BE_STATE_ONLINE: {
+		char k[8];
+		snprintf(k, sizeof(k), "%d", BE_RESOURCE);
+		sqlite3_stmt *st = sql_prepare(
+			e, "SELECT count(*) FROM (SELECT 1 FROM objects WHERE kind = ? AND parent = ? LIMIT 2)", k,
+			group_name, NULL);
+		if (!st)
+			return BE_IO;
+		int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+		sql_release(e, st);
+		if (n < 1)
+			return BE_IO;
+		return set_state(e, &g, n == 1 ? BE_STATE_OFFLINE : BE_STATE_PARTIAL);
+	}
+	default:
+		return group_refresh(e, group_name);
+	}
+}
+
 static int emb_create(struct backend *b, enum be_kind kind, const char *name, const char *parent, const char *type,
 		      struct be_object *out)
 {
@@ -603,7 +641,7 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 		rc = object_insert(e, &o);
 	}
 	if (!rc && kind == BE_RESOURCE)
-		rc = group_refresh(e, o.parent);
+		rc = group_after_new_offline(e, o.parent);
 	rc = tx_end(e, rc);
 	if (!rc) {
 		if (out)
@@ -649,7 +687,7 @@ static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
 		rc = key_delete_tree(e, key);
 	}
 	if (!rc && kind == BE_RESOURCE)
-		rc = group_refresh(e, o.parent);
+		rc = group_after_new_offline(e, o.parent);
 	rc = tx_end(e, rc);
 	if (!rc)
 		emit(e, BE_EV_DELETED, kind, o.id, o.name, o.state);
