@@ -6,8 +6,12 @@
  * Over TCP: anonymous (a server with --allow-anonymous), NTLMSSP at
  * PKT_PRIVACY (BENCH_NTLM_USER / BENCH_NTLM_PASSWORD), and Kerberos at
  * PKT_PRIVACY (BENCH_KRB5_HOST: the name to open, with a ticket in
- * KRB5CCNAME), each when configured.  Everything is measured in one run and
- * reported as ratios to the floor.
+ * KRB5CCNAME), each when configured, and TCP with the endpoint cache off
+ * (every open asks the endpoint mapper).  Everything is measured in one run,
+ * in interleaved rounds, and reported as ratios to the floor: the ratio of
+ * the mean times, and the median of the rounds' own ratios (steadier when
+ * other work shares the machine).  With BENCH_CSV=FILE the results are also
+ * written there as CSV.
  *
  * Usage: bench_open CYCLES   (with CLUSAPI_LPC_SOCKET / CLUSAPI_EPMAPPER_PORT
  * pointing at a running clusterd; run by bench/run.sh)
@@ -84,6 +88,12 @@ static int floor_cycle(const struct sockaddr *sa, socklen_t len)
 	}
 	close(fd);
 	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
 }
 
 static double bench_floor(const struct sockaddr *sa, socklen_t len, int cycles)
@@ -181,35 +191,70 @@ int main(int argc, char **argv)
 		bench_clusapi(u"127.0.0.1", 100, true, false);
 	if (krb5_host)
 		bench_clusapi(krb5_host, 100, false, true);
-	double f_tcp = 0, f_unix = 0, c_lpc = 0, c_tcp = 0, c_ntlm = 0, c_krb5 = 0;
-	int rounds = 5, per = cycles / rounds;
+	enum { F_UNIX, C_LPC, F_TCP, C_TCP, C_NOCACHE, C_NTLM, C_KRB5, NM };
+	static const char *const what[NM] = {
+		"floor, Unix socket: connect + 2 round trips + close",
+		"LPC: OpenClusterEx + GetClusterInformation + CloseCluster",
+		"floor, TCP 127.0.0.1: connect + 2 round trips + close",
+		"TCP: OpenClusterEx + GetClusterInformation + CloseCluster",
+		"TCP, endpoint cache off: the same cycle",
+		"TCP, NTLMSSP + PKT_PRIVACY: the same cycle",
+		"TCP, Kerberos (SPNEGO) + PKT_PRIVACY: the same cycle",
+	};
+	/* Which floor each is measured against. */
+	static const int floor_of[NM] = { -1, F_UNIX, -1, F_TCP, F_TCP, F_TCP, F_TCP };
+	bool on[NM] = { true, true, true, true, true, ntlm, krb5_host != NULL };
+	int rounds = 10, per = cycles / rounds;
+	if (per < 1)
+		per = 1;
+	double t[NM][10] = { { 0 } };
 	for (int r = 0; r < rounds; r++) {
-		f_unix += bench_floor((struct sockaddr *)&sun, sizeof(sun), per);
-		c_lpc += bench_clusapi(NULL, per, false, false);
-		f_tcp += bench_floor((struct sockaddr *)&sin, sizeof(sin), per);
-		c_tcp += bench_clusapi(u"127.0.0.1", per, false, false);
+		t[F_UNIX][r] = bench_floor((struct sockaddr *)&sun, sizeof(sun), per);
+		t[C_LPC][r] = bench_clusapi(NULL, per, false, false);
+		t[F_TCP][r] = bench_floor((struct sockaddr *)&sin, sizeof(sin), per);
+		t[C_TCP][r] = bench_clusapi(u"127.0.0.1", per, false, false);
+		setenv("CLUSAPI_ENDPOINT_CACHE_SECONDS", "0", 1);
+		t[C_NOCACHE][r] = bench_clusapi(u"127.0.0.1", per, false, false);
+		unsetenv("CLUSAPI_ENDPOINT_CACHE_SECONDS");
 		if (ntlm)
-			c_ntlm += bench_clusapi(u"127.0.0.1", per, true, false);
+			t[C_NTLM][r] = bench_clusapi(u"127.0.0.1", per, true, false);
 		if (krb5_host)
-			c_krb5 += bench_clusapi(krb5_host, per, false, true);
+			t[C_KRB5][r] = bench_clusapi(krb5_host, per, false, true);
 	}
-	f_tcp /= rounds, f_unix /= rounds, c_lpc /= rounds, c_tcp /= rounds, c_ntlm /= rounds, c_krb5 /= rounds;
 	stop_echo_servers();
 	unlink(sun.sun_path);
 
+	const char *csv_path = getenv("BENCH_CSV");
+	FILE *csv = csv_path && *csv_path ? fopen(csv_path, "w") : NULL;
+	if (csv)
+		fprintf(csv, "measurement,mean_us,ratio_of_means,median_round_ratio\n");
 	printf("cycles per measurement: %d (in %d interleaved rounds)\n", per * rounds, rounds);
-	printf("%-58s %9.1f us\n", "floor, Unix socket: connect + 2 round trips + close", f_unix * 1e6);
-	printf("%-58s %9.1f us  ratio %.2fx\n", "LPC: OpenClusterEx + GetClusterInformation + CloseCluster", c_lpc * 1e6,
-	       c_lpc / f_unix);
-	printf("%-58s %9.1f us\n", "floor, TCP 127.0.0.1: connect + 2 round trips + close", f_tcp * 1e6);
-	printf("%-58s %9.1f us  ratio %.2fx\n", "TCP: OpenClusterEx + GetClusterInformation + CloseCluster", c_tcp * 1e6,
-	       c_tcp / f_tcp);
-	if (ntlm)
-		printf("%-58s %9.1f us  ratio %.2fx (%.2fx anonymous)\n", "TCP, NTLMSSP + PKT_PRIVACY: the same cycle",
-		       c_ntlm * 1e6, c_ntlm / f_tcp, c_ntlm / c_tcp);
-	if (krb5_host)
-		printf("%-58s %9.1f us  ratio %.2fx (%.2fx anonymous)\n", "TCP, Kerberos (SPNEGO) + PKT_PRIVACY: the same cycle",
-		       c_krb5 * 1e6, c_krb5 / f_tcp, c_krb5 / c_tcp);
+	printf("%-58s %9s %8s %8s\n", "", "mean", "ratio", "median");
+	for (int m = 0; m < NM; m++) {
+		if (!on[m])
+			continue;
+		double mean = 0, fmean = 0, ratios[10];
+		for (int r = 0; r < rounds; r++) {
+			mean += t[m][r] / rounds;
+			if (floor_of[m] >= 0) {
+				fmean += t[floor_of[m]][r] / rounds;
+				ratios[r] = t[m][r] / t[floor_of[m]][r];
+			}
+		}
+		if (floor_of[m] < 0) {
+			printf("%-58s %7.1f us\n", what[m], mean * 1e6);
+			if (csv)
+				fprintf(csv, "\"%s\",%.1f,,\n", what[m], mean * 1e6);
+			continue;
+		}
+		qsort(ratios, (size_t)rounds, sizeof(double), cmp_double);
+		double median = (ratios[(rounds - 1) / 2] + ratios[rounds / 2]) / 2;
+		printf("%-58s %7.1f us %7.2fx %7.2fx\n", what[m], mean * 1e6, mean / fmean, median);
+		if (csv)
+			fprintf(csv, "\"%s\",%.1f,%.3f,%.3f\n", what[m], mean * 1e6, mean / fmean, median);
+	}
+	if (csv)
+		fclose(csv);
 	free(ntlm_user);
 	free(ntlm_password);
 	free(krb5_host);

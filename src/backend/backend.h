@@ -219,6 +219,16 @@ struct backend_ops {
 	 * at rest, readable by clusterd only. */
 	int (*state_get)(struct backend *b, const char *name, char **text);
 	int (*state_put)(struct backend *b, const char *name, const char *text, bool secret);
+	/* ---- group commit (optional: NULL means every change is durable on
+	 * its own) ----
+	 * Between batch_begin and batch_end the changes are made (and seen by
+	 * later calls) but not yet durable, and their events are held.
+	 * batch_end makes them all durable at once and then sends their events
+	 * (BE_OK), or undoes them all and drops their events (BE_IO).  A
+	 * caller answers nobody about anything done in a batch before its
+	 * batch_end returned BE_OK. */
+	void (*batch_begin)(struct backend *b);
+	int (*batch_end)(struct backend *b);
 };
 
 struct backend {

@@ -23,6 +23,8 @@
 #include "rpc/client.h"
 #include "rpc/epm.h"
 #include "creds.h"
+#include "endpoints.h"
+#include "server/identity.h"
 #include "session.h"
 
 CLUSAPI_API DWORD GetLastError(void)
@@ -263,37 +265,66 @@ static void learn_nodes(struct cluster_session *s, struct cmrp_enum_out *e, stru
 	}
 }
 
-/* Bind MS-CMRP on a connected client (with a security context at
+/* Is this GetClusterVersion2 answer clusterd's? */
+static bool is_clusterd(const struct cmrp_version_out *v)
+{
+	static const char vendor[] = CLUSTERD_VENDOR;
+	if (v->result || !v->vendor.s || v->vendor.units != sizeof(vendor) - 1)
+		return false;
+	for (size_t i = 0; i < v->vendor.units; i++)
+		if (v->vendor.s[i] != (uint16_t)vendor[i])
+			return false;
+	return true;
+}
+
+/*
+ * Bind MS-CMRP on a connected client (with a security context at
  * PKT_PRIVACY when there are credentials) and open the cluster handle.  Over
  * TCP the same round trip asks for the node list and the node answering,
- * which reconnecting needs. */
-static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct clusapi_creds *creds, const char *host)
+ * which reconnecting needs, and, when ask_vendor, the server's version (is
+ * it clusterd? then *clusterd is set).  With pipeline (a peer known to be
+ * clusterd: LPC, or an address the endpoint cache knows) an anonymous bind
+ * travels with the calls, in the same round trip.
+ */
+static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct clusapi_creds *creds, const char *host,
+		     bool pipeline, bool ask_vendor, bool *clusterd)
 {
 	struct cmrp_open_cluster_out o = { 0 };
 	struct cmrp_enum_out e = { 0 };
 	struct cmrp_cluster_name_out names = { 0 };
+	struct cmrp_version_out v = { 0 };
 	struct cmrp_u32_in open_in = { desired }, enum_in = { CLUSTER_ENUM_NODE };
 	struct ndr_push req[2];
 	struct rpc_auth auth = { 0 };
-	DWORD err;
+	DWORD err = ERROR_SUCCESS;
+	bool bound = false;
 
-	if (creds && creds_auth(creds, host, &auth, &err))
+	if (clusterd)
+		*clusterd = false;
+	if (creds && creds_auth(creds, host, &auth, &err)) {
 		err = err ? err : rpc_client_bind_auth(&s->rpc, &cmrp_syntax, &auth, RPC_AUTHN_LEVEL_PKT_PRIVACY);
-	else
+		bound = true;
+	} else if (!pipeline) {
 		err = rpc_client_bind(&s->rpc, &cmrp_syntax);
+		bound = true;
+	}
 	if (err)
 		return err;
 	bool encoded = session_encode(CMRP_OPEN_CLUSTER_EX, &open_in, &req[0]);
 	encoded = session_encode(CMRP_CREATE_ENUM, &enum_in, &req[1]) && encoded;
-	struct rpc_call calls[3] = {
+	struct rpc_call calls[4] = {
 		{ .opnum = CMRP_OPEN_CLUSTER_EX, .stub = req[0].data, .stub_len = req[0].len },
 		{ .opnum = CMRP_CREATE_ENUM, .stub = req[1].data, .stub_len = req[1].len },
 		{ .opnum = CMRP_GET_CLUSTER_NAME },
+		{ .opnum = CMRP_GET_CLUSTER_VERSION2 },
 	};
+	size_t n = host ? (ask_vendor ? 4 : 3) : 1;
 	if (!encoded)
 		err = ERROR_NOT_ENOUGH_MEMORY;
+	else if (bound)
+		err = rpc_client_call_many(&s->rpc, calls, n);
 	else
-		err = rpc_client_call_many(&s->rpc, calls, host ? 3 : 1);
+		err = rpc_client_bind_and_call(&s->rpc, &cmrp_syntax, calls, n);
 	/* A server that refuses the open with a fault may close the connection
 	 * before the rest of the batch: its answer is what counts. */
 	if (err && calls[0].done && calls[0].status)
@@ -304,10 +335,13 @@ static DWORD open_on(struct cluster_session *s, uint32_t desired, const struct c
 			/* Best effort: without them reconnecting uses the name only. */
 			if (session_finish_op(&calls[1], &e) == 0 && session_finish_op(&calls[2], &names) == 0)
 				learn_nodes(s, &e, &names);
+			if (n == 4 && session_finish_op(&calls[3], &v) == 0 && clusterd)
+				*clusterd = is_clusterd(&v);
 			cmrp_enum_out_free(&e);
 			cmrp_cluster_name_out_free(&names);
-			free(calls[1].out);
-			free(calls[2].out);
+			cmrp_version_out_free(&v);
+			for (size_t i = 1; i < n; i++)
+				free(calls[i].out);
 		}
 	}
 	ndr_push_free(&req[0]);
@@ -373,6 +407,52 @@ static bool try_next_address(DWORD err)
 	       err == RPC_S_PROTOCOL_ERROR || err == RPC_S_UNKNOWN_IF || err == ERROR_CLUSTER_NO_QUORUM;
 }
 
+/* Is this error one a remembered endpoint may have caused (the service moved
+ * to another port, or is not clusterd any more)?  Then ask the mapper. */
+static bool endpoint_stale(DWORD err)
+{
+	return err != ERROR_CLUSTER_NO_QUORUM && try_next_address(err);
+}
+
+/* Connect to addr:port and open the cluster there. */
+static DWORD open_at(struct cluster_session *s, struct addrinfo *ai, uint16_t port, uint32_t desired,
+		     const struct clusapi_creds *creds, const char *host, bool pipeline, bool *clusterd)
+{
+	set_port(ai->ai_addr, port);
+	rpc_client_close(&s->rpc);
+	rpc_client_init(&s->rpc);
+	DWORD err = rpc_client_connect_addr(&s->rpc, ai->ai_addr, ai->ai_addrlen);
+	return err ? err : open_on(s, desired, creds, host, pipeline, !pipeline, clusterd);
+}
+
+/* Open on one address: through the port remembered for it (in one round
+ * trip with the bind when the peer is known to be clusterd), else, or when
+ * that fails, through its endpoint mapper and the plain sequence. */
+static DWORD open_address(struct cluster_session *s, struct addrinfo *ai, uint32_t desired,
+			  const struct clusapi_creds *creds, const char *host)
+{
+	uint16_t mapper = (uint16_t)ClusapiGetEndpointMapperPort(), port = 0;
+	bool known = false, clusterd = false;
+	DWORD err;
+
+	if (endpoints_get(ai->ai_addr, mapper, &port, &known)) {
+		err = open_at(s, ai, port, desired, creds, host, known, &clusterd);
+		if (!err || !endpoint_stale(err))
+			return err;
+		endpoints_drop(ai->ai_addr, mapper);
+	}
+	err = map_endpoint(ai->ai_addr, ai->ai_addrlen, &port);
+	if (err)
+		return err;
+	endpoints_put(ai->ai_addr, mapper, port);
+	err = open_at(s, ai, port, desired, creds, host, false, &clusterd);
+	if (!err && clusterd)
+		endpoints_mark_clusterd(ai->ai_addr, mapper, port);
+	else if (err && endpoint_stale(err))
+		endpoints_drop(ai->ai_addr, mapper);
+	return err;
+}
+
 static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t desired,
 			 const struct clusapi_creds *creds)
 {
@@ -392,26 +472,21 @@ static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t d
 	}
 	if (!*host)
 		return RPC_S_INVALID_BINDING;
-	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+	/* An address literal needs no resolver (no /etc/hosts, nsswitch or
+	 * gai.conf read per open); a name does. */
+	struct addrinfo numeric = hints;
+	numeric.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(host, NULL, &numeric, &res) != 0 && getaddrinfo(host, NULL, &hints, &res) != 0)
 		return RPC_S_SERVER_UNAVAILABLE;
 
 	DWORD err = RPC_S_SERVER_UNAVAILABLE, best = RPC_S_SERVER_UNAVAILABLE;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
 			continue;
-		uint16_t port = 0;
-		err = map_endpoint(ai->ai_addr, ai->ai_addrlen, &port);
-		if (!err) {
-			set_port(ai->ai_addr, port);
-			rpc_client_close(&s->rpc);
-			rpc_client_init(&s->rpc);
-			err = rpc_client_connect_addr(&s->rpc, ai->ai_addr, ai->ai_addrlen);
-			if (!err)
-				err = open_on(s, desired, creds, host);
-			/* Reconnecting away from a node that lost quorum: not there. */
-			if (!err && s->avoid && s->node && strcasecmp(s->node, s->avoid) == 0)
-				err = ERROR_CLUSTER_NO_QUORUM;
-		}
+		err = open_address(s, ai, desired, creds, host);
+		/* Reconnecting away from a node that lost quorum: not there. */
+		if (!err && s->avoid && s->node && strcasecmp(s->node, s->avoid) == 0)
+			err = ERROR_CLUSTER_NO_QUORUM;
 		if (!err || !try_next_address(err))
 			break;
 		/* "registered nowhere" says more than "nobody answered". */
@@ -424,10 +499,10 @@ static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t d
 
 static DWORD open_local(struct cluster_session *s, uint32_t desired)
 {
+	/* The LPC socket is clusterd's: the bind travels with the open. */
 	DWORD err = rpc_client_connect_unix(&s->rpc, ClusapiGetLocalSocketPath());
-	return err ? err : open_on(s, desired, NULL, NULL);
+	return err ? err : open_on(s, desired, NULL, NULL, true, false, NULL);
 }
-
 /* Is the error about reaching the cluster (another node may answer) rather
  * than about us? */
 static bool unreachable(DWORD err)
@@ -579,17 +654,25 @@ CLUSAPI_API BOOL CloseCluster(HCLUSTER hCluster)
 		werror_set_last(ERROR_INVALID_HANDLE);
 		return FALSE;
 	}
-	struct cmrp_close_out o;
 	pthread_mutex_lock(&s->lock);
 	struct cmrp_handle_in r = { s->handle };
-	DWORD err = session_op(s, CMRP_CLOSE_CLUSTER, &r, &o);
-	/* The handle is gone for the caller whatever the server said; closing
-	 * the connection also runs down anything left on the server. */
+	struct ndr_push req;
+	/*
+	 * The close is the connection's last call: it is sent and the
+	 * connection closed without waiting for the answer, which could only
+	 * be success for a handle we hold (closing the connection runs down
+	 * whatever is left of it on the server anyway).  A connection already
+	 * broken is RPC_S_SERVER_UNAVAILABLE, as before.
+	 */
+	DWORD err = RPC_S_SERVER_UNAVAILABLE;
+	if (!session_encode(CMRP_CLOSE_CLUSTER, &r, &req))
+		err = ERROR_NOT_ENOUGH_MEMORY;
+	else if (s->rpc.bound)
+		err = rpc_client_send_last(&s->rpc, CMRP_CLOSE_CLUSTER, req.data, req.len);
+	ndr_push_free(&req);
 	rpc_client_close(&s->rpc);
 	pthread_mutex_unlock(&s->lock);
 	registry_put(token);
-	if (!err)
-		err = o.result;
 	werror_set_last(err);
 	return err == ERROR_SUCCESS;
 }

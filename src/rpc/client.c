@@ -36,6 +36,7 @@ void rpc_client_init(struct rpc_client *c)
 	c->next_call_id = 1;
 	c->timeout_ms = rpc_client_timeout_from_env();
 	ndr_push_init(&c->scratch);
+	ndr_push_init(&c->outq);
 }
 
 void rpc_client_close(struct rpc_client *c)
@@ -44,6 +45,7 @@ void rpc_client_close(struct rpc_client *c)
 		close(c->fd);
 	free(c->in);
 	ndr_push_free(&c->scratch);
+	ndr_push_free(&c->outq);
 	c->fd = -1;
 	c->in = NULL;
 	c->rbuf = NULL;
@@ -80,12 +82,29 @@ static bool rpc_wait(int fd, short events, long deadline)
 	}
 }
 
+/*
+ * Connect a blocking socket.  The engine reads and writes with MSG_DONTWAIT
+ * and waits (poll) only for what is left of the exchange's deadline, so a
+ * server that dribbles bytes cannot stretch a call past it.  The socket
+ * itself is blocking with the timeout on each read and write, for whoever
+ * uses c->fd directly (tests), and for connect() itself, which Linux bounds
+ * by the send timeout: one system call instead of a non-blocking connect,
+ * a poll, SO_ERROR and two fcntl.
+ */
 static DWORD rpc_client_connect_fd(struct rpc_client *c, int fd, const struct sockaddr *sa, socklen_t len)
 {
 	long deadline = rpc_now_ms() + c->timeout_ms;
+	struct timeval tv = { .tv_sec = c->timeout_ms / 1000, .tv_usec = (c->timeout_ms % 1000) * 1000 };
 
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		close(fd);
+		return RPC_S_SERVER_UNAVAILABLE;
+	}
 	if (connect(fd, sa, len) < 0) {
-		if (errno != EINPROGRESS) {
+		/* A signal leaves the connection going on: wait for it (a
+		 * blocking connect past its timeout says EINPROGRESS). */
+		if (errno != EINTR) {
 			close(fd);
 			return RPC_S_SERVER_UNAVAILABLE;
 		}
@@ -95,19 +114,6 @@ static DWORD rpc_client_connect_fd(struct rpc_client *c, int fd, const struct so
 			close(fd);
 			return RPC_S_SERVER_UNAVAILABLE;
 		}
-	}
-	/* The engine reads and writes with MSG_DONTWAIT and waits (poll) only
-	 * for what is left of the exchange's deadline, so a server that
-	 * dribbles bytes cannot stretch a call past it.  The socket itself is
-	 * made blocking with the timeout on each read and write, for whoever
-	 * uses c->fd directly (tests). */
-	int flags = fcntl(fd, F_GETFL);
-	struct timeval tv = { .tv_sec = c->timeout_ms / 1000, .tv_usec = (c->timeout_ms % 1000) * 1000 };
-	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
-		close(fd);
-		return RPC_S_SERVER_UNAVAILABLE;
 	}
 	c->fd = fd;
 	return ERROR_SUCCESS;
@@ -120,7 +126,7 @@ DWORD rpc_client_connect_unix(struct rpc_client *c, const char *path)
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return RPC_S_INVALID_BINDING;
 	memcpy(sun.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return RPC_S_SERVER_UNAVAILABLE;
 	return rpc_client_connect_fd(c, fd, (struct sockaddr *)&sun, sizeof(sun));
@@ -128,9 +134,10 @@ DWORD rpc_client_connect_unix(struct rpc_client *c, const char *path)
 
 DWORD rpc_client_connect_addr(struct rpc_client *c, const struct sockaddr *sa, socklen_t len)
 {
-	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return RPC_S_SERVER_UNAVAILABLE;
+	/* No Nagle: a request goes out whole, at once. */
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return rpc_client_connect_fd(c, fd, sa, len);
@@ -161,10 +168,58 @@ static DWORD rpc_client_send(struct rpc_client *c, const uint8_t *p, size_t n)
 	return ERROR_SUCCESS;
 }
 
+/* Gathering: PDUs are appended to c->outq and sent together (one send for a
+ * batch instead of one per PDU).  A long request is sent as it goes, so the
+ * queue stays small. */
+#define RPC_CLIENT_OUTQ_FLUSH (64u * 1024u)
+
+static DWORD rpc_client_flush(struct rpc_client *c, size_t *handed)
+{
+	DWORD err = ERROR_SUCCESS;
+	size_t done = 0;
+	const uint8_t *p = c->outq.data;
+	size_t n = c->outq.len;
+	while (done < n) {
+		ssize_t w = send(c->fd, p + done, n - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			done += (size_t)w;
+		} else if (w < 0 && errno == EINTR) {
+			continue;
+		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!rpc_wait(c->fd, POLLOUT, c->deadline)) {
+				err = RPC_S_CALL_FAILED; /* past the deadline */
+				break;
+			}
+		} else {
+			err = RPC_S_CALL_FAILED;
+			break;
+		}
+	}
+	if (handed)
+		*handed += done;
+	c->awaiting = err == ERROR_SUCCESS;
+	c->outq.len = 0;
+	c->outq.error = false;
+	return err;
+}
+
+/* Append the PDU in c->scratch to the queue. */
+static DWORD rpc_client_queue(struct rpc_client *c, size_t *handed)
+{
+	if (!ndr_push_bytes(&c->outq, c->scratch.data, c->scratch.len))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	return c->outq.len >= RPC_CLIENT_OUTQ_FLUSH ? rpc_client_flush(c, handed) : ERROR_SUCCESS;
+}
+
 /* Make at least `want` unread bytes available in c->in. */
 static DWORD rpc_client_fill(struct rpc_client *c, size_t want)
 {
 	while (c->in_len - c->in_off < want) {
+		/* Right after a request nothing can be there yet: wait first
+		 * (a poll and a recv, not a recv that fails, a poll and a recv). */
+		if (c->awaiting && !rpc_wait(c->fd, POLLIN, c->deadline))
+			return RPC_S_CALL_FAILED;
+		c->awaiting = false;
 		ssize_t r = recv(c->fd, c->in + c->in_len, RPC_CLIENT_INBUF - c->in_len, MSG_DONTWAIT);
 		if (r > 0) {
 			c->in_len += (size_t)r;
@@ -339,10 +394,33 @@ static DWORD rpc_client_finish_auth(struct rpc_client *c, const struct rpc_synta
 	return ERROR_ACCESS_DENIED; /* a provider that never finishes */
 }
 
+/* What a bind_ack (in c->rbuf) settles: fragment sizes, the association
+ * group, concurrent multiplexing, bind-time features. */
+static DWORD rpc_client_take_bind_ack(struct rpc_client *c, const struct rpc_hdr *h)
+{
+	struct rpc_bind_ack ack;
+
+	if (rpc_bind_ack_decode(c->rbuf, h, &ack) < 0)
+		return RPC_S_PROTOCOL_ERROR;
+	if (ack.n_results < 1 || ack.results[0].result != RPC_RESULT_ACCEPT)
+		return RPC_S_UNKNOWN_IF;
+	if (ack.n_results >= 2 && ack.results[1].result == RPC_RESULT_NEGOTIATE_ACK)
+		c->btfn_features = ack.results[1].reason;
+	if (ack.max_xmit_frag < RPC_MIN_FRAG || ack.max_recv_frag < RPC_MIN_FRAG)
+		return RPC_S_PROTOCOL_ERROR;
+	/* The server's max_xmit is what we may receive (never more than we
+	 * offered), and the reverse. */
+	c->max_recv = ack.max_xmit_frag < RPC_DEFAULT_FRAG ? ack.max_xmit_frag : RPC_DEFAULT_FRAG;
+	c->max_xmit = ack.max_recv_frag < RPC_DEFAULT_FRAG ? ack.max_recv_frag : RPC_DEFAULT_FRAG;
+	c->assoc_group = ack.assoc_group_id;
+	c->conc_mpx = (h->pfc_flags & RPC_PFC_CONC_MPX) != 0;
+	c->ctx_id = 0;
+	return ERROR_SUCCESS;
+}
+
 DWORD rpc_client_bind_auth(struct rpc_client *c, const struct rpc_syntax *iface, struct rpc_auth *auth, uint8_t level)
 {
 	struct rpc_bind b;
-	struct rpc_bind_ack ack;
 	struct rpc_hdr h;
 	uint8_t *tok = NULL;
 	size_t tok_len = 0;
@@ -369,21 +447,9 @@ DWORD rpc_client_bind_auth(struct rpc_client *c, const struct rpc_syntax *iface,
 	free(tok);
 	if (err)
 		return err;
-	if (rpc_bind_ack_decode(c->rbuf, &h, &ack) < 0)
-		return RPC_S_PROTOCOL_ERROR;
-	if (ack.n_results < 1 || ack.results[0].result != RPC_RESULT_ACCEPT)
-		return RPC_S_UNKNOWN_IF;
-	if (ack.n_results >= 2 && ack.results[1].result == RPC_RESULT_NEGOTIATE_ACK)
-		c->btfn_features = ack.results[1].reason;
-	if (ack.max_xmit_frag < RPC_MIN_FRAG || ack.max_recv_frag < RPC_MIN_FRAG)
-		return RPC_S_PROTOCOL_ERROR;
-	/* The server's max_xmit is what we may receive (never more than we
-	 * offered), and the reverse. */
-	c->max_recv = ack.max_xmit_frag < RPC_DEFAULT_FRAG ? ack.max_xmit_frag : RPC_DEFAULT_FRAG;
-	c->max_xmit = ack.max_recv_frag < RPC_DEFAULT_FRAG ? ack.max_recv_frag : RPC_DEFAULT_FRAG;
-	c->assoc_group = ack.assoc_group_id;
-	c->conc_mpx = (h.pfc_flags & RPC_PFC_CONC_MPX) != 0;
-	c->ctx_id = 0;
+	err = rpc_client_take_bind_ack(c, &h);
+	if (err)
+		return err;
 	if (c->sec.auth.ops) {
 		if (!h.auth_length)
 			return ERROR_ACCESS_DENIED; /* the server ignored our security context */
@@ -401,8 +467,10 @@ DWORD rpc_client_bind(struct rpc_client *c, const struct rpc_syntax *iface)
 	return rpc_client_bind_auth(c, iface, NULL, 0);
 }
 
-static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uint16_t opnum, const uint8_t *stub,
-				     size_t stub_len)
+/* Queue one request (its fragments); *handed counts the bytes already given
+ * to the kernel when the queue had to be sent on the way. */
+static DWORD rpc_client_queue_request(struct rpc_client *c, uint32_t call_id, uint16_t opnum, const uint8_t *stub,
+				      size_t stub_len, size_t *handed)
 {
 	struct rpc_frag_iter it;
 	const uint8_t *p;
@@ -420,7 +488,7 @@ static DWORD rpc_client_send_request(struct rpc_client *c, uint32_t call_id, uin
 			return ERROR_NOT_ENOUGH_MEMORY;
 		if (protect && !rpc_sec_protect(&c->sec, &c->scratch, RPC_REQUEST_HDR_LEN, n, sig_size))
 			return RPC_S_CALL_FAILED;
-		DWORD err = rpc_client_send(c, c->scratch.data, c->scratch.len);
+		DWORD err = rpc_client_queue(c, handed);
 		if (err)
 			return err;
 	}
@@ -468,8 +536,47 @@ static DWORD rpc_client_take_fragment(struct rpc_client *c, const struct rpc_hdr
 	return ERROR_SUCCESS;
 }
 
+static void rpc_client_call_reset(struct rpc_call *call)
+{
+	call->out = NULL;
+	call->out_len = 0;
+	call->status = ERROR_SUCCESS;
+	call->started = call->done = call->sent = false;
+}
+
+/* Queue calls[0..n) (behind whatever the queue holds already, a bind) and
+ * send it all in one go; each call gets its call id; a call is `sent` once
+ * all its bytes were handed to the kernel. */
+static DWORD rpc_client_send_calls(struct rpc_client *c, struct rpc_call *calls, size_t n)
+{
+	size_t ends[RPC_CLIENT_MAX_BATCH];
+	size_t handed = 0; /* stream position: handed + c->outq.len */
+	DWORD err = ERROR_SUCCESS;
+
+	for (size_t i = 0; i < n; i++) {
+		rpc_client_call_reset(&calls[i]);
+		ends[i] = SIZE_MAX;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		calls[i].call_id = c->next_call_id++;
+		err = rpc_client_queue_request(c, calls[i].call_id, calls[i].opnum, calls[i].stub, calls[i].stub_len,
+					       &handed);
+		if (!err)
+			ends[i] = handed + c->outq.len;
+	}
+	if (c->outq.len) {
+		DWORD ferr = rpc_client_flush(c, &handed);
+		if (!err)
+			err = ferr;
+	}
+	for (size_t i = 0; i < n; i++)
+		calls[i].sent = ends[i] <= handed;
+	return err;
+}
+
 /* Read until every one of calls[0..n) (requests sent, call_id set) is
- * answered, within the exchange's deadline. */
+ * answered, within the exchange's deadline.  Answers are matched by call id,
+ * so calls started one by one (rpc_client_start) may be collected together. */
 static DWORD rpc_client_collect_all(struct rpc_client *c, struct rpc_call *calls, size_t n)
 {
 	size_t caps[RPC_CLIENT_MAX_BATCH] = { 0 };
@@ -514,14 +621,6 @@ static DWORD rpc_client_collect_all(struct rpc_client *c, struct rpc_call *calls
 	return ERROR_SUCCESS;
 }
 
-static void rpc_client_call_reset(struct rpc_call *call)
-{
-	call->out = NULL;
-	call->out_len = 0;
-	call->status = ERROR_SUCCESS;
-	call->started = call->done = call->sent = false;
-}
-
 /* A failed exchange: nothing handed out, and the association is finished
  * (the stream may be out of step now). */
 static DWORD rpc_client_fail(struct rpc_client *c, struct rpc_call *calls, size_t n, DWORD err)
@@ -539,18 +638,11 @@ static DWORD rpc_client_fail(struct rpc_client *c, struct rpc_call *calls, size_
  * multiplexing), then read until every one is answered. */
 static DWORD rpc_client_run(struct rpc_client *c, struct rpc_call *calls, size_t n)
 {
-	DWORD err;
-
 	rpc_client_start_deadline(c);
-	for (size_t i = 0; i < n; i++) {
-		rpc_client_call_reset(&calls[i]);
-		calls[i].call_id = c->next_call_id++;
-		err = rpc_client_send_request(c, calls[i].call_id, calls[i].opnum, calls[i].stub, calls[i].stub_len);
-		if (err)
-			return rpc_client_fail(c, calls, n, err);
-		calls[i].sent = true;
-	}
-	err = rpc_client_collect_all(c, calls, n);
+	c->outq.len = 0;
+	DWORD err = rpc_client_send_calls(c, calls, n);
+	if (!err)
+		err = rpc_client_collect_all(c, calls, n);
 	return err ? rpc_client_fail(c, calls, n, err) : ERROR_SUCCESS;
 }
 
@@ -559,13 +651,9 @@ DWORD rpc_client_start(struct rpc_client *c, struct rpc_call *call)
 	if (!c->bound)
 		return RPC_S_INVALID_BINDING;
 	rpc_client_start_deadline(c);
-	rpc_client_call_reset(call);
-	call->call_id = c->next_call_id++;
-	DWORD err = rpc_client_send_request(c, call->call_id, call->opnum, call->stub, call->stub_len);
-	if (err)
-		return rpc_client_fail(c, call, 1, err);
-	call->sent = true;
-	return ERROR_SUCCESS;
+	c->outq.len = 0;
+	DWORD err = rpc_client_send_calls(c, call, 1);
+	return err ? rpc_client_fail(c, call, 1, err) : ERROR_SUCCESS;
 }
 
 bool rpc_client_readable(struct rpc_client *c, int timeout_ms)
@@ -631,4 +719,64 @@ DWORD rpc_client_call(struct rpc_client *c, uint16_t opnum, const uint8_t *stub,
 	*out_len = call.out_len;
 	*big_endian = call.big_endian;
 	return ERROR_SUCCESS;
+}
+
+DWORD rpc_client_bind_and_call(struct rpc_client *c, const struct rpc_syntax *iface, struct rpc_call *calls,
+			       size_t n)
+{
+	struct rpc_bind b;
+	struct rpc_hdr h;
+
+	if (n == 0 || n > RPC_CLIENT_MAX_BATCH)
+		return ERROR_INVALID_PARAMETER;
+	rpc_client_start_deadline(c);
+	rpc_auth_free(&c->sec.auth);
+	c->outq.len = 0;
+	rpc_client_fill_bind(&b, iface, true);
+	uint32_t bind_id = c->next_call_id++;
+	if (!rpc_bind_encode(&c->scratch, RPC_PTYPE_BIND, bind_id, &b) || rpc_client_queue(c, NULL))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	/* The requests are cut for the smallest fragment any server takes:
+	 * the bind_ack that says more is not in yet. */
+	c->max_xmit = RPC_MIN_FRAG;
+	c->ctx_id = 0;
+	DWORD err = rpc_client_send_calls(c, calls, n);
+	if (err)
+		return rpc_client_fail(c, calls, n, err == RPC_S_CALL_FAILED ? RPC_S_SERVER_UNAVAILABLE : err);
+	err = rpc_client_recv_pdu(c, &h);
+	if (!err && h.call_id != bind_id)
+		err = RPC_S_PROTOCOL_ERROR;
+	if (!err && h.ptype == RPC_PTYPE_BIND_NAK) {
+		uint16_t reason = 0;
+		rpc_bind_nak_decode(c->rbuf, &h, &reason);
+		err = rpc_nak_to_error(reason);
+	} else if (!err && h.ptype != RPC_PTYPE_BIND_ACK) {
+		err = RPC_S_PROTOCOL_ERROR;
+	}
+	if (!err)
+		err = rpc_client_take_bind_ack(c, &h);
+	if (err) {
+		/* The calls were not run (a server that refused the bind
+		 * refuses what follows it). */
+		for (size_t i = 0; i < n; i++)
+			calls[i].sent = false;
+		return rpc_client_fail(c, calls, n, err == RPC_S_CALL_FAILED ? RPC_S_SERVER_UNAVAILABLE : err);
+	}
+	c->bound = true;
+	err = rpc_client_collect_all(c, calls, n);
+	return err ? rpc_client_fail(c, calls, n, err) : ERROR_SUCCESS;
+}
+
+DWORD rpc_client_send_last(struct rpc_client *c, uint16_t opnum, const uint8_t *stub, size_t stub_len)
+{
+	if (!c->bound)
+		return RPC_S_INVALID_BINDING;
+	rpc_client_start_deadline(c);
+	c->outq.len = 0;
+	size_t handed = 0;
+	DWORD err = rpc_client_queue_request(c, c->next_call_id++, opnum, stub, stub_len, &handed);
+	if (!err && c->outq.len)
+		err = rpc_client_flush(c, &handed);
+	c->bound = false;
+	return err;
 }

@@ -31,12 +31,16 @@ struct rpc_client {
 	long deadline;          /* of the exchange under way (CLOCK_MONOTONIC, ms) */
 	uint64_t btfn_features; /* what the server acknowledged */
 	bool conc_mpx;          /* the server takes several calls in flight */
+	bool awaiting;          /* a request just left: its answer is not in yet */
 	uint8_t *rbuf;          /* the PDU last received (inside `in`) */
 	uint8_t *in;            /* buffered input */
 	size_t in_len;
 	size_t in_off;
 	size_t pdu_len;
 	struct ndr_push scratch;
+	/* PDUs of one exchange gathered here and handed to the kernel in one
+	 * send (a batch of calls, a bind with its first calls). */
+	struct ndr_push outq;
 	/* Security (rpc_client_bind_auth): the context, its level, and whether
 	 * the server agreed to header signing. */
 	struct rpc_sec sec;
@@ -134,6 +138,24 @@ DWORD rpc_client_call_many(struct rpc_client *c, struct rpc_call *calls, size_t 
 DWORD rpc_client_start(struct rpc_client *c, struct rpc_call *call);
 bool rpc_client_readable(struct rpc_client *c, int timeout_ms);
 DWORD rpc_client_collect(struct rpc_client *c, struct rpc_call *calls, size_t n);
+/*
+ * Bind (no security) and run a first batch of calls in one round trip: the
+ * bind and the requests go in one send, without waiting for the bind_ack.
+ * Only for a peer known to be clusterd (it reads a connection's PDUs in
+ * order and takes concurrent calls): a DCE/RPC server is free to refuse a
+ * request that arrives before its bind is answered, so against anyone else
+ * use rpc_client_bind and rpc_client_call_many.  The bind's error comes
+ * first (then the calls were not run); the rest as rpc_client_call_many.
+ */
+DWORD rpc_client_bind_and_call(struct rpc_client *c, const struct rpc_syntax *iface, struct rpc_call *calls,
+			       size_t n);
+/*
+ * A last call whose answer nobody waits for: the request is handed to the
+ * kernel and the association is over (the caller closes the connection
+ * next).  RPC_S_INVALID_BINDING when not bound, a transport error when the
+ * request could not be sent.
+ */
+DWORD rpc_client_send_last(struct rpc_client *c, uint16_t opnum, const uint8_t *stub, size_t stub_len);
 
 void rpc_client_close(struct rpc_client *c);
 

@@ -18,6 +18,9 @@ struct server_state {
 	bool krb5; /* a usable keytab was found at start: Kerberos is offered */
 	bool down_level; /* test switch: behave as a server without opnum 117 */
 	struct backend *be; /* where the cluster's objects live */
+	/* Turns of the event loop (loop.c counts them): the ACL file is looked
+	 * at once per turn (acl_turn: the last), not once per call. */
+	unsigned long turn, acl_turn;
 };
 
 /* The MS-CMRP interface served by clusterd (iface->ctx = struct server_state). */

@@ -73,6 +73,8 @@ struct conn {
 	size_t drained;     /* bytes discarded while lingering */
 	bool want_out;
 	bool in_read; /* conn_read() is running: it flushes when done */
+	bool held;    /* answers waiting for the commit of the loop's turn */
+	struct conn *hnext;
 	struct conn *prev, *next;
 };
 
@@ -104,6 +106,11 @@ struct loop {
 	struct epm_registry epm;
 	void (*on_reload)(void *arg); /* SIGHUP */
 	void *reload_arg;
+	/* Group commit: during a turn of the loop the backend's changes share
+	 * one commit; the connections read in the turn keep their answers
+	 * (held) until it is on disk. */
+	bool batching;
+	struct conn *held;
 };
 
 #define READ_CHUNK 16384
@@ -415,6 +422,14 @@ static void conn_close(struct conn *c, const char *why)
 	else
 		LOG_LIMIT(l, LIM_CLOSE, CLOSE_LOG_BURST, LOG_LVL_INFO, "connection from %s closed: %s", c->peer_name,
 			  c->close_reason);
+	if (c->held) {
+		for (struct conn **pp = &l->held; *pp; pp = &(*pp)->hnext)
+			if (*pp == c) {
+				*pp = c->hnext;
+				break;
+			}
+		c->held = false;
+	}
 	if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->it.fd, NULL) < 0)
 		log_debug("epoll_ctl(DEL) for %s: %s", c->peer_name, strerror(errno));
 	close(c->it.fd);
@@ -525,7 +540,10 @@ static bool conn_flush(struct conn *c)
 			conn_set_events(c, true);
 			return true;
 		} else {
-			conn_close(c, "send failed");
+			/* A peer that hung up before reading its last answer (a
+			 * client closes after sending CloseCluster without
+			 * waiting for the reply) is routine. */
+			conn_close(c, n < 0 && (errno == EPIPE || errno == ECONNRESET) ? "closed by the peer" : "send failed");
 			return false;
 		}
 	}
@@ -570,7 +588,7 @@ static void conn_read(struct conn *c)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
-		conn_close(c, n == 0 ? "closed by the peer" : "receive failed");
+		conn_close(c, n == 0 || errno == ECONNRESET ? "closed by the peer" : "receive failed");
 		return;
 	}
 
@@ -610,7 +628,41 @@ static void conn_read(struct conn *c)
 		conn_unauth_end(c);
 		timed_remove(c);
 	}
+	if (l->batching) {
+		/* Answered once the turn's changes are on disk (loop_commit). */
+		if (!c->held) {
+			c->held = true;
+			c->hnext = l->held;
+			l->held = c;
+		}
+		return;
+	}
 	conn_flush(c);
+}
+
+/* The end of a turn of the loop: the backend commits the turn's changes at
+ * once, then the held answers go out.  When the commit fails, every answer
+ * of the turn may tell of a change that is not there: those connections are
+ * closed instead (their callers see the call fail, "may have happened"). */
+static void loop_commit(struct loop *l)
+{
+	struct backend *be = l->st->be;
+	if (!l->batching)
+		return;
+	l->batching = false;
+	int rc = be->ops->batch_end(be);
+	if (rc != BE_OK)
+		log_error("commit of the changes of a loop turn failed (%s): closing the connections that were told of them",
+			  be_status_name(rc));
+	while (l->held) {
+		struct conn *c = l->held;
+		l->held = c->hnext;
+		c->held = false;
+		if (rc != BE_OK)
+			conn_close(c, "commit failed");
+		else
+			conn_flush(c);
+	}
 }
 
 /* Out of descriptors: accept with the spare one and close at once, so the
@@ -831,7 +883,13 @@ int loop_run(struct loop *l)
 			log_error("epoll_wait: %s", strerror(errno));
 			return -1;
 		}
-		for (int i = 0; i < n; i++) {
+		bool stop = false;
+		l->st->turn++;
+		if (l->st->be && l->st->be->ops->batch_begin) {
+			l->st->be->ops->batch_begin(l->st->be);
+			l->batching = true;
+		}
+		for (int i = 0; i < n && !stop; i++) {
 			struct item *it = evs[i].data.ptr;
 			if (it->kind == ITEM_SIGNAL) {
 				struct signalfd_siginfo si;
@@ -846,7 +904,8 @@ int loop_run(struct loop *l)
 					continue;
 				}
 				log_info("signal %u: stopping", si.ssi_signo);
-				return 0;
+				stop = true;
+				continue;
 			} else if (it->kind == ITEM_BACKEND) {
 				l->st->be->ops->process_events(l->st->be);
 			} else if (it->kind == ITEM_LISTENER) {
@@ -869,6 +928,9 @@ int loop_run(struct loop *l)
 					conn_read(c);
 			}
 		}
+		loop_commit(l);
+		if (stop)
+			return 0;
 	}
 }
 

@@ -8,7 +8,14 @@
 
 unsigned ops_caller_rights(struct session *s)
 {
-	acl_file_refresh(&s->server->acl);
+	/* A changed ACL file counts from the next turn of the loop on (every
+	 * new open is in a later turn than the change); within one turn the
+	 * calls share one stat().  Without a loop (turn stays 0): every call. */
+	struct server_state *st = s->server;
+	if (st->turn == 0 || st->acl_turn != st->turn) {
+		acl_file_refresh(&st->acl);
+		st->acl_turn = st->turn;
+	}
 	return acl_rights(&s->server->acl.acl, &s->who);
 }
 

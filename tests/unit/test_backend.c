@@ -528,6 +528,73 @@ static void test_generic_application_env(void **state)
 	unsetenv("CLUSAPI_TEST_KEPT");
 }
 
+/* Issue 12: a group's state after a new resource (computed without counting
+ * the group) is what counting gives. */
+static void test_group_state_on_create(void **state)
+{
+	struct fixture *f = *state;
+	struct backend *b = f->b;
+	struct be_object g, r1, r2, r;
+	assert_int_equal(b->ops->create(b, BE_GROUP, "g", NULL, NULL, &g), BE_OK);
+	/* online and empty, then a resource: offline */
+	assert_int_equal(b->ops->act(b, BE_GROUP, g.id, BE_ACT_ONLINE, NULL), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_ONLINE);
+	assert_int_equal(b->ops->create(b, BE_RESOURCE, "r1", "g", "Generic Service", &r1), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_OFFLINE);
+	/* all online, then another: partial */
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r1.id, BE_ACT_ONLINE, NULL), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_ONLINE);
+	assert_int_equal(b->ops->create(b, BE_RESOURCE, "r2", "g", "Generic Service", &r2), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_PARTIAL);
+	assert_int_equal(b->ops->create(b, BE_RESOURCE, "r3", "g", "Generic Service", &r), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_PARTIAL);
+	/* failed stays failed */
+	assert_int_equal(b->ops->act(b, BE_RESOURCE, r1.id, BE_ACT_FAIL, NULL), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_FAILED);
+	assert_int_equal(b->ops->create(b, BE_RESOURCE, "r4", "g", "Generic Service", &r), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_FAILED);
+	/* offline stays offline */
+	assert_int_equal(b->ops->act(b, BE_GROUP, g.id, BE_ACT_OFFLINE, NULL), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_OFFLINE);
+	assert_int_equal(b->ops->create(b, BE_RESOURCE, "r5", "g", "Generic Service", &r), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "g").state, BE_STATE_OFFLINE);
+}
+
+static void count_event(const struct be_event *ev, void *arg)
+{
+	(void)ev;
+	(*(int *)arg)++;
+}
+
+/* Issue 12: a batch's changes are seen at once, their events wait for
+ * batch_end, and they are on disk after it (a reopened database has them). */
+static void test_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct backend *b = f->b;
+	int events = 0;
+	struct be_object g;
+	assert_non_null(b->ops->batch_begin);
+	assert_int_equal(b->ops->watch(b, count_event, &events), BE_OK);
+	b->ops->batch_begin(b);
+	assert_int_equal(b->ops->create(b, BE_GROUP, "b1", NULL, NULL, &g), BE_OK);
+	assert_int_equal(b->ops->create(b, BE_GROUP, "b1", NULL, NULL, NULL), BE_EXISTS); /* fails alone */
+	assert_int_equal(b->ops->create(b, BE_GROUP, "b2", NULL, NULL, NULL), BE_OK);
+	assert_int_equal(get(b, BE_GROUP, "b1").state, BE_STATE_OFFLINE);
+	assert_int_equal(events, 0);
+	assert_int_equal(b->ops->batch_end(b), BE_OK);
+	assert_int_equal(events, 2);
+	/* an empty batch is nothing */
+	b->ops->batch_begin(b);
+	assert_int_equal(b->ops->batch_end(b), BE_OK);
+	b->ops->watch(b, NULL, NULL);
+	b->ops->destroy(b);
+	f->b = open_in(f->dir);
+	assert_non_null(f->b);
+	get(f->b, BE_GROUP, "b1");
+	get(f->b, BE_GROUP, "b2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +608,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_generic_application, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generic_application_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_power_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_state_on_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

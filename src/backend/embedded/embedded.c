@@ -60,6 +60,10 @@ struct restart {
 	uint64_t due; /* monotonic ms of the pending restart; 0: none */
 };
 
+/* Prepared statements kept (the SQL of every call is one of a few dozen
+ * texts; preparing costs more than running most of them). */
+#define STMT_CACHE 64
+
 struct embedded {
 	struct backend base;
 	sqlite3 *db;
@@ -75,6 +79,18 @@ struct embedded {
 	size_t nchildren;
 	struct restart *restarts;
 	size_t nrestarts;
+	/* Group commit: one transaction for the changes of a batch, each
+	 * change a savepoint in it; the events wait for the commit. */
+	bool batching;
+	bool batch_open;
+	struct be_event *held;
+	size_t nheld, capheld;
+	/* Prepared statements kept for reuse, by their SQL text. */
+	struct stmt_slot {
+		char *sql;
+		sqlite3_stmt *st;
+		bool busy;
+	} stmts[STMT_CACHE];
 };
 
 #define GENERIC_APPLICATION "Generic Application"
@@ -103,12 +119,63 @@ static int sql_exec(struct embedded *e, const char *sql)
 	return sqlite3_exec(e->db, sql, NULL, NULL, NULL) == SQLITE_OK ? BE_OK : BE_IO;
 }
 
+/* A statement for sql, from the cache when it holds one not in use. */
+static sqlite3_stmt *stmt_get(struct embedded *e, const char *sql)
+{
+	struct stmt_slot *free_slot = NULL;
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		struct stmt_slot *c = &e->stmts[i];
+		if (!c->sql) {
+			if (!free_slot)
+				free_slot = c;
+		} else if (!c->busy && strcmp(c->sql, sql) == 0) {
+			c->busy = true;
+			return c->st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(e->db, sql, -1, free_slot ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (free_slot && (free_slot->sql = strdup(sql))) {
+		free_slot->st = st;
+		free_slot->busy = true;
+	}
+	return st;
+}
+
+/* Done with a statement: back to the cache (reset), or finalized. */
+static void sql_release(struct embedded *e, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		if (e->stmts[i].st == st && e->stmts[i].sql) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			e->stmts[i].busy = false;
+			return;
+		}
+	}
+	sqlite3_finalize(st); /* prepared when the cache was full */
+}
+
+static void stmt_cache_free(struct embedded *e)
+{
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		if (e->stmts[i].sql) {
+			sqlite3_finalize(e->stmts[i].st);
+			free(e->stmts[i].sql);
+			e->stmts[i].sql = NULL;
+		}
+	}
+}
+
 /* Prepare and bind text arguments (NULL-terminated list of strings). */
 static sqlite3_stmt *sql_prepare(struct embedded *e, const char *sql, ...)
 {
-	sqlite3_stmt *st = NULL;
 	va_list ap;
-	if (sqlite3_prepare_v2(e->db, sql, -1, &st, NULL) != SQLITE_OK)
+	sqlite3_stmt *st = stmt_get(e, sql);
+	if (!st)
 		return NULL;
 	va_start(ap, sql);
 	int i = 1;
@@ -119,11 +186,11 @@ static sqlite3_stmt *sql_prepare(struct embedded *e, const char *sql, ...)
 }
 
 /* Run a statement to completion; BE_EXISTS on a uniqueness violation. */
-static int sql_step_done(sqlite3_stmt *st)
+static int sql_step_done(struct embedded *e, sqlite3_stmt *st)
 {
 	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 	int ext = st ? sqlite3_extended_errcode(sqlite3_db_handle(st)) : 0;
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return BE_OK;
 	return ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ? BE_EXISTS : BE_IO;
@@ -131,11 +198,27 @@ static int sql_step_done(sqlite3_stmt *st)
 
 static int tx_begin(struct embedded *e)
 {
-	return sql_exec(e, "BEGIN IMMEDIATE");
+	if (!e->batching)
+		return sql_exec(e, "BEGIN IMMEDIATE");
+	/* In a batch: the batch's transaction, and a savepoint in it so that a
+	 * failed change goes alone. */
+	if (!e->batch_open) {
+		if (sql_exec(e, "BEGIN IMMEDIATE") != BE_OK)
+			return BE_IO;
+		e->batch_open = true;
+	}
+	return sql_exec(e, "SAVEPOINT change");
 }
 
 static int tx_end(struct embedded *e, int rc)
 {
+	if (e->batching) {
+		if (rc == BE_OK && sql_exec(e, "RELEASE change") == BE_OK)
+			return BE_OK;
+		sql_exec(e, "ROLLBACK TO change");
+		sql_exec(e, "RELEASE change");
+		return rc == BE_OK ? BE_IO : rc;
+	}
 	if (rc == BE_OK)
 		return sql_exec(e, "COMMIT") == BE_OK ? BE_OK : (sql_exec(e, "ROLLBACK"), BE_IO);
 	sql_exec(e, "ROLLBACK");
@@ -184,7 +267,46 @@ static void emit(struct embedded *e, enum be_event_what what, enum be_kind kind,
 	struct be_event ev = { .what = what, .kind = kind, .state = state };
 	snprintf(ev.id, sizeof(ev.id), "%s", id ? id : "");
 	snprintf(ev.name, sizeof(ev.name), "%s", name ? name : "");
+	if (e->batch_open) {
+		/* Told once the change is on disk (emb_batch_end). */
+		if (e->nheld == e->capheld) {
+			size_t cap = e->capheld ? e->capheld * 2 : 16;
+			struct be_event *p = realloc(e->held, cap * sizeof(*p));
+			if (!p)
+				return; /* a watcher misses it: notifications are best effort */
+			e->held = p;
+			e->capheld = cap;
+		}
+		e->held[e->nheld++] = ev;
+		return;
+	}
 	e->watch_fn(&ev, e->watch_arg);
+}
+
+static void emb_batch_begin(struct backend *b)
+{
+	E(b)->batching = true;
+}
+
+static int emb_batch_end(struct backend *b)
+{
+	struct embedded *e = E(b);
+	int rc = BE_OK;
+
+	e->batching = false;
+	if (!e->batch_open)
+		return BE_OK;
+	e->batch_open = false;
+	/* One commit (WAL, synchronous=FULL: on disk when it returns) for all
+	 * the changes of the batch. */
+	if (sql_exec(e, "COMMIT") != BE_OK) {
+		sql_exec(e, "ROLLBACK");
+		rc = BE_IO;
+	}
+	for (size_t i = 0; rc == BE_OK && i < e->nheld && e->watch_fn; i++)
+		e->watch_fn(&e->held[i], e->watch_arg);
+	e->nheld = 0;
+	return rc;
 }
 
 /* ---- names and registry paths ---------------------------------------------- */
@@ -231,7 +353,7 @@ static int key_exists(struct embedded *e, const char *key)
 		return BE_OK;
 	sqlite3_stmt *st = sql_prepare(e, "SELECT 1 FROM reg_keys WHERE path = ?", key, NULL);
 	int rc = st && sqlite3_step(st) == SQLITE_ROW ? BE_OK : BE_NOT_FOUND;
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	return rc;
 }
 
@@ -255,7 +377,7 @@ static int key_create(struct embedded *e, const char *key, bool *created)
 	} else {
 		parent[0] = 0;
 	}
-	int rc = sql_step_done(sql_prepare(e, "INSERT INTO reg_keys(path, parent, name) VALUES (?, ?, ?)", key, parent,
+	int rc = sql_step_done(e, sql_prepare(e, "INSERT INTO reg_keys(path, parent, name) VALUES (?, ?, ?)", key, parent,
 					   name, NULL));
 	if (rc == BE_OK && created)
 		*created = true;
@@ -271,7 +393,7 @@ static int value_set(struct embedded *e, const char *key, const char *name, uint
 		return BE_IO;
 	sqlite3_bind_int64(st, 3, type);
 	sqlite3_bind_blob(st, 4, len ? data : "", (int)len, SQLITE_TRANSIENT);
-	return sql_step_done(st);
+	return sql_step_done(e, st);
 }
 
 static int value_set_sz(struct embedded *e, const char *key, const char *name, const char *text)
@@ -322,9 +444,9 @@ static int key_delete_tree(struct embedded *e, const char *key)
 {
 	char like[BE_REG_PATH_MAX + 4];
 	snprintf(like, sizeof(like), "%s\\%%", key);
-	int rc = sql_step_done(sql_prepare(e, "DELETE FROM reg_values WHERE key = ? OR key LIKE ?", key, like, NULL));
+	int rc = sql_step_done(e, sql_prepare(e, "DELETE FROM reg_values WHERE key = ? OR key LIKE ?", key, like, NULL));
 	if (rc == BE_OK)
-		rc = sql_step_done(sql_prepare(e, "DELETE FROM reg_keys WHERE path = ? OR path LIKE ?", key, like, NULL));
+		rc = sql_step_done(e, sql_prepare(e, "DELETE FROM reg_keys WHERE path = ? OR path LIKE ?", key, like, NULL));
 	return rc;
 }
 
@@ -350,7 +472,7 @@ static int object_insert(struct embedded *e, const struct be_object *o)
 	sqlite3_bind_text(st, 8, o->address, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 9, (int)o->number);
 	sqlite3_bind_int(st, 10, o->core);
-	int rc = sql_step_done(st);
+	int rc = sql_step_done(e, st);
 	if (rc)
 		return rc;
 	object_key(key, sizeof(key), o->kind, o->id, o->name);
@@ -372,7 +494,7 @@ static int object_by(struct embedded *e, enum be_kind kind, const char *column, 
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		row_to_object(st, out);
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	return rc == SQLITE_ROW ? BE_OK : rc == SQLITE_DONE ? BE_NOT_FOUND : BE_IO;
 }
 
@@ -406,7 +528,7 @@ static int emb_list(struct backend *b, enum be_kind kind, const char *parent, be
 		row_to_object(st, &o);
 		stop = fn(&o, arg);
 	}
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	return stop ? stop : rc == SQLITE_DONE ? BE_OK : BE_IO;
 }
 
@@ -414,29 +536,42 @@ static int set_state(struct embedded *e, const struct be_object *o, enum be_stat
 {
 	char s[8];
 	snprintf(s, sizeof(s), "%d", state);
-	int rc = sql_step_done(sql_prepare(e, "UPDATE objects SET state = ? WHERE id = ?", s, o->id, NULL));
+	int rc = sql_step_done(e, sql_prepare(e, "UPDATE objects SET state = ? WHERE id = ?", s, o->id, NULL));
 	if (rc == BE_OK && o->state != state)
 		emit(e, BE_EV_STATE, o->kind, o->id, o->name, state);
 	return rc;
 }
 
 struct group_tally {
-	int online, offline, failed, pending, total;
+	int online, failed, pending, total;
 };
 
-static int tally_fn(const struct be_object *r, void *arg)
+/* Count a group's resources by state in SQL: one step, not one decoded row
+ * per resource (a create or a state change in a group of thousands). */
+static int group_tally(struct embedded *e, const char *group_name, struct group_tally *t)
 {
-	struct group_tally *t = arg;
-	t->total++;
-	if (r->state == BE_STATE_ONLINE)
-		t->online++;
-	else if (r->state == BE_STATE_FAILED)
-		t->failed++;
-	else if (r->state == BE_STATE_ONLINE_PENDING || r->state == BE_STATE_OFFLINE_PENDING)
-		t->pending++;
-	else
-		t->offline++;
-	return 0;
+	char k[8], on[8], failed[8], pend1[8], pend2[8];
+	snprintf(k, sizeof(k), "%d", BE_RESOURCE);
+	snprintf(on, sizeof(on), "%d", BE_STATE_ONLINE);
+	snprintf(failed, sizeof(failed), "%d", BE_STATE_FAILED);
+	snprintf(pend1, sizeof(pend1), "%d", BE_STATE_ONLINE_PENDING);
+	snprintf(pend2, sizeof(pend2), "%d", BE_STATE_OFFLINE_PENDING);
+	sqlite3_stmt *st = sql_prepare(e,
+				       "SELECT count(*), total(state = CAST(?3 AS INTEGER)), total(state = CAST(?4 AS INTEGER)),"
+				       " total(state IN (CAST(?5 AS INTEGER), CAST(?6 AS INTEGER)))"
+				       " FROM objects WHERE kind = ?1 AND parent = ?2",
+				       k, group_name, on, failed, pend1, pend2, NULL);
+	if (!st)
+		return BE_IO;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		t->total = sqlite3_column_int(st, 0);
+		t->online = sqlite3_column_int(st, 1);
+		t->failed = sqlite3_column_int(st, 2);
+		t->pending = sqlite3_column_int(st, 3);
+	}
+	sql_release(e, st);
+	return rc == SQLITE_ROW ? BE_OK : BE_IO;
 }
 
 /* A group's state follows from its resources. */
@@ -447,7 +582,7 @@ static int group_refresh(struct embedded *e, const char *group_name)
 	int rc = object_by(e, BE_GROUP, "name", group_name, &g);
 	if (rc)
 		return rc;
-	rc = emb_list(&e->base, BE_RESOURCE, group_name, tally_fn, &t);
+	rc = group_tally(e, group_name, &t);
 	if (rc)
 		return rc;
 	enum be_state s = t.failed ? BE_STATE_FAILED
@@ -457,6 +592,44 @@ static int group_refresh(struct embedded *e, const char *group_name)
 			  : t.online ? BE_STATE_PARTIAL
 				     : BE_STATE_OFFLINE;
 	return set_state(e, &g, s);
+}
+
+/*
+ * A group's state after one new offline resource, without counting the group
+ * (group_refresh's rule, whose inputs change only by total + 1): failed or
+ * pending stay, PARTIAL stays, OFFLINE stays; ONLINE means all of its
+ * resources online (then PARTIAL) or none at all (then OFFLINE).  Anything
+ * else: counted.  The stored state is group_refresh's after every change.
+ */
+static int group_after_new_offline(struct embedded *e, const char *group_name)
+{
+	struct be_object g;
+	int rc = object_by(e, BE_GROUP, "name", group_name, &g);
+	if (rc)
+		return rc;
+	switch (g.state) {
+	case BE_STATE_FAILED:
+	case BE_STATE_ONLINE_PENDING:
+	case BE_STATE_PARTIAL:
+	case BE_STATE_OFFLINE:
+		return BE_OK;
+	case BE_STATE_ONLINE: {
+		char k[8];
+		snprintf(k, sizeof(k), "%d", BE_RESOURCE);
+		sqlite3_stmt *st = sql_prepare(
+			e, "SELECT count(*) FROM (SELECT 1 FROM objects WHERE kind = ? AND parent = ? LIMIT 2)", k,
+			group_name, NULL);
+		if (!st)
+			return BE_IO;
+		int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+		sql_release(e, st);
+		if (n < 1)
+			return BE_IO;
+		return set_state(e, &g, n == 1 ? BE_STATE_OFFLINE : BE_STATE_PARTIAL);
+	}
+	default:
+		return group_refresh(e, group_name);
+	}
 }
 
 static int emb_create(struct backend *b, enum be_kind kind, const char *name, const char *parent, const char *type,
@@ -504,7 +677,7 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 		rc = object_insert(e, &o);
 	}
 	if (!rc && kind == BE_RESOURCE)
-		rc = group_refresh(e, o.parent);
+		rc = group_after_new_offline(e, o.parent);
 	rc = tx_end(e, rc);
 	if (!rc) {
 		if (out)
@@ -518,7 +691,7 @@ static int count_rows(struct embedded *e, const char *sql, const char *a)
 {
 	sqlite3_stmt *st = sql_prepare(e, sql, a, NULL);
 	int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	return n;
 }
 
@@ -544,15 +717,15 @@ static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
 	if (!rc && kind == BE_RESOURCE && count_rows(e, "SELECT count(*) FROM deps WHERE depends_on = ?", o.id))
 		rc = BE_DEPENDENCY;
 	if (!rc)
-		rc = sql_step_done(sql_prepare(e, "DELETE FROM deps WHERE resource = ?", o.id, NULL));
+		rc = sql_step_done(e, sql_prepare(e, "DELETE FROM deps WHERE resource = ?", o.id, NULL));
 	if (!rc)
-		rc = sql_step_done(sql_prepare(e, "DELETE FROM objects WHERE id = ?", o.id, NULL));
+		rc = sql_step_done(e, sql_prepare(e, "DELETE FROM objects WHERE id = ?", o.id, NULL));
 	if (!rc) {
 		object_key(key, sizeof(key), kind, o.id, o.name);
 		rc = key_delete_tree(e, key);
 	}
 	if (!rc && kind == BE_RESOURCE)
-		rc = group_refresh(e, o.parent);
+		rc = group_after_new_offline(e, o.parent);
 	rc = tx_end(e, rc);
 	if (!rc)
 		emit(e, BE_EV_DELETED, kind, o.id, o.name, o.state);
@@ -577,13 +750,13 @@ static int emb_rename(struct backend *b, enum be_kind kind, const char *id, cons
 	if (!rc && kind == BE_RESTYPE)
 		rc = BE_UNSUPPORTED;
 	if (!rc)
-		rc = sql_step_done(sql_prepare(e, "UPDATE objects SET name = ? WHERE id = ?", name, o.id, NULL));
+		rc = sql_step_done(e, sql_prepare(e, "UPDATE objects SET name = ? WHERE id = ?", name, o.id, NULL));
 	/* Names are how resources name their group and netifs their network. */
 	if (!rc && kind == BE_GROUP)
-		rc = sql_step_done(sql_prepare(e, "UPDATE objects SET parent = ? WHERE kind = 3 AND parent = ?", name,
+		rc = sql_step_done(e, sql_prepare(e, "UPDATE objects SET parent = ? WHERE kind = 3 AND parent = ?", name,
 					       o.name, NULL));
 	if (!rc && kind == BE_NETWORK)
-		rc = sql_step_done(sql_prepare(e, "UPDATE objects SET parent = ? WHERE kind = 6 AND parent = ?", name,
+		rc = sql_step_done(e, sql_prepare(e, "UPDATE objects SET parent = ? WHERE kind = 6 AND parent = ?", name,
 					       o.name, NULL));
 	if (!rc) {
 		object_key(key, sizeof(key), kind, o.id, o.name);
@@ -630,7 +803,7 @@ static char *param_of(struct embedded *e, const struct be_object *r, const char 
 			free(w);
 		}
 	}
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	if (cmd && !*cmd) {
 		free(cmd);
 		cmd = NULL;
@@ -741,7 +914,7 @@ static int deps_visit(struct embedded *e, const char *id, bool up, be_object_fn 
 		return BE_IO;
 	while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
 		row_to_object(st, &o[n++]);
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	for (size_t i = 0; i < n; i++) {
 		int rc = fn(&o[i], arg);
 		if (rc)
@@ -819,7 +992,7 @@ static int group_member_fn(const struct be_object *r, void *arg)
 static int node_evict(struct embedded *e, const struct be_object *n)
 {
 	char key[BE_REG_PATH_MAX];
-	int rc = sql_step_done(sql_prepare(e, "DELETE FROM objects WHERE id = ?", n->id, NULL));
+	int rc = sql_step_done(e, sql_prepare(e, "DELETE FROM objects WHERE id = ?", n->id, NULL));
 	if (!rc) {
 		object_key(key, sizeof(key), BE_NODE, n->id, n->name);
 		rc = key_delete_tree(e, key);
@@ -982,7 +1155,7 @@ static int emb_reg_list_keys(struct backend *b, const char *key, be_name_fn fn, 
 	int stop = 0;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		stop = fn((const char *)sqlite3_column_text(st, 0), arg);
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	return stop ? stop : rc == SQLITE_DONE ? BE_OK : BE_IO;
 }
 
@@ -1019,7 +1192,7 @@ static int emb_reg_list_values(struct backend *b, const char *key, be_value_fn f
 		row_to_value(st, &v, false); /* valid during the callback only */
 		stop = fn(&v, arg);
 	}
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	return stop ? stop : rc == SQLITE_DONE ? BE_OK : BE_IO;
 }
 
@@ -1035,7 +1208,7 @@ static int emb_reg_get(struct backend *b, const char *key, const char *name, str
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		row_to_value(st, out, true);
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	if (rc == SQLITE_ROW)
 		return out->data ? BE_OK : BE_NO_MEMORY;
 	return rc == SQLITE_DONE ? (key_exists(e, key) ? BE_INVALID : BE_NOT_FOUND) : BE_IO;
@@ -1067,7 +1240,7 @@ static int emb_reg_delete_value(struct backend *b, const char *key, const char *
 		rc = BE_IO;
 	if (!rc) {
 		sqlite3_stmt *st = sql_prepare(e, "DELETE FROM reg_values WHERE key = ? AND name = ?", key, name, NULL);
-		rc = sql_step_done(st);
+		rc = sql_step_done(e, st);
 		if (!rc && sqlite3_changes(e->db) == 0)
 			rc = BE_NOT_FOUND;
 	}
@@ -1111,7 +1284,7 @@ static uint32_t policy_dword(struct embedded *e, const char *id, const char *nam
 		const uint8_t *d = sqlite3_column_blob(st, 1);
 		v = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
 	}
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	return v;
 }
 
@@ -1265,6 +1438,8 @@ static void emb_destroy(struct backend *b)
 		child_stop(e, &e->children[e->nchildren - 1]);
 	free(e->children);
 	free(e->restarts);
+	free(e->held);
+	stmt_cache_free(e);
 	if (e->sigfd >= 0)
 		close(e->sigfd);
 	if (e->timerfd >= 0)
@@ -1326,9 +1501,9 @@ static int emb_depend(struct backend *b, const char *resource_id, const char *pr
 	if (!rc)
 		rc = object_by(e, BE_RESOURCE, "id", provider_id, &p);
 	if (!rc && add)
-		rc = sql_step_done(sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", r.id, p.id, NULL));
+		rc = sql_step_done(e, sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", r.id, p.id, NULL));
 	if (!rc && !add) {
-		rc = sql_step_done(sql_prepare(e, "DELETE FROM deps WHERE resource = ? AND depends_on = ?", r.id, p.id, NULL));
+		rc = sql_step_done(e, sql_prepare(e, "DELETE FROM deps WHERE resource = ? AND depends_on = ?", r.id, p.id, NULL));
 		if (!rc && sqlite3_changes(e->db) == 0)
 			rc = BE_NOT_FOUND;
 	}
@@ -1441,7 +1616,7 @@ static int emb_regroup(struct backend *b, const char *resource_id, const char *g
 		rc = object_by(e, BE_GROUP, "id", group_id, &g);
 	if (!rc)
 		rc = sql_step_done(
-			sql_prepare(e, "UPDATE objects SET parent = ?, owner = ? WHERE id = ?", g.name, g.owner, r.id, NULL));
+			e, sql_prepare(e, "UPDATE objects SET parent = ?, owner = ? WHERE id = ?", g.name, g.owner, r.id, NULL));
 	if (!rc)
 		rc = group_refresh(e, r.parent);
 	if (!rc)
@@ -1478,6 +1653,8 @@ static const struct backend_ops embedded_ops = {
 	.watch = emb_watch,
 	.event_fd = emb_event_fd,
 	.process_events = emb_process_events,
+	.batch_begin = emb_batch_begin,
+	.batch_end = emb_batch_end,
 };
 
 /* ---- schema and first start ------------------------------------------------------ */
@@ -1592,10 +1769,10 @@ static int seed(struct embedded *e, const char *cluster_name)
 				 "Network Name", NULL, 0, true, &cap);
 	/* The names depend on the address, as on Windows. */
 	if (!rc)
-		rc = sql_step_done(sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", cap.id, ip.id,
+		rc = sql_step_done(e, sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", cap.id, ip.id,
 					       NULL));
 	if (!rc)
-		rc = sql_step_done(sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", name.id, ip.id,
+		rc = sql_step_done(e, sql_prepare(e, "INSERT INTO deps(resource, depends_on) VALUES (?, ?)", name.id, ip.id,
 					       NULL));
 	if (!rc)
 		rc = value_set_sz(e, "", "ClusterName", cluster_name);
@@ -1617,7 +1794,7 @@ static int migrate(struct embedded *e, const char *cluster_name, char *err, size
 {
 	sqlite3_stmt *st = sql_prepare(e, "PRAGMA user_version", NULL);
 	int version = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	if (version < 0) {
 		snprintf(err, errlen, "cannot read the database schema version: %s", sqlite3_errmsg(e->db));
 		return -1;
@@ -1662,7 +1839,7 @@ static int sync_wintypes(struct embedded *e, char *err, size_t errlen)
 		} else if (t.core && (t.state != st || strcmp(t.type, what) != 0)) {
 			char state[16];
 			snprintf(state, sizeof(state), "%d", (int)st);
-			rc = sql_step_done(sql_prepare(e, "UPDATE objects SET state = ?, type = ? WHERE id = ?", state, what,
+			rc = sql_step_done(e, sql_prepare(e, "UPDATE objects SET state = ?, type = ? WHERE id = ?", state, what,
 						       t.id, NULL));
 		}
 	}
@@ -1681,7 +1858,7 @@ static int join_local_node(struct embedded *e, char *err, size_t errlen)
 		return 0;
 	sqlite3_stmt *st = sql_prepare(e, "SELECT coalesce(max(number), 0) FROM objects WHERE kind = 1", NULL);
 	uint32_t number = st && sqlite3_step(st) == SQLITE_ROW ? (uint32_t)sqlite3_column_int(st, 0) + 1 : 1;
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	int rc = tx_begin(e);
 	if (!rc)
 		rc = seed_object(e, BE_NODE, e->node, BE_STATE_UP, NULL, NULL, NULL, NULL, number, true, &n);
@@ -1726,7 +1903,7 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 	}
 	sqlite3_stmt *st = sql_prepare(e, "PRAGMA quick_check", NULL);
 	bool ok = st && sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-	sqlite3_finalize(st);
+	sql_release(e, st);
 	if (!ok) {
 		snprintf(err, errlen, "%s is damaged (quick_check failed): restore it from a backup", path);
 		emb_destroy(&e->base);
