@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,7 @@ struct conn {
 	struct conn *tprev, *tnext;
 	struct rpc_srv_conn rpc;
 	struct session sess;
+	struct epm_conn epm; /* an endpoint mapper connection's searches */
 	uint8_t *rbuf;
 	size_t rlen;
 	size_t rcap;
@@ -297,6 +299,39 @@ static void loop_on_event(const struct be_event *ev, void *arg)
 	}
 }
 
+/* The endpoint mapper's state of a connection: the session is what its RPC
+ * engine hands the interface. */
+static struct epm_conn *loop_epm_conn(void *conn_user)
+{
+	if (!conn_user)
+		return NULL;
+	struct conn *c = (struct conn *)((char *)conn_user - offsetof(struct conn, sess));
+	return &c->epm;
+}
+
+/* The IPv4 address a TCP connection reached us on (host order), 0 if none:
+ * what the endpoint mapper's towers name for a wildcard listener.  An IPv6
+ * connection gets the loopback address when it came over ::1 (the tower
+ * format has no IPv6 floor). */
+static uint32_t local_ipv4(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
+	if (ss.ss_family == AF_INET6) {
+		const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			return (uint32_t)a->s6_addr[12] << 24 | (uint32_t)a->s6_addr[13] << 16 |
+			       (uint32_t)a->s6_addr[14] << 8 | a->s6_addr[15];
+		if (IN6_IS_ADDR_LOOPBACK(a))
+			return 0x7f000001u;
+	}
+	return 0;
+}
+
 /* Endpoint mapper requests are a few hundred bytes. */
 #define EPM_MAX_REQUEST (64u * 1024u)
 
@@ -314,6 +349,7 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim)
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	cmrp_server_iface(&l->cmrp_iface, st);
 	epm_server_iface(&l->epm_iface, &l->epm);
+	l->epm.conn_of = loop_epm_conn;
 	l->cmrp_conf.ifaces[0] = &l->cmrp_iface;
 	l->cmrp_conf.n_ifaces = 1;
 	l->cmrp_conf.auth_start = server_auth_start;
@@ -431,6 +467,7 @@ static void conn_close(struct conn *c, const char *why)
 	if (c->sess.count)
 		log_debug("connection closed: %zu context handle(s) run down", c->sess.count);
 	session_free(&c->sess);
+	epm_conn_free(&c->epm);
 	rpc_srv_conn_free(&c->rpc);
 	free(c->rbuf);
 	if (c->prev)
@@ -460,6 +497,7 @@ static void conn_linger(struct conn *c)
 		return;
 	}
 	session_free(&c->sess);
+	epm_conn_free(&c->epm);
 	rpc_srv_conn_free(&c->rpc);
 	free(c->rbuf);
 	c->rbuf = NULL;
@@ -770,6 +808,7 @@ static void listener_accept(struct loop *l, struct listener *ls)
 		c->kind = ls->kind;
 		snprintf(c->peer_name, sizeof(c->peer_name), "%s", name);
 		session_init(&c->sess, l->st, &who, ls->kind == LISTEN_LPC);
+		epm_conn_init(&c->epm, ls->kind == LISTEN_EPM ? local_ipv4(fd) : 0);
 		rpc_srv_conn_init(&c->rpc, ls->kind == LISTEN_EPM ? &l->epm_conf : &l->cmrp_conf, &c->sess,
 				  ls->sec_addr);
 		c->sess.rpc = &c->rpc;
