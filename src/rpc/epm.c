@@ -72,10 +72,10 @@ bool epm_tower_encode(struct ndr_push *p, const struct epm_tower *t)
 	ndr_push_bytes(p, l, 2);
 	epm_syntax_floor(p, &t->iface);
 	epm_syntax_floor(p, &t->transfer);
-	id = EPM_PROT_NCACN;
+	id = t->rpc_protocol;
 	put_le16(b, 0);
 	epm_floor_push(p, &id, 1, b, 2);
-	id = EPM_PROT_TCP;
+	id = t->transport;
 	b[0] = (uint8_t)(t->port >> 8);
 	b[1] = (uint8_t)t->port;
 	epm_floor_push(p, &id, 1, b, 2);
