@@ -4,6 +4,8 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
@@ -309,16 +311,35 @@ static struct epm_conn *loop_epm_conn(void *conn_user)
 	return &c->epm;
 }
 
-/* The IPv4 address a TCP connection reached us on (host order), 0 if none:
- * what the endpoint mapper's towers name for a wildcard listener.  An IPv6
- * connection gets the loopback address when it came over ::1 (the tower
- * format has no IPv6 floor). */
+/* An IPv4 address of this host for a connection that came over IPv6 (the
+ * tower format has no IPv6 floor): the first one up that is not loopback,
+ * else 127.0.0.1.  The port is what a client reads from the tower; ours
+ * keeps the address it used. */
+static uint32_t host_ipv4(void)
+{
+	struct ifaddrs *ifs, *i;
+	uint32_t found = 0;
+	if (getifaddrs(&ifs) < 0)
+		return 0x7f000001u;
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
+		    (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		found = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+	}
+	freeifaddrs(ifs);
+	return found ? found : 0x7f000001u;
+}
+
+/* The IPv4 address a TCP connection reached us on (host order): what the
+ * endpoint mapper's towers name for a wildcard listener, never 0.0.0.0.  An
+ * IPv6 connection gets 127.0.0.1 when it came over ::1, else host_ipv4(). */
 static uint32_t local_ipv4(int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return 0;
+		return host_ipv4();
 	if (ss.ss_family == AF_INET)
 		return ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
 	if (ss.ss_family == AF_INET6) {
@@ -328,8 +349,9 @@ static uint32_t local_ipv4(int fd)
 			       (uint32_t)a->s6_addr[14] << 8 | a->s6_addr[15];
 		if (IN6_IS_ADDR_LOOPBACK(a))
 			return 0x7f000001u;
+		return host_ipv4();
 	}
-	return 0;
+	return 0x7f000001u;
 }
 
 /* Endpoint mapper requests are a few hundred bytes. */

@@ -85,4 +85,14 @@ out=$(timeout 60 rpcclient -U% "ncacn_ip_tcp:10.213.7.1" -c epmlookup 2>&1)
 echo "$out" | grep -q "ncacn_ip_tcp:10.213.7.1\[$TCP_PORT," || fail "epmlookup over 10.213.7.1 (wildcard): $out"
 echo "$out" | grep -q "ncacn_ip_tcp:127.0.0.1" && fail "epmlookup over 10.213.7.1 named 127.0.0.1: $out"
 echo "ok: wildcard listener, reached over 10.213.7.1: towers name 10.213.7.1"
+# Over IPv6 (no IPv6 floor in a tower): an IPv4 address of the host, with the port.
+ip -6 addr add fd00:213::7/128 dev lo 2>/dev/null
+if ip -6 addr show dev lo | grep -q "fd00:213::7"; then
+	out=$(timeout 60 rpcclient -U% "ncacn_ip_tcp:fd00:213::7" -c epmlookup 2>&1)
+	echo "$out" | grep -q "ncacn_ip_tcp:127.0.0.1\[$TCP_PORT," || fail "epmlookup over fd00:213::7 (wildcard): $out"
+	echo "$out" | grep -q "0\.0\.0\.0" && fail "epmlookup over IPv6: a tower names 0.0.0.0: $out"
+	echo "ok: wildcard listener, reached over fd00:213::7: towers name 127.0.0.1 (the host has no other IPv4 here) and the port"
+else
+	echo "note: no IPv6 here; the IPv6 case was not tried"
+fi
 stop_daemon || fail "clusterd did not stop cleanly (sanitizer report or crash?)"
