@@ -68,7 +68,9 @@ struct conn {
 	struct conn *tprev, *tnext;
 	struct rpc_srv_conn rpc;
 	struct session sess;
-	struct epm_conn epm; /* an endpoint mapper connection's searches */
+	/* An endpoint mapper connection's searches (allocated after the
+	 * struct, for those connections only), else NULL. */
+	struct epm_conn *epm;
 	uint8_t *rbuf;
 	size_t rlen;
 	size_t rcap;
@@ -308,7 +310,7 @@ static struct epm_conn *loop_epm_conn(void *conn_user)
 	if (!conn_user)
 		return NULL;
 	struct conn *c = (struct conn *)((char *)conn_user - offsetof(struct conn, sess));
-	return &c->epm;
+	return c->epm;
 }
 
 /* An IPv4 address of this host for a connection that came over IPv6 (the
@@ -489,7 +491,8 @@ static void conn_close(struct conn *c, const char *why)
 	if (c->sess.count)
 		log_debug("connection closed: %zu context handle(s) run down", c->sess.count);
 	session_free(&c->sess);
-	epm_conn_free(&c->epm);
+	if (c->epm)
+		epm_conn_free(c->epm);
 	rpc_srv_conn_free(&c->rpc);
 	free(c->rbuf);
 	if (c->prev)
@@ -519,7 +522,8 @@ static void conn_linger(struct conn *c)
 		return;
 	}
 	session_free(&c->sess);
-	epm_conn_free(&c->epm);
+	if (c->epm)
+		epm_conn_free(c->epm);
 	rpc_srv_conn_free(&c->rpc);
 	free(c->rbuf);
 	c->rbuf = NULL;
@@ -815,7 +819,7 @@ static void listener_accept(struct loop *l, struct listener *ls)
 			memcpy(p->addr, key, 16);
 			*pp = p;
 		}
-		struct conn *c = calloc(1, sizeof(*c));
+		struct conn *c = calloc(1, sizeof(*c) + (ls->kind == LISTEN_EPM ? sizeof(struct epm_conn) : 0));
 		if (!c) {
 			if (p && !p->count) {
 				*pp = NULL; /* just added, last of its bucket */
@@ -830,7 +834,10 @@ static void listener_accept(struct loop *l, struct listener *ls)
 		c->kind = ls->kind;
 		snprintf(c->peer_name, sizeof(c->peer_name), "%s", name);
 		session_init(&c->sess, l->st, &who, ls->kind == LISTEN_LPC);
-		epm_conn_init(&c->epm, ls->kind == LISTEN_EPM ? local_ipv4(fd) : 0);
+		if (ls->kind == LISTEN_EPM) {
+			c->epm = (struct epm_conn *)(c + 1);
+			epm_conn_init(c->epm, local_ipv4(fd));
+		}
 		rpc_srv_conn_init(&c->rpc, ls->kind == LISTEN_EPM ? &l->epm_conf : &l->cmrp_conf, &c->sess,
 				  ls->sec_addr);
 		c->sess.rpc = &c->rpc;
