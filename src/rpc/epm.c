@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 
 const struct rpc_syntax epm_syntax = {
 	.uuid = { 0xe1af8308, 0x5d1f, 0x11c9, { 0x91, 0xa4, 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } },
@@ -553,6 +555,25 @@ void epm_server_iface(struct rpc_server_iface *iface, struct epm_registry *reg)
 	iface->ctx = reg;
 }
 
+/* The IPv4 address (host order) of the server a client socket is connected
+ * to, 0 if none. */
+static uint32_t peer_ipv4(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
+	if (ss.ss_family == AF_INET6) {
+		const uint8_t *a = ((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr;
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(a, mapped, 12) == 0)
+			return (uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 | (uint32_t)a[14] << 8 | a[15];
+	}
+	return 0;
+}
+
 DWORD epm_client_map_tcp(struct rpc_client *c, const struct rpc_syntax *iface, uint16_t *port)
 {
 	struct ndr_push req;
@@ -574,7 +595,7 @@ DWORD epm_client_map_tcp(struct rpc_client *c, const struct rpc_syntax *iface, u
 	ndr_push_align(&req, 4);
 	static const struct rpc_ctx_handle zero;
 	ndr_push_ctx_handle(&req, &zero);
-	ndr_push_u32(&req, 4);
+	ndr_push_u32(&req, EPM_MAX_ENTRIES);
 	if (req.error) {
 		ndr_push_free(&req);
 		return ERROR_NOT_ENOUGH_MEMORY;
@@ -587,7 +608,8 @@ DWORD epm_client_map_tcp(struct rpc_client *c, const struct rpc_syntax *iface, u
 	struct ndr_pull in;
 	struct rpc_ctx_handle h;
 	uint32_t num, max_count, offset, actual, status = 0;
-	bool found = false;
+	bool found = false, exact = false;
+	uint32_t peer = peer_ipv4(c->fd);
 	ndr_pull_init(&in, resp, resp_len, be);
 	ndr_pull_ctx_handle(&in, &h);
 	ndr_pull_u32(&in, &num);
@@ -603,10 +625,14 @@ DWORD epm_client_map_tcp(struct rpc_client *c, const struct rpc_syntax *iface, u
 		if (!refs[i])
 			continue;
 		struct epm_tower got;
-		if (epm_twr_pull(&in, &got) && !found && got.transport == EPM_PROT_TCP && got.port &&
-		    rpc_uuid_equal(&got.iface.uuid, &iface->uuid)) {
+		/* The tower for the address we reached the mapper on, if there
+		 * is one (listeners may have ports of their own), else the
+		 * first. */
+		if (epm_twr_pull(&in, &got) && !exact && got.transport == EPM_PROT_TCP && got.port &&
+		    rpc_uuid_equal(&got.iface.uuid, &iface->uuid) && (!found || (peer && got.ipv4 == peer))) {
 			*port = got.port;
 			found = true;
+			exact = peer && got.ipv4 == peer;
 		}
 		ndr_pull_align(&in, 4);
 	}

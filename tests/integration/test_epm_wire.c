@@ -8,7 +8,8 @@
  * and towers that name an address the client can reach.
  *
  * One clusterd with MS-CMRP on three loopback addresses (three entries), one
- * with a wildcard MS-CMRP listener.
+ * with a wildcard MS-CMRP listener, one with two listeners on ports of their
+ * own and the mapper on the second address.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -30,7 +31,8 @@
 #include "rpc/epm.h"
 
 #define NENT 3
-static struct daemon d, wild;
+static struct daemon d, wild, split;
+static uint16_t split_port2; /* the second listener's own port */
 static const char *const addrs[NENT] = { "127.0.0.1", "127.0.0.2", "127.0.0.3" };
 
 static int group_setup(void **state)
@@ -40,9 +42,24 @@ static int group_setup(void **state)
 					     "127.0.0.3:0", "--epmapper", "127.0.0.1:0", "--allow-anonymous", NULL };
 	static const char *const extra_wild[] = { "--listen", "0.0.0.0:0", "--epmapper", "127.0.0.1:0",
 						  "--allow-anonymous", NULL };
-	if (daemon_start(&d, DAEMON_CUSTOM, extra) != 0)
+	if (daemon_start(&d, DAEMON_CUSTOM, extra) != 0 || daemon_start(&wild, DAEMON_CUSTOM, extra_wild) != 0)
 		return -1;
-	return daemon_start(&wild, DAEMON_CUSTOM, extra_wild);
+	/* A free port on 127.0.0.2 for the second listener. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	sin.sin_addr.s_addr = htonl(0x7f000002u);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
+		return -1;
+	split_port2 = ntohs(sin.sin_port);
+	close(fd);
+	static char second[32];
+	snprintf(second, sizeof(second), "127.0.0.2:%u", split_port2);
+	static const char *extra_split[] = { "--listen", "127.0.0.1:0", "--listen", NULL, "--epmapper", "127.0.0.2:0",
+					     "--allow-anonymous", NULL };
+	extra_split[3] = second;
+	return daemon_start(&split, DAEMON_CUSTOM, extra_split);
 }
 
 static int group_teardown(void **state)
@@ -50,18 +67,25 @@ static int group_teardown(void **state)
 	(void)state;
 	assert_int_equal(daemon_stop(&d), 0);
 	assert_int_equal(daemon_stop(&wild), 0);
+	assert_int_equal(daemon_stop(&split), 0);
 	daemon_destroy(&d);
 	daemon_destroy(&wild);
+	daemon_destroy(&split);
 	return 0;
+}
+
+static void epm_connect_to(struct rpc_client *c, uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	sin.sin_addr.s_addr = htonl(addr);
+	rpc_client_init(c);
+	assert_int_equal(rpc_client_connect_addr(c, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(rpc_client_bind(c, &epm_syntax), 0);
 }
 
 static void epm_connect(struct rpc_client *c, uint16_t port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	rpc_client_init(c);
-	assert_int_equal(rpc_client_connect_addr(c, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(rpc_client_bind(c, &epm_syntax), 0);
+	epm_connect_to(c, INADDR_LOOPBACK, port);
 }
 
 static const struct rpc_ctx_handle nil_handle;
@@ -746,6 +770,29 @@ static void test_wildcard_address(void **state)
 	rpc_client_close(&c);
 }
 
+/* Listeners with ports of their own: each tower has its own, and our client
+ * takes the one of the address it reached the mapper on. */
+static void test_listener_ports(void **state)
+{
+	(void)state;
+	struct rpc_client c;
+	struct rpc_ctx_handle h = nil_handle;
+	struct entry e[2];
+	uint32_t n, st;
+	struct lookup_args a = all1;
+	a.max = 2;
+	assert_int_not_equal(split.tcp_port, split_port2);
+	epm_connect_to(&c, 0x7f000002u, split.epm_port);
+	assert_int_equal(lookup(&c, &a, &h, &n, e, 2, &st), 0);
+	assert_int_equal(n, 2);
+	assert_cmrp_tower(&e[0].tower, split.tcp_port, 0x7f000001u);
+	assert_cmrp_tower(&e[1].tower, split_port2, 0x7f000002u);
+	uint16_t port = 0;
+	assert_int_equal(epm_client_map_tcp(&c, &cmrp_syntax, &port), 0);
+	assert_int_equal(port, split_port2);
+	rpc_client_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_refused_calls),
 		cmocka_unit_test(test_wildcard_address),
+		cmocka_unit_test(test_listener_ports),
 	};
 	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }
