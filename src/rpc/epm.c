@@ -343,6 +343,7 @@ static uint32_t epm_search(const struct epm_registry *reg, struct epm_conn *c, c
 	if (*n == max)
 		for (uint32_t i = pos; i < reg->n && !more; i++)
 			more = entry_matches(&reg->entries[i], q);
+	bool real_more = more;
 	if (q->opnum == EPM_OP_LOOKUP && *n > 0 && *n == max && !more && max > 0)
 		more = true; /* status 0 and a handle; the next call ends it */
 
@@ -353,6 +354,11 @@ static uint32_t epm_search(const struct epm_registry *reg, struct epm_conn *c, c
 		return 0;
 	}
 	if (!s && !(s = search_new(c, q->opnum))) {
+		if (!real_more) {
+			/* The search is over anyway: the entries, and the end. */
+			*status = EPM_STATUS_NO_MORE;
+			return 0;
+		}
 		*n = 0;
 		*status = EPM_STATUS_CANT_PERFORM;
 		return 0;

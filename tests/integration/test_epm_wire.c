@@ -590,6 +590,18 @@ static void test_search_cap(void **state)
 		assert_int_equal(n, 0);
 		assert_int_equal(st, EPM_STATUS_CANT_PERFORM);
 		assert_true(handle_is_nil(&h[EPM_MAX_HANDLES]));
+		/* a search at its end gets its entries and the end without one */
+		struct lookup_args last = all1;
+		last.inquiry = EPM_INQ_BY_IF;
+		last.ifid = &cmrp_syntax;
+		last.vers = EPM_VERS_EXACT;
+		last.max = NENT;
+		h[EPM_MAX_HANDLES] = nil_handle;
+		struct entry three[NENT];
+		assert_int_equal(lookup(&c, &last, &h[EPM_MAX_HANDLES], &n, three, NENT, &st), 0);
+		assert_int_equal(n, NENT);
+		assert_int_equal(st, EPM_STATUS_NO_MORE);
+		assert_true(handle_is_nil(&h[EPM_MAX_HANDLES]));
 		/* a search needing no handle still works */
 		struct lookup_args a = all1;
 		struct entry all[NENT];
