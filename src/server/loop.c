@@ -4,8 +4,11 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +68,9 @@ struct conn {
 	struct conn *tprev, *tnext;
 	struct rpc_srv_conn rpc;
 	struct session sess;
+	/* An endpoint mapper connection's searches (allocated after the
+	 * struct, for those connections only), else NULL. */
+	struct epm_conn *epm;
 	uint8_t *rbuf;
 	size_t rlen;
 	size_t rcap;
@@ -304,6 +310,59 @@ static void loop_on_event(const struct be_event *ev, void *arg)
 	}
 }
 
+/* The endpoint mapper's state of a connection: the session is what its RPC
+ * engine hands the interface. */
+static struct epm_conn *loop_epm_conn(void *conn_user)
+{
+	if (!conn_user)
+		return NULL;
+	struct conn *c = (struct conn *)((char *)conn_user - offsetof(struct conn, sess));
+	return c->epm;
+}
+
+/* An IPv4 address of this host for a connection that came over IPv6 (the
+ * tower format has no IPv6 floor): the first one up that is not loopback,
+ * else 127.0.0.1.  The port is what a client reads from the tower; ours
+ * keeps the address it used. */
+static uint32_t host_ipv4(void)
+{
+	struct ifaddrs *ifs, *i;
+	uint32_t found = 0;
+	if (getifaddrs(&ifs) < 0)
+		return 0x7f000001u;
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
+		    (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		found = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+	}
+	freeifaddrs(ifs);
+	return found ? found : 0x7f000001u;
+}
+
+/* The IPv4 address a TCP connection reached us on (host order): what the
+ * endpoint mapper's towers name for a wildcard listener, never 0.0.0.0.  An
+ * IPv6 connection gets 127.0.0.1 when it came over ::1, else host_ipv4(). */
+static uint32_t local_ipv4(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return host_ipv4();
+	if (ss.ss_family == AF_INET)
+		return ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
+	if (ss.ss_family == AF_INET6) {
+		const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			return (uint32_t)a->s6_addr[12] << 24 | (uint32_t)a->s6_addr[13] << 16 |
+			       (uint32_t)a->s6_addr[14] << 8 | a->s6_addr[15];
+		if (IN6_IS_ADDR_LOOPBACK(a))
+			return 0x7f000001u;
+		return host_ipv4();
+	}
+	return 0x7f000001u;
+}
+
 /* Endpoint mapper requests are a few hundred bytes. */
 #define EPM_MAX_REQUEST (64u * 1024u)
 
@@ -321,6 +380,7 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim)
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	cmrp_server_iface(&l->cmrp_iface, st);
 	epm_server_iface(&l->epm_iface, &l->epm);
+	l->epm.conn_of = loop_epm_conn;
 	l->cmrp_conf.ifaces[0] = &l->cmrp_iface;
 	l->cmrp_conf.n_ifaces = 1;
 	l->cmrp_conf.auth_start = server_auth_start;
@@ -446,6 +506,8 @@ static void conn_close(struct conn *c, const char *why)
 	if (c->sess.count)
 		log_debug("connection closed: %zu context handle(s) run down", c->sess.count);
 	session_free(&c->sess);
+	if (c->epm)
+		epm_conn_free(c->epm);
 	rpc_srv_conn_free(&c->rpc);
 	free(c->rbuf);
 	if (c->prev)
@@ -475,6 +537,8 @@ static void conn_linger(struct conn *c)
 		return;
 	}
 	session_free(&c->sess);
+	if (c->epm)
+		epm_conn_free(c->epm);
 	rpc_srv_conn_free(&c->rpc);
 	free(c->rbuf);
 	c->rbuf = NULL;
@@ -807,7 +871,7 @@ static void listener_accept(struct loop *l, struct listener *ls)
 			memcpy(p->addr, key, 16);
 			*pp = p;
 		}
-		struct conn *c = calloc(1, sizeof(*c));
+		struct conn *c = calloc(1, sizeof(*c) + (ls->kind == LISTEN_EPM ? sizeof(struct epm_conn) : 0));
 		if (!c) {
 			if (p && !p->count) {
 				*pp = NULL; /* just added, last of its bucket */
@@ -822,6 +886,10 @@ static void listener_accept(struct loop *l, struct listener *ls)
 		c->kind = ls->kind;
 		snprintf(c->peer_name, sizeof(c->peer_name), "%s", name);
 		session_init(&c->sess, l->st, &who, ls->kind == LISTEN_LPC);
+		if (ls->kind == LISTEN_EPM) {
+			c->epm = (struct epm_conn *)(c + 1);
+			epm_conn_init(c->epm, local_ipv4(fd));
+		}
 		rpc_srv_conn_init(&c->rpc, ls->kind == LISTEN_EPM ? &l->epm_conf : &l->cmrp_conf, &c->sess,
 				  ls->sec_addr);
 		c->sess.rpc = &c->rpc;

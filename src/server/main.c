@@ -360,6 +360,46 @@ static int open_tcp(struct loop *l, const char *spec, enum listener_kind kind, u
 	return 0;
 }
 
+/* The endpoint mapper's entry for one MS-CMRP listener: its own IPv4
+ * address, or none (0) for a wildcard, whose towers then name the address
+ * each client reached the mapper on.  An IPv6-only listener has no tower
+ * (the tower format has no IPv6 floor). */
+static void epm_register_listen(struct epm_registry *reg, const char *spec, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	uint32_t ipv4 = 0;
+
+	if (transport_parse_hostport(spec, &ss, &len) < 0)
+		return;
+	uint16_t own = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+						     : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	if (own)
+		port = own; /* else it shares the first listener's */
+	if (ss.ss_family == AF_INET) {
+		ipv4 = ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
+	} else {
+		const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			ipv4 = (uint32_t)a->s6_addr[12] << 24 | (uint32_t)a->s6_addr[13] << 16 |
+			       (uint32_t)a->s6_addr[14] << 8 | a->s6_addr[15];
+		else if (!IN6_IS_ADDR_UNSPECIFIED(a))
+			return;
+	}
+	for (size_t i = 0; i < reg->n; i++)
+		if (reg->entries[i].ipv4 == ipv4 && reg->entries[i].tcp_port == port)
+			return; /* the same tower twice */
+	/* A wildcard covers every address: it replaces the specific ones. */
+	if (ipv4 == 0)
+		reg->n = 0;
+	else
+		for (size_t i = 0; i < reg->n; i++)
+			if (reg->entries[i].ipv4 == 0)
+				return;
+	if (!epm_registry_add(reg, &cmrp_syntax, port, ipv4, "Failover Cluster Management API"))
+		log_warn("endpoint mapper: no room for the MS-CMRP listener %s", spec);
+}
+
 /* The Pacemaker backend, when clusterd was built with it: the cluster's and
  * this node's names are corosync's, not the state directory's. */
 static struct backend *open_pacemaker(struct identity *id, char *err, size_t errlen)
@@ -563,11 +603,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < o.nlisten; i++)
 			if (open_tcp(l, o.listen[i], LISTEN_CMRP_TCP, &port) < 0)
 				goto out_unlink;
-		struct epm_registry *reg = loop_epm_registry(l);
-		reg->entries[0].iface = cmrp_syntax;
-		reg->entries[0].tcp_port = port;
-		snprintf(reg->entries[0].annotation, sizeof(reg->entries[0].annotation), "Failover Cluster Management API");
-		reg->n = 1;
+		for (size_t i = 0; i < o.nlisten; i++)
+			epm_register_listen(loop_epm_registry(l), o.listen[i], port);
 	}
 	uint16_t epm_port = 0;
 	for (size_t i = 0; i < o.nepmapper; i++)

@@ -24,7 +24,9 @@
  * input: in a request, "HND" followed by a byte k (at or after the request
  * header) is replaced, with the 12 bytes after it, by the UUID of the k-th
  * handle the session holds (modulo how many it holds), in the PDU's byte
- * order.  That reaches the handle lookups and closes behind them.
+ * order.  That reaches the handle lookups and closes behind them.  On the
+ * endpoint mapper, "EPH" followed by k stands for the k-th search it has
+ * open (its entry handles), the same way.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -133,12 +135,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	atexit(remove_state_dir);
 
-	/* As clusterd's main() and loop_new() set them up. */
-	epm_reg.entries[0].iface = cmrp_syntax;
-	epm_reg.entries[0].tcp_port = CMRP_PORT;
-	snprintf(epm_reg.entries[0].annotation, sizeof(epm_reg.entries[0].annotation),
-		 "Failover Cluster Management API");
-	epm_reg.n = 1;
+	/* As clusterd's main() and loop_new() set them up: MS-CMRP on two
+	 * addresses (so that searches can be continued), a connection that
+	 * came in over 127.0.0.1 (no conn_of: the registry's shared state). */
+	epm_registry_add(&epm_reg, &cmrp_syntax, CMRP_PORT, 0x7f000001u, "Failover Cluster Management API");
+	epm_registry_add(&epm_reg, &cmrp_syntax, CMRP_PORT, 0x7f000002u, "Failover Cluster Management API");
+	epm_conn_init(&epm_reg.shared, 0x7f000001u);
 	cmrp_server_iface(&cmrp_iface, &st);
 	epm_server_iface(&epm_iface, &epm_reg);
 	cmrp_conf.ifaces[0] = &cmrp_iface;
@@ -212,9 +214,30 @@ static uint8_t *echo_handles(const struct session *sess, const uint8_t *pdu, siz
 {
 	uint8_t *copy = NULL;
 
-	if (sess->count == 0 || len < RPC_REQUEST_HDR_LEN + 16 || pdu[2] != RPC_PTYPE_REQUEST)
+	if (len < RPC_REQUEST_HDR_LEN + 16 || pdu[2] != RPC_PTYPE_REQUEST)
 		return NULL;
 	bool be = (pdu[4] & 0xf0) == 0;
+	size_t nsearch = epm_conn_searches(&epm_reg.shared);
+	for (size_t p = RPC_REQUEST_HDR_LEN; nsearch && p + 16 <= len; p++) {
+		if (memcmp(pdu + p, "EPH", 3) != 0)
+			continue;
+		size_t k = pdu[p + 3] % nsearch;
+		for (size_t i = 0; i < EPM_MAX_HANDLES; i++) {
+			if (!epm_reg.shared.searches[i].used || k-- != 0)
+				continue;
+			if (!copy) {
+				copy = malloc(len);
+				if (!copy)
+					abort();
+				memcpy(copy, pdu, len);
+			}
+			put_uuid(copy + p, &epm_reg.shared.searches[i].id, be);
+			break;
+		}
+		p += 15;
+	}
+	if (sess->count == 0)
+		return copy;
 	for (size_t p = RPC_REQUEST_HDR_LEN; p + 16 <= len; p++) {
 		if (memcmp(pdu + p, "HND", 3) != 0)
 			continue;
@@ -286,6 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Connection gone: rundown of its handles, then the connection. */
 	session_free(&sess);
+	epm_conn_free(&epm_reg.shared);
 	rpc_srv_conn_free(&conn);
 	return 0;
 }

@@ -14,7 +14,8 @@
 #
 # A few "derived-*" seeds are built from the captured syntaxes and stubs to
 # reach what the capture lacks (OpenClusterEx, closing handles, fragmented
-# requests, alter_context, ept_lookup, big-endian data, fault and bind_nak
+# requests, alter_context, ept_lookup and ept_map searches continued with
+# their entry handles, ept_insert, big-endian data, fault and bind_nak
 # PDUs).
 #
 # corpus/pdu/sealed-*: selector 0x10 (authentication offered) and the client's
@@ -78,8 +79,10 @@ def bind(ptype, call_id, ctxs, be=False, frag=5840):
     body = struct.pack(e + "HHIB3x", frag, frag, 0, len(ctxs))
     for ctx_id, abstract in ctxs:
         body += struct.pack(e + "HBx", ctx_id, 1)
-        body += syntax(abstract[0], abstract[1], abstract[2], be)
-        body += syntax(NDR, 2, 0, be)
+        # a syntax's version is one u32: the major version in its low half
+        body += uuid_bytes(abstract[0], be) + struct.pack((">" if be else "<") + "I",
+                                                          abstract[1] | abstract[2] << 16)
+        body += uuid_bytes(NDR, be) + struct.pack((">" if be else "<") + "I", 2)
     return hdr(ptype, 3, body, call_id, be)
 
 def request(call_id, opnum, stub, flags=3, ctx_id=0, be=False, alloc=None):
@@ -157,6 +160,59 @@ put("pdu", "derived-cmrp-bigendian", b"\x00" + bind(11, 1, [(0, (CMRP, 3, 0))], 
 # ept_lookup with no object and no interface: every registered entry.
 put("pdu", "derived-epm-lookup", b"\x01" + epm_bind +
     request(2, 2, struct.pack("<IIII", 0, 0, 0, 0) + bytes(20) + struct.pack("<I", 4)))
+# The endpoint mapper's searches: "EPH" + k stands for the k-th open search
+# (fuzz_pdu.c puts its handle there).
+def eph(k):
+    return bytes(4) + b"EPH" + bytes([k]) + bytes(12)
+def lookup(inquiry, handle, max_ents, obj=None, ifid=None, vers=1, be=False):
+    e = ">" if be else "<"
+    s = struct.pack(e + "I", inquiry)
+    s += (struct.pack(e + "I", 1) + uuid_bytes(obj, be)) if obj else struct.pack(e + "I", 0)
+    s += (struct.pack(e + "I", 2) + syntax(ifid[0], ifid[1], ifid[2], be)) if ifid else struct.pack(e + "I", 0)
+    return s + struct.pack(e + "I", vers) + handle + struct.pack(e + "I", max_ents)
+def twr(iface, transport=0x07, be=False):
+    e = ">" if be else "<"
+    def floor(lhs, rhs):
+        return struct.pack("<H", len(lhs)) + lhs + struct.pack("<H", len(rhs)) + rhs
+    t = struct.pack("<H", 5)
+    t += floor(b"\x0d" + iface[0] + struct.pack("<H", iface[1]), struct.pack("<H", iface[2]))
+    t += floor(b"\x0d" + NDR + struct.pack("<H", 2), struct.pack("<H", 0))
+    t += floor(b"\x0b", b"\x00\x00") + floor(bytes([transport]), b"\x00\x00")
+    t += floor(b"\x09", bytes(4))
+    s = struct.pack(e + "II", len(t), len(t)) + t
+    return s + bytes(-len(s) % 4)
+def epmap(handle, max_towers, obj=None, iface=(CMRP, 3, 0), transport=0x07, be=False):
+    e = ">" if be else "<"
+    s = (struct.pack(e + "I", 1) + uuid_bytes(obj, be)) if obj else struct.pack(e + "I", 0)
+    s += struct.pack(e + "I", 2) + twr(iface, transport, be)
+    return s + handle + struct.pack(e + "I", max_towers)
+OBJ = bytes(range(1, 17))
+# ept_lookup one at a time, continued, then the last one, then a freed handle.
+put("pdu", "derived-epm-lookup-continue", b"\x01" + epm_bind +
+    request(2, 2, lookup(0, bytes(20), 1)) + request(3, 2, lookup(0, eph(0), 1)) +
+    request(4, 2, lookup(0, eph(0), 1)) + request(5, 2, lookup(0, bytes(20), 1)) +
+    request(6, 4, eph(0)) + request(7, 4, eph(0)))
+# every inquiry type and version option
+put("pdu", "derived-epm-lookup-inquiries", b"\x01" + epm_bind + b"".join(
+    request(10 + i, 2, lookup(inq, bytes(20), 10, OBJ if inq in (2, 3) else None,
+                              (CMRP, 3, i % 2) if inq in (1, 3) else None, vers))
+    for i, (inq, vers) in enumerate([(1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (2, 1), (3, 3), (4, 1)])))
+# ept_map continued, with an object, another transport, a lying max_towers
+put("pdu", "derived-epm-map-continue", b"\x01" + epm_bind +
+    request(2, 3, epmap(bytes(20), 1)) + request(3, 3, epmap(eph(0), 1, OBJ)) +
+    request(4, 3, epmap(bytes(20), 4, transport=0x08)) + request(5, 3, epmap(bytes(20), 501)) +
+    request(6, 3, epmap(bytes(20), 1)) + request(7, 2, lookup(0, eph(0), 1)))
+# big-endian: bind, lookup continued, map, handle free
+epm_bind_be = bind(11, 1, [(0, (EPM, 3, 0))], be=True)
+put("pdu", "derived-epm-bigendian", b"\x01" + epm_bind_be +
+    request(2, 2, lookup(1, bytes(20), 1, ifid=(CMRP, 3, 0), vers=3, be=True), be=True) +
+    request(3, 2, lookup(1, eph(0), 1, ifid=(CMRP, 3, 0), vers=3, be=True), be=True) +
+    request(4, 3, epmap(bytes(20), 1, OBJ, be=True), be=True) + request(5, 4, eph(0), be=True))
+# ept_insert, ept_delete and the calls out of range
+put("pdu", "derived-epm-insert-delete", b"\x01" + epm_bind +
+    request(2, 0, struct.pack("<II", 1, 1) + bytes(16) + struct.pack("<III", 1, 0, 1) + b"\0\0\0\0" +
+            twr((CMRP, 3, 0)) + bytes(4)) +
+    request(3, 1, b"") + request(4, 5, bytes(8)) + request(5, 6, bytes(8)) + request(6, 7, bytes(8)))
 
 # ndr: every distinct PDU.
 seen = set()
