@@ -104,6 +104,11 @@ if [ "${1:-}" = conformance ]; then
 			echo "---- dependencies and owners against node $n's clusterd"
 			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 90 "$TEST_CONFORMANCE_DEPS" 9>&- || rc=1
 		fi
+		# controls of every object kind and networks (issue 13)
+		if [ -n "${TEST_CONFORMANCE_CONTROLS:-}" ]; then
+			echo "---- controls and networks against node $n's clusterd"
+			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 90 "$TEST_CONFORMANCE_CONTROLS" 9>&- || rc=1
+		fi
 	done
 	# The constraints as Pacemaker's own tools see them (issue 11).
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/deps.sh" 9>&- || rc=1
