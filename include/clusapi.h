@@ -4,7 +4,10 @@
  *
  * Names, types and error codes follow Microsoft's clusapi.h so that code written
  * for Windows compiles here.  Strings are UTF-16 (WCHAR is char16_t): write
- * literals as u"Cluster Name", not L"..." (wchar_t is 32 bits on Linux).
+ * literals as u"Cluster Name", not L"..." (wchar_t is 32 bits on Linux) --
+ * or compile with -fshort-wchar, which makes wchar_t 16 bits: WCHAR is then
+ * wchar_t and Windows code with L"..." literals compiles unchanged (it must
+ * not hand its strings to the C library's wide functions, which are 32-bit).
  *
  * Every function is thread-safe.  A handle may be used from any thread; calls on
  * one cluster handle are serialised on its connection.
@@ -30,7 +33,11 @@ extern "C" {
 typedef uint32_t DWORD;
 typedef uint16_t WORD;
 typedef int BOOL;
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
+typedef wchar_t WCHAR; /* -fshort-wchar: L"..." is UTF-16 */
+#else
 typedef char16_t WCHAR;
+#endif
 typedef WCHAR *LPWSTR;
 typedef const WCHAR *LPCWSTR;
 typedef DWORD *LPDWORD;
@@ -780,6 +787,9 @@ typedef struct _HNETWORKENUM *HNETWORKENUM;
 #define CLUSCTL_NETINTERFACE_GET_PRIVATE_PROPERTIES 0x06000081u
 #define CLUSCTL_NETINTERFACE_SET_PRIVATE_PROPERTIES 0x06400086u
 #define CLUSCTL_NETINTERFACE_VALIDATE_PRIVATE_PROPERTIES 0x06000089u
+
+#define CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES 0x0140005eu
+#define CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES 0x01400086u
 
 /* Property list syntaxes (CLUSPROP_SYNTAX). */
 #define CLUSPROP_SYNTAX_ENDMARK 0x00000000u
