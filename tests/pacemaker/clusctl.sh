@@ -123,6 +123,13 @@ if "$CLUSTER_SH" exec "$dir" 1 cibadmin -Q -o configuration 2>/dev/null | grep -
 	fail "the group is still in the CIB"
 fi
 
+# A network cannot be renamed here (issue 13, doc/pacemaker.md): exit 1 and
+# ERROR_NOT_SUPPORTED, the network keeps its name.
+out=$(ctl 1 network rename "Cluster Network 1" Heartbeat 2>&1)
+rc=$?
+[ $rc -eq 1 ] && grep -q "ERROR_NOT_SUPPORTED" <<<"$out" ||
+	fail "clusctl network rename on Pacemaker: exit $rc, $out (wanted 1 and ERROR_NOT_SUPPORTED)"
+ctl 2 network show "Cluster Network 1" >/dev/null || fail "Cluster Network 1 is gone after a refused rename"
 if [ $failures -ne 0 ]; then
 	echo "clusctl.sh: $failures failure(s)"
 	exit 1
