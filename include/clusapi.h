@@ -4,7 +4,10 @@
  *
  * Names, types and error codes follow Microsoft's clusapi.h so that code written
  * for Windows compiles here.  Strings are UTF-16 (WCHAR is char16_t): write
- * literals as u"Cluster Name", not L"..." (wchar_t is 32 bits on Linux).
+ * literals as u"Cluster Name", not L"..." (wchar_t is 32 bits on Linux) --
+ * or compile with -fshort-wchar, which makes wchar_t 16 bits: WCHAR is then
+ * wchar_t and Windows code with L"..." literals compiles unchanged (it must
+ * not hand its strings to the C library's wide functions, which are 32-bit).
  *
  * Every function is thread-safe.  A handle may be used from any thread; calls on
  * one cluster handle are serialised on its connection.
@@ -30,7 +33,11 @@ extern "C" {
 typedef uint32_t DWORD;
 typedef uint16_t WORD;
 typedef int BOOL;
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
+typedef wchar_t WCHAR; /* -fshort-wchar: L"..." is UTF-16 */
+#else
 typedef char16_t WCHAR;
+#endif
 typedef WCHAR *LPWSTR;
 typedef const WCHAR *LPCWSTR;
 typedef DWORD *LPDWORD;
@@ -942,6 +949,150 @@ CLUSAPI_API DWORD SetClusterServiceAccountPassword(LPCWSTR lpszClusterName, LPCW
 						   PCLUSTER_SET_PASSWORD_STATUS lpReturnStatusBuffer,
 						   LPDWORD lpcbReturnStatusBufferSize);
 /* ==== end of issue 13 (notify) ============================================== */
+
+/* ---- controls (issue 13, parts 2 and 3): controls of every object kind, networks ---- */
+typedef struct _HNETWORKENUM *HNETWORKENUM;
+
+/* ClusterNetworkOpenEnum dwType. */
+#define CLUSTER_NETWORK_ENUM_NETINTERFACES 0x00000001u
+
+/* Control codes: object (bits 24-31) | modify (22) | function (2-21) | access. */
+#define CLUSCTL_CLUSTER_GET_FQDN 0x0700003Du
+#define CLUSCTL_CLUSTER_ENUM_COMMON_PROPERTIES 0x07000051u
+#define CLUSCTL_CLUSTER_GET_RO_COMMON_PROPERTIES 0x07000055u
+#define CLUSCTL_CLUSTER_GET_COMMON_PROPERTIES 0x07000059u
+#define CLUSCTL_CLUSTER_SET_COMMON_PROPERTIES 0x0740005Eu
+#define CLUSCTL_CLUSTER_VALIDATE_COMMON_PROPERTIES 0x07000061u
+#define CLUSCTL_CLUSTER_ENUM_PRIVATE_PROPERTIES 0x07000079u
+#define CLUSCTL_CLUSTER_GET_RO_PRIVATE_PROPERTIES 0x0700007du
+#define CLUSCTL_CLUSTER_GET_PRIVATE_PROPERTIES 0x07000081u
+#define CLUSCTL_CLUSTER_SET_PRIVATE_PROPERTIES 0x07400086u
+#define CLUSCTL_CLUSTER_VALIDATE_PRIVATE_PROPERTIES 0x07000089u
+
+#define CLUSCTL_NODE_GET_CHARACTERISTICS 0x04000005u
+#define CLUSCTL_NODE_GET_FLAGS 0x04000009u
+#define CLUSCTL_NODE_GET_NAME 0x04000029u
+#define CLUSCTL_NODE_GET_ID 0x04000039u
+#define CLUSCTL_NODE_ENUM_COMMON_PROPERTIES 0x04000051u
+#define CLUSCTL_NODE_GET_RO_COMMON_PROPERTIES 0x04000055u
+#define CLUSCTL_NODE_GET_COMMON_PROPERTIES 0x04000059u
+#define CLUSCTL_NODE_SET_COMMON_PROPERTIES 0x0440005eu
+#define CLUSCTL_NODE_VALIDATE_COMMON_PROPERTIES 0x04000061u
+#define CLUSCTL_NODE_ENUM_PRIVATE_PROPERTIES 0x04000079u
+#define CLUSCTL_NODE_GET_RO_PRIVATE_PROPERTIES 0x0400007du
+#define CLUSCTL_NODE_GET_PRIVATE_PROPERTIES 0x04000081u
+#define CLUSCTL_NODE_SET_PRIVATE_PROPERTIES 0x04400086u
+#define CLUSCTL_NODE_VALIDATE_PRIVATE_PROPERTIES 0x04000089u
+
+#define CLUSCTL_GROUP_GET_CHARACTERISTICS 0x03000005u
+#define CLUSCTL_GROUP_GET_FLAGS 0x03000009u
+#define CLUSCTL_GROUP_GET_NAME 0x03000029u
+#define CLUSCTL_GROUP_GET_ID 0x03000039u
+#define CLUSCTL_GROUP_ENUM_COMMON_PROPERTIES 0x03000051u
+#define CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES 0x03000055u
+#define CLUSCTL_GROUP_GET_COMMON_PROPERTIES 0x03000059u
+#define CLUSCTL_GROUP_SET_COMMON_PROPERTIES 0x0340005eu
+#define CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES 0x03000061u
+#define CLUSCTL_GROUP_ENUM_PRIVATE_PROPERTIES 0x03000079u
+#define CLUSCTL_GROUP_GET_RO_PRIVATE_PROPERTIES 0x0300007du
+#define CLUSCTL_GROUP_GET_PRIVATE_PROPERTIES 0x03000081u
+#define CLUSCTL_GROUP_SET_PRIVATE_PROPERTIES 0x03400086u
+#define CLUSCTL_GROUP_VALIDATE_PRIVATE_PROPERTIES 0x03000089u
+
+#define CLUSCTL_NETWORK_GET_CHARACTERISTICS 0x05000005u
+#define CLUSCTL_NETWORK_GET_FLAGS 0x05000009u
+#define CLUSCTL_NETWORK_GET_NAME 0x05000029u
+#define CLUSCTL_NETWORK_GET_ID 0x05000039u
+#define CLUSCTL_NETWORK_ENUM_COMMON_PROPERTIES 0x05000051u
+#define CLUSCTL_NETWORK_GET_RO_COMMON_PROPERTIES 0x05000055u
+#define CLUSCTL_NETWORK_GET_COMMON_PROPERTIES 0x05000059u
+#define CLUSCTL_NETWORK_SET_COMMON_PROPERTIES 0x0540005eu
+#define CLUSCTL_NETWORK_VALIDATE_COMMON_PROPERTIES 0x05000061u
+#define CLUSCTL_NETWORK_ENUM_PRIVATE_PROPERTIES 0x05000079u
+#define CLUSCTL_NETWORK_GET_RO_PRIVATE_PROPERTIES 0x0500007du
+#define CLUSCTL_NETWORK_GET_PRIVATE_PROPERTIES 0x05000081u
+#define CLUSCTL_NETWORK_SET_PRIVATE_PROPERTIES 0x05400086u
+#define CLUSCTL_NETWORK_VALIDATE_PRIVATE_PROPERTIES 0x05000089u
+
+#define CLUSCTL_NETINTERFACE_GET_CHARACTERISTICS 0x06000005u
+#define CLUSCTL_NETINTERFACE_GET_FLAGS 0x06000009u
+#define CLUSCTL_NETINTERFACE_GET_NAME 0x06000029u
+#define CLUSCTL_NETINTERFACE_GET_NODE 0x06000031u
+#define CLUSCTL_NETINTERFACE_GET_NETWORK 0x06000035u
+#define CLUSCTL_NETINTERFACE_GET_ID 0x06000039u
+#define CLUSCTL_NETINTERFACE_ENUM_COMMON_PROPERTIES 0x06000051u
+#define CLUSCTL_NETINTERFACE_GET_RO_COMMON_PROPERTIES 0x06000055u
+#define CLUSCTL_NETINTERFACE_GET_COMMON_PROPERTIES 0x06000059u
+#define CLUSCTL_NETINTERFACE_SET_COMMON_PROPERTIES 0x0640005eu
+#define CLUSCTL_NETINTERFACE_VALIDATE_COMMON_PROPERTIES 0x06000061u
+#define CLUSCTL_NETINTERFACE_ENUM_PRIVATE_PROPERTIES 0x06000079u
+#define CLUSCTL_NETINTERFACE_GET_RO_PRIVATE_PROPERTIES 0x0600007du
+#define CLUSCTL_NETINTERFACE_GET_PRIVATE_PROPERTIES 0x06000081u
+#define CLUSCTL_NETINTERFACE_SET_PRIVATE_PROPERTIES 0x06400086u
+#define CLUSCTL_NETINTERFACE_VALIDATE_PRIVATE_PROPERTIES 0x06000089u
+
+#define CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES 0x0140005eu
+#define CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES 0x01400086u
+
+/* Property list syntaxes (CLUSPROP_SYNTAX). */
+#define CLUSPROP_SYNTAX_ENDMARK 0x00000000u
+#define CLUSPROP_SYNTAX_NAME 0x00040003u
+#define CLUSPROP_SYNTAX_LIST_VALUE_BINARY 0x00010001u
+#define CLUSPROP_SYNTAX_LIST_VALUE_DWORD 0x00010002u
+#define CLUSPROP_SYNTAX_LIST_VALUE_SZ 0x00010003u
+#define CLUSPROP_SYNTAX_LIST_VALUE_EXPAND_SZ 0x00010004u
+#define CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ 0x00010005u
+#define CLUSPROP_SYNTAX_LIST_VALUE_ULARGE_INTEGER 0x00010006u
+#define CLUSPROP_SYNTAX_LIST_VALUE_LONG 0x00010007u
+
+/*
+ * Controls, as ClusterResourceControl: hHostNode NULL, the object's own call
+ * (ApiClusterControl, ApiNodeControl, ...); otherwise through that node
+ * (ApiNodeClusterControl, ...), a handle of the same cluster handle
+ * (ERROR_INVALID_HANDLE otherwise).  A code of another object kind, or one
+ * the object does not answer: ERROR_INVALID_FUNCTION.  Too small an output
+ * buffer: ERROR_MORE_DATA with the size needed in *lpBytesReturned.  SET_*
+ * codes need change access (ERROR_ACCESS_DENIED); an input property list is
+ * checked whole before anything is written (malformed: ERROR_INVALID_DATA;
+ * an unknown or read-only common property: ERROR_INVALID_PARAMETER).
+ */
+CLUSAPI_API DWORD ClusterControl(HCLUSTER hCluster, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
+				 DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize,
+				 LPDWORD lpBytesReturned);
+CLUSAPI_API DWORD ClusterNodeControl(HNODE hNode, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
+				     DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize,
+				     LPDWORD lpBytesReturned);
+CLUSAPI_API DWORD ClusterGroupControl(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
+				      DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize,
+				      LPDWORD lpBytesReturned);
+CLUSAPI_API DWORD ClusterNetworkControl(HNETWORK hNetwork, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
+					DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize,
+					LPDWORD lpBytesReturned);
+CLUSAPI_API DWORD ClusterNetInterfaceControl(HNETINTERFACE hNetInterface, HNODE hHostNode, DWORD dwControlCode,
+					     LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer,
+					     DWORD nOutBufferSize, LPDWORD lpBytesReturned);
+
+/* The interfaces on a network (CLUSTER_NETWORK_ENUM_NETINTERFACES), taken
+ * whole at open as ClusterNodeOpenEnum's. */
+CLUSAPI_API HNETWORKENUM ClusterNetworkOpenEnum(HNETWORK hNetwork, DWORD dwType);
+CLUSAPI_API DWORD ClusterNetworkGetEnumCount(HNETWORKENUM hNetworkEnum);
+CLUSAPI_API DWORD ClusterNetworkEnum(HNETWORKENUM hNetworkEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName,
+				     LPDWORD lpcchName);
+CLUSAPI_API DWORD ClusterNetworkCloseEnum(HNETWORKENUM hNetworkEnum);
+/* Rename a network: its interfaces follow.  A name in use:
+ * ERROR_OBJECT_ALREADY_EXISTS; the Pacemaker backend cannot rename its
+ * networks (corosync's rings): ERROR_NOT_SUPPORTED. */
+CLUSAPI_API DWORD SetClusterNetworkName(HNETWORK hNetwork, LPCWSTR lpszName);
+CLUSAPI_API DWORD GetClusterNetworkId(HNETWORK hNetwork, LPWSTR lpszNetworkId, LPDWORD lpcchName);
+/* Every network of the cluster once, most preferred first (handles of
+ * hCluster): another count or a network twice is ERROR_INVALID_PARAMETER.
+ * ClusterOpenEnum(CLUSTER_ENUM_INTERNAL_NETWORK) lists them in this order. */
+CLUSAPI_API DWORD SetClusterNetworkPriorityOrder(HCLUSTER hCluster, DWORD NetworkCount, HNETWORK NetworkList[]);
+/* The name of a node's interface on a network: ERROR_CLUSTER_NODE_NOT_FOUND,
+ * ERROR_CLUSTER_NETWORK_NOT_FOUND, or ERROR_CLUSTER_NETINTERFACE_NOT_FOUND
+ * when the node has none there; ERROR_MORE_DATA with the length needed. */
+CLUSAPI_API DWORD GetClusterNetInterface(HCLUSTER hCluster, LPCWSTR lpszNodeName, LPCWSTR lpszNetworkName,
+					 LPWSTR lpszInterfaceName, LPDWORD lpcchInterfaceName);
 
 #ifdef __cplusplus
 }

@@ -69,6 +69,7 @@ static void usage(FILE *f)
 		"\n"
 		"  network list                  the cluster networks and their states\n"
 		"  network show NAME             one network\n"
+		"  network rename NAME NEWNAME   rename the network (not on a Pacemaker cluster)\n"
 		"  netinterface list             the network interfaces, their nodes and states\n"
 		"  netinterface show NAME        one network interface\n"
 		"\n"
@@ -273,6 +274,7 @@ static const struct command commands[] = {
 	{ "resource", "set", 3, 3, 0, "resource set NAME PROPERTY VALUE", cmd_properties },
 	{ "network", "list", 0, 0, 0, "network list", cmd_network },
 	{ "network", "show", 1, 1, 0, "network show NAME", cmd_network },
+	{ "network", "rename", 2, 2, 0, "network rename NAME NEWNAME", cmd_network }, /* issue 13 */
 	{ "netinterface", "list", 0, 0, 0, "netinterface list", cmd_netinterface },
 	{ "netinterface", "show", 1, 1, 0, "netinterface show NAME", cmd_netinterface },
 	{ "access", "show", 0, 0, 0, "access show", cmd_access },

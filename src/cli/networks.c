@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * clusctl network list | show NAME
+ * clusctl network list | show NAME | rename NAME NEWNAME
  * clusctl netinterface list | show NAME
  */
 #include <stdlib.h>
@@ -177,12 +177,45 @@ static int object_show(const struct cli *cli, HCLUSTER hc, const struct kind *k,
 	return 0;
 }
 
+/* network rename NAME NEWNAME (issue 13): SetClusterNetworkName. */
+static int network_rename(HCLUSTER hc, const char *name, const char *newname)
+{
+	LPWSTR w = cli_wide(name, "network name"), nw = w ? cli_wide(newname, "new name") : NULL;
+	if (!nw) {
+		free(w);
+		return EXIT_USAGE;
+	}
+	HNETWORK h = OpenClusterNetwork(hc, w);
+	int rc = EXIT_FAILED;
+	if (!h) {
+		failf(GetLastError(), "cannot open network \"%s\"", name);
+	} else {
+		DWORD err = SetClusterNetworkName(h, nw);
+		CloseClusterNetwork(h);
+		if (err) {
+			failf(err, "cannot rename network \"%s\" to \"%s\"", name, newname);
+		} else {
+			printf("network %s: renamed to %s\n", name, newname);
+			rc = 0;
+		}
+	}
+	free(w);
+	free(nw);
+	return rc;
+}
+
 static int run(const struct cli *cli, const struct args *a, const struct kind *k)
 {
 	HCLUSTER hc = cli_open_cluster(cli);
 	if (!hc)
 		return EXIT_FAILED;
-	int rc = strcmp(a->verb, "list") == 0 ? object_list(cli, hc, k) : object_show(cli, hc, k, a->pos[0]);
+	int rc;
+	if (strcmp(a->verb, "list") == 0)
+		rc = object_list(cli, hc, k);
+	else if (strcmp(a->verb, "rename") == 0)
+		rc = network_rename(hc, a->pos[0], a->pos[1]);
+	else
+		rc = object_show(cli, hc, k, a->pos[0]);
 	return cli_close_cluster(hc, rc);
 }
 

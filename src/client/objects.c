@@ -1035,64 +1035,68 @@ CLUSAPI_API DWORD ClusterResourceCloseEnum(HRESENUM hResEnum)
 
 /* ---- controls ------------------------------------------------------------------------------ */
 
-static DWORD object_control(const void *h, uint32_t kind, uint16_t opnum, uint16_t node_opnum, HNODE hHostNode,
-			    DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
-			    DWORD cbOutBufferSize, LPDWORD lpBytesReturned);
-
-CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode,
-					 LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
-					 DWORD cbOutBufferSize, LPDWORD lpBytesReturned)
-{
-	return object_control(hResource, KIND_RESOURCE, CMRP_RESOURCE_CONTROL, CMRP_NODE_RESOURCE_CONTROL, hHostNode,
-			      dwControlCode, lpInBuffer, cbInBufferSize, lpOutBuffer, cbOutBufferSize,
-			      lpBytesReturned);
-}
-
-/* restypes (issue 11, part 3): the group's policies are its common properties. */
-CLUSAPI_API DWORD ClusterGroupControl(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
-				      DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize,
-				      LPDWORD lpBytesReturned)
-{
-	return object_control(hGroup, KIND_GROUP, CMRP_GROUP_CONTROL, CMRP_NODE_GROUP_CONTROL, hHostNode, dwControlCode,
-			      lpInBuffer, cbInBufferSize, lpOutBuffer, cbOutBufferSize, lpBytesReturned);
-}
-
-static DWORD object_control(const void *h, uint32_t kind, uint16_t opnum, uint16_t node_opnum, HNODE hHostNode,
-			    DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
-			    DWORD cbOutBufferSize, LPDWORD lpBytesReturned)
+/* Any control call: on an object handle of kind (KIND_CLUSTER: the cluster
+ * handle itself), through hHostNode's node when given (node_opnum). */
+static DWORD control_call(const void *h, uint32_t kind, HNODE hHostNode, uint16_t opnum, uint16_t node_opnum,
+			  DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
+			  DWORD cbOutBufferSize, LPDWORD lpBytesReturned)
 {
 	if ((!lpInBuffer && cbInBufferSize) || (!lpOutBuffer && cbOutBufferSize) ||
 	    cbInBufferSize > CMRP_MAX_BUFFER_BYTES)
 		return ERROR_INVALID_PARAMETER;
 	if (lpBytesReturned)
 		*lpBytesReturned = 0;
-	struct ocall c;
-	struct object *node = NULL;
-	DWORD err = obj_acquire(h, kind, &c);
-	if (err)
-		return err;
-	if (hHostNode)
-		err = node_of_same_session(&c, hHostNode, &node);
-	if (err) {
-		obj_release(&c);
-		return err;
+	struct ocall c = { 0 };
+	struct cluster_session *s;
+	struct rpc_ctx_handle handle;
+	uintptr_t cluster;
+	DWORD err = ERROR_SUCCESS;
+	if (kind == KIND_CLUSTER) {
+		s = cluster_acquire((HCLUSTER)h);
+		if (!s)
+			return ERROR_INVALID_HANDLE;
+		handle = s->handle;
+		cluster = (uintptr_t)h;
+	} else {
+		err = obj_acquire(h, kind, &c);
+		if (err)
+			return err;
+		s = c.s;
+		handle = c.o->handle;
+		cluster = c.o->cluster;
 	}
-	uint32_t out_size = cbOutBufferSize > CMRP_MAX_BUFFER_BYTES ? CMRP_MAX_BUFFER_BYTES : cbOutBufferSize;
-	struct cmrp_control_in r = {
-		.handle = c.o->handle,
-		.code = dwControlCode,
-		.in = { .present = lpInBuffer != NULL, .data = lpInBuffer, .len = cbInBufferSize },
-		.out_size = out_size,
-	};
-	if (node)
-		r.node = node->handle;
+	struct object *node = NULL;
+	if (hHostNode) {
+		node = registry_get((uintptr_t)hHostNode, KIND_NODE);
+		if (node && node->cluster != cluster) {
+			registry_put((uintptr_t)hHostNode);
+			node = NULL;
+		}
+		if (!node)
+			err = ERROR_INVALID_HANDLE;
+	}
 	struct cmrp_control_out o;
-	err = session_op(c.s, node ? node_opnum : opnum, &r, &o);
+	memset(&o, 0, sizeof(o));
+	uint32_t out_size = cbOutBufferSize > CMRP_MAX_BUFFER_BYTES ? CMRP_MAX_BUFFER_BYTES : cbOutBufferSize;
+	if (!err) {
+		struct cmrp_control_in r = {
+			.handle = handle,
+			.code = dwControlCode,
+			.in = { .present = lpInBuffer != NULL, .data = lpInBuffer, .len = cbInBufferSize },
+			.out_size = out_size,
+		};
+		if (node)
+			r.node = node->handle;
+		err = session_op(s, node ? node_opnum : opnum, &r, &o);
+		if (!err)
+			err = o.result ? o.result : o.rpc_status;
+	}
 	if (node)
 		registry_put((uintptr_t)hHostNode);
-	obj_release(&c);
-	if (!err)
-		err = o.result ? o.result : o.rpc_status;
+	if (kind == KIND_CLUSTER)
+		cluster_release((HCLUSTER)h, s);
+	else
+		obj_release(&c);
 	if (!err && o.returned > out_size)
 		err = RPC_X_BAD_STUB_DATA;
 	if (!err) {
@@ -1105,6 +1109,14 @@ static DWORD object_control(const void *h, uint32_t kind, uint16_t opnum, uint16
 	}
 	cmrp_control_out_free(&o);
 	return err;
+}
+
+CLUSAPI_API DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode,
+					 LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer,
+					 DWORD cbOutBufferSize, LPDWORD lpBytesReturned)
+{
+	return control_call(hResource, KIND_RESOURCE, hHostNode, CMRP_RESOURCE_CONTROL, CMRP_NODE_RESOURCE_CONTROL,
+			    dwControlCode, lpInBuffer, cbInBufferSize, lpOutBuffer, cbOutBufferSize, lpBytesReturned);
 }
 
 /* ---- the cluster registry --------------------------------------------------------------------- */
@@ -1284,7 +1296,20 @@ CLUSAPI_API LONG ClusterRegCloseKey(HKEY hKey)
 
 static uint32_t kind_of(enum objects_kind k)
 {
-	return k == OBJECTS_NODE ? KIND_NODE : k == OBJECTS_GROUP ? KIND_GROUP : KIND_RESOURCE;
+	switch (k) {
+	case OBJECTS_NODE:
+		return KIND_NODE;
+	case OBJECTS_GROUP:
+		return KIND_GROUP;
+	case OBJECTS_NETWORK:
+		return KIND_NETWORK;
+	case OBJECTS_NETIF:
+		return KIND_NETIF;
+	case OBJECTS_CLUSTER:
+		return KIND_CLUSTER;
+	default:
+		return KIND_RESOURCE;
+	}
 }
 
 DWORD objects_call_two(const void *a, enum objects_kind ka, const void *b, enum objects_kind kb, uint16_t opnum)
@@ -1466,4 +1491,62 @@ HKEY session_new_key(struct cluster_session *s, HCLUSTER cluster, const struct r
 {
 	struct reopen r = { .opnum = CMRP_OPEN_KEY, .name = path, .units = units, .desired = desired };
 	return (HKEY)object_new(s, (uintptr_t)cluster, KIND_KEY, CMRP_CLOSE_KEY, h, path ? &r : NULL);
+}
+
+/* ---- controls (issue 13, parts 2 and 3): the rest lives in controls.c ---------------- */
+
+DWORD objects_control(const void *h, enum objects_kind kind, HNODE hHostNode, uint16_t opnum, uint16_t node_opnum,
+		      DWORD code, LPVOID in, DWORD cb_in, LPVOID out, DWORD cb_out, LPDWORD returned)
+{
+	return control_call(h, kind_of(kind), hHostNode, opnum, node_opnum, code, in, cb_in, out, cb_out, returned);
+}
+
+DWORD objects_set_name(const void *h, enum objects_kind kind, uint16_t opnum, LPCWSTR name)
+{
+	return set_name(h, kind_of(kind), opnum, name);
+}
+
+void *objects_open_enum(const void *h, enum objects_kind kind, uint16_t opnum, DWORD type, uint32_t enum_tag)
+{
+	return object_open_enum(h, kind_of(kind), opnum, type, enum_tag);
+}
+
+DWORD objects_enum_count(const void *h, uint32_t enum_tag)
+{
+	return enum_count(h, enum_tag);
+}
+
+DWORD objects_enum_item(const void *h, uint32_t enum_tag, DWORD index, LPDWORD type, LPWSTR name, LPDWORD cch)
+{
+	return enum_item(h, enum_tag, index, type, name, cch);
+}
+
+DWORD objects_enum_close(const void *h, uint32_t enum_tag)
+{
+	return enum_close(h, enum_tag);
+}
+
+DWORD objects_cluster_call(HCLUSTER h, uint16_t opnum, const void *in, void *out)
+{
+	struct cluster_session *s = cluster_acquire(h);
+	if (!s)
+		return ERROR_INVALID_HANDLE;
+	DWORD err = session_op(s, opnum, in, out);
+	cluster_release(h, s);
+	return err;
+}
+
+bool objects_of_cluster(const void *h, enum objects_kind kind, HCLUSTER cluster)
+{
+	struct object *o = registry_get((uintptr_t)h, kind_of(kind));
+	if (!o)
+		return false;
+	bool same = o->cluster == (uintptr_t)cluster;
+	registry_put((uintptr_t)h);
+	return same;
+}
+
+DWORD objects_copy_string(const struct cmrp_string *src, LPWSTR buf, LPDWORD cch)
+{
+	return copy_string(src, buf, cch);
 }

@@ -585,6 +585,14 @@ static const struct cmrp_op cmrp_ops[CMRP_OPNUM_COUNT] = {
 	[CMRP_SET_RESOURCE_DEPENDENCY_EXPRESSION] = OP("ApiSetResourceDependencyExpression", WRITE, handle_wstr,
 						       CMRP_WSTR_STRING, { AT(cmrp_handle_wstr_in, handle, RESOURCE) },
 						       status_result, 0, NO_OUT),
+	/* issue 13: networks */
+	[CMRP_SET_NETWORK_NAME] = OP("ApiSetNetworkName", WRITE, handle_name, 0,
+				     { AT(cmrp_handle_name_in, handle, NETWORK) }, status_result, 0, NO_OUT),
+	[CMRP_CREATE_NETWORK_ENUM] = OP("ApiCreateNetworkEnum", READ, handle_u32s, 1,
+					{ AT(cmrp_handle_u32s_in, handle, NETWORK) }, enum, false, NO_OUT),
+	[CMRP_SET_NETWORK_PRIORITY_ORDER] = OP("ApiSetNetworkPriorityOrder", WRITE, name_list, 0, NONE, status_result,
+					       0, NO_OUT),
+	[CMRP_GET_NET_INTERFACE] = OP("ApiGetNetInterface", READ, two_names, 0, NONE, string_result, 0, NO_OUT),
 };
 
 const struct cmrp_op *cmrp_op(uint16_t opnum)

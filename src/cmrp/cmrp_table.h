@@ -25,6 +25,7 @@
 #include "cmrp/cmrp_notify.h"
 #include "cmrp/cmrp_objects.h"
 #include "cmrp/cmrp_deps.h"
+#include "cmrp/cmrp_networks.h"
 
 /* The highest opnum of protocol version 3 we know of, plus one. */
 #define CMRP_OPNUM_COUNT 181
@@ -130,6 +131,8 @@ union cmrp_any_in {
 	struct cmrp_set_password_in set_password;
 	struct cmrp_add_notify_in add_notify;
 	struct cmrp_handle_wstr_in handle_wstr; /* issue 11: dependencies and owners */
+	struct cmrp_two_names_in two_names;     /* issue 13: networks */
+	struct cmrp_name_list_in name_list;     /* issue 13: networks */
 };
 union cmrp_any_out {
 	struct cmrp_status_result_out status_result;
@@ -182,6 +185,9 @@ extern const struct cmrp_codec cmrp_codec_status_result, cmrp_codec_close, cmrp_
 
 /* issue 11, dependencies and owners (cmrp_deps.c); in_arg: CMRP_WSTR_*. */
 extern const struct cmrp_codec cmrp_codec_handle_wstr;
+
+/* issue 13, networks (cmrp_networks.c) */
+extern const struct cmrp_codec cmrp_codec_two_names, cmrp_codec_name_list;
 
 /* Where a context handle sits: its byte offset in the typed struct and what
  * it stands for. */

@@ -29,6 +29,7 @@ static void handlers_index(void)
 		ops_cluster_calls, ops_object_calls, ops_registry_calls, ops_control_calls, ops_notify_calls,
 		ops_deps_calls,
 		ops_restype_calls,
+		ops_network_calls,
 	};
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
 		for (const struct ops_entry *e = families[f]; e->fn; e++) {

@@ -365,7 +365,14 @@ static uint32_t enum_cluster(struct session *s, uint32_t type, bool ids, struct 
 		if (rc)
 			return ops_be_error(rc, enum_kinds[i].kind);
 	}
-	/* Shared volumes and internal networks: none here, an empty answer. */
+	/* Internal networks: every network, in their priority order (issue 13). */
+	if (type & CLUSTER_ENUM_INTERNAL_NETWORK) {
+		struct enum_build eb = { list, CLUSTER_ENUM_INTERNAL_NETWORK, ids, NULL, NULL };
+		int rc = ops_networks_by_priority(s, enum_add, &eb);
+		if (rc)
+			return ops_be_error(rc, BE_NETWORK);
+	}
+	/* Shared volumes: none here, an empty answer. */
 	return ERROR_SUCCESS;
 }
 

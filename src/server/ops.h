@@ -103,6 +103,12 @@ DWORD ops_pick_target(struct session *s, const struct be_object *g, char *out, s
 /* restypes.c */
 extern const struct ops_entry ops_restype_calls[];
 
+/* issue 13, networks (networks.c) */
+extern const struct ops_entry ops_network_calls[];
+/* networks.c: the networks, most preferred first (the priority order that
+ * SetNetworkPriorityOrder sets), to fn. */
+int ops_networks_by_priority(struct session *s, be_object_fn fn, void *arg);
+
 /* The handle type a call's request carries at slot i (the table's fact). */
 static inline uint8_t ops_in_type(const struct ops_call *c, unsigned i)
 {

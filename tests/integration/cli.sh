@@ -204,6 +204,12 @@ table '^Cluster Network 1 +[0-9a-f-]+ +up$' -- "$CLUSCTL" network list
 json 'assert [(n["name"], n["state"], n["state_code"]) for n in d] == [("Cluster Network 1", "up", 3)], d' -- "$CLUSCTL" network list --json
 expect 0 "State: *up (3)" -- "$CLUSCTL" network show "Cluster Network 1"
 json 'assert d["name"] == "Cluster Network 1" and d["state"] == "up" and d["id"], d' -- "$CLUSCTL" network show "Cluster Network 1" --json
+says "network Cluster Network 1: renamed to Heartbeat" -- "$CLUSCTL" network rename "Cluster Network 1" Heartbeat
+fails ERROR_CLUSTER_NETWORK_NOT_FOUND -- "$CLUSCTL" network show "Cluster Network 1"
+expect 0 "State: *up (3)" -- "$CLUSCTL" network show Heartbeat
+fails ERROR_CLUSTER_NETWORK_NOT_FOUND -- "$CLUSCTL" network rename nope nope2
+expect 2 "network rename needs NAME NEWNAME" -- "$CLUSCTL" network rename Heartbeat
+says "network Heartbeat: renamed to Cluster Network 1" -- "$CLUSCTL" network rename Heartbeat "Cluster Network 1"
 table '^node1 - Ethernet +node1 +up$' -- "$CLUSCTL" netinterface list
 json 'assert [(n["name"], n["node"], n["state"]) for n in d] == [("node1 - Ethernet", "node1", "up")], d' -- "$CLUSCTL" --json netinterface list
 expect 0 "Node: *node1" -- "$CLUSCTL" netinterface show "node1 - Ethernet"

@@ -236,6 +236,13 @@ until ctl 1 resource delete clusctl-p >/dev/null 2>&1; do
 done
 ctl 1 group delete "$pgroup" >/dev/null || fail "group delete $pgroup"
 
+# A network cannot be renamed here (issue 13, doc/pacemaker.md): exit 1 and
+# ERROR_NOT_SUPPORTED, the network keeps its name.
+out=$(ctl 1 network rename "Cluster Network 1" Heartbeat 2>&1)
+rc=$?
+[ $rc -eq 1 ] && grep -q "ERROR_NOT_SUPPORTED" <<<"$out" ||
+	fail "clusctl network rename on Pacemaker: exit $rc, $out (wanted 1 and ERROR_NOT_SUPPORTED)"
+ctl 2 network show "Cluster Network 1" >/dev/null || fail "Cluster Network 1 is gone after a refused rename"
 if [ $failures -ne 0 ]; then
 	echo "clusctl.sh: $failures failure(s)"
 	exit 1

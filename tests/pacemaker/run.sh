@@ -108,6 +108,11 @@ if [ "${1:-}" = conformance ]; then
 		for t in ${TEST_CONFORMANCE_NOTIFY:-} ${TEST_CONFORMANCE_CLUSREG:-} ${TEST_CONFORMANCE_LOOKUPS:-}; do
 			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$t" 9>&- || rc=1
 		done
+		# controls of every object kind and networks (issue 13)
+		if [ -n "${TEST_CONFORMANCE_CONTROLS:-}" ]; then
+			echo "---- controls and networks against node $n's clusterd"
+			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 90 "$TEST_CONFORMANCE_CONTROLS" 9>&- || rc=1
+		fi
 	done
 	# The constraints as Pacemaker's own tools see them (issue 11).
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/deps.sh" 9>&- || rc=1
