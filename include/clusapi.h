@@ -765,8 +765,8 @@ CLUSAPI_API DWORD ClusterResourceTypeEnum(HRESTYPEENUM hResTypeEnum, DWORD dwInd
 					  LPWSTR lpszName, LPDWORD lpcchName);
 CLUSAPI_API DWORD ClusterResourceTypeCloseEnum(HRESTYPEENUM hResTypeEnum);
 /*
- * ClusterGroupControl: as ClusterResourceControl, for a group (ApiGroupControl,
- * or ApiNodeGroupControl through hHostNode).  Its common properties include the
+ * ClusterGroupControl (declared with the other controls, below): as
+ * ClusterResourceControl, for a group.  Its common properties include the
  * group's failover policy: FailoverThreshold, FailoverPeriod (hours),
  * AutoFailbackType (0 prevent, 1 allow), FailbackWindowStart / End (hour 0-23,
  * 0xFFFFFFFF none).  A resource's common properties include its restart
@@ -775,15 +775,6 @@ CLUSAPI_API DWORD ClusterResourceTypeCloseEnum(HRESTYPEENUM hResTypeEnum);
  * LooksAlivePollInterval, IsAlivePollInterval (milliseconds).  A value out of
  * range or not a DWORD: ERROR_INVALID_PARAMETER, nothing written.
  */
-typedef enum CLUSCTL_GROUP_CODES {
-	CLUSCTL_GROUP_GET_COMMON_PROPERTIES = 0x03000059,
-	CLUSCTL_GROUP_SET_COMMON_PROPERTIES = 0x0340005e,
-	CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES = 0x03000055,
-} CLUSCTL_GROUP_CODES;
-#define CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES 0x0140005eu
-CLUSAPI_API DWORD ClusterGroupControl(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer,
-				      DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize,
-				      LPDWORD lpBytesReturned);
 CLUSAPI_API DWORD ClusterResourceTypeControl(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, HNODE hHostNode,
 					     DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize,
 					     LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
