@@ -18,6 +18,10 @@ struct server_state {
 	bool krb5; /* a usable keytab was found at start: Kerberos is offered */
 	bool down_level; /* test switch: behave as a server without opnum 117 */
 	struct backend *be; /* where the cluster's objects live */
+	/* Changes clusterd makes itself (BE_EV_CLUSTER_PROPERTY) go to the
+	 * notification ports through this (set by the loop; NULL: nowhere). */
+	be_event_fn notify_fn;
+	void *notify_arg;
 };
 
 /* The MS-CMRP interface served by clusterd (iface->ctx = struct server_state). */

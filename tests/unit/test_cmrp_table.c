@@ -45,8 +45,9 @@ static void test_entries_whole(void **state)
 	}
 	/* the calls clusterd answers today (107, 8 of issue 11's dependencies
 	 * and owners, its 2 resource type calls, and issue 13's
-	 * AddNotifyNetwork/NetInterface, their ReAdds and SetKeySecurity) */
-	assert_int_equal(n, 122);
+	 * AddNotifyNetwork/NetInterface, their ReAdds and SetKeySecurity; and
+	 * notify2's AddNotifyKey) */
+	assert_int_equal(n, 123);
 	assert_null(cmrp_op(CMRP_OPNUM_COUNT));
 	assert_null(cmrp_op(0xffff));
 	assert_string_equal(cmrp_op(CMRP_OPEN_CLUSTER_EX)->name, "ApiOpenClusterEx");

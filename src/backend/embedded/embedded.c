@@ -187,6 +187,16 @@ static void emit(struct embedded *e, enum be_event_what what, enum be_kind kind,
 	e->watch_fn(&ev, e->watch_arg);
 }
 
+/* A registry key made or deleted (not a change of its values). */
+static void emit_key(struct embedded *e, const char *key)
+{
+	if (!e->watch_fn)
+		return;
+	struct be_event ev = { .what = BE_EV_REGISTRY, .reg_key = true };
+	snprintf(ev.name, sizeof(ev.name), "%s", key);
+	e->watch_fn(&ev, e->watch_arg);
+}
+
 /* ---- names and registry paths ---------------------------------------------- */
 
 static bool name_ok(const char *name)
@@ -946,7 +956,7 @@ static int emb_reg_create_key(struct backend *b, const char *key, bool *created)
 		rc = key_create(e, key, created);
 	rc = tx_end(e, rc);
 	if (!rc && created && *created)
-		emit(e, BE_EV_REGISTRY, 0, NULL, key, 0);
+		emit_key(e, key);
 	return rc;
 }
 
@@ -964,7 +974,7 @@ static int emb_reg_delete_key(struct backend *b, const char *key)
 		rc = key_delete_tree(e, key);
 	rc = tx_end(e, rc);
 	if (!rc)
-		emit(e, BE_EV_REGISTRY, 0, NULL, key, 0);
+		emit_key(e, key);
 	return rc;
 }
 

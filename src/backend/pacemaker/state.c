@@ -804,11 +804,12 @@ int sreg_remove(struct pcmk *p, const char *key)
 
 /* ---- change events ------------------------------------------------------------- */
 
-static void emit_key(struct pcmk *p, const char *name)
+/* A key of the registry changed: made or deleted (key) or its values. */
+static void emit_key(struct pcmk *p, const char *name, bool key)
 {
 	if (!p->watch_fn || !name || strncmp(name, REG_PREFIX, strlen(REG_PREFIX)) != 0)
 		return;
-	struct be_event ev = { .what = BE_EV_REGISTRY };
+	struct be_event ev = { .what = BE_EV_REGISTRY, .reg_key = key };
 	snprintf(ev.name, sizeof(ev.name), "%s", name + strlen(REG_PREFIX));
 	p->watch_fn(&ev, p->watch_arg);
 }
@@ -830,9 +831,9 @@ void state_emit_changes(struct pcmk *p, xmlNode *old_cib, xmlNode *new_cib)
 		xmlNode *was = nvpair_by_id(os, crm_element_value(c, XML_ATTR_ID) ?: "");
 		if (!was || strcmp(crm_element_value(was, XML_NVPAIR_ATTR_VALUE) ?: "",
 				   crm_element_value(c, XML_NVPAIR_ATTR_VALUE) ?: "") != 0)
-			emit_key(p, crm_element_value(c, XML_NVPAIR_ATTR_NAME));
+			emit_key(p, crm_element_value(c, XML_NVPAIR_ATTR_NAME), !was);
 	}
 	for (xmlNode *c = os ? os->children : NULL; c; c = c->next)
 		if (xml_is(c, XML_CIB_TAG_NVPAIR) && !nvpair_by_id(ns, crm_element_value(c, XML_ATTR_ID) ?: ""))
-			emit_key(p, crm_element_value(c, XML_NVPAIR_ATTR_NAME));
+			emit_key(p, crm_element_value(c, XML_NVPAIR_ATTR_NAME), true);
 }
