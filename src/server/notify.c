@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/log.h"
 #include "clusterd.h"
@@ -196,13 +197,14 @@ static int port_complete(struct session *s, struct notify_port *p, uint32_t resu
 	return rc;
 }
 
-/* Whether path is key or a key below it. */
+/* Whether path is key or a key below it (registry names compare without
+ * regard to case, as the backends look them up). */
 static bool path_under(const char *path, const char *key)
 {
 	size_t n = strlen(key);
 	if (!n)
 		return true; /* the root */
-	return strncmp(path, key, n) == 0 && (path[n] == 0 || path[n] == '\\');
+	return strncasecmp(path, key, n) == 0 && (path[n] == 0 || path[n] == '\\');
 }
 
 /* Whether a registry change at path (the key itself made or deleted when
@@ -215,13 +217,13 @@ static bool reg_matches(const struct notify_reg *r, const char *path, bool key_c
 		return true;
 	if (r->subtree)
 		return path_under(path, r->path);
-	if (strcmp(path, r->path) == 0)
+	if (strcasecmp(path, r->path) == 0)
 		return true;
 	if (!key_change)
 		return false;
 	const char *slash = strrchr(path, '\\');
 	size_t plen = slash ? (size_t)(slash - path) : 0;
-	return strlen(r->path) == plen && strncmp(path, r->path, plen) == 0;
+	return strlen(r->path) == plen && strncasecmp(path, r->path, plen) == 0;
 }
 
 /* Drop registration i of a port (its key is gone). */
@@ -247,7 +249,7 @@ int notify_deliver(struct session *s, const struct be_event *ev)
 					continue;
 				/* The registered key itself made or deleted: it
 				 * existed when registered, so this is its end. */
-				gone = r->path && ev->reg_key && strcmp(ev->name, r->path) == 0;
+				gone = r->path && ev->reg_key && strcasecmp(ev->name, r->path) == 0;
 			} else if (ev->what == BE_EV_QUORUM || ev->what == BE_EV_CLUSTER_PROPERTY) {
 				if (r->kind || r->path)
 					continue; /* the cluster's own events */
