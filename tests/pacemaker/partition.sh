@@ -114,6 +114,7 @@ for round in $(seq 1 "$rounds"); do
 	for ev in "quorum state" "cluster state"; do
 		seen=$(grep -c "\"event\":\"$ev\"" "$log_w")
 		[ "$seen" -ge 2 ] || fail "round $round: node $o's notification port saw $seen \"$ev\" events (lost and regained: 2 at least); see $log_w"
+		echo "round $round: node $o's notification port saw $seen \"$ev\" events"
 	done
 
 	# The cut-off side: once quorum was lost (allow the token and consensus
