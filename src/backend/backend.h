@@ -120,14 +120,28 @@ struct be_value {
 	size_t len;
 };
 
-enum be_event_what { BE_EV_ADDED, BE_EV_DELETED, BE_EV_STATE, BE_EV_RENAMED, BE_EV_REGISTRY };
+/* BE_EV_QUORUM: this node's partition gained or lost quorum (quorate says
+ * which; the Pacemaker backend only: the embedded one is never without it).
+ * BE_EV_CLUSTER_PROPERTY: a property of the cluster itself changed (raised by
+ * clusterd, through server_state.notify_fn, not by a backend). */
+enum be_event_what {
+	BE_EV_ADDED,
+	BE_EV_DELETED,
+	BE_EV_STATE,
+	BE_EV_RENAMED,
+	BE_EV_REGISTRY,
+	BE_EV_QUORUM,
+	BE_EV_CLUSTER_PROPERTY,
+};
 
 struct be_event {
 	enum be_event_what what;
-	enum be_kind kind; /* 0 for BE_EV_REGISTRY */
+	enum be_kind kind; /* 0 for BE_EV_REGISTRY, BE_EV_QUORUM, BE_EV_CLUSTER_PROPERTY */
 	char id[BE_ID_MAX];
 	char name[BE_NAME_MAX]; /* the object's name, or the registry key */
 	enum be_state state;
+	bool reg_key; /* BE_EV_REGISTRY: the key itself was made or deleted (not one of its values) */
+	bool quorate; /* BE_EV_QUORUM */
 };
 
 /* Visitors return 0 to go on, anything else to stop (which is then returned). */

@@ -20,20 +20,27 @@
  * ApiUnblockGetNotifyCall (both calls in flight at once: the server answers
  * the GetNotify first, with an indication if one came, which is kept).
  * Indications already received wait in a small local queue; one that does
- * not fit the caller's buffer stays first in it (ERROR_MORE_DATA).
+ * not fit the caller's buffer stays first in it (ERROR_MORE_DATA).  A call
+ * on the port while GetClusterNotify waits in another thread does not wait
+ * for it: it wakes the waiter through the port's eventfd, which lets it go
+ * first and then waits on (port_wait).  A key is registered with
+ * ApiAddNotifyKey, opened again on the port's connection by its path.
  *
  * The port remembers its registrations.  Its session does not reconnect by
  * itself; when the connection is found broken the port does (port_rebuild):
  * the cluster opened again, a new ApiCreateNotify, every registration made
  * again, and CLUSTER_CHANGE_CLUSTER_RECONNECT queued for those that asked.
  */
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/utf16.h"
 #include "base/werror.h"
@@ -57,7 +64,8 @@ struct item {
 };
 
 /* A registration, to make again after a reconnect: the whole cluster
- * (type 0) or an object by name. */
+ * (type 0), an object by name, or a registry key by its path from the root
+ * (CMRP_HANDLE_KEY; name NULL: the root key). */
 struct port_reg {
 	uint8_t type;
 	uint16_t open_ex, add;
@@ -65,6 +73,7 @@ struct port_reg {
 	size_t units;
 	uint32_t filter;
 	uint32_t key; /* on the wire */
+	bool subtree; /* a key's: WatchSubTree */
 };
 
 struct port {
@@ -88,6 +97,12 @@ struct port {
 	struct ndr_push get_req;
 	atomic_int fd;          /* the connection's socket (for closing from another thread) */
 	atomic_bool closing;
+	/* Another call wants the port while a GetClusterNotify waits on it:
+	 * it counts itself in wanted and writes wake; the waiter lets it go
+	 * first (waiting on turn) and then waits on. */
+	atomic_int wanted;
+	int wake; /* an eventfd */
+	pthread_cond_t turn;
 };
 
 static void item_free(struct item *it)
@@ -105,6 +120,9 @@ static void port_destroy(void *obj)
 	for (size_t i = 0; i < p->nregs; i++)
 		free(p->regs[i].name);
 	free(p->regs);
+	if (p->wake >= 0)
+		close(p->wake);
+	pthread_cond_destroy(&p->turn);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
@@ -258,6 +276,34 @@ static DWORD port_register(struct port *p, struct cluster_session *s, const stru
 		err = session_op(s, CMRP_ADD_NOTIFY_CLUSTER, &a, &o);
 		return status_of(err, o.rpc_status, o.result);
 	}
+	if (r->type == CMRP_HANDLE_KEY) {
+		/* The key opened again on this connection, from the root by
+		 * its path; it stays open as long as the port. */
+		struct cmrp_u32_in get = { KEY_READ };
+		struct cmrp_open_object_out root, sub;
+		err = session_op(s, CMRP_GET_ROOT_KEY, &get, &root);
+		err = status_of(err, root.rpc_status, root.status);
+		if (err)
+			return err;
+		struct rpc_ctx_handle key = root.handle;
+		if (r->name) {
+			struct cmrp_handle_name_in open = { .handle = root.handle, .name = { r->name, r->units },
+							    .v = { KEY_READ } };
+			err = session_op(s, CMRP_OPEN_KEY, &open, &sub);
+			err = status_of(err, sub.rpc_status, sub.status);
+			struct cmrp_handle_in close = { root.handle };
+			struct cmrp_close_out closed;
+			session_op(s, CMRP_CLOSE_KEY, &close, &closed);
+			if (err)
+				return err;
+			key = sub.handle;
+		}
+		struct cmrp_add_notify_in a = { .notify = p->handle, .object = key, .filter = r->filter,
+						.key = r->key, .subtree = r->subtree };
+		struct cmrp_status_result_out o;
+		err = session_op(s, CMRP_ADD_NOTIFY_KEY, &a, &o);
+		return status_of(err, o.rpc_status, o.result);
+	}
 	struct cmrp_name_in open = { { r->name, r->units }, GENERIC_READ };
 	struct cmrp_open_object_out opened;
 	err = session_op(s, r->open_ex, &open, &opened);
@@ -314,7 +360,15 @@ static DWORD port_acquire(HCHANGE h, struct pcall *c)
 	c->p = registry_get(c->token, KIND_PORT);
 	if (!c->p)
 		return ERROR_INVALID_HANDLE;
-	pthread_mutex_lock(&c->p->lock);
+	if (pthread_mutex_trylock(&c->p->lock) != 0) {
+		/* A GetClusterNotify may be waiting on the port: have it step
+		 * aside for this call (see port_wait). */
+		uint64_t one = 1;
+		atomic_fetch_add(&c->p->wanted, 1);
+		(void)!write(c->p->wake, &one, sizeof(one));
+		pthread_mutex_lock(&c->p->lock);
+		atomic_fetch_sub(&c->p->wanted, 1);
+	}
 	c->s = session_get(c->p->conn);
 	if (!c->s || atomic_load(&c->p->closing)) {
 		if (c->s)
@@ -333,6 +387,7 @@ static void port_release(struct pcall *c)
 {
 	pthread_mutex_unlock(&c->s->lock);
 	session_put(c->p->conn);
+	pthread_cond_broadcast(&c->p->turn);
 	pthread_mutex_unlock(&c->p->lock);
 	registry_put(c->token);
 }
@@ -388,20 +443,31 @@ static DWORD port_add_object(struct pcall *c, const struct object_info *info, DW
 	size_t k = 0;
 	while (k < sizeof(kinds) / sizeof(kinds[0]) && kinds[k].type != info->type)
 		k++;
+	struct port_reg r = { .type = info->type, .name = info->name, .units = info->units, .filter = filter };
 	if (info->type == CMRP_HANDLE_KEY) {
-		/* The server reports registry changes cluster-wide: a key's
-		 * registration is one for the whole cluster database. */
+		/* ApiAddNotifyKey: this key's changes (with
+		 * CLUSTER_CHANGE_REGISTRY_SUBTREE, those below it too).  A key
+		 * whose path is not known cannot be opened on the port's
+		 * connection. */
 		if (!filter || (filter & ~REGISTRY_FILTERS))
 			return ERROR_INVALID_PARAMETER;
-		return port_add_cluster(c, filter & ~CLUSTER_CHANGE_HANDLE_CLOSE, key);
+		bool root = info->reopen_opnum == CMRP_GET_ROOT_KEY;
+		if (!root && (info->reopen_opnum != CMRP_OPEN_KEY || !info->name))
+			return ERROR_INVALID_HANDLE;
+		if (root)
+			r.name = NULL, r.units = 0;
+		r.subtree = (filter & CLUSTER_CHANGE_REGISTRY_SUBTREE) != 0;
+		r.filter = filter & ~CLUSTER_CHANGE_REGISTRY_SUBTREE;
+		if (!r.filter)
+			return ERROR_INVALID_PARAMETER; /* SUBTREE alone asks for nothing */
+	} else {
+		if (k == sizeof(kinds) / sizeof(kinds[0]) || !info->name)
+			return ERROR_INVALID_HANDLE;
+		if (!filter || (filter & ~kinds[k].filters))
+			return ERROR_INVALID_PARAMETER;
+		r.open_ex = kinds[k].open_ex;
+		r.add = kinds[k].add;
 	}
-	if (k == sizeof(kinds) / sizeof(kinds[0]) || !info->name)
-		return ERROR_INVALID_HANDLE;
-	if (!filter || (filter & ~kinds[k].filters))
-		return ERROR_INVALID_PARAMETER;
-
-	struct port_reg r = { .type = info->type, .open_ex = kinds[k].open_ex, .add = kinds[k].add,
-			      .name = info->name, .units = info->units, .filter = filter };
 	DWORD err = port_key(c->p, key, &r.key);
 	if (!err)
 		err = port_quiet(c->p, c->s);
@@ -441,8 +507,16 @@ CLUSAPI_API HCHANGE CreateClusterNotifyPort(HCHANGE hChange, HCLUSTER hCluster, 
 		return NULL;
 	}
 	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->turn, NULL);
 	atomic_init(&p->fd, -1);
 	atomic_init(&p->closing, false);
+	atomic_init(&p->wanted, 0);
+	p->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (p->wake < 0) {
+		port_destroy(p);
+		werror_set_last(ERROR_NOT_ENOUGH_MEMORY);
+		return NULL;
+	}
 	p->conn = session_open_like(hCluster, &err);
 	if (!p->conn) {
 		port_destroy(p);
@@ -520,6 +594,32 @@ CLUSAPI_API DWORD RegisterClusterNotify(HCHANGE hChange, DWORD dwFilterType, HAN
 	return err;
 }
 
+/* Wait up to timeout ms (-1: no limit) for the answer of the outstanding
+ * ApiGetNotify.  1: it is there (or the connection has something to say);
+ * 0: timed out; -1: another call wanted the port and was let through
+ * first (both locks were let go meanwhile: the port may have changed). */
+static int port_wait(struct pcall *c, int timeout)
+{
+	if (rpc_client_readable(&c->s->rpc, 0))
+		return 1;
+	struct pollfd pfd[2] = { { .fd = c->s->rpc.fd, .events = POLLIN }, { .fd = c->p->wake, .events = POLLIN } };
+	int r;
+	do
+		r = poll(pfd, 2, timeout);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || pfd[0].revents)
+		return 1;
+	if (!pfd[1].revents)
+		return 0;
+	uint64_t n;
+	(void)!read(c->p->wake, &n, sizeof(n));
+	pthread_mutex_unlock(&c->s->lock);
+	while (atomic_load(&c->p->wanted) > 0 && !atomic_load(&c->p->closing))
+		pthread_cond_wait(&c->p->turn, &c->p->lock);
+	pthread_mutex_lock(&c->s->lock);
+	return -1;
+}
+
 /* Hand the first local indication to the caller. */
 static DWORD port_give(struct port *p, DWORD_PTR *key, LPDWORD filter, LPWSTR name, LPDWORD cch)
 {
@@ -561,9 +661,15 @@ CLUSAPI_API DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, LP
 			if (!err)
 				err = port_quiet(p, c.s);
 		} else {
-			if (!p->inflight)
-				err = port_start(p, c.s);
-			if (!err) {
+			/* The wait is on the port's own connection, both locks
+			 * held; another call on the port (RegisterClusterNotify
+			 * in another thread) makes it step aside and go on
+			 * after (port_wait), sending a new ApiGetNotify if
+			 * that call ended this one. */
+			int w = -1;
+			while (w < 0 && !p->qlen && !atomic_load(&p->closing)) {
+				if (!p->inflight && (err = port_start(p, c.s)) != ERROR_SUCCESS)
+					break;
 				int timeout = -1;
 				if (dwMilliseconds != INFINITE) {
 					struct timespec now;
@@ -572,13 +678,12 @@ CLUSAPI_API DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, LP
 					int64_t left = (int64_t)dwMilliseconds - spent;
 					timeout = left < 0 ? 0 : left > RPC_CLIENT_MAX_TIMEOUT_MS ? RPC_CLIENT_MAX_TIMEOUT_MS : (int)left;
 				}
-				/* The wait is on the port's own connection; the
-				 * session lock is kept (nothing else uses it). */
-				if (rpc_client_readable(&c.s->rpc, timeout))
-					err = port_collect(p, c.s, NULL, NULL);
-				else
-					break; /* WAIT_TIMEOUT */
+				w = port_wait(&c, timeout);
 			}
+			if (w == 0)
+				break; /* WAIT_TIMEOUT */
+			if (w > 0)
+				err = port_collect(p, c.s, NULL, NULL);
 		}
 		if (!err || atomic_load(&p->closing))
 			break;
@@ -587,7 +692,7 @@ CLUSAPI_API DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, LP
 		if (c.s->rpc.bound || attempt > 0 || port_rebuild(p, c.s) != ERROR_SUCCESS)
 			break;
 	}
-	if (err && atomic_load(&p->closing))
+	if ((err || !p->qlen) && atomic_load(&p->closing))
 		err = ERROR_INVALID_HANDLE;
 	else if (err && p->qlen)
 		err = ERROR_SUCCESS;
@@ -628,6 +733,7 @@ CLUSAPI_API BOOL CloseClusterNotifyPort(HCHANGE hChange)
 	}
 	/* Closing the connection runs down whatever is left on the server. */
 	CloseCluster(p->conn);
+	pthread_cond_broadcast(&p->turn); /* a GetClusterNotify stepped aside */
 	pthread_mutex_unlock(&p->lock);
 	registry_put(token);
 	werror_set_last(ERROR_SUCCESS);

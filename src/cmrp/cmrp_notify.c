@@ -19,25 +19,49 @@ bool cmrp_create_notify_decode_out(struct ndr_pull *in, struct cmrp_create_notif
 	return cmrp_decode_done(in);
 }
 
-bool cmrp_add_notify_encode_in(struct ndr_push *p, const struct cmrp_add_notify_in *a, bool readd)
+bool cmrp_add_notify_encode_in(struct ndr_push *p, const struct cmrp_add_notify_in *a,
+			       enum cmrp_add_notify_shape shape)
 {
 	ndr_push_ctx_handle(p, &a->notify);
 	ndr_push_ctx_handle(p, &a->object);
+	if (shape == CMRP_ADD_NOTIFY_ON_KEY) {
+		/* MS-CMRP: dwNotifyKey, Filter, then BOOL WatchSubTree (a long) */
+		ndr_push_u32(p, a->key);
+		ndr_push_u32(p, a->filter);
+		ndr_push_u32(p, a->subtree ? 1 : 0);
+		return !p->error;
+	}
 	ndr_push_u32(p, a->filter);
 	ndr_push_u32(p, a->key);
-	if (readd)
+	if (shape == CMRP_ADD_NOTIFY_READD)
 		ndr_push_u32(p, a->sequence);
 	return !p->error;
 }
 
-bool cmrp_add_notify_decode_in(struct ndr_pull *in, struct cmrp_add_notify_in *a, bool readd)
+bool cmrp_add_notify_decode_in(struct ndr_pull *in, struct cmrp_add_notify_in *a, enum cmrp_add_notify_shape shape)
 {
 	memset(a, 0, sizeof(*a));
 	ndr_pull_ctx_handle(in, &a->notify);
 	ndr_pull_ctx_handle(in, &a->object);
+	if (shape == CMRP_ADD_NOTIFY_ON_KEY) {
+		uint32_t l = 0;
+		uint8_t b = 0;
+		ndr_pull_u32(in, &a->key);
+		ndr_pull_u32(in, &a->filter);
+		/* 4 bytes left: the spec's BOOL; 1 to 3: Samba's IDL
+		 * (boolean8, then padding). */
+		if (ndr_pull_remaining(in) >= 4) {
+			ndr_pull_u32(in, &l);
+			a->subtree = l != 0;
+		} else {
+			ndr_pull_u8(in, &b);
+			a->subtree = b != 0;
+		}
+		return cmrp_decode_done(in);
+	}
 	ndr_pull_u32(in, &a->filter);
 	ndr_pull_u32(in, &a->key);
-	if (readd)
+	if (shape == CMRP_ADD_NOTIFY_READD)
 		ndr_pull_u32(in, &a->sequence);
 	return cmrp_decode_done(in);
 }

@@ -77,16 +77,25 @@ bool cmrp_create_notify_encode_out(struct ndr_push *p, const struct cmrp_create_
 bool cmrp_create_notify_decode_out(struct ndr_pull *in, struct cmrp_create_notify_out *o);
 
 /* ---- 57-60, 90, 99 ApiAddNotify*: (hNotify, hObject, dwFilter, dwNotifyKey)
- * ---- 62-64, 91, 100 ApiReAddNotify*: the same, then StateSequence -------- */
+ * ---- 62-64, 91, 100 ApiReAddNotify*: the same, then StateSequence
+ * ---- 61 ApiAddNotifyKey: (hNotify, hKey, dwNotifyKey, Filter, BOOL
+ *      WatchSubTree): the key before the filter ----------------------------- */
+enum cmrp_add_notify_shape {
+	CMRP_ADD_NOTIFY_PLAIN = 0,
+	CMRP_ADD_NOTIFY_READD = 1,
+	CMRP_ADD_NOTIFY_ON_KEY = 2,
+};
 struct cmrp_add_notify_in {
 	struct rpc_ctx_handle notify;
 	struct rpc_ctx_handle object;
 	uint32_t filter;
 	uint32_t key;
 	uint32_t sequence; /* ReAdd only */
+	bool subtree; /* AddNotifyKey only */
 };
-bool cmrp_add_notify_encode_in(struct ndr_push *p, const struct cmrp_add_notify_in *a, bool readd);
-bool cmrp_add_notify_decode_in(struct ndr_pull *in, struct cmrp_add_notify_in *a, bool readd);
+bool cmrp_add_notify_encode_in(struct ndr_push *p, const struct cmrp_add_notify_in *a,
+			       enum cmrp_add_notify_shape shape);
+bool cmrp_add_notify_decode_in(struct ndr_pull *in, struct cmrp_add_notify_in *a, enum cmrp_add_notify_shape shape);
 
 /* ---- 58-60, 90, 99 out: (dwStateSequence, rpc_status, result) ------------ */
 struct cmrp_add_notify_out {

@@ -268,7 +268,7 @@ WRAP_IN(props_enum, struct cmrp_props_enum_in)
 WRAP_FREE(props_enum, cmrp_props_enum_in_free, struct cmrp_props_enum_in)
 WRAP_IN(set_password, struct cmrp_set_password_in)
 WRAP_FREE(set_password_in, cmrp_set_password_in_free, struct cmrp_set_password_in)
-WRAP_IN_ARG(add_notify, struct cmrp_add_notify_in, bool)
+WRAP_IN_ARG(add_notify, struct cmrp_add_notify_in, enum cmrp_add_notify_shape)
 
 WRAP_OUT_ARG(open_cluster, struct cmrp_open_cluster_out, bool)
 WRAP_OUT(get_cluster_name, struct cmrp_cluster_name_out)
@@ -413,8 +413,8 @@ CODEC(get_notify, "get_notify", struct cmrp_get_notify_out, get_notify, get_noti
 	{ .name = NAME, .kind = CMRP_CALL_CONTROL, .control = CMRP_CONTROL_##CK,                                  \
 	  .in_handles = { AT(cmrp_control_in, handle, HT), AT(cmrp_control_in, node, NODE) },                     \
 	  .in = &cmrp_codec_control_in, .in_arg = CMRP_CONTROL_##CK, .out = &cmrp_codec_control_out }
-#define NOTIFY_ADD(NAME, HT, READD, OUTC)                                                                         \
-	OP(NAME, WRITE, add_notify, READD,                                                                        \
+#define NOTIFY_ADD(NAME, HT, SHAPE, OUTC)                                                                         \
+	OP(NAME, WRITE, add_notify, SHAPE,                                                                        \
 	   IN2(cmrp_add_notify_in, notify, NOTIFY, object, HT), OUTC, 0, NO_OUT)
 
 static const struct cmrp_op cmrp_ops[CMRP_OPNUM_COUNT] = {
@@ -496,6 +496,8 @@ static const struct cmrp_op cmrp_ops[CMRP_OPNUM_COUNT] = {
 	[CMRP_ADD_NOTIFY_NODE] = NOTIFY_ADD("ApiAddNotifyNode", NODE, false, add_notify_out),
 	[CMRP_ADD_NOTIFY_GROUP] = NOTIFY_ADD("ApiAddNotifyGroup", GROUP, false, add_notify_out),
 	[CMRP_ADD_NOTIFY_RESOURCE] = NOTIFY_ADD("ApiAddNotifyResource", RESOURCE, false, add_notify_out),
+	/* notify2: registry key notifications */
+	[CMRP_ADD_NOTIFY_KEY] = NOTIFY_ADD("ApiAddNotifyKey", KEY, CMRP_ADD_NOTIFY_ON_KEY, status_result),
 	[CMRP_READD_NOTIFY_NODE] = NOTIFY_ADD("ApiReAddNotifyNode", NODE, true, status_result),
 	[CMRP_READD_NOTIFY_GROUP] = NOTIFY_ADD("ApiReAddNotifyGroup", GROUP, true, status_result),
 	[CMRP_READD_NOTIFY_RESOURCE] = NOTIFY_ADD("ApiReAddNotifyResource", RESOURCE, true, status_result),

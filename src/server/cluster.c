@@ -55,6 +55,7 @@ static uint32_t op_set_cluster_name(struct session *s, const struct ops_call *c,
 			result = identity_set_cluster_name(&s->server->id, utf8);
 			if (result == ERROR_SUCCESS) {
 				log_info("cluster renamed to \"%s\"", utf8);
+				notify_cluster_property(s->server, utf8);
 				/* MS-CMRP 3.1.4.2.2: the new name is stored and takes
 				 * effect when the core network name comes back online. */
 				result = ERROR_RESOURCE_PROPERTIES_STORED;

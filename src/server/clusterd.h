@@ -21,6 +21,10 @@ struct server_state {
 	/* Turns of the event loop (loop.c counts them): the ACL file is looked
 	 * at once per turn (acl_turn: the last), not once per call. */
 	unsigned long turn, acl_turn;
+	/* Changes clusterd makes itself (BE_EV_CLUSTER_PROPERTY) go to the
+	 * notification ports through this (set by the loop; NULL: nowhere). */
+	be_event_fn notify_fn;
+	void *notify_arg;
 };
 
 /* The MS-CMRP interface served by clusterd (iface->ctx = struct server_state). */

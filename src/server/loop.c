@@ -421,6 +421,8 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim)
 	}
 	if (st->be && st->be->ops->watch)
 		st->be->ops->watch(st->be, loop_on_event, l);
+	st->notify_fn = loop_on_event;
+	st->notify_arg = l;
 	l->backend.kind = ITEM_BACKEND;
 	l->backend.fd = st->be && st->be->ops->event_fd ? st->be->ops->event_fd(st->be) : -1;
 	if (l->backend.fd >= 0) {
@@ -1019,6 +1021,7 @@ void loop_free(struct loop *l)
 		return;
 	if (l->st->be && l->st->be->ops->watch)
 		l->st->be->ops->watch(l->st->be, NULL, NULL);
+	l->st->notify_fn = NULL;
 	while (l->conns) {
 		conn_say_shutdown(l->conns);
 		conn_close(l->conns, "server stopping");

@@ -12,10 +12,13 @@
  * complete a waiting GetNotify with ERROR_NO_MORE_ITEMS ("the port has been
  * closed"); when the connection goes, the waiting call goes with it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/log.h"
+#include "clusterd.h"
 #include "cmrp/cmrp_notify.h"
 #include "ops.h"
 #include "rpc/server.h"
@@ -26,8 +29,10 @@
 #define NOTIFY_REG_MAX 4096u
 
 struct notify_reg {
-	enum be_kind kind; /* 0: the whole cluster */
+	enum be_kind kind; /* 0: the whole cluster, or a registry key */
 	char id[BE_ID_MAX];
+	char *path; /* a registry key's path (ApiAddNotifyKey), or NULL */
+	bool subtree; /* ... and every key under it */
 	uint32_t filter;
 	uint32_t key;
 };
@@ -63,6 +68,8 @@ void notify_port_free(struct session *s, struct notify_port *p)
 	for (size_t i = 0; i < p->qlen; i++)
 		free(p->q[(p->qhead + i) % p->qcap].name);
 	free(p->q);
+	for (size_t i = 0; i < p->nregs; i++)
+		free(p->regs[i].path);
 	free(p->regs);
 	free(p);
 }
@@ -86,7 +93,11 @@ static uint32_t event_filter(const struct be_event *ev)
 			       CLUSTER_CHANGE_NETINTERFACE_ADDED, CLUSTER_CHANGE_NETINTERFACE_PROPERTY },
 	};
 	if (ev->what == BE_EV_REGISTRY)
-		return CLUSTER_CHANGE_REGISTRY_VALUE;
+		return ev->reg_key ? CLUSTER_CHANGE_REGISTRY_NAME : CLUSTER_CHANGE_REGISTRY_VALUE;
+	if (ev->what == BE_EV_QUORUM)
+		return CLUSTER_CHANGE_QUORUM_STATE | CLUSTER_CHANGE_CLUSTER_STATE;
+	if (ev->what == BE_EV_CLUSTER_PROPERTY)
+		return CLUSTER_CHANGE_CLUSTER_PROPERTY;
 	if (ev->kind < 1 || ev->kind > BE_KIND_MAX)
 		return 0;
 	switch (ev->what) {
@@ -186,21 +197,74 @@ static int port_complete(struct session *s, struct notify_port *p, uint32_t resu
 	return rc;
 }
 
+/* Whether path is key or a key below it (registry names compare without
+ * regard to case, as the backends look them up). */
+static bool path_under(const char *path, const char *key)
+{
+	size_t n = strlen(key);
+	if (!n)
+		return true; /* the root */
+	return strncasecmp(path, key, n) == 0 && (path[n] == 0 || path[n] == '\\');
+}
+
+/* Whether a registry change at path (the key itself made or deleted when
+ * key_change, else one of its values) concerns a key registration: a change
+ * of the key, a subkey made or deleted right under it, or with subtree
+ * anything below it.  Registrations for the whole cluster see every key. */
+static bool reg_matches(const struct notify_reg *r, const char *path, bool key_change)
+{
+	if (!r->path)
+		return true;
+	if (r->subtree)
+		return path_under(path, r->path);
+	if (strcasecmp(path, r->path) == 0)
+		return true;
+	if (!key_change)
+		return false;
+	const char *slash = strrchr(path, '\\');
+	size_t plen = slash ? (size_t)(slash - path) : 0;
+	return strlen(r->path) == plen && strncasecmp(path, r->path, plen) == 0;
+}
+
+/* Drop registration i of a port (its key is gone). */
+static void reg_drop(struct notify_port *p, size_t i)
+{
+	free(p->regs[i].path);
+	p->regs[i] = p->regs[--p->nregs];
+}
+
 int notify_deliver(struct session *s, const struct be_event *ev)
 {
-	uint32_t bit = event_filter(ev);
+	uint32_t bits = event_filter(ev);
 	int rc = 0;
 
-	if (!bit)
+	if (!bits)
 		return 0;
 	for (struct notify_port *p = s->ports; p; p = p->next) {
 		for (size_t i = 0; i < p->nregs; i++) {
-			const struct notify_reg *r = &p->regs[i];
-			if (!(r->filter & bit))
-				continue;
-			if (r->kind && (r->kind != ev->kind || strcmp(r->id, ev->id) != 0))
-				continue;
-			port_queue(p, r->key, bit, ev->name);
+			struct notify_reg *r = &p->regs[i];
+			bool gone = false;
+			if (ev->what == BE_EV_REGISTRY) {
+				if (r->kind || !reg_matches(r, ev->name, ev->reg_key))
+					continue;
+				/* The registered key itself made or deleted: it
+				 * existed when registered, so this is its end. */
+				gone = r->path && ev->reg_key && strcasecmp(ev->name, r->path) == 0;
+			} else if (ev->what == BE_EV_QUORUM || ev->what == BE_EV_CLUSTER_PROPERTY) {
+				if (r->kind || r->path)
+					continue; /* the cluster's own events */
+			} else {
+				if (r->path || (r->kind && (r->kind != ev->kind || strcmp(r->id, ev->id) != 0)))
+					continue;
+				gone = r->kind && ev->what == BE_EV_DELETED;
+			}
+			for (uint32_t bit = 1; bit; bit <<= 1)
+				if (bits & r->filter & bit)
+					port_queue(p, r->key, bit, ev->name);
+			if (gone && (r->filter & CLUSTER_CHANGE_HANDLE_CLOSE))
+				port_queue(p, r->key, CLUSTER_CHANGE_HANDLE_CLOSE, ev->name);
+			if (gone && r->path)
+				reg_drop(p, i--);
 		}
 		if (p->waiting && p->qlen) {
 			if (port_complete(s, p, ERROR_SUCCESS) < 0)
@@ -209,6 +273,14 @@ int notify_deliver(struct session *s, const struct be_event *ev)
 		}
 	}
 	return rc;
+}
+
+void notify_cluster_property(struct server_state *st, const char *name)
+{
+	struct be_event ev = { .what = BE_EV_CLUSTER_PROPERTY };
+	snprintf(ev.name, sizeof(ev.name), "%s", name ? name : "");
+	if (st->notify_fn)
+		st->notify_fn(&ev, st->notify_arg);
 }
 
 /* ---- the calls --------------------------------------------------------------- */
@@ -310,9 +382,63 @@ static uint32_t op_get_notify(struct session *s, const struct ops_call *c, void 
  * variants: the object's
  * handle type is the table's second slot.  The reply is a cmrp_add_notify_out
  * or, for AddNotifyCluster and the ReAdds, a cmrp_status_result_out. */
+/* Room for one more registration in a port. */
+static uint32_t reg_room(struct notify_port *p)
+{
+	if (p->nregs >= NOTIFY_REG_MAX)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	if (p->nregs == p->capregs) {
+		size_t ncap = p->capregs ? p->capregs * 2 : 8;
+		struct notify_reg *nr = realloc(p->regs, ncap * sizeof(*nr));
+		if (!nr)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		p->regs = nr;
+		p->capregs = ncap;
+	}
+	return ERROR_SUCCESS;
+}
+
+/* ApiAddNotifyKey (MS-CMRP 3.1.4.2.61): changes of one key of the cluster
+ * registry (and with WatchSubTree, of every key below it).  The filter takes
+ * the CLUSTER_CHANGE_REGISTRY_* bits and CLUSTER_CHANGE_HANDLE_CLOSE (sent
+ * when the key is deleted; the registration ends then). */
+static uint32_t op_add_notify_key(struct session *s, const struct ops_call *c, void *in, void *out)
+{
+	const struct cmrp_add_notify_in *a = in;
+	const uint32_t allowed = CLUSTER_CHANGE_REGISTRY_NAME | CLUSTER_CHANGE_REGISTRY_ATTRIBUTES |
+				 CLUSTER_CHANGE_REGISTRY_VALUE | CLUSTER_CHANGE_REGISTRY_SUBTREE |
+				 CLUSTER_CHANGE_HANDLE_CLOSE;
+	uint32_t result = ERROR_SUCCESS;
+	int rc;
+
+	(void)c;
+	struct notify_port *p = find_port(s, &a->notify);
+	struct handle_entry *e = session_handle_find(s, &a->object, HANDLE_KEY);
+	if (!p || !e || !e->key)
+		result = ERROR_INVALID_HANDLE;
+	else if (!(ops_caller_rights(s) & ACCESS_READ))
+		result = ERROR_ACCESS_DENIED;
+	else if (!a->filter || (a->filter & ~allowed))
+		result = ERROR_INVALID_PARAMETER;
+	else if ((rc = s->server->be->ops->reg_key_exists(s->server->be, e->key)) != BE_OK)
+		result = ops_be_error(rc, (enum be_kind)0); /* the key was deleted since */
+	else
+		result = reg_room(p);
+	if (!result) {
+		struct notify_reg r = { .filter = a->filter & ~CLUSTER_CHANGE_REGISTRY_SUBTREE, .key = a->key,
+					.subtree = a->subtree || (a->filter & CLUSTER_CHANGE_REGISTRY_SUBTREE) };
+		if (!(r.path = strdup(e->key)))
+			result = ERROR_NOT_ENOUGH_MEMORY;
+		else
+			p->regs[p->nregs++] = r;
+	}
+	((struct cmrp_status_result_out *)out)->result = result;
+	return 0;
+}
+
 static uint32_t op_add_notify(struct session *s, const struct ops_call *c, void *in, void *out)
 {
-	bool readd = c->op->in_arg != 0;
+	bool readd = c->op->in_arg == 1;
 	const struct cmrp_add_notify_in a = *(const struct cmrp_add_notify_in *)in;
 	struct cmrp_add_notify_out o = { 0 };
 	struct notify_reg r = { 0 };
@@ -347,18 +473,8 @@ static uint32_t op_add_notify(struct session *s, const struct ops_call *c, void 
 		if (!o.result)
 			memcpy(r.id, obj.id, sizeof(r.id));
 	}
-	if (!o.result && p->nregs >= NOTIFY_REG_MAX)
-		o.result = ERROR_NOT_ENOUGH_MEMORY;
-	if (!o.result && p->nregs == p->capregs) {
-		size_t ncap = p->capregs ? p->capregs * 2 : 8;
-		struct notify_reg *nr = realloc(p->regs, ncap * sizeof(*nr));
-		if (!nr) {
-			o.result = ERROR_NOT_ENOUGH_MEMORY;
-		} else {
-			p->regs = nr;
-			p->capregs = ncap;
-		}
-	}
+	if (!o.result)
+		o.result = reg_room(p);
 	if (!o.result) {
 		r.filter = a.filter;
 		r.key = a.key;
@@ -388,6 +504,7 @@ const struct ops_entry ops_notify_calls[] = {
 	{ CMRP_ADD_NOTIFY_NODE, op_add_notify, 0, false },
 	{ CMRP_ADD_NOTIFY_GROUP, op_add_notify, 0, false },
 	{ CMRP_ADD_NOTIFY_RESOURCE, op_add_notify, 0, false },
+	{ CMRP_ADD_NOTIFY_KEY, op_add_notify_key, 0, false },
 	{ CMRP_READD_NOTIFY_NODE, op_add_notify, 0, false },
 	{ CMRP_READD_NOTIFY_GROUP, op_add_notify, 0, false },
 	{ CMRP_READD_NOTIFY_RESOURCE, op_add_notify, 0, false },

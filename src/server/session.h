@@ -67,6 +67,10 @@ void notify_port_free(struct session *s, struct notify_port *p);
  * them); -1: the output could not be queued (close the connection). */
 struct be_event;
 int notify_deliver(struct session *s, const struct be_event *ev);
+/* A property of the cluster changed (name: the cluster's name now): every
+ * port registered for CLUSTER_CHANGE_CLUSTER_PROPERTY hears of it. */
+struct server_state;
+void notify_cluster_property(struct server_state *st, const char *name);
 
 /* Hard cap on handles one connection may hold. */
 #define SESSION_MAX_HANDLES (1u << 20)

@@ -342,8 +342,8 @@ static void fuzz_handle_shapes_in(const uint8_t *data, size_t size, bool be)
 		CHECK(cmrp_handle_bool_decode_in(&in, &h2, &f2) && handle_eq(&h, &h2) && f == f2);
 		ndr_push_free(&p);
 	}
-	/* notification ports: AddNotify* (readd=false) and ReAddNotify* */
-	for (int readd = 0; readd <= 1; readd++) {
+	/* notification ports: AddNotify*, ReAddNotify* and AddNotifyKey */
+	for (int readd = CMRP_ADD_NOTIFY_PLAIN; readd <= CMRP_ADD_NOTIFY_ON_KEY; readd++) {
 		struct cmrp_add_notify_in x, y;
 		ndr_pull_init(&in, data, size, be);
 		if (!cmrp_add_notify_decode_in(&in, &x, readd))
@@ -353,7 +353,7 @@ static void fuzz_handle_shapes_in(const uint8_t *data, size_t size, bool be)
 		reopen(&in, &p);
 		CHECK(cmrp_add_notify_decode_in(&in, &y, readd) && handle_eq(&x.notify, &y.notify) &&
 		      handle_eq(&x.object, &y.object) && x.filter == y.filter && x.key == y.key &&
-		      x.sequence == y.sequence);
+		      x.sequence == y.sequence && x.subtree == y.subtree);
 		ndr_push_free(&p);
 	}
 	/* and the GetNotify reply a client decodes */

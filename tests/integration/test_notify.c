@@ -3,8 +3,9 @@
  * Version 1 notification ports at the wire, against a real clusterd:
  * indications queued by changes made on another connection, a GetNotify that
  * blocks until one arrives, UnblockGetNotifyCall and CloseNotify releasing a
- * blocked GetNotify, handles from elsewhere refused, and a connection that
- * goes away with a GetNotify pending.
+ * blocked GetNotify, handles from elsewhere refused, a connection that
+ * goes away with a GetNotify pending, ApiAddNotifyKey as Samba and the spec
+ * encode it, and the version 2 calls (opnums 137-139) not served.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -458,6 +459,108 @@ static void test_rundown_with_pending_call(void **state)
 	rpc_client_close(&b);
 }
 
+/* A root key handle on c (GetRootKey). */
+static void root_key(struct rpc_client *c, struct rpc_ctx_handle *h)
+{
+	struct ndr_push req;
+	struct ndr_pull in;
+	struct cmrp_open_object_out o;
+	uint8_t *buf;
+	ndr_push_init(&req);
+	cmrp_u32_encode_in(&req, 0x000F003Fu /* KEY_ALL_ACCESS */);
+	call(c, CMRP_GET_ROOT_KEY, &req, &in, &buf);
+	assert_true(cmrp_open_object_decode_out(&in, &o, false));
+	free(buf);
+	assert_int_equal(o.status, 0);
+	*h = o.handle;
+}
+
+/* ApiAddNotifyKey (opnum 61) as Samba's IDL sends it (WatchSubTree a
+ * boolean8: one byte) and as the spec does (a 32-bit BOOL); the key's value
+ * set on another connection is reported with the key's notify key; a
+ * cluster handle in the key's place is refused. */
+static void test_add_notify_key(void **state)
+{
+	(void)state;
+	struct rpc_client c, other;
+	struct rpc_ctx_handle hn, hk, hc, hk2;
+	connect_lpc(&c);
+	connect_lpc(&other);
+	create_notify(&c, &hn);
+	root_key(&c, &hk);
+	open_cluster(&c, &hc);
+
+	for (int samba = 1; samba >= 0; samba--) {
+		struct ndr_push req;
+		struct ndr_pull in;
+		uint8_t *buf;
+		uint32_t rpc_status = 1, result = 1;
+		ndr_push_init(&req);
+		ndr_push_ctx_handle(&req, &hn);
+		ndr_push_ctx_handle(&req, samba ? &hk : &hc);
+		ndr_push_u32(&req, 7); /* dwNotifyKey */
+		ndr_push_u32(&req, CLUSTER_CHANGE_REGISTRY_VALUE); /* Filter */
+		if (samba)
+			ndr_push_u8(&req, 1);
+		else
+			ndr_push_u32(&req, 1);
+		call(&c, CMRP_ADD_NOTIFY_KEY, &req, &in, &buf);
+		assert_true(cmrp_status_result_decode_out(&in, &rpc_status, &result));
+		free(buf);
+		assert_int_equal(result, samba ? 0 : ERR_INVALID_HANDLE);
+	}
+
+	/* The other connection sets a value of the root key. */
+	root_key(&other, &hk2);
+	static const uint8_t one[4] = { 1, 0, 0, 0 };
+	uint16_t *w = utf16_from_utf8_dup("notify2-wire");
+	struct cmrp_set_value_in sv = { .key = hk2, .name = { w, utf16_len(w) }, .type = 4 /* REG_DWORD */,
+					.data = (uint8_t *)one, .len = 4 };
+	struct ndr_push req;
+	struct ndr_pull in;
+	uint8_t *buf;
+	uint32_t rpc_status, result;
+	ndr_push_init(&req);
+	assert_true(cmrp_set_value_encode_in(&req, &sv));
+	free(w);
+	call(&other, CMRP_SET_VALUE, &req, &in, &buf);
+	assert_true(cmrp_status_result_decode_out(&in, &rpc_status, &result));
+	free(buf);
+	assert_int_equal(result, 0);
+
+	struct cmrp_get_notify_out o;
+	get_notify(&c, &hn, &o);
+	assert_int_equal(o.result, 0);
+	assert_int_equal(o.key, 7);
+	assert_int_equal(o.filter, CLUSTER_CHANGE_REGISTRY_VALUE);
+	cmrp_get_notify_out_free(&o);
+	rpc_client_close(&c);
+	rpc_client_close(&other);
+}
+
+/* The version 2 notification calls (ApiCreateNotifyV2, ApiAddNotifyV2,
+ * ApiGetNotifyV2: opnums 137-139) are not served: a fault the client sees as
+ * RPC_S_PROCNUM_OUT_OF_RANGE, and the connection goes on. */
+static void test_v2_not_served(void **state)
+{
+	(void)state;
+	struct rpc_client c;
+	struct rpc_ctx_handle hn;
+	connect_lpc(&c);
+	for (uint16_t opnum = 137; opnum <= 139; opnum++) {
+		uint8_t *buf = NULL;
+		size_t len = 0;
+		bool be;
+		uint8_t stub[64] = { 0 };
+		DWORD err = rpc_client_call(&c, opnum, stub, opnum == 137 ? 0 : 20, &buf, &len, &be);
+		free(buf);
+		assert_int_equal(err, RPC_S_PROCNUM_OUT_OF_RANGE);
+	}
+	create_notify(&c, &hn);
+	assert_int_equal(handle_call(&c, CMRP_CLOSE_NOTIFY, &hn), 0);
+	rpc_client_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +571,8 @@ int main(void)
 		cmocka_unit_test(test_cluster_wide),
 		cmocka_unit_test(test_bad_handles),
 		cmocka_unit_test(test_rundown_with_pending_call),
+		cmocka_unit_test(test_add_notify_key),
+		cmocka_unit_test(test_v2_not_served),
 	};
 	return daemon_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

@@ -12,7 +12,10 @@
 #     (heal) and the three nodes are waited for;
 #   - then, through M and through O: every acknowledged group is there, no
 #     refused one is; the cut-off side refused what it was asked once it knew
-#     it had lost quorum, and the majority side went on acknowledging.
+#     it had lost quorum, and the majority side went on acknowledging;
+#   - a notification port on O (clusctl --json watch) saw the quorum lost and
+#     regained: CLUSTER_CHANGE_QUORUM_STATE and CLUSTER_CHANGE_CLUSTER_STATE,
+#     twice each at least.
 # PARTITIONS rounds (default 2).  Prints the counts; every wait is bounded.
 # Env: PCMK_DIR, CLUSTER_SH, CLUSCTL.
 set -u
@@ -90,6 +93,9 @@ for round in $(seq 1 "$rounds"); do
 	wo=$!
 	writer "$m" "pt$round-maj" "$log_m" "$stop" 9>&- &
 	wm=$!
+	log_w=$work/round$round-watch.log
+	ctl "$o" --json watch 600 >"$log_w" 2>&1 9>&- &
+	ww=$!
 	sleep 2
 	t_cut=$(cut -d' ' -f1 /proc/uptime)
 	"$CLUSTER_SH" cut "$dir" "$o" || fail "round $round: cut node $o"
@@ -101,6 +107,15 @@ for round in $(seq 1 "$rounds"); do
 	sleep 2
 	touch "$stop"
 	wait "$wo" "$wm"
+	kill "$ww" 2>/dev/null
+	wait "$ww" 2>/dev/null
+
+	# The cut-off node's notification port: quorum lost, then regained.
+	for ev in "quorum state" "cluster state"; do
+		seen=$(grep -c "\"event\":\"$ev\"" "$log_w")
+		[ "$seen" -ge 2 ] || fail "round $round: node $o's notification port saw $seen \"$ev\" events (lost and regained: 2 at least); see $log_w"
+		echo "round $round: node $o's notification port saw $seen \"$ev\" events"
+	done
 
 	# The cut-off side: once quorum was lost (allow the token and consensus
 	# timeouts, 3 s) and until the heal, nothing acknowledged.

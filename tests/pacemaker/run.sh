@@ -105,7 +105,7 @@ if [ "${1:-}" = conformance ]; then
 			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 90 "$TEST_CONFORMANCE_DEPS" 9>&- || rc=1
 		fi
 		# Issue 13's suites: notification ports, the rest of the registry, lookups.
-		for t in ${TEST_CONFORMANCE_NOTIFY:-} ${TEST_CONFORMANCE_CLUSREG:-} ${TEST_CONFORMANCE_LOOKUPS:-}; do
+		for t in ${TEST_CONFORMANCE_NOTIFY:-} ${TEST_CONFORMANCE_NOTIFY2:-} ${TEST_CONFORMANCE_CLUSREG:-} ${TEST_CONFORMANCE_LOOKUPS:-}; do
 			CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc CONFORMANCE_BACKEND=pacemaker timeout 60 "$t" 9>&- || rc=1
 		done
 		# controls of every object kind and networks (issue 13)

@@ -45,9 +45,9 @@ static void test_entries_whole(void **state)
 	}
 	/* the calls clusterd answers today (107, 8 of issue 11's dependencies
 	 * and owners, its 2 resource type calls, and issue 13's
-	 * AddNotifyNetwork/NetInterface, their ReAdds, SetKeySecurity and 4
-	 * network calls) */
-	assert_int_equal(n, 126);
+	 * AddNotifyNetwork/NetInterface, their ReAdds, SetKeySecurity, 4
+	 * network calls and AddNotifyKey) */
+	assert_int_equal(n, 127);
 	assert_null(cmrp_op(CMRP_OPNUM_COUNT));
 	assert_null(cmrp_op(0xffff));
 	assert_string_equal(cmrp_op(CMRP_OPEN_CLUSTER_EX)->name, "ApiOpenClusterEx");

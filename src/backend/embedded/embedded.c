@@ -259,16 +259,13 @@ static void new_id(char *buf)
 		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-static void emit(struct embedded *e, enum be_event_what what, enum be_kind kind, const char *id, const char *name,
-		 enum be_state state)
+/* Tell the watcher, or, in a batch, hold it until the change is on disk
+ * (emb_batch_end). */
+static void deliver(struct embedded *e, const struct be_event *ev)
 {
 	if (!e->watch_fn)
 		return;
-	struct be_event ev = { .what = what, .kind = kind, .state = state };
-	snprintf(ev.id, sizeof(ev.id), "%s", id ? id : "");
-	snprintf(ev.name, sizeof(ev.name), "%s", name ? name : "");
 	if (e->batch_open) {
-		/* Told once the change is on disk (emb_batch_end). */
 		if (e->nheld == e->capheld) {
 			size_t cap = e->capheld ? e->capheld * 2 : 16;
 			struct be_event *p = realloc(e->held, cap * sizeof(*p));
@@ -277,10 +274,29 @@ static void emit(struct embedded *e, enum be_event_what what, enum be_kind kind,
 			e->held = p;
 			e->capheld = cap;
 		}
-		e->held[e->nheld++] = ev;
+		e->held[e->nheld++] = *ev;
 		return;
 	}
-	e->watch_fn(&ev, e->watch_arg);
+	e->watch_fn(ev, e->watch_arg);
+}
+
+static void emit(struct embedded *e, enum be_event_what what, enum be_kind kind, const char *id, const char *name,
+		 enum be_state state)
+{
+	struct be_event ev = { .what = what, .kind = kind, .state = state };
+	/* Names and ids are checked against these sizes where they come in;
+	 * the precision says so to the compiler. */
+	snprintf(ev.id, sizeof(ev.id), "%.*s", (int)sizeof(ev.id) - 1, id ? id : "");
+	snprintf(ev.name, sizeof(ev.name), "%.*s", (int)sizeof(ev.name) - 1, name ? name : "");
+	deliver(e, &ev);
+}
+
+/* A registry key made or deleted (not a change of its values). */
+static void emit_key(struct embedded *e, const char *key)
+{
+	struct be_event ev = { .what = BE_EV_REGISTRY, .reg_key = true };
+	snprintf(ev.name, sizeof(ev.name), "%s", key);
+	deliver(e, &ev);
 }
 
 static void emb_batch_begin(struct backend *b)
@@ -1119,7 +1135,7 @@ static int emb_reg_create_key(struct backend *b, const char *key, bool *created)
 		rc = key_create(e, key, created);
 	rc = tx_end(e, rc);
 	if (!rc && created && *created)
-		emit(e, BE_EV_REGISTRY, 0, NULL, key, 0);
+		emit_key(e, key);
 	return rc;
 }
 
@@ -1137,7 +1153,7 @@ static int emb_reg_delete_key(struct backend *b, const char *key)
 		rc = key_delete_tree(e, key);
 	rc = tx_end(e, rc);
 	if (!rc)
-		emit(e, BE_EV_REGISTRY, 0, NULL, key, 0);
+		emit_key(e, key);
 	return rc;
 }
 

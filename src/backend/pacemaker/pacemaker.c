@@ -110,6 +110,7 @@ struct backend *backend_pacemaker_open(char *cluster_name, size_t cluster_len, c
 	}
 	p->base.ops = &pacemaker_ops;
 	p->efd = -1;
+	p->quorate_told = -1;
 	/* Before anything else of Pacemaker's: cluster_status() aborts on op
 	 * history otherwise. */
 	crm_xml_init();

@@ -143,6 +143,7 @@ struct pcmk {
 	struct view view;
 	bool dirty;
 	struct corosync_quorum *quorum;
+	int quorate_told; /* the quorum last reported as BE_EV_QUORUM (-1: none yet) */
 	struct corosync_view cs;
 	be_event_fn watch_fn;
 	void *watch_arg;

@@ -804,11 +804,16 @@ int sreg_remove(struct pcmk *p, const char *key)
 
 /* ---- change events ------------------------------------------------------------- */
 
-static void emit_key(struct pcmk *p, const char *name)
+/* A key of the registry changed: made or deleted (key) or its values.  The
+ * root key always exists: its nvpair coming or going is a change of its
+ * values. */
+static void emit_key(struct pcmk *p, const char *name, bool key)
 {
 	if (!p->watch_fn || !name || strncmp(name, REG_PREFIX, strlen(REG_PREFIX)) != 0)
 		return;
-	struct be_event ev = { .what = BE_EV_REGISTRY };
+	if (!name[strlen(REG_PREFIX)])
+		key = false;
+	struct be_event ev = { .what = BE_EV_REGISTRY, .reg_key = key };
 	snprintf(ev.name, sizeof(ev.name), "%s", name + strlen(REG_PREFIX));
 	p->watch_fn(&ev, p->watch_arg);
 }
@@ -828,11 +833,18 @@ void state_emit_changes(struct pcmk *p, xmlNode *old_cib, xmlNode *new_cib)
 		if (!xml_is(c, XML_CIB_TAG_NVPAIR))
 			continue;
 		xmlNode *was = nvpair_by_id(os, crm_element_value(c, XML_ATTR_ID) ?: "");
-		if (!was || strcmp(crm_element_value(was, XML_NVPAIR_ATTR_VALUE) ?: "",
-				   crm_element_value(c, XML_NVPAIR_ATTR_VALUE) ?: "") != 0)
-			emit_key(p, crm_element_value(c, XML_NVPAIR_ATTR_NAME));
+		const char *name = crm_element_value(c, XML_NVPAIR_ATTR_NAME);
+		const char *text = crm_element_value(c, XML_NVPAIR_ATTR_VALUE) ?: "";
+		if (!was) {
+			/* A key made, with its values if it came with some. */
+			emit_key(p, name, true);
+			if (*text && name && name[strlen(REG_PREFIX)])
+				emit_key(p, name, false);
+		} else if (strcmp(crm_element_value(was, XML_NVPAIR_ATTR_VALUE) ?: "", text) != 0) {
+			emit_key(p, name, false);
+		}
 	}
 	for (xmlNode *c = os ? os->children : NULL; c; c = c->next)
 		if (xml_is(c, XML_CIB_TAG_NVPAIR) && !nvpair_by_id(ns, crm_element_value(c, XML_ATTR_ID) ?: ""))
-			emit_key(p, crm_element_value(c, XML_NVPAIR_ATTR_NAME));
+			emit_key(p, crm_element_value(c, XML_NVPAIR_ATTR_NAME), true);
 }

@@ -489,6 +489,14 @@ void pm_process_events(struct backend *b)
 	uint64_t n;
 	(void)!read(p->efd, &n, sizeof(n));
 	p->dirty = true;
+	/* Quorum lost or regained since the last time (the first look only
+	 * records it): CLUSTER_CHANGE_QUORUM_STATE for the notification ports. */
+	int quorate = corosync_quorate(p->quorum);
+	if (p->quorate_told >= 0 && quorate != p->quorate_told && p->watch_fn) {
+		struct be_event ev = { .what = BE_EV_QUORUM, .quorate = quorate };
+		p->watch_fn(&ev, p->watch_arg);
+	}
+	p->quorate_told = quorate;
 	if (corosync_quorate(p->quorum) && refresh(p) == BE_OK)
 		evict_step(p);
 }
