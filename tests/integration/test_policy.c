@@ -321,8 +321,13 @@ static void test_restart_policy(void **state)
 	plist_dword(&l, "RestartPeriod", 60000);
 	plist_dword(&l, "RestartDelay", delay);
 	assert_int_equal(res_set(r, SET_COMMON, &l), ERROR_SUCCESS);
-	DWORD rc = OnlineClusterResource(r);
+	/* A dependent: it stays online through the restarts, and goes offline
+	 * with its provider when that is failed. */
+	HRESOURCE dep = new_app(g, "policy-dependent", "exec sleep 600");
+	assert_int_equal(AddClusterResourceDependency(dep, r), ERROR_SUCCESS);
+	DWORD rc = OnlineClusterResource(dep); /* brings its provider up first */
 	assert_true(rc == ERROR_SUCCESS || rc == ERROR_IO_PENDING);
+	assert_true(wait_state(dep, ClusterResourceOnline, now_s()) >= 0);
 	assert_true(wait_state(r, ClusterResourceOnline, now_s()) >= 0);
 
 	for (uint32_t death = 1; death <= threshold + 1; death++) {
@@ -362,8 +367,13 @@ static void test_restart_policy(void **state)
 			assert_int_equal(GetClusterResourceState(r, NULL, NULL, NULL, NULL), ClusterResourceFailed);
 			assert_int_equal(read_pid(pidfile), 0);
 			assert_int_equal(GetClusterGroupState(g, NULL, NULL), ClusterGroupFailed);
+			assert_int_equal(GetClusterResourceState(dep, NULL, NULL, NULL, NULL), ClusterResourceOffline);
 		}
+		if (death <= threshold)
+			assert_int_equal(GetClusterResourceState(dep, NULL, NULL, NULL, NULL), ClusterResourceOnline);
 	}
+	assert_int_equal(DeleteClusterResource(dep), ERROR_SUCCESS);
+	CloseClusterResource(dep);
 
 	/* Brought online by hand, it runs again with a fresh history. */
 	rc = OnlineClusterResource(r);
