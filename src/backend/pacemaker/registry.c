@@ -425,9 +425,8 @@ int pm_reg_get(struct backend *b, const char *key, const char *name, struct be_v
 			out->data[i] = (uint8_t)(policy >> (8 * i));
 		return BE_OK;
 	}
-	struct nv *vals;
-	size_t n;
-	rc = reg_values(p, &k, &vals, &n);
+	struct nv *vals = NULL;
+	size_t n = 0;
 	int found = BE_NOT_FOUND;
 	if (mapped(&k))
 		rc = reg_values(p, &k, &vals, &n);
