@@ -9,8 +9,8 @@
  *
  * The one difference between the backends: on Pacemaker the node, group and
  * resource keys and their Parameters map onto the CIB's objects and new keys
- * are kept in the CIB too (doc/pacemaker.md), but there are no network,
- * interface or type keys.
+ * are kept in the CIB too (doc/pacemaker.md); network, interface and type
+ * keys are not mapped (they exist once something is stored under them).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -257,14 +257,19 @@ static void test_object_keys(void **state)
 	CloseClusterNode(n);
 
 	if (pacemaker) {
-		/* No network, interface or type keys in the CIB mapping. */
+		/* A network's key is not mapped onto the CIB: it exists only
+		 * once something was stored under it (the controls suite may
+		 * have, earlier in the same run); otherwise ERROR_FILE_NOT_FOUND. */
 		e = ClusterOpenEnum(cl, CLUSTER_ENUM_NETWORK);
 		cch = 256;
 		if (e && ClusterEnum(e, 0, &type, name, &cch) == ERROR_SUCCESS) {
 			HNETWORK net = OpenClusterNetwork(cl, name);
 			assert_non_null(net);
-			assert_null(GetClusterNetworkKey(net, KEY_READ));
-			assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
+			HKEY nk2 = GetClusterNetworkKey(net, KEY_READ);
+			if (nk2)
+				ClusterRegCloseKey(nk2);
+			else
+				assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
 			CloseClusterNetwork(net);
 		}
 		if (e)
