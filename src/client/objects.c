@@ -1388,6 +1388,7 @@ DWORD session_node_handle(uintptr_t cluster, HNODE hNode, struct rpc_ctx_handle 
 		*out = n->handle;
 	registry_put((uintptr_t)hNode);
 	return err;
+}
 
 DWORD session_object_of(const void *h, struct object_info *info)
 {
