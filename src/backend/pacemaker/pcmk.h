@@ -268,6 +268,10 @@ int restypes_agent(const struct pcmk *p, const char *type, const char *cib_id, c
  * class (ServiceName for Generic Service), or NULL. */
 const char *restypes_unit_property(const char *wintype);
 
+/* cleanup.c: after a resource's primitive is deleted, its operation history
+ * on every node and its fail counts go too (crm_resource --cleanup). */
+void cleanup_resource(struct pcmk *p, const char *rsc_id);
+
 /* ---- failpolicy.c: failure policies as meta attributes ---- */
 
 /* Is this policy property (server/policy.c) mapped for objects of kind? */

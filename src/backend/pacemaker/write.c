@@ -232,7 +232,13 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 			if (p->view.v[i].o.kind == BE_RESOURCE && strcmp(p->view.v[i].o.parent, obj.o.name) == 0)
 				return BE_NOT_EMPTY;
 		clear_moves(p, obj.cib_id);
-		return after_write(p, cib_remove_id(p, XML_CIB_TAG_RESOURCES, XML_CIB_TAG_GROUP, obj.cib_id));
+		rc = after_write(p, cib_remove_id(p, XML_CIB_TAG_RESOURCES, XML_CIB_TAG_GROUP, obj.cib_id));
+		if (rc == BE_OK) { /* its placeholder's history too (cleanup.c) */
+			char ph[BE_NAME_MAX + 32];
+			snprintf(ph, sizeof(ph), "%s" PLACEHOLDER_SUFFIX, obj.cib_id);
+			cleanup_resource(p, ph);
+		}
+		return rc;
 	}
 	if (obj.o.state == BE_STATE_ONLINE || obj.o.state == BE_STATE_ONLINE_PENDING ||
 	    obj.o.state == BE_STATE_OFFLINE_PENDING)
@@ -267,7 +273,10 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 	} else {
 		rc = cib_remove_id(p, XML_CIB_TAG_RESOURCES, XML_CIB_TAG_RESOURCE, obj.cib_id);
 	}
-	return after_write(p, rc);
+	rc = after_write(p, rc);
+	if (rc == BE_OK)
+		cleanup_resource(p, obj.cib_id); /* no orphan left behind (cleanup.c) */
+	return rc;
 }
 
 /* ChangeClusterResourceGroup (issue 11): the primitive leaves its group for
