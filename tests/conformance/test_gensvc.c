@@ -11,9 +11,14 @@
  *       only (online, runs nothing).
  *   test_conformance_gensvc unit      the real path, root on a machine that
  *       runs systemd (exit 77 otherwise): a unit of its own in
- *       /run/systemd/system starts with online, stops with offline; killed,
- *       it is restarted by the restart policy; killed with RestartAction 0,
- *       the resource is failed.
+ *       /run/systemd/system starts with online, stops with offline; killed
+ *       (KillUnit), it is restarted by the restart policy; killed with
+ *       RestartAction 0, the resource is failed; a unit that does not exist
+ *       fails the online with ERROR_INVALID_PARAMETER.  The unit's state is
+ *       read over D-Bus (busctl), as clusterd reads it.
+ *       With FAKE_SYSTEMD=1 (tests/service/gensvc-fake.sh) the same against
+ *       tests/service/fake_systemd.c on a private bus, where also a unit that
+ *       fails to start fails the online (ERROR_INTERNAL_ERROR).
  *
  * The target is CLUSTERD (a clusterd the test starts) or CLUSAPI_LPC_SOCKET
  * (a running embedded clusterd; its log is not checked then).
@@ -231,12 +236,43 @@ static void test_gensvc_refusal(void **state)
 /* ---- the real path: systemd, root ----------------------------------------------- */
 
 static char unit_name[96], unit_path[160];
+static bool fake;
+
+/* The unit's ActiveState over D-Bus ("" when it cannot be read). */
+static void unit_state(char *out, size_t cap)
+{
+	char path[512] = "/org/freedesktop/systemd1/unit/", cmd[800];
+	size_t n = strlen(path);
+	for (const char *c = unit_name; *c && n + 4 < sizeof(path); c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+			path[n++] = *c;
+		else
+			n += (size_t)snprintf(path + n, sizeof(path) - n, "_%02x", (unsigned)(unsigned char)*c);
+	}
+	path[n] = 0;
+	snprintf(cmd, sizeof(cmd),
+		 "busctl --system get-property org.freedesktop.systemd1 %s org.freedesktop.systemd1.Unit ActiveState",
+		 path);
+	out[0] = 0;
+	FILE *f = popen(cmd, "r");
+	char line[128] = "";
+	if (f && fgets(line, sizeof(line), f)) {
+		/* s "active" */
+		char *q = strchr(line, '"'), *e = q ? strchr(q + 1, '"') : NULL;
+		if (q && e) {
+			*e = 0;
+			snprintf(out, cap, "%s", q + 1);
+		}
+	}
+	if (f)
+		pclose(f);
+}
 
 static bool unit_active(void)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "systemctl is-active --quiet %s", unit_name);
-	return system(cmd) == 0;
+	char st[32];
+	unit_state(st, sizeof(st));
+	return strcmp(st, "active") == 0;
 }
 
 static void wait_unit(bool active, const char *what)
@@ -252,8 +288,11 @@ static void wait_unit(bool active, const char *what)
 
 static void kill_unit(void)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "systemctl kill --signal=KILL %s", unit_name);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "busctl --system call org.freedesktop.systemd1 /org/freedesktop/systemd1 "
+		 "org.freedesktop.systemd1.Manager KillUnit ssi %s all 9 >/dev/null",
+		 unit_name);
 	if (system(cmd) != 0)
 		fail_msg("%s failed", cmd);
 }
@@ -297,6 +336,20 @@ static void test_gensvc_unit(void **state)
 	assert_false(unit_active());
 
 	expect_rc(OfflineClusterResource(r), ERROR_SUCCESS);
+
+	/* A unit that does not exist. */
+	char other[128];
+	snprintf(other, sizeof(other), "clusapi-missing-%d", (int)getpid());
+	expect_rc(set_service_name(r, other), ERROR_SUCCESS);
+	expect_rc(OnlineClusterResource(r), ERROR_INVALID_PARAMETER);
+	assert_int_equal(state_of(r), ClusterResourceOffline);
+	if (fake) {
+		/* One whose start job fails. */
+		snprintf(other, sizeof(other), "clusapi-broken-%d.service", (int)getpid());
+		expect_rc(set_service_name(r, other), ERROR_SUCCESS);
+		expect_rc(OnlineClusterResource(r), ERROR_INTERNAL_ERROR);
+		assert_int_equal(state_of(r), ClusterResourceOffline);
+	}
 	expect_rc(DeleteClusterResource(r), ERROR_SUCCESS);
 	CloseClusterResource(r);
 	CloseClusterGroup(g);
@@ -313,7 +366,11 @@ static int setup(void **state)
 			fprintf(stderr, "set CLUSAPI_LPC_SOCKET (a clusterd to test), or CLUSTERD to start one\n");
 			return -1;
 		}
-		if (daemon_start(&own_daemon, DAEMON_LPC_ONLY, NULL) != 0) {
+		/* GENSVC_CLUSTERD_USER (gensvc-fake.sh): clusterd --user U, its
+		 * unit requests then go through the privileged helper. */
+		const char *user = getenv("GENSVC_CLUSTERD_USER");
+		const char *extra[] = { "--user", user, NULL };
+		if (daemon_start(&own_daemon, DAEMON_LPC_ONLY, user && *user ? extra : NULL) != 0) {
 			fprintf(stderr, "cannot start clusterd\n");
 			return -1;
 		}
@@ -401,6 +458,15 @@ int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "refusal";
 	if (strcmp(mode, "unit") == 0) {
+		const char *f = getenv("FAKE_SYSTEMD");
+		fake = f && strcmp(f, "1") == 0;
+		if (fake) {
+			/* gensvc-fake.sh: a private bus, /run/systemd/system in a
+			 * mount namespace of its own, no unit file. */
+			snprintf(unit_name, sizeof(unit_name), "clusapi-conformance-%d.service", (int)getpid());
+			const struct CMUnitTest tests[] = { cmocka_unit_test(test_gensvc_unit) };
+			return daemon_finish(cmocka_run_group_tests(tests, setup, teardown));
+		}
 		if (!systemd_runs()) {
 			printf("SKIP: this machine does not run systemd as PID 1 (no /run/systemd/system): "
 			       "a Generic Service has no unit to start here\n");

@@ -9,7 +9,11 @@
 # deleted through node 1's clusterd, crm_mon --output-as=xml and the status
 # section (`cibadmin --query --scope status`: operation history, fail counts)
 # of another node no longer name the resource nor its group's placeholder.
-# Every wait is bounded.  Env: PCMK_DIR, CLUSTER_SH, CLUSCTL.
+# Then a resource type made by a client (CreateClusterResourceType through
+# the RESTYPE tool): a resource template in the CIB (cibadmin), listed through
+# every node, its resources primitives of its agent (crm_mon), not deleted
+# while in use, its template gone once deleted.
+# Every wait is bounded.  Env: PCMK_DIR, CLUSTER_SH, CLUSCTL, RESTYPE.
 set -u
 dir=$PCMK_DIR
 WAIT_S=30
@@ -71,4 +75,43 @@ t=$(traces 3)
 mon 3 | grep -q 'orphaned="true"' && fail "crm_mon on node 3 shows an orphan: $(mon 3 | grep 'orphaned="true"')"
 
 [ $failures -eq 0 ] && echo "gensvc.sh: a deleted Generic Service leaves nothing in crm_mon or the status section"
+
+# A type made by a client (CreateClusterResourceType through RESTYPE): a
+# resource template in the CIB that every node lists, whose resources are
+# primitives of its agent, refused deletion while in use.
+if [ -z "${RESTYPE:-}" ]; then
+	echo "note: RESTYPE not set: the resource type checks are not run"
+	exit $((failures > 0))
+fi
+rt() { # N ARGS...
+	local n=$1
+	shift
+	CLUSAPI_LPC_SOCKET=$dir/cd$n/lpc "$RESTYPE" "$@"
+}
+tname="Gensvc Type $$"
+resources() { "$CLUSTER_SH" exec "$dir" "$1" cibadmin --query --scope resources 2>/dev/null; }
+out=$(rt 1 create "$tname" "Generic Service") && fail "a type made from Generic Service: $out"
+[ "$out" = ERROR_NOT_SUPPORTED ] || fail "a type made from Generic Service: $out, wanted ERROR_NOT_SUPPORTED"
+out=$(rt 1 create "$tname" ocf:pacemaker:Dummy) || fail "restype create: $out"
+tpl=$(resources 3 | grep -F '<template ')
+grep -q 'class="ocf"' <<<"$tpl" && grep -q 'provider="pacemaker"' <<<"$tpl" && grep -q 'type="Dummy"' <<<"$tpl" ||
+	fail "no template of ocf:pacemaker:Dummy in the CIB: $tpl"
+resources 3 | grep -qF "value=\"$tname\"" || fail "the template does not name $tname: $(resources 3 | grep -A4 '<template ')"
+json=$(ctl 2 --json resource type show "$tname") || fail "clusctl resource type show through node 2: $json"
+grep -q '"ocf:pacemaker:Dummy' <<<"$json" || fail "type show: $json"
+ctl 2 group create $group >/dev/null || fail "group create (types)"
+ctl 2 resource create gensvc-typed --group $group --type "$tname" >/dev/null || fail "resource create of $tname"
+mon 3 | grep -q '<resource id="gensvc-typed" resource_agent="ocf:pacemaker:Dummy"' ||
+	fail "crm_mon: gensvc-typed is not ocf:pacemaker:Dummy: $(mon 3 | grep -F gensvc-typed)"
+json=$(ctl 3 --json resource show gensvc-typed)
+grep -qF "\"type\":\"$tname\"" <<<"$json" || fail "resource show through node 3: $json"
+out=$(rt 3 delete "$tname") && fail "type deleted while in use"
+[ "$out" = ERROR_DIR_NOT_EMPTY ] || fail "delete while in use: $out, wanted ERROR_DIR_NOT_EMPTY"
+ctl 1 resource delete gensvc-typed >/dev/null || fail "resource delete gensvc-typed"
+ctl 1 group delete $group >/dev/null || fail "group delete (types)"
+out=$(rt 2 delete "$tname") || fail "restype delete: $out"
+resources 1 | grep -qF '<template ' && fail "the template is still in the CIB: $(resources 1 | grep -F '<template ')"
+out=$(rt 2 delete "$tname") && fail "deleted twice"
+[ "$out" = ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND ] || fail "delete twice: $out"
+[ $failures -eq 0 ] && echo "gensvc.sh: a resource type made by a client is a resource template in the CIB"
 exit $((failures > 0))

@@ -186,10 +186,10 @@ int pm_create(struct backend *b, enum be_kind kind, const char *name, const char
 	int rc = ready_write(p);
 	if (rc)
 		return rc;
-	/* Resource types are the installed agents and the Windows types
-	 * (restypes.c): none is kept in the CIB. */
+	/* Resource types are the installed agents, the Windows types and
+	 * the types clients made, kept as resource templates (restypes.c). */
 	if (kind == BE_RESTYPE)
-		return BE_UNSUPPORTED;
+		return restypes_create(p, name, type, out);
 	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE))
 		return BE_INVALID;
 	if (view_by_name(&p->view, kind, name))
@@ -221,6 +221,8 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 	int rc = ready_write(p);
 	if (rc)
 		return rc;
+	if (kind == BE_RESTYPE)
+		return restypes_remove(p, id);
 	if (kind != BE_GROUP && kind != BE_RESOURCE)
 		return view_by_id(&p->view, kind, id) ? BE_UNSUPPORTED : BE_NOT_FOUND;
 	struct pobj *o = view_by_id(&p->view, kind, id);
