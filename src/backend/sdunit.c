@@ -124,13 +124,16 @@ int sdunit_bus_fd(const struct sdunit_bus *b)
 	return sd_bus_get_fd(b->bus);
 }
 
-bool sdunit_bus_process(struct sdunit_bus *b)
+int sdunit_bus_process(struct sdunit_bus *b)
 {
-	while (sd_bus_process(b->bus, NULL) > 0)
+	int r;
+	while ((r = sd_bus_process(b->bus, NULL)) > 0)
 		;
 	bool changed = b->changed;
 	b->changed = false;
-	return changed;
+	if (r < 0)
+		return r;
+	return changed ? 1 : 0;
 }
 
 int sdunit_state(struct sdunit_bus *b, const char *name, char *active, size_t cap, uint32_t *job)
@@ -223,10 +226,10 @@ int sdunit_bus_fd(const struct sdunit_bus *b)
 	return -1;
 }
 
-bool sdunit_bus_process(struct sdunit_bus *b)
+int sdunit_bus_process(struct sdunit_bus *b)
 {
 	(void)b;
-	return false;
+	return -ENOTSUP;
 }
 
 int sdunit_state(struct sdunit_bus *b, const char *name, char *active, size_t cap, uint32_t *job)

@@ -44,9 +44,10 @@ int sdunit_bus_open(struct sdunit_bus **out);
 void sdunit_bus_close(struct sdunit_bus *b);
 /* Its descriptor, to poll for input. */
 int sdunit_bus_fd(const struct sdunit_bus *b);
-/* Read what has arrived; true when some unit's properties changed since the
- * last call (then look at the units of interest with sdunit_state). */
-bool sdunit_bus_process(struct sdunit_bus *b);
+/* Read what has arrived: 1 when some unit's properties changed since the
+ * last call (then look at the units of interest with sdunit_state), 0 when
+ * not, or a negative errno value when the connection is gone (close it). */
+int sdunit_bus_process(struct sdunit_bus *b);
 
 /* A unit's ActiveState ("active", "failed", ...) and the id of its pending
  * job (0: none).  0 or an errno value. */

@@ -11,7 +11,8 @@
 # asks systemd itself) and clusterd --user nobody (StartUnit and StopUnit
 # come from the privileged helper, uid 0, the watching from nobody).
 # Root only (a mount namespace), exit 77 otherwise.
-# Env: TEST_GENSVC, FAKE, CLUSTERD.
+# Then the bus goes away under an online one (clusterd, clusctl, set_private).
+# Env: TEST_GENSVC, FAKE, CLUSTERD, CLUSCTL, SET_PRIVATE.
 set -u
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (a mount namespace of its own for /run)"
@@ -91,4 +92,43 @@ for user in "" nobody; do
 	[ "$n" -ge 3 ] || { echo "FAIL: $n starts of the unit (online, online again, the restart), wanted 3 or more"; rc=1; }
 done
 [ $rc -eq 0 ] && echo "gensvc-fake.sh: a Generic Service started, stopped, restarted and failed through sd-bus, with and without the helper"
+
+# The bus going away under an online Generic Service: clusterd says so, does
+# not spin on the dead connection, keeps serving and stops cleanly.
+echo "---- the system bus goes away"
+st=$dir/busloss
+mkdir -p "$st"
+"$CLUSTERD" -s "$st" -u "$st/lpc" -l none -e none -n node1 >"$st/clusterd.log" 2>&1 &
+cpid=$!
+for _ in $(seq 1 50); do
+	[ -S "$st/lpc" ] && break
+	sleep 0.1
+done
+export CLUSAPI_LPC_SOCKET=$st/lpc
+"$CLUSCTL" group create busloss >/dev/null &&
+	"$CLUSCTL" resource create busloss-svc --group busloss --type "Generic Service" >/dev/null &&
+	"$SET_PRIVATE" busloss-svc ServiceName=busloss &&
+	"$CLUSCTL" resource online busloss-svc >/dev/null || { echo "FAIL: cannot bring a Generic Service online"; rc=1; }
+kill "$dbus_pid"
+wait "$dbus_pid" 2>/dev/null
+sleep 1
+grep -q "the system bus connection is gone" "$st/clusterd.log" ||
+	{ echo "FAIL: clusterd did not log the loss of the bus: $(tail -5 "$st/clusterd.log")"; rc=1; }
+cpu() { awk '{ print $14 + $15 }' "/proc/$cpid/stat"; }
+c0=$(cpu)
+sleep 2
+c1=$(cpu)
+[ $((c1 - c0)) -lt 50 ] || { echo "FAIL: clusterd used $((c1 - c0)) ticks of CPU in 2 s with the bus gone"; rc=1; }
+"$CLUSCTL" resource show busloss-svc >/dev/null || { echo "FAIL: clusterd does not answer with the bus gone"; rc=1; }
+kill -TERM "$cpid"
+for _ in $(seq 1 50); do
+	kill -0 "$cpid" 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 "$cpid" 2>/dev/null; then
+	echo "FAIL: clusterd did not stop within 5 s of SIGTERM with the bus gone"
+	kill -KILL "$cpid"
+	rc=1
+fi
+[ $rc -eq 0 ] && echo "gensvc-fake.sh: the bus gone: logged, no busy loop, clusterd still serving and stopping"
 finish

@@ -1387,7 +1387,20 @@ static void units_died(struct embedded *e)
 {
 	if (!e->bus)
 		return;
-	bool changed = sdunit_bus_process(e->bus);
+	int changed = sdunit_bus_process(e->bus);
+	if (changed < 0) {
+		/* The bus went away (dbus restarted): a new connection at the
+		 * next start; the units of online resources are not watched
+		 * meanwhile. */
+		log_error("Generic Service: the system bus connection is gone (%s): units are not watched until "
+			  "the next online",
+			  strerror(-changed));
+		epoll_ctl(e->epfd, EPOLL_CTL_DEL, sdunit_bus_fd(e->bus), NULL);
+		sdunit_bus_close(e->bus);
+		e->bus = NULL;
+		e->units_check = false;
+		return;
+	}
 	if (!changed && !e->units_check)
 		return;
 	e->units_check = false;
@@ -1415,7 +1428,7 @@ static void units_died(struct embedded *e)
 		}
 	}
 	/* A signal the calls above queued (the descriptor will not say so). */
-	if (sdunit_bus_process(e->bus))
+	if (sdunit_bus_process(e->bus) > 0)
 		units_check_soon(e);
 }
 
