@@ -11,7 +11,7 @@ build_pkgs="meson ninja-build pkg-config gcc libc6-dev libcmocka-dev libsqlite3-
 	libsystemd-dev libseccomp-dev pacemaker-dev libcmap-dev libquorum-dev"
 test_pkgs="valgrind samba-testsuite smbclient tshark clang libclang-rt-14-dev python3 iproute2 util-linux
 	procps krb5-kdc krb5-admin-server krb5-user pacemaker pacemaker-cli-utils corosync resource-agents
-	mandoc systemd bash-completion mmdebstrap"
+	mandoc systemd dbus bash-completion mmdebstrap"
 case "${1:-}" in
 "") pkgs=$build_pkgs ;;
 --test) pkgs="$build_pkgs $test_pkgs" ;;

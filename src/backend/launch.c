@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "sdunit.h"
 
 _Static_assert(sizeof(struct launch_req) == 16 + LAUNCH_USER_MAX + LAUNCH_CMD_MAX + 3, "no padding on the wire");
 
@@ -80,6 +81,11 @@ int launch_req_check(const void *buf, size_t len, struct launch_req *out)
 		break;
 	case LAUNCH_SOCKET:
 		if (r.pid || r.sig || r.user[0] || !r.cmd[0])
+			return EINVAL;
+		break;
+	case LAUNCH_UNIT_START:
+	case LAUNCH_UNIT_STOP:
+		if (r.pid || r.sig || r.user[0] || !sdunit_name_ok(r.cmd))
 			return EINVAL;
 		break;
 	default:
@@ -274,6 +280,17 @@ void launch_handle(struct launch_table *t, const void *buf, size_t len, int logf
 			memcpy(t->socket_path, r.cmd, sizeof(t->socket_path));
 			t->socket_dev = dry_run ? 0 : sb.st_dev;
 			t->socket_ino = dry_run ? 0 : sb.st_ino;
+		}
+		goto out;
+	}
+	if (r.op == LAUNCH_UNIT_START || r.op == LAUNCH_UNIT_STOP) {
+		if (logfd >= 0) {
+			rep->err = EINVAL; /* nothing comes with it */
+		} else if (!dry_run) {
+			rep->err = sdunit_job(r.cmd, r.op == LAUNCH_UNIT_START);
+			if (!rep->err)
+				log_info("systemd unit %s: %s queued", r.cmd,
+					 r.op == LAUNCH_UNIT_START ? "start" : "stop");
 		}
 		goto out;
 	}
@@ -546,5 +563,19 @@ int launch_signal(pid_t pid, int sig)
 	r.op = LAUNCH_SIGNAL;
 	r.pid = pid;
 	r.sig = sig;
+	return ask(&r, -1, NULL);
+}
+
+int launch_unit(const char *unit, bool start)
+{
+	if (!sdunit_name_ok(unit))
+		return EINVAL;
+	if (helper_fd < 0)
+		return sdunit_job(unit, start);
+	static struct launch_req r;
+	memset(&r, 0, sizeof(r));
+	r.magic = LAUNCH_MAGIC;
+	r.op = start ? LAUNCH_UNIT_START : LAUNCH_UNIT_STOP;
+	memcpy(r.cmd, unit, strlen(unit));
 	return ask(&r, -1, NULL);
 }

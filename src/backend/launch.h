@@ -5,13 +5,15 @@
  *
  * clusterd started as root forks a small helper before it opens anything
  * (launch_helper_start) and then gives up root (src/server/privdrop.c).  The
- * helper keeps root and does only two things, asked over a socketpair in
+ * helper keeps root and does only three things, asked over a socketpair in
  * fixed-size messages (struct launch_req, checked by launch_req_check):
  * start a command through /bin/sh -c as a given user, in a session of its
  * own, with the log file the asker opened (passed with SCM_RIGHTS) as its
- * stdout and stderr; and send SIGTERM or SIGKILL to the process group of a
- * command it started.  Nothing else: it opens no path and reads no file on
- * the asker's word.  The command is handed to clusterd, which is a child
+ * stdout and stderr; send SIGTERM or SIGKILL to the process group of a
+ * command it started; and ask systemd over D-Bus to start or stop a service
+ * unit (a Generic Service: the right to manage units is root's on the system
+ * bus).  Nothing else: it opens no path and reads no file on the asker's
+ * word.  The command is handed to clusterd, which is a child
  * subreaper, so clusterd waits for it as for a child of its own.
  *
  * Without a helper (clusterd not started as root, or kept root), the same
@@ -36,6 +38,8 @@ enum launch_op {
 	LAUNCH_START = 1,  /* user, cmd; one descriptor (the log) */
 	LAUNCH_SIGNAL = 2, /* pid (a START's answer), sig: SIGTERM or SIGKILL */
 	LAUNCH_SOCKET = 3, /* cmd: the LPC socket's path; once only */
+	LAUNCH_UNIT_START = 4, /* cmd: a service unit's name (sdunit_name_ok): StartUnit(cmd, "replace") */
+	LAUNCH_UNIT_STOP = 5,  /* cmd: a service unit's name: StopUnit(cmd, "replace") */
 };
 
 /* A request, exactly this size on the wire (native byte order: both ends are
@@ -60,7 +64,8 @@ struct launch_rep {
 /* Whether buf (len bytes, as received) is a well-formed request: the exact
  * size, the magic, a known op, NUL-terminated strings, a user name of the
  * portable characters (empty: root), a non-empty command or path, a pid
- * above 1 and SIGTERM or SIGKILL; the fields an op does not use all zero.  0 and the
+ * above 1 and SIGTERM or SIGKILL, a service unit name (sdunit.h); the fields
+ * an op does not use all zero.  0 and the
  * request copied into *out, or an errno value (EINVAL, EMSGSIZE). */
 int launch_req_check(const void *buf, size_t len, struct launch_req *out);
 
@@ -107,5 +112,9 @@ int launch_spawn(const char *cmd, const char *user, int logfd, pid_t *pid);
 /* SIGTERM or SIGKILL to the process group of a command launch_spawn started.
  * 0 or an errno value. */
 int launch_signal(pid_t pid, int sig);
+
+/* Start or stop a service unit (sdunit_job), through the helper when there
+ * is one.  0 or an errno value. */
+int launch_unit(const char *unit, bool start);
 
 #endif

@@ -8,7 +8,7 @@
  * properties, and runs nothing (as before this table). */
 const struct wintype wintypes[] = {
 	{ "Generic Application", "a supervised process (Parameters\\CommandLine)", "ocf:heartbeat:anything", NULL },
-	{ "Generic Service", "state only (a systemd unit through sd-bus is not done yet)", "systemd:", "ServiceName" },
+	{ "Generic Service", "a systemd unit (Parameters\\ServiceName) started and watched through sd-bus", "systemd:", "ServiceName" },
 	{ "Generic Script", "state only", "lsb:", "ScriptFilepath" },
 	{ "IP Address", "state only", "ocf:heartbeat:IPaddr2", NULL },
 	{ "Network Name", "state only", "ocf:heartbeat:dnsupdate", NULL },

@@ -74,7 +74,9 @@ static uint32_t create_restype(struct session *s, const struct ops_call *c, void
 		 * a free-form registry (Pacemaker) keeps what its type holds. */
 		char key[BE_REG_PATH_MAX];
 		snprintf(key, sizeof(key), "ResourceTypes\\%s", t.name);
-		int rc = set_sz(s, key, "Name", display && display[0] ? display : name);
+		int rc = BE(s)->ops->reg_key_exists(BE(s), key); /* Pacemaker: no type keys */
+		if (!rc)
+			rc = set_sz(s, key, "Name", display && display[0] ? display : name);
 		if (!rc)
 			rc = set_sz(s, key, "DllName", dll);
 		if (!rc)

@@ -16,7 +16,9 @@
  *     writing; bit 2 as well: read-only instead).
  * Checked: the answer carries the magic; an accepted request checks the same
  * again; the table never holds more than LAUNCH_MAX_STARTED nor a pid <= 1;
- * a SIGNAL is never accepted for a pid the table does not hold.
+ * a SIGNAL is never accepted for a pid the table does not hold; a
+ * UNIT_START or UNIT_STOP is accepted only for a service unit name
+ * (sdunit_name_ok), never with a descriptor, and leaves the table alone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +30,7 @@
 #include <unistd.h>
 
 #include "backend/launch.h"
+#include "backend/sdunit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -102,6 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct launch_req checked;
 		int check = launch_req_check(msg, mlen, &checked);
 		bool was_held = check == 0 && checked.op == LAUNCH_SIGNAL && holds(&t, checked.pid);
+		bool had_fd = fd >= 0;
+		size_t n_before = t.n;
 		struct launch_rep rep;
 		launch_handle(&t, msg, mlen, fd, &rep, true);
 		if (rep.magic != LAUNCH_MAGIC || (check != 0 && rep.err != check))
@@ -115,6 +120,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			if (checked.op == LAUNCH_START && rep.err == 0 && (rep.pid <= 1 || !holds(&t, rep.pid)))
 				abort();
+			if (checked.op == LAUNCH_UNIT_START || checked.op == LAUNCH_UNIT_STOP) {
+				if (!sdunit_name_ok(checked.cmd) || checked.pid || checked.sig || checked.user[0])
+					abort();
+				if ((rep.err == 0) == had_fd || t.n != n_before)
+					abort();
+			}
 		}
 		if (t.n > LAUNCH_MAX_STARTED)
 			abort();

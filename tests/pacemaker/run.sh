@@ -116,6 +116,8 @@ if [ "${1:-}" = conformance ]; then
 	done
 	# The constraints as Pacemaker's own tools see them (issue 11).
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/deps.sh" 9>&- || rc=1
+	# A deleted Generic Service (systemd:, no systemd in the nodes) leaves no orphan.
+	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 90 bash "$here/gensvc.sh" 9>&- || rc=1
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 60 bash "$here/clusctl.sh" 9>&- || rc=1
 elif [ "${1:-}" = evict ]; then
 	# EvictNode: node 3 stopped, then evicted through node 2 (evict.sh).

@@ -38,14 +38,17 @@
 
 #include "backend/backend.h"
 #include "backend/launch.h"
+#include "backend/sdunit.h"
 #include "backend/wintypes.h"
 
 #define SCHEMA_VERSION 1
 
-/* A supervised command: the process of an online Generic Application. */
+/* What an online resource runs: the process of a Generic Application (pid),
+ * or the systemd unit of a Generic Service (pid 0, unit). */
 struct child {
 	char id[BE_ID_MAX];
 	pid_t pid;
+	char unit[SDUNIT_NAME_MAX];
 };
 
 /* The deaths of a Generic Application and its pending restart (the restart
@@ -91,9 +94,12 @@ struct embedded {
 		sqlite3_stmt *st;
 		bool busy;
 	} stmts[STMT_CACHE];
+	struct sdunit_bus *bus; /* watches the units of Generic Services; opened at the first */
+	bool units_check;	/* look at the units again at the next event */
 };
 
 #define GENERIC_APPLICATION "Generic Application"
+#define GENERIC_SERVICE "Generic Service"
 /* How long a command gets to stop after SIGTERM before SIGKILL. */
 #define STOP_GRACE_MS 3000
 
@@ -869,9 +875,16 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Stop a command: SIGTERM to its process group, SIGKILL after the grace time. */
+static void service_stop(struct embedded *e, struct child *c);
+
+/* Stop a command: SIGTERM to its process group, SIGKILL after the grace time
+ * (a unit: service_stop). */
 static void child_stop(struct embedded *e, struct child *c)
 {
+	if (c->pid == 0) {
+		service_stop(e, c);
+		return;
+	}
 	launch_signal(c->pid, SIGTERM);
 	long deadline = now_ms() + STOP_GRACE_MS;
 	while (waitpid(c->pid, NULL, WNOHANG) == 0) {
@@ -886,15 +899,159 @@ static void child_stop(struct embedded *e, struct child *c)
 	child_forget(e, c);
 }
 
-/* A Generic Application, or a resource of a type made from it. */
-static bool is_app(struct embedded *e, const struct be_object *r)
+/* A resource of type base, or of a type made from it. */
+static bool is_of(struct embedded *e, const struct be_object *r, const char *base)
 {
 	struct be_object t;
 	if (r->kind != BE_RESOURCE)
 		return false;
-	if (strcasecmp(r->type, GENERIC_APPLICATION) == 0)
+	if (strcasecmp(r->type, base) == 0)
 		return true;
-	return object_by(e, BE_RESTYPE, "name", r->type, &t) == BE_OK && strcasecmp(t.parent, GENERIC_APPLICATION) == 0;
+	return object_by(e, BE_RESTYPE, "name", r->type, &t) == BE_OK && strcasecmp(t.parent, base) == 0;
+}
+
+/* A Generic Application, or a resource of a type made from it. */
+static bool is_app(struct embedded *e, const struct be_object *r)
+{
+	return is_of(e, r, GENERIC_APPLICATION);
+}
+
+/* ---- Generic Service: a systemd unit (sdunit.h) ------------------------------------ */
+
+static uint32_t policy_dword(struct embedded *e, const char *id, const char *name, uint32_t def);
+static void arm_restarts(struct embedded *e);
+
+static bool is_service(struct embedded *e, const struct be_object *r)
+{
+	return is_of(e, r, GENERIC_SERVICE);
+}
+
+/* The unit a Generic Service names in its private property ServiceName, as
+ * Windows names a service ("sshd" is sshd.service); BE_NOT_FOUND when it
+ * names none. */
+static int service_unit(struct embedded *e, const struct be_object *r, char *unit, size_t cap)
+{
+	char *name = param_of(e, r, "ServiceName");
+	if (!name)
+		return BE_NOT_FOUND;
+	if (strchr(name, '.'))
+		snprintf(unit, cap, "%s", name);
+	else
+		snprintf(unit, cap, "%s.service", name);
+	free(name);
+	if (!sdunit_name_ok(unit)) {
+		log_warn("Generic Service %s: ServiceName \"%s\" is not a service unit name", r->name, unit);
+		return BE_INVALID;
+	}
+	return BE_OK;
+}
+
+/* The bus connection that watches units, opened once, polled with the rest. */
+static int service_bus(struct embedded *e)
+{
+	if (e->bus)
+		return 0;
+	int err = sdunit_bus_open(&e->bus);
+	if (err)
+		return err;
+	struct epoll_event ev = { .events = EPOLLIN };
+	if (e->epfd >= 0 && epoll_ctl(e->epfd, EPOLL_CTL_ADD, sdunit_bus_fd(e->bus), &ev) < 0) {
+		err = errno;
+		sdunit_bus_close(e->bus);
+		e->bus = NULL;
+	}
+	return err;
+}
+
+/* Look at the units at the next event (the bus may have queued a signal
+ * while we waited on it). */
+static void units_check_soon(struct embedded *e)
+{
+	e->units_check = true;
+	arm_restarts(e);
+}
+
+/* Online: StartUnit(unit, "replace"), then wait, at most PendingTimeout, for
+ * the job to end with the unit active.  Where PID 1 is not systemd, refused
+ * (BE_UNSUPPORTED: ERROR_NOT_SUPPORTED for the caller).  A Generic Service
+ * whose ServiceName is not set runs nothing (state only, as before units). */
+static int service_start(struct embedded *e, const struct be_object *r)
+{
+	char unit[SDUNIT_NAME_MAX];
+	int rc = service_unit(e, r, unit, sizeof(unit));
+	if (rc == BE_NOT_FOUND)
+		return BE_OK;
+	if (rc)
+		return rc;
+	if (!sdunit_booted()) {
+		log_error("Generic Service %s: cannot start %s: this machine does not run systemd "
+			  "(no /run/systemd/system)",
+			  r->name, unit);
+		return BE_UNSUPPORTED;
+	}
+	struct child *grown = realloc(e->children, (e->nchildren + 1) * sizeof(*grown));
+	if (!grown)
+		return BE_NO_MEMORY;
+	e->children = grown;
+	int err = service_bus(e);
+	if (err) {
+		log_error("Generic Service %s: cannot watch %s on the system bus: %s", r->name, unit, strerror(err));
+		return err == ENOTSUP ? BE_UNSUPPORTED : BE_IO;
+	}
+	uint32_t timeout = policy_dword(e, r->id, "PendingTimeout", 180000);
+	err = launch_unit(unit, true);
+	if (err) {
+		log_error("Generic Service %s: systemd did not start %s: %s", r->name, unit, strerror(err));
+		return err == ENOENT ? BE_INVALID : err == ENOTSUP ? BE_UNSUPPORTED : BE_IO;
+	}
+	char settled[32] = "";
+	err = sdunit_wait(e->bus, unit, true, timeout, settled, sizeof(settled));
+	units_check_soon(e);
+	if (err) {
+		log_error("Generic Service %s: %s did not come up within %u ms (%s)", r->name, unit, timeout,
+			  err == EIO ? settled : strerror(err));
+		launch_unit(unit, false);
+		return BE_IO;
+	}
+	struct child *c = &e->children[e->nchildren++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->id, sizeof(c->id), "%s", r->id);
+	snprintf(c->unit, sizeof(c->unit), "%s", unit);
+	log_info("Generic Service %s: %s is active", r->name, unit);
+	return BE_OK;
+}
+
+/* Offline: StopUnit, then wait (PendingTimeout) for it to be inactive. */
+static void service_stop(struct embedded *e, struct child *c)
+{
+	char unit[SDUNIT_NAME_MAX], id[BE_ID_MAX];
+	snprintf(unit, sizeof(unit), "%s", c->unit);
+	snprintf(id, sizeof(id), "%s", c->id);
+	child_forget(e, c); /* before the wait: whatever the unit does now is ours */
+	int err = launch_unit(unit, false);
+	char settled[32] = "";
+	if (!err && e->bus)
+		err = sdunit_wait(e->bus, unit, false, policy_dword(e, id, "PendingTimeout", 180000), settled,
+				  sizeof(settled));
+	if (err)
+		log_warn("systemd unit %s (resource %s) did not stop: %s", unit, id, err == EIO ? settled : strerror(err));
+	if (e->bus)
+		units_check_soon(e);
+}
+
+/* What an online resource runs, started: a command, a unit, or nothing. */
+static int resource_run(struct embedded *e, const struct be_object *r)
+{
+	if (is_app(e, r))
+		return child_start(e, r);
+	if (is_service(e, r))
+		return service_start(e, r);
+	return BE_OK;
+}
+
+static bool runs_something(struct embedded *e, const struct be_object *r)
+{
+	return is_app(e, r) || is_service(e, r);
 }
 
 /* ---- the resource state machine -------------------------------------------- */
@@ -949,8 +1106,8 @@ static int resource_online(struct embedded *e, const struct be_object *r, int de
 	if (rc)
 		return rc;
 	/* Online means running: the command starts before the state says so. */
-	if (e->supervise && is_app(e, r) && !child_of(e, r->id)) {
-		rc = child_start(e, r);
+	if (e->supervise && runs_something(e, r) && !child_of(e, r->id)) {
+		rc = resource_run(e, r);
 		if (rc)
 			return rc;
 	}
@@ -1331,10 +1488,11 @@ static void restart_forget(struct embedded *e, const char *id)
 		}
 }
 
-/* The timer at the earliest pending restart, or off. */
+/* The timer at the earliest pending restart (or at once when the units are
+ * to be looked at), or off. */
 static void arm_restarts(struct embedded *e)
 {
-	uint64_t first = 0;
+	uint64_t first = e->units_check ? mono_ms() : 0;
 	for (size_t i = 0; i < e->nrestarts; i++)
 		if (e->restarts[i].due && (!first || e->restarts[i].due < first))
 			first = e->restarts[i].due;
@@ -1402,7 +1560,7 @@ static void run_restarts(struct embedded *e)
 		struct be_object r;
 		int rc = object_by(e, BE_RESOURCE, "id", rr->id, &r);
 		if (!rc && r.state == BE_STATE_ONLINE_PENDING && e->supervise && !child_of(e, r.id)) {
-			rc = set_state(e, &r, child_start(e, &r) == BE_OK ? BE_STATE_ONLINE : BE_STATE_FAILED);
+			rc = set_state(e, &r, resource_run(e, &r) == BE_OK ? BE_STATE_ONLINE : BE_STATE_FAILED);
 			if (!rc)
 				rc = group_refresh(e, r.parent);
 		}
@@ -1411,7 +1569,59 @@ static void run_restarts(struct embedded *e)
 	arm_restarts(e);
 }
 
-/* A command that ends on its own: the restart policy (app_died). */
+/* A unit that stopped or failed on its own (no job pending, inactive or
+ * failed): its Generic Service has died, with the restart policy of a
+ * Generic Application (app_died). */
+static void units_died(struct embedded *e)
+{
+	if (!e->bus)
+		return;
+	int changed = sdunit_bus_process(e->bus);
+	if (changed < 0) {
+		/* The bus went away (dbus restarted): a new connection at the
+		 * next start; the units of online resources are not watched
+		 * meanwhile. */
+		log_error("Generic Service: the system bus connection is gone (%s): units are not watched until "
+			  "the next online",
+			  strerror(-changed));
+		epoll_ctl(e->epfd, EPOLL_CTL_DEL, sdunit_bus_fd(e->bus), NULL);
+		sdunit_bus_close(e->bus);
+		e->bus = NULL;
+		e->units_check = false;
+		return;
+	}
+	if (!changed && !e->units_check)
+		return;
+	e->units_check = false;
+	for (size_t i = 0; i < e->nchildren;) {
+		struct child *c = &e->children[i];
+		char active[32];
+		uint32_t job = 1;
+		if (c->pid != 0 || sdunit_state(e->bus, c->unit, active, sizeof(active), &job) != 0 || job != 0 ||
+		    (strcmp(active, "inactive") != 0 && strcmp(active, "failed") != 0)) {
+			i++;
+			continue;
+		}
+		char id[BE_ID_MAX];
+		snprintf(id, sizeof(id), "%s", c->id);
+		log_warn("Generic Service: systemd unit %s is %s on its own", c->unit, active);
+		child_forget(e, c);
+		struct be_object r;
+		if (tx_begin(e) == BE_OK) {
+			int rc = object_by(e, BE_RESOURCE, "id", id, &r);
+			if (!rc && r.state == BE_STATE_ONLINE)
+				rc = app_died(e, &r);
+			if (!rc)
+				rc = group_refresh(e, r.parent);
+			tx_end(e, rc);
+		}
+	}
+	/* A signal the calls above queued (the descriptor will not say so). */
+	if (sdunit_bus_process(e->bus) > 0)
+		units_check_soon(e);
+}
+
+/* A command or unit that ends on its own: the restart policy (app_died). */
 static void emb_process_events(struct backend *b)
 {
 	struct embedded *e = E(b);
@@ -1423,7 +1633,7 @@ static void emb_process_events(struct backend *b)
 		;
 	for (size_t i = 0; i < e->nchildren;) {
 		struct child *c = &e->children[i];
-		if (waitpid(c->pid, NULL, WNOHANG) != c->pid) {
+		if (c->pid == 0 || waitpid(c->pid, NULL, WNOHANG) != c->pid) {
 			i++;
 			continue;
 		}
@@ -1440,6 +1650,7 @@ static void emb_process_events(struct backend *b)
 			tx_end(e, rc);
 		}
 	}
+	units_died(e);
 	run_restarts(e);
 }
 
@@ -1456,6 +1667,7 @@ static void emb_destroy(struct backend *b)
 	free(e->restarts);
 	free(e->held);
 	stmt_cache_free(e);
+	sdunit_bus_close(e->bus);
 	if (e->sigfd >= 0)
 		close(e->sigfd);
 	if (e->timerfd >= 0)
@@ -1469,7 +1681,7 @@ static void emb_destroy(struct backend *b)
 static int start_online_app(const struct be_object *r, void *arg)
 {
 	struct embedded *e = arg;
-	if (is_app(e, r) && r->state == BE_STATE_ONLINE && !child_of(e, r->id) && child_start(e, r) != BE_OK) {
+	if (runs_something(e, r) && r->state == BE_STATE_ONLINE && !child_of(e, r->id) && resource_run(e, r) != BE_OK) {
 		/* It cannot run: it has failed. */
 		if (tx_begin(e) == BE_OK)
 			tx_end(e, set_state(e, r, BE_STATE_FAILED));

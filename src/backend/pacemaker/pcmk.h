@@ -268,6 +268,18 @@ int restypes_agent(const struct pcmk *p, const char *type, const char *cib_id, c
 /* The private property that names the agent of a Windows type mapped onto a
  * class (ServiceName for Generic Service), or NULL. */
 const char *restypes_unit_property(const char *wintype);
+/* Types made by clients, kept in the CIB as resource templates: listed
+ * (from the CIB the view is made of), made from an available type (BE_EXISTS,
+ * BE_INVALID: no such base, BE_UNSUPPORTED: a base not available or with no
+ * agent of its own), removed (BE_UNSUPPORTED: not made by a client,
+ * BE_NOT_EMPTY: resources or types use it). */
+void restypes_add_custom(struct view *v, xmlNode *cib);
+int restypes_create(struct pcmk *p, const char *name, const char *base, struct be_object *out);
+int restypes_remove(struct pcmk *p, const char *id);
+
+/* cleanup.c: after a resource's primitive is deleted, its operation history
+ * on every node and its fail counts go too (crm_resource --cleanup). */
+void cleanup_resource(struct pcmk *p, const char *rsc_id);
 
 /* ---- failpolicy.c: failure policies as meta attributes ---- */
 

@@ -290,6 +290,7 @@ static int build_view(struct pcmk *p, xmlNode *cib, struct view *out)
 	/* The Windows types, types in use (some may not be OCF), then every
 	 * installed agent. */
 	restypes_add(out, p);
+	restypes_add_custom(out, cib);
 	for (size_t i = 0, n = out->n; i < n; i++)
 		if (out->v[i].o.kind == BE_RESOURCE && !view_by_name(out, BE_RESTYPE, out->v[i].o.type)) {
 			char type[BE_NAME_MAX];

@@ -186,10 +186,10 @@ int pm_create(struct backend *b, enum be_kind kind, const char *name, const char
 	int rc = ready_write(p);
 	if (rc)
 		return rc;
-	/* Resource types are the installed agents and the Windows types
-	 * (restypes.c): none is kept in the CIB. */
+	/* Resource types are the installed agents, the Windows types and
+	 * the types clients made, kept as resource templates (restypes.c). */
 	if (kind == BE_RESTYPE)
-		return BE_UNSUPPORTED;
+		return restypes_create(p, name, type, out);
 	if (!name_ok(name) || (kind != BE_GROUP && kind != BE_RESOURCE))
 		return BE_INVALID;
 	if (view_by_name(&p->view, kind, name))
@@ -221,6 +221,8 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 	int rc = ready_write(p);
 	if (rc)
 		return rc;
+	if (kind == BE_RESTYPE)
+		return restypes_remove(p, id);
 	if (kind != BE_GROUP && kind != BE_RESOURCE)
 		return view_by_id(&p->view, kind, id) ? BE_UNSUPPORTED : BE_NOT_FOUND;
 	struct pobj *o = view_by_id(&p->view, kind, id);
@@ -232,7 +234,13 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 			if (p->view.v[i].o.kind == BE_RESOURCE && strcmp(p->view.v[i].o.parent, obj.o.name) == 0)
 				return BE_NOT_EMPTY;
 		clear_moves(p, obj.cib_id);
-		return after_write(p, cib_remove_id(p, XML_CIB_TAG_RESOURCES, XML_CIB_TAG_GROUP, obj.cib_id));
+		rc = after_write(p, cib_remove_id(p, XML_CIB_TAG_RESOURCES, XML_CIB_TAG_GROUP, obj.cib_id));
+		if (rc == BE_OK) { /* its placeholder's history too (cleanup.c) */
+			char ph[BE_NAME_MAX + 32];
+			snprintf(ph, sizeof(ph), "%s" PLACEHOLDER_SUFFIX, obj.cib_id);
+			cleanup_resource(p, ph);
+		}
+		return rc;
 	}
 	if (obj.o.state == BE_STATE_ONLINE || obj.o.state == BE_STATE_ONLINE_PENDING ||
 	    obj.o.state == BE_STATE_OFFLINE_PENDING)
@@ -267,7 +275,10 @@ int pm_remove(struct backend *b, enum be_kind kind, const char *id)
 	} else {
 		rc = cib_remove_id(p, XML_CIB_TAG_RESOURCES, XML_CIB_TAG_RESOURCE, obj.cib_id);
 	}
-	return after_write(p, rc);
+	rc = after_write(p, rc);
+	if (rc == BE_OK)
+		cleanup_resource(p, obj.cib_id); /* no orphan left behind (cleanup.c) */
+	return rc;
 }
 
 /* ChangeClusterResourceGroup (issue 11): the primitive leaves its group for
