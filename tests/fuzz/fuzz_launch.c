@@ -16,7 +16,11 @@
  *     writing; bit 2 as well: read-only instead).
  * Checked: the answer carries the magic; an accepted request checks the same
  * again; the table never holds more than LAUNCH_MAX_STARTED nor a pid <= 1;
- * a SIGNAL is never accepted for a pid the table does not hold.
+ * a SIGNAL is never accepted for a pid the table does not hold; a Pacemaker
+ * request (issue 15 part 6: a node out of corosync.conf, corosync-cfgtool -R,
+ * crm_node -R) is accepted only with a valid node name where it takes one
+ * and nothing else set, is refused with a descriptor, and leaves the table
+ * as it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -102,6 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct launch_req checked;
 		int check = launch_req_check(msg, mlen, &checked);
 		bool was_held = check == 0 && checked.op == LAUNCH_SIGNAL && holds(&t, checked.pid);
+		size_t n_before = t.n;
+		bool had_fd = fd >= 0;
 		struct launch_rep rep;
 		launch_handle(&t, msg, mlen, fd, &rep, true);
 		if (rep.magic != LAUNCH_MAGIC || (check != 0 && rep.err != check))
@@ -115,6 +121,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			if (checked.op == LAUNCH_START && rep.err == 0 && (rep.pid <= 1 || !holds(&t, rep.pid)))
 				abort();
+			if (checked.op >= LAUNCH_COROSYNC_REMOVE_NODE) {
+				if (checked.op > LAUNCH_CRM_NODE_REMOVE || checked.user[0] || checked.sig ||
+				    checked.pid < 0 || (checked.op != LAUNCH_COROSYNC_REMOVE_NODE && checked.pid))
+					abort();
+				if (checked.op == LAUNCH_COROSYNC_RELOAD ? checked.cmd[0] != 0
+									: !launch_node_name_ok(checked.cmd))
+					abort();
+				if (rep.err != (had_fd ? EBADF : 0) || t.n != n_before)
+					abort();
+			}
 		}
 		if (t.n > LAUNCH_MAX_STARTED)
 			abort();

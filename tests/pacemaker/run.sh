@@ -31,6 +31,9 @@ done
 [ -x /usr/lib/ocf/resource.d/pacemaker/Dummy ] || { echo "FAIL: ocf:pacemaker:Dummy is missing (package pacemaker)"; exit 1; }
 
 dir=$(mktemp -d /tmp/clusapi-pcmk.XXXXXX)
+# hacluster (the user clusterd serves the network as) must reach each
+# node's state directory DIR/cdN: DIR searchable, not listable.
+chmod 0711 "$dir"
 # Without corosync (an empty network namespace: its IPC sockets are not
 # there): one clear line and exit status 1.
 out=$(unshare -n "$CLUSTERD" --backend pacemaker -s "$dir/none" -u "$dir/none/lpc" -l none -e none 2>&1)
@@ -84,6 +87,36 @@ for n in 1 2 3; do
 	wait_clusterd "$n" || exit 1
 done
 
+# Least privilege (issue 15 part 6): each clusterd, started as root, serves
+# the network as hacluster:haclient (every thread: no new privileges and the
+# seccomp filter, when built with it); its helper alone stays root.
+field() { awk -v f="$2:" '$1 == f { $1 = ""; print substr($0, 2); exit }' "$1"; }
+hc_uid=$(id -u hacluster) || { echo "FAIL: no user hacluster (package pacemaker creates it)"; exit 1; }
+hc_gid=$(getent group haclient | cut -d: -f3)
+[ -n "$hc_gid" ] || { echo "FAIL: no group haclient (package pacemaker creates it)"; exit 1; }
+for n in 1 2 3; do
+	pid=$(pgrep -o -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
+	log=$dir/cd$n/clusterd.log
+	grep -q "serving as user hacluster (uid $hc_uid, gid $hc_gid)" "$log" ||
+		{ echo "FAIL: clusterd on node $n: no 'serving as user hacluster' line in $log"; tail -5 "$log"; exit 1; }
+	seccomp=0
+	grep -q "no new privileges, seccomp filter" "$log" && seccomp=2
+	for task in /proc/"$pid"/task/*; do
+		uid=$(field "$task/status" Uid) gid=$(field "$task/status" Gid)
+		nnp=$(field "$task/status" NoNewPrivs) sc=$(field "$task/status" Seccomp)
+		if [ "$(echo $uid)" != "$hc_uid $hc_uid $hc_uid $hc_uid" ] ||
+			[ "$(echo $gid)" != "$hc_gid $hc_gid $hc_gid $hc_gid" ] || [ "$nnp" != 1 ] || [ "$sc" != $seccomp ]; then
+			echo "FAIL: clusterd on node $n, thread ${task##*/}: Uid $uid, Gid $gid, NoNewPrivs $nnp, Seccomp $sc;" \
+				"want $hc_uid ($hc_uid), $hc_gid, 1, $seccomp (logs in $dir)"
+			exit 1
+		fi
+	done
+	helper=$(pgrep -P "$pid" -x clusterd-priv) || { echo "FAIL: no clusterd-priv helper under clusterd $pid on node $n"; exit 1; }
+	[ "$(field "/proc/$helper/status" Uid | cut -d" " -f1)" = 0 ] || { echo "FAIL: node $n's helper is not root"; exit 1; }
+	[ "$(stat -c %u "$dir/cd$n")" = "$hc_uid" ] || { echo "FAIL: $dir/cd$n does not belong to hacluster"; exit 1; }
+done
+echo "ok: each clusterd serves as hacluster:haclient ($hc_uid:$hc_gid), every thread NoNewPrivs 1, Seccomp $seccomp; its helper is root"
+
 # An NTLM account for the clients that come over TCP, through every node (the
 # accounts and the ACL are the cluster's, in the CIB: the same each time).
 for n in 1 2 3; do
@@ -131,7 +164,8 @@ fi
 # thread joined), and nothing in its log from a sanitizer.
 for n in 1 2 3; do
 	[ -e "$dir/n$n/clusterd.stopped" ] && continue # stopped by the test (evict.sh)
-	pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
+	# -o: clusterd, not its helper (a child with the same command line)
+	pid=$(pgrep -o -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
 	if [ -z "$pid" ]; then
 		echo "clusterd on node $n is gone before the end of the tests"
 		rc=1

@@ -84,7 +84,7 @@ run() { # LABEL KNOWN [smbtorture options]
 }
 run default "$gaps"
 run dangerous "$gaps_dangerous" --dangerous
-pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd1 ")
+pid=$(pgrep -o -f "^$CLUSTERD --backend pacemaker -s $dir/cd1 ")
 if [ -z "$pid" ]; then
 	echo "clusterd died"
 	bad=$((bad + 1))
