@@ -43,6 +43,32 @@ if [ $st -ne 1 ] || ! grep -q "is corosync running" <<<"$out"; then
 	rm -rf "$dir"
 	exit 1
 fi
+# Without Pacemaker's user or group (a private /etc/passwd or /etc/group
+# without it, in a mount namespace of its own): the embedded backend's rule
+# for its missing default user, root with a warning (then exit 1: no
+# corosync); a missing --user is an error.
+grep -v '^hacluster:' /etc/passwd >"$dir/passwd"
+grep -v '^haclient:' /etc/group >"$dir/group"
+for what in "passwd:there is no user \"hacluster\": clusterd stays root" \
+	"group:there is no group \"haclient\": clusterd stays root"; do
+	file=${what%%:*} want=${what#*:}
+	out=$(unshare -m -n sh -c 'mount --bind "$1" "/etc/$2" && shift 2 && exec "$@"' sh "$dir/$file" "$file" \
+		"$CLUSTERD" --backend pacemaker -s "$dir/none" -u "$dir/none/lpc" -l none -e none 2>&1)
+	st=$?
+	if [ $st -ne 1 ] || ! grep -qF "$want" <<<"$out" || grep -q "serving as user" <<<"$out"; then
+		echo "FAIL: clusterd --backend pacemaker without /etc/$file's entry: exit $st, want \"$want\", said: $out"
+		rm -rf "$dir"
+		exit 1
+	fi
+done
+out=$(unshare -n "$CLUSTERD" --backend pacemaker --user no-such-user-$$ -s "$dir/none" -u "$dir/none/lpc" -l none -e none 2>&1)
+st=$?
+if [ $st -ne 1 ] || ! grep -q "no such user" <<<"$out"; then
+	echo "FAIL: clusterd --backend pacemaker --user no-such-user: exit $st, said: $out"
+	rm -rf "$dir"
+	exit 1
+fi
+echo "ok: no hacluster or no haclient: root with a warning; a missing --user refused"
 . "$here/guard.sh"
 trap 'cleanup_cluster "$cluster_sh" "$dir" $?' EXIT
 trap 'exit 1' INT TERM
