@@ -141,6 +141,15 @@ for n in 1 2 3; do
 	[ "$(field "/proc/$helper/status" Uid | cut -d" " -f1)" = 0 ] || { echo "FAIL: node $n's helper is not root"; exit 1; }
 	[ "$(stat -c %u "$dir/cd$n")" = "$hc_uid" ] || { echo "FAIL: $dir/cd$n does not belong to hacluster"; exit 1; }
 done
+# What clusterd's reconnections (after the drop) rely on: corosync (cmap,
+# quorum) and the CIB admit a new connection from hacluster:haclient.
+for n in 1 2 3; do
+	as_hc="setpriv --reuid=hacluster --regid=haclient --init-groups"
+	"$cluster_sh" exec "$dir" "$n" $as_hc corosync-cmapctl -g totem.cluster_name >/dev/null 2>&1 &&
+		"$cluster_sh" exec "$dir" "$n" $as_hc corosync-quorumtool -s >/dev/null 2>&1 &&
+		"$cluster_sh" exec "$dir" "$n" $as_hc cibadmin --query --scope nodes >/dev/null 2>&1 ||
+		{ echo "FAIL: on node $n, corosync or the CIB refuses a connection from hacluster:haclient (logs in $dir)"; exit 1; }
+done
 echo "ok: each clusterd serves as hacluster:haclient ($hc_uid:$hc_gid), every thread NoNewPrivs 1, Seccomp $seccomp; its helper is root"
 
 # An NTLM account for the clients that come over TCP, through every node (the
