@@ -193,6 +193,31 @@ elif [ "${1:-}" = cibstate ]; then
 	dir=$dir cluster_sh=$cluster_sh PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/cibstate.sh" 9>&- || rc=1
 else
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 180 "$TEST_PACEMAKER" 9>&- || rc=$?
+	# Reconnecting as hacluster: the CIB daemon of a node whose stack the
+	# tests left running killed (pacemakerd starts another); its clusterd
+	# must connect again, without root, and write through it within 20 s.
+	node="" based=""
+	for n in 3 2 1; do
+		pm=$(cat "$dir/n$n/pacemakerd.pid" 2>/dev/null)
+		[ -n "$pm" ] && based=$(pgrep -P "$pm" -f pacemaker-based) && { node=$n; break; }
+	done
+	if [ -z "$node" ] || ! kill -KILL "$based"; then
+		echo "FAIL: no node with a pacemaker-based left to restart"
+		rc=1
+	else
+		ok=0
+		for _ in $(seq 1 40); do
+			sleep 0.5
+			CLUSAPI_LPC_SOCKET=$dir/cd$node/lpc "$CLUSCTL" group create after-cib-restart >/dev/null 2>&1 && { ok=1; break; }
+		done
+		if [ $ok = 1 ] && "$cluster_sh" exec "$dir" "$node" cibadmin --query --scope resources 2>/dev/null |
+			grep -q 'id="after-cib-restart"'; then
+			echo "ok: node $node's CIB daemon killed: its clusterd (hacluster) reconnected and wrote a group"
+		else
+			echo "FAIL: node $node's clusterd did not write through a new CIB connection within 20 s of the CIB daemon's restart"
+			rc=1
+		fi
+	fi
 fi
 
 # A clean stop: each clusterd ends on SIGTERM within 5 s (its CIB watch
