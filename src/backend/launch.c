@@ -89,7 +89,9 @@ int launch_req_check(const void *buf, size_t len, struct launch_req *out)
 			return EINVAL;
 		break;
 	default:
-		return EINVAL;
+		if (!launch_pcmk_req_ok(&r))
+			return EINVAL;
+		break;
 	}
 	*out = r;
 	return 0;
@@ -294,6 +296,10 @@ void launch_handle(struct launch_table *t, const void *buf, size_t len, int logf
 		}
 		goto out;
 	}
+	if (r.op >= LAUNCH_COROSYNC_REMOVE_NODE) {
+		rep->err = launch_pcmk_handle(&r, logfd, dry_run);
+		goto out;
+	}
 	if (r.op == LAUNCH_SIGNAL) {
 		size_t i = 0;
 		while (i < t->n && t->pid[i] != r.pid)
@@ -407,6 +413,7 @@ static void helper_main(int fd)
 	signal(SIGPIPE, SIG_IGN);
 	prctl(PR_SET_NAME, "clusterd-priv");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	launch_pcmk_init();
 	for (;;) {
 		/* One byte more than a request: a longer message is refused
 		 * (SOCK_SEQPACKET keeps message boundaries). */
@@ -577,5 +584,22 @@ int launch_unit(const char *unit, bool start)
 	r.magic = LAUNCH_MAGIC;
 	r.op = start ? LAUNCH_UNIT_START : LAUNCH_UNIT_STOP;
 	memcpy(r.cmd, unit, strlen(unit));
+	return ask(&r, -1, NULL);
+}
+
+int launch_helper_ask_pcmk(uint32_t op, const char *name, int32_t pid)
+{
+	if (helper_fd < 0)
+		return ENOTCONN;
+	static struct launch_req r;
+	memset(&r, 0, sizeof(r));
+	r.magic = LAUNCH_MAGIC;
+	r.op = op;
+	r.pid = pid;
+	if (name) {
+		if (strlen(name) >= LAUNCH_NODE_MAX)
+			return ENAMETOOLONG;
+		memcpy(r.cmd, name, strlen(name));
+	}
 	return ask(&r, -1, NULL);
 }

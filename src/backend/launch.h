@@ -5,15 +5,16 @@
  *
  * clusterd started as root forks a small helper before it opens anything
  * (launch_helper_start) and then gives up root (src/server/privdrop.c).  The
- * helper keeps root and does only three things, asked over a socketpair in
+ * helper keeps root and does only a few things, asked over a socketpair in
  * fixed-size messages (struct launch_req, checked by launch_req_check):
  * start a command through /bin/sh -c as a given user, in a session of its
  * own, with the log file the asker opened (passed with SCM_RIGHTS) as its
  * stdout and stderr; send SIGTERM or SIGKILL to the process group of a
- * command it started; and ask systemd over D-Bus to start or stop a service
+ * command it started; ask systemd over D-Bus to start or stop a service
  * unit (a Generic Service: the right to manage units is root's on the system
- * bus).  Nothing else: it opens no path and reads no file on the asker's
- * word.  The command is handed to clusterd, which is a child
+ * bus); and, for the Pacemaker backend's EvictNode, the three requests at the
+ * end of this file.  Nothing else: it opens no path and reads no file on the
+ * asker's word.  The command is handed to clusterd, which is a child
  * subreaper, so clusterd waits for it as for a child of its own.
  *
  * Without a helper (clusterd not started as root, or kept root), the same
@@ -116,5 +117,47 @@ int launch_signal(pid_t pid, int sig);
 /* Start or stop a service unit (sdunit_job), through the helper when there
  * is one.  0 or an errno value. */
 int launch_unit(const char *unit, bool start);
+
+/* ---- The Pacemaker backend's requests (issue 15 part 6; launch_pcmk.c) ----
+ *
+ * With the Pacemaker backend, clusterd serves the network as hacluster and
+ * the helper does the three things EvictNode needs root for.  Numbered
+ * apart from the op list above.  None takes a descriptor; the helper answers
+ * 0 or an errno value (EALREADY: the node was not in the file). */
+enum launch_pcmk_op {
+	/* cmd: the node name (launch_node_name_ok); pid: its corosync nodeid
+	 * (0: match by name only).  The helper removes the node's node { }
+	 * block from corosync's configuration file, whose path it fixed when
+	 * it started ($COROSYNC_MAIN_CONFIG_FILE or /etc/corosync/corosync.conf):
+	 * never a path from the message. */
+	LAUNCH_COROSYNC_REMOVE_NODE = 16,
+	/* nothing: corosync-cfgtool -R */
+	LAUNCH_COROSYNC_RELOAD = 17,
+	/* cmd: the node name: crm_node --force -R NAME */
+	LAUNCH_CRM_NODE_REMOVE = 18,
+};
+#define LAUNCH_NODE_MAX 256 /* a node name, NUL included */
+
+/* A node name as the helper takes it: 1 to 255 of letters, digits, '.',
+ * '_', '-', not beginning with '-' or '.'. */
+bool launch_node_name_ok(const char *name);
+/* Whether r (magic, field termination and padding already checked) is a
+ * well-formed Pacemaker request: the fields its op uses, the others zero. */
+bool launch_pcmk_req_ok(const struct launch_req *r);
+/* The helper's work for one (checked) Pacemaker request; dry_run: nothing
+ * is done.  0 or an errno value. */
+int launch_pcmk_handle(const struct launch_req *r, int logfd, bool dry_run);
+/* In the helper, as it starts: fix the path of corosync's file. */
+void launch_pcmk_init(void);
+/* Send a Pacemaker request to the helper (name: NULL for none).  0 or an
+ * errno value. */
+int launch_helper_ask_pcmk(uint32_t op, const char *name, int32_t pid);
+
+/* Through the helper when there is one, else in this process.  0, or an
+ * errno value (EALREADY: not in the file; EINVAL: a name the helper would
+ * refuse). */
+int launch_corosync_remove_node(const char *name, unsigned nodeid);
+int launch_corosync_reload(void);
+int launch_crm_node_remove(const char *name);
 
 #endif

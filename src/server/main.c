@@ -96,10 +96,13 @@ static void usage(FILE *f)
 		"      --test-down-level     FOR TESTS: behave as a down-level server (no OpenClusterEx)\n"
 		"  -U, --user NAME           started as root: the user that serves the network once\n"
 		"                            the sockets are open; root keeps root; default\n"
-		"                            " PRIVDROP_DEFAULT_USER " (root, with a warning, when there is no such user\n"
-		"                            or it cannot reach the state directory); a small\n"
-		"                            helper keeps root to start Generic Application\n"
-		"                            commands as their RunAsUser\n"
+		"                            " PRIVDROP_DEFAULT_USER ", with --backend pacemaker " PRIVDROP_PACEMAKER_USER "\n"
+		"                            in group " PRIVDROP_PACEMAKER_GROUP " (root, with a warning, when there is no\n"
+		"                            such user or group or it cannot reach the state\n"
+		"                            directory); a small helper keeps root to start\n"
+		"                            Generic Application commands as their RunAsUser\n"
+		"                            (embedded) or to edit corosync.conf and run\n"
+		"                            corosync-cfgtool -R and crm_node -R (pacemaker)\n"
 		"  -v, --verbose             debug logging\n"
 		"  -h, --help                this text\n"
 		"  -V, --version             the version\n"
@@ -500,14 +503,11 @@ int main(int argc, char **argv)
 	 * up root once its sockets and files are open. */
 	struct privdrop pd;
 	char warn[700];
-	if (privdrop_plan(&pd, o.user, o.state_dir, warn, sizeof(warn), err, sizeof(err)) < 0) {
+	bool embedded = strcmp(o.backend, "embedded") == 0;
+	if ((embedded ? privdrop_plan(&pd, o.user, o.state_dir, warn, sizeof(warn), err, sizeof(err))
+		      : privdrop_plan_pacemaker(&pd, o.user, o.state_dir, warn, sizeof(warn), err, sizeof(err))) < 0) {
 		log_plain(LOG_LVL_ERROR, "%s", err);
 		return 1;
-	}
-	if (pd.drop && strcmp(o.backend, "embedded") != 0) {
-		pd.drop = false;
-		snprintf(warn, sizeof(warn), "the %s backend keeps clusterd root (its IPC with the cluster stack "
-			 "needs it)", o.backend);
 	}
 	if (warn[0])
 		log_warn("%s", warn);
@@ -527,7 +527,6 @@ int main(int argc, char **argv)
 		log_plain(LOG_LVL_ERROR, "%s", err);
 		return 1;
 	}
-	bool embedded = strcmp(o.backend, "embedded") == 0;
 	if (embedded)
 		st.be = backend_embedded_open(o.state_dir, st.id.node_name, st.id.cluster_name, err, sizeof(err));
 	else
@@ -617,10 +616,11 @@ int main(int argc, char **argv)
 			log_plain(LOG_LVL_ERROR, "%s", err);
 			goto out_unlink;
 		}
-		log_info("serving as user %s (uid %u, gid %u), no new privileges%s; a helper keeps root to start "
-			 "and stop resource commands",
+		log_info("serving as user %s (uid %u, gid %u), no new privileges%s; a helper keeps root to %s",
 			 pd.user, (unsigned)pd.uid, (unsigned)pd.gid,
-			 privdrop_have_seccomp() ? ", seccomp filter" : " (built without seccomp)");
+			 privdrop_have_seccomp() ? ", seccomp filter" : " (built without seccomp)",
+			 embedded ? "start and stop resource commands"
+				  : "edit corosync.conf and run corosync-cfgtool -R and crm_node -R for EvictNode");
 		/* A keytab outside the state directory must be readable by the
 		 * user too: say so now rather than at the first Kerberos bind. */
 		bool krb5 = krb5_check(o.state_dir, kmsg, sizeof(kmsg));

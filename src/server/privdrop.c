@@ -56,14 +56,16 @@ static bool reachable(const struct passwd *pw, const char *path)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-int privdrop_plan(struct privdrop *pd, const char *user, const char *state_dir, char *warn, size_t warnlen, char *err,
-		  size_t errlen)
+/* The decision for a default user dflt (and, unless a user is named, its
+ * group dgroup: NULL for the user's own), how to create it being hint. */
+static int plan(struct privdrop *pd, const char *user, const char *dflt, const char *dgroup, const char *hint,
+		const char *state_dir, char *warn, size_t warnlen, char *err, size_t errlen)
 {
 	memset(pd, 0, sizeof(*pd));
 	warn[0] = 0;
 	bool named = user != NULL;
 	if (!user)
-		user = PRIVDROP_DEFAULT_USER;
+		user = dflt;
 	struct passwd *pw = getpwnam(user);
 	if (geteuid() != 0) {
 		if (named && (!pw || pw->pw_uid != geteuid())) {
@@ -82,11 +84,22 @@ int privdrop_plan(struct privdrop *pd, const char *user, const char *state_dir, 
 			return -1;
 		}
 		snprintf(warn, warnlen,
-			 "there is no user \"%s\": clusterd stays root while it serves the network (create the user: "
-			 "systemd-sysusers clusterd.conf, or adduser --system --group --no-create-home %s; or choose "
+			 "there is no user \"%s\": clusterd stays root while it serves the network (%s; or choose "
 			 "one with --user)",
-			 user, user);
+			 user, hint);
 		return 0;
+	}
+	gid_t gid = pw->pw_gid;
+	if (!named && dgroup) {
+		struct group *gr = getgrnam(dgroup);
+		if (!gr) {
+			snprintf(warn, warnlen,
+				 "there is no group \"%s\": clusterd stays root while it serves the network (%s; or "
+				 "choose a user with --user)",
+				 dgroup, hint);
+			return 0;
+		}
+		gid = gr->gr_gid;
 	}
 	if (!reachable(pw, state_dir)) {
 		if (named) {
@@ -103,8 +116,27 @@ int privdrop_plan(struct privdrop *pd, const char *user, const char *state_dir, 
 	pd->drop = true;
 	snprintf(pd->user, sizeof(pd->user), "%s", pw->pw_name);
 	pd->uid = pw->pw_uid;
-	pd->gid = pw->pw_gid;
+	pd->gid = gid;
 	return 0;
+}
+
+int privdrop_plan(struct privdrop *pd, const char *user, const char *state_dir, char *warn, size_t warnlen, char *err,
+		  size_t errlen)
+{
+	char hint[200];
+	snprintf(hint, sizeof(hint),
+		 "create the user: systemd-sysusers clusterd.conf, or adduser --system --group --no-create-home %s",
+		 user ? user : PRIVDROP_DEFAULT_USER);
+	return plan(pd, user, PRIVDROP_DEFAULT_USER, NULL, hint, state_dir, warn, warnlen, err, errlen);
+}
+
+int privdrop_plan_pacemaker(struct privdrop *pd, const char *user, const char *state_dir, char *warn, size_t warnlen,
+			    char *err, size_t errlen)
+{
+	return plan(pd, user, PRIVDROP_PACEMAKER_USER, PRIVDROP_PACEMAKER_GROUP,
+		    "Pacemaker's packages create " PRIVDROP_PACEMAKER_USER " and " PRIVDROP_PACEMAKER_GROUP
+		    ": is pacemaker installed?",
+		    state_dir, warn, warnlen, err, errlen);
 }
 
 static int own(int dirfd, const char *name, const struct privdrop *pd, char *err, size_t errlen)
@@ -188,6 +220,14 @@ static int apply_seccomp(char *err, size_t errlen)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx) {
 		snprintf(err, errlen, "seccomp_init failed");
+		return -1;
+	}
+	/* Every thread: the Pacemaker backend's watch thread runs already (the
+	 * kernel gives each the no-new-privileges flag with the filter). */
+	int trc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	if (trc < 0) {
+		snprintf(err, errlen, "seccomp: cannot filter every thread: %s", strerror(-trc));
+		seccomp_release(ctx);
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {

@@ -12,6 +12,10 @@
 #include <sys/types.h>
 
 #define PRIVDROP_DEFAULT_USER "clusterd"
+/* With the Pacemaker backend: Pacemaker's own user and group (corosync
+ * admits IPC from them, the CIB admits members of the group). */
+#define PRIVDROP_PACEMAKER_USER "hacluster"
+#define PRIVDROP_PACEMAKER_GROUP "haclient"
 
 struct privdrop {
 	bool drop; /* false: clusterd stays as it was started */
@@ -27,6 +31,12 @@ struct privdrop {
  * other than ourselves is an error).  0 or -1 with err. */
 int privdrop_plan(struct privdrop *pd, const char *user, const char *state_dir, char *warn, size_t warnlen, char *err,
 		  size_t errlen);
+
+/* The same for the Pacemaker backend: the default is hacluster with the
+ * group haclient (either missing: root, with a warning); a named user keeps
+ * its own group. */
+int privdrop_plan_pacemaker(struct privdrop *pd, const char *user, const char *state_dir, char *warn, size_t warnlen,
+			    char *err, size_t errlen);
 
 /* Give the state directory, and what is in it (one level, and logs/), to
  * the user: it keeps the database, the ACL, the accounts and the logs

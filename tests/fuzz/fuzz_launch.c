@@ -18,7 +18,11 @@
  * again; the table never holds more than LAUNCH_MAX_STARTED nor a pid <= 1;
  * a SIGNAL is never accepted for a pid the table does not hold; a
  * UNIT_START or UNIT_STOP is accepted only for a service unit name
- * (sdunit_name_ok), never with a descriptor, and leaves the table alone.
+ * (sdunit_name_ok), never with a descriptor, and leaves the table alone; a
+ * Pacemaker request (issue 15 part 6: a node out of corosync.conf,
+ * corosync-cfgtool -R, crm_node -R) is accepted only with a valid node name
+ * where it takes one and nothing else set, is refused with a descriptor, and
+ * leaves the table as it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -124,6 +128,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (!sdunit_name_ok(checked.cmd) || checked.pid || checked.sig || checked.user[0])
 					abort();
 				if ((rep.err == 0) == had_fd || t.n != n_before)
+					abort();
+			}
+			if (checked.op >= LAUNCH_COROSYNC_REMOVE_NODE) {
+				if (checked.op > LAUNCH_CRM_NODE_REMOVE || checked.user[0] || checked.sig ||
+				    checked.pid < 0 || (checked.op != LAUNCH_COROSYNC_REMOVE_NODE && checked.pid))
+					abort();
+				if (checked.op == LAUNCH_COROSYNC_RELOAD ? checked.cmd[0] != 0
+									: !launch_node_name_ok(checked.cmd))
+					abort();
+				if (rep.err != (had_fd ? EBADF : 0) || t.n != n_before)
 					abort();
 			}
 		}

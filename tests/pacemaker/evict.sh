@@ -49,7 +49,7 @@ fi
 grep -q 'name: node3' "$dir/n1/corosync.conf" || fail "a refused eviction changed node 1's corosync.conf"
 
 # 2. Stop node 3's cluster stack and its clusterd, as an administrator would.
-cd3=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd3 ")
+cd3=$(pgrep -o -f "^$CLUSTERD --backend pacemaker -s $dir/cd3 ")
 [ -n "$cd3" ] && kill -TERM "$cd3"
 touch "$dir/n3/clusterd.stopped" # run.sh: not expected at the end
 pm=$(cat "$dir/n3/pacemakerd.pid")

@@ -31,6 +31,9 @@ done
 [ -x /usr/lib/ocf/resource.d/pacemaker/Dummy ] || { echo "FAIL: ocf:pacemaker:Dummy is missing (package pacemaker)"; exit 1; }
 
 dir=$(mktemp -d /tmp/clusapi-pcmk.XXXXXX)
+# hacluster (the user clusterd serves the network as) must reach each
+# node's state directory DIR/cdN: DIR searchable, not listable.
+chmod 0711 "$dir"
 # Without corosync (an empty network namespace: its IPC sockets are not
 # there): one clear line and exit status 1.
 out=$(unshare -n "$CLUSTERD" --backend pacemaker -s "$dir/none" -u "$dir/none/lpc" -l none -e none 2>&1)
@@ -40,6 +43,32 @@ if [ $st -ne 1 ] || ! grep -q "is corosync running" <<<"$out"; then
 	rm -rf "$dir"
 	exit 1
 fi
+# Without Pacemaker's user or group (a private /etc/passwd or /etc/group
+# without it, in a mount namespace of its own): the embedded backend's rule
+# for its missing default user, root with a warning (then exit 1: no
+# corosync); a missing --user is an error.
+grep -v '^hacluster:' /etc/passwd >"$dir/passwd"
+grep -v '^haclient:' /etc/group >"$dir/group"
+for what in "passwd:there is no user \"hacluster\": clusterd stays root" \
+	"group:there is no group \"haclient\": clusterd stays root"; do
+	file=${what%%:*} want=${what#*:}
+	out=$(unshare -m -n sh -c 'mount --bind "$1" "/etc/$2" && shift 2 && exec "$@"' sh "$dir/$file" "$file" \
+		"$CLUSTERD" --backend pacemaker -s "$dir/none" -u "$dir/none/lpc" -l none -e none 2>&1)
+	st=$?
+	if [ $st -ne 1 ] || ! grep -qF "$want" <<<"$out" || grep -q "serving as user" <<<"$out"; then
+		echo "FAIL: clusterd --backend pacemaker without /etc/$file's entry: exit $st, want \"$want\", said: $out"
+		rm -rf "$dir"
+		exit 1
+	fi
+done
+out=$(unshare -n "$CLUSTERD" --backend pacemaker --user no-such-user-$$ -s "$dir/none" -u "$dir/none/lpc" -l none -e none 2>&1)
+st=$?
+if [ $st -ne 1 ] || ! grep -q "no such user" <<<"$out"; then
+	echo "FAIL: clusterd --backend pacemaker --user no-such-user: exit $st, said: $out"
+	rm -rf "$dir"
+	exit 1
+fi
+echo "ok: no hacluster or no haclient: root with a warning; a missing --user refused"
 . "$here/guard.sh"
 trap 'cleanup_cluster "$cluster_sh" "$dir" $?' EXIT
 trap 'exit 1' INT TERM
@@ -83,6 +112,45 @@ done
 for n in 1 2 3; do
 	wait_clusterd "$n" || exit 1
 done
+
+# Least privilege (issue 15 part 6): each clusterd, started as root, serves
+# the network as hacluster:haclient (every thread: no new privileges and the
+# seccomp filter, when built with it); its helper alone stays root.
+field() { awk -v f="$2:" '$1 == f { $1 = ""; print substr($0, 2); exit }' "$1"; }
+hc_uid=$(id -u hacluster) || { echo "FAIL: no user hacluster (package pacemaker creates it)"; exit 1; }
+hc_gid=$(getent group haclient | cut -d: -f3)
+[ -n "$hc_gid" ] || { echo "FAIL: no group haclient (package pacemaker creates it)"; exit 1; }
+for n in 1 2 3; do
+	pid=$(pgrep -o -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
+	log=$dir/cd$n/clusterd.log
+	grep -q "serving as user hacluster (uid $hc_uid, gid $hc_gid)" "$log" ||
+		{ echo "FAIL: clusterd on node $n: no 'serving as user hacluster' line in $log"; tail -5 "$log"; exit 1; }
+	seccomp=0
+	grep -q "no new privileges, seccomp filter" "$log" && seccomp=2
+	for task in /proc/"$pid"/task/*; do
+		uid=$(field "$task/status" Uid) gid=$(field "$task/status" Gid)
+		nnp=$(field "$task/status" NoNewPrivs) sc=$(field "$task/status" Seccomp)
+		if [ "$(echo $uid)" != "$hc_uid $hc_uid $hc_uid $hc_uid" ] ||
+			[ "$(echo $gid)" != "$hc_gid $hc_gid $hc_gid $hc_gid" ] || [ "$nnp" != 1 ] || [ "$sc" != $seccomp ]; then
+			echo "FAIL: clusterd on node $n, thread ${task##*/}: Uid $uid, Gid $gid, NoNewPrivs $nnp, Seccomp $sc;" \
+				"want $hc_uid ($hc_uid), $hc_gid, 1, $seccomp (logs in $dir)"
+			exit 1
+		fi
+	done
+	helper=$(pgrep -P "$pid" -x clusterd-priv) || { echo "FAIL: no clusterd-priv helper under clusterd $pid on node $n"; exit 1; }
+	[ "$(field "/proc/$helper/status" Uid | cut -d" " -f1)" = 0 ] || { echo "FAIL: node $n's helper is not root"; exit 1; }
+	[ "$(stat -c %u "$dir/cd$n")" = "$hc_uid" ] || { echo "FAIL: $dir/cd$n does not belong to hacluster"; exit 1; }
+done
+# What clusterd's reconnections (after the drop) rely on: corosync (cmap,
+# quorum) and the CIB admit a new connection from hacluster:haclient.
+for n in 1 2 3; do
+	as_hc="setpriv --reuid=hacluster --regid=haclient --init-groups"
+	"$cluster_sh" exec "$dir" "$n" $as_hc corosync-cmapctl -g totem.cluster_name >/dev/null 2>&1 &&
+		"$cluster_sh" exec "$dir" "$n" $as_hc corosync-quorumtool -s >/dev/null 2>&1 &&
+		"$cluster_sh" exec "$dir" "$n" $as_hc cibadmin --query --scope nodes >/dev/null 2>&1 ||
+		{ echo "FAIL: on node $n, corosync or the CIB refuses a connection from hacluster:haclient (logs in $dir)"; exit 1; }
+done
+echo "ok: each clusterd serves as hacluster:haclient ($hc_uid:$hc_gid), every thread NoNewPrivs 1, Seccomp $seccomp; its helper is root"
 
 # An NTLM account for the clients that come over TCP, through every node (the
 # accounts and the ACL are the cluster's, in the CIB: the same each time).
@@ -132,13 +200,39 @@ elif [ "${1:-}" = cibstate ]; then
 	dir=$dir cluster_sh=$cluster_sh PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 200 bash "$here/cibstate.sh" 9>&- || rc=1
 else
 	PCMK_DIR=$dir CLUSTER_SH=$cluster_sh timeout 180 "$TEST_PACEMAKER" 9>&- || rc=$?
+	# Reconnecting as hacluster: the CIB daemon of a node whose stack the
+	# tests left running killed (pacemakerd starts another); its clusterd
+	# must connect again, without root, and write through it within 20 s.
+	node="" based=""
+	for n in 3 2 1; do
+		pm=$(cat "$dir/n$n/pacemakerd.pid" 2>/dev/null)
+		[ -n "$pm" ] && based=$(pgrep -P "$pm" -f pacemaker-based) && { node=$n; break; }
+	done
+	if [ -z "$node" ] || ! kill -KILL "$based"; then
+		echo "FAIL: no node with a pacemaker-based left to restart"
+		rc=1
+	else
+		ok=0
+		for _ in $(seq 1 40); do
+			sleep 0.5
+			CLUSAPI_LPC_SOCKET=$dir/cd$node/lpc "$CLUSCTL" group create after-cib-restart >/dev/null 2>&1 && { ok=1; break; }
+		done
+		if [ $ok = 1 ] && "$cluster_sh" exec "$dir" "$node" cibadmin --query --scope resources 2>/dev/null |
+			grep -q 'id="after-cib-restart"'; then
+			echo "ok: node $node's CIB daemon killed: its clusterd (hacluster) reconnected and wrote a group"
+		else
+			echo "FAIL: node $node's clusterd did not write through a new CIB connection within 20 s of the CIB daemon's restart"
+			rc=1
+		fi
+	fi
 fi
 
 # A clean stop: each clusterd ends on SIGTERM within 5 s (its CIB watch
 # thread joined), and nothing in its log from a sanitizer.
 for n in 1 2 3; do
 	[ -e "$dir/n$n/clusterd.stopped" ] && continue # stopped by the test (evict.sh)
-	pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
+	# -o: clusterd, not its helper (a child with the same command line)
+	pid=$(pgrep -o -f "^$CLUSTERD --backend pacemaker -s $dir/cd$n ")
 	if [ -z "$pid" ]; then
 		echo "clusterd on node $n is gone before the end of the tests"
 		rc=1

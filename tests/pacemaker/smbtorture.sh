@@ -30,6 +30,7 @@ gaps=""
 gaps_dangerous="node.EvictNode node.ResumeNode"
 
 dir=$(mktemp -d /tmp/clusapi-pcmk-torture.XXXXXX)
+chmod 0711 "$dir" # hacluster reaches DIR/cd1: clusterd drops to it
 . "$here/guard.sh"
 trap 'cleanup_cluster "$cluster_sh" "$dir" $?' EXIT
 trap 'exit 1' INT TERM
@@ -44,6 +45,8 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 grep -q ': ready' "$dir/cd1/clusterd.log" || { cat "$dir/cd1/clusterd.log"; exit 1; }
+grep -q "serving as user hacluster" "$dir/cd1/clusterd.log" ||
+	{ echo "clusterd does not serve as hacluster:"; cat "$dir/cd1/clusterd.log"; exit 1; }
 port=$(sed -n 's/.*MS-CMRP listening.*(port \([0-9]*\)).*/\1/p' "$dir/cd1/clusterd.log" | head -1)
 
 export CLUSAPI_LPC_SOCKET=$dir/cd1/lpc
@@ -84,7 +87,7 @@ run() { # LABEL KNOWN [smbtorture options]
 }
 run default "$gaps"
 run dangerous "$gaps_dangerous" --dangerous
-pid=$(pgrep -f "^$CLUSTERD --backend pacemaker -s $dir/cd1 ")
+pid=$(pgrep -o -f "^$CLUSTERD --backend pacemaker -s $dir/cd1 ")
 if [ -z "$pid" ]; then
 	echo "clusterd died"
 	bad=$((bad + 1))
