@@ -79,7 +79,74 @@ static bool node_up(struct pcmk *p, const char *uname)
 	return n && (n->o.state == BE_STATE_UP || n->o.state == BE_STATE_PAUSED);
 }
 
+static void clean(struct pcmk *p, const char *rsc);
+
+/* Resources deleted lately.  A probe or a stop whose result lands after the
+ * delete writes history again, and the resource is an orphan once more (a
+ * Generic Service where systemd is not PID 1 fails its probe on every node
+ * shortly after it is created); so each new view looks for such history for
+ * a while and cleans it up again (cleanup_orphans), at most once a second. */
+#define RECENT_MAX 16
+#define RECENT_MS 60000
+static struct recent {
+	char id[BE_NAME_MAX];
+	long long until, next; /* monotonic ms */
+} recent[RECENT_MAX];
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void remember(const char *rsc)
+{
+	long long now = now_ms();
+	struct recent *slot = &recent[0];
+	for (size_t i = 0; i < RECENT_MAX; i++) {
+		if (recent[i].until <= now || strcmp(recent[i].id, rsc) == 0) {
+			slot = &recent[i];
+			break;
+		}
+		if (recent[i].until < slot->until)
+			slot = &recent[i]; /* full: the oldest goes */
+	}
+	snprintf(slot->id, sizeof(slot->id), "%s", rsc);
+	slot->until = now + RECENT_MS;
+	slot->next = now + 1000;
+}
+
 void cleanup_resource(struct pcmk *p, const char *rsc)
+{
+	remember(rsc);
+	clean(p, rsc);
+}
+
+void cleanup_orphans(struct pcmk *p)
+{
+	xmlNode *cib = p->view.cib;
+	xmlNode *status = cib ? pcmk_find_cib_element(cib, XML_CIB_TAG_STATUS) : NULL;
+	xmlNode *config = cib ? child_named(cib, XML_CIB_TAG_CONFIGURATION) : NULL;
+	if (!status || !config)
+		return;
+	long long now = now_ms();
+	for (size_t i = 0; i < RECENT_MAX; i++) {
+		struct recent *r = &recent[i];
+		if (r->until <= now || r->next > now || find_id(config, r->id))
+			continue;
+		bool orphan = false;
+		for (xmlNode *ns = status->children; ns && !orphan; ns = ns->next)
+			orphan = xml_is(ns, XML_CIB_TAG_STATE) && history_of(ns, r->id);
+		if (!orphan)
+			continue;
+		r->next = now + 1000;
+		log_info("pacemaker: deleted resource %s has history again (a late probe or stop): cleaning it up", r->id);
+		clean(p, r->id);
+	}
+}
+
+static void clean(struct pcmk *p, const char *rsc)
 {
 	xmlNode *status = p->view.cib ? pcmk_find_cib_element(p->view.cib, XML_CIB_TAG_STATUS) : NULL;
 	pcmk_ipc_api_t *api = NULL;

@@ -280,6 +280,9 @@ int restypes_remove(struct pcmk *p, const char *id);
 /* cleanup.c: after a resource's primitive is deleted, its operation history
  * on every node and its fail counts go too (crm_resource --cleanup). */
 void cleanup_resource(struct pcmk *p, const char *rsc_id);
+/* At each new view: history that came back for a resource deleted in the
+ * last minute (a late probe or stop) is cleaned up again. */
+void cleanup_orphans(struct pcmk *p);
 
 /* ---- failpolicy.c: failure policies as meta attributes ---- */
 

@@ -498,6 +498,8 @@ void pm_process_events(struct backend *b)
 		p->watch_fn(&ev, p->watch_arg);
 	}
 	p->quorate_told = quorate;
-	if (corosync_quorate(p->quorum) && refresh(p) == BE_OK)
+	if (corosync_quorate(p->quorum) && refresh(p) == BE_OK) {
 		evict_step(p);
+		cleanup_orphans(p);
+	}
 }
