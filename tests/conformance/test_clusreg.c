@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "clusapi.h"
+#include "common.h"
 #include "daemon.h"
 
 static struct daemon own_daemon;
@@ -33,13 +34,6 @@ static bool pacemaker;
 static HCLUSTER cl;
 static char group_name[80];
 static HGROUP group;
-
-static WCHAR *W(const char *s)
-{
-	WCHAR *w = ClusapiUtf8ToWide(s);
-	assert_non_null(w);
-	return w;
-}
 
 static void test_errors(void **state)
 {

@@ -33,6 +33,7 @@
 #include <cmocka.h>
 
 #include "clusapi.h"
+#include "common.h"
 #include "daemon.h"
 #include "test_restypes.h"
 
@@ -78,33 +79,6 @@ static char group_name[80], res_name[2][80], renamed_group[80], renamed_res[80];
 static WCHAR *wgroup, *wres[2];
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static WCHAR *W(const char *s)
-{
-	WCHAR *w = ClusapiUtf8ToWide(s);
-	assert_non_null(w);
-	return w;
-}
-
-static char *U(const WCHAR *w)
-{
-	char *s = ClusapiWideToUtf8(w);
-	assert_non_null(s);
-	return s;
-}
 
 static void assert_wide(const WCHAR *w, const char *want)
 {

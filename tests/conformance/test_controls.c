@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "clusapi.h"
+#include "common.h"
 #include "daemon.h"
 
 #define CLUSCTL_RESOURCE_GET_NAME_CODE 0x01000029u
@@ -38,20 +39,6 @@ static HCLUSTER cl;
 static char group_name[80];
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static WCHAR *W(const char *s)
-{
-	WCHAR *w = ClusapiUtf8ToWide(s);
-	assert_non_null(w);
-	return w;
-}
-
-static char *U(const WCHAR *w)
-{
-	char *s = ClusapiWideToUtf8(w);
-	assert_non_null(s);
-	return s;
-}
 
 static const char *ename(DWORD rc)
 {

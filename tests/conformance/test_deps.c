@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "clusapi.h"
+#include "common.h"
 #include "daemon.h"
 
 #define WAIT_S 30
@@ -54,33 +55,6 @@ static char gname[3][80], rname[5][80]; /* A B C X Y */
 enum { A, B, C, X, Y };
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static WCHAR *W(const char *s)
-{
-	WCHAR *w = ClusapiUtf8ToWide(s);
-	assert_non_null(w);
-	return w;
-}
-
-static char *U(const WCHAR *w)
-{
-	char *s = ClusapiWideToUtf8(w);
-	assert_non_null(s);
-	return s;
-}
 
 static const char *ename(DWORD rc)
 {

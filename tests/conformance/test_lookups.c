@@ -20,18 +20,12 @@
 #include <cmocka.h>
 
 #include "clusapi.h"
+#include "common.h"
 #include "daemon.h"
 
 static struct daemon own_daemon;
 static bool started_daemon;
 static HCLUSTER cl;
-
-static WCHAR *W(const char *s)
-{
-	WCHAR *w = ClusapiUtf8ToWide(s);
-	assert_non_null(w);
-	return w;
-}
 
 static bool first_of(DWORD type, WCHAR *name, DWORD cap)
 {

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "clusapi.h"
+#include "common.h"
 #include "daemon.h"
 
 static struct daemon own_daemon;
@@ -37,13 +38,6 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static WCHAR *W(const char *s)
-{
-	WCHAR *w = ClusapiUtf8ToWide(s);
-	assert_non_null(w);
-	return w;
 }
 
 /* Wait (up to limit_ms) for an event of filter `want` about `name`; its key in

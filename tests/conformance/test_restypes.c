@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "clusapi.h"
+#include "common.h"
 #include "test_restypes.h"
 
 /* Can this backend keep types made with CreateClusterResourceType? */
@@ -27,13 +28,6 @@ static bool custom_types(void)
 {
 	const char *b = getenv("CONFORMANCE_BACKEND");
 	return !b || !*b || strcmp(b, "embedded") == 0;
-}
-
-static WCHAR *W(const char *s)
-{
-	WCHAR *w = ClusapiUtf8ToWide(s);
-	assert_non_null(w);
-	return w;
 }
 
 static void expect(DWORD got, DWORD want, const char *what)
