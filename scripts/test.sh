@@ -58,6 +58,7 @@ echo "== tests under ASan + UBSan"
 [ -d build-asan ] || meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false > /dev/null
 ninja -C build-asan
 run_suite build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS="suppressions=$here/tests/lsan-pacemaker.supp:print_suppressions=0" \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 echo "== unit and integration tests under ThreadSanitizer"

@@ -64,6 +64,13 @@ static int set_node_attr(struct pcmk *p, const char *node_id, const char *name, 
 
 int pm_evict(struct pcmk *p, const struct pobj *n)
 {
+	/* Membership as corosync has it now: the watch thread's copy is read
+	 * after each change it is told of, and a node that has just gone may
+	 * still be "joined" there (an administrator's call, rare: a cmap read
+	 * on this thread is worth it; if corosync does not answer, the copy). */
+	struct corosync_view now;
+	if (corosync_read(&now) == 0 && now.nnodes)
+		p->cs = now;
 	const struct corosync_node *target = cs_node(&p->cs, n->o.name, n->o.number);
 	if (!target)
 		return BE_NOT_FOUND;
