@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ struct client {
 
 static struct client clients[CLIENTS];
 static struct daemon d;
-static volatile int stop_round;
+static atomic_int stop_round; /* read by the client threads */
 static unsigned long checked_acked, checked_refused, lost_applied, lost_not_applied, integrity_ok, ops_total;
 
 static void to_w(WCHAR *w, const char *s)
@@ -316,7 +317,7 @@ static void *client_main(void *arg)
 		CloseCluster(h);
 		return NULL;
 	}
-	while (!stop_round && !c->failure[0] && one_op(c, h, g))
+	while (!atomic_load(&stop_round) && !c->failure[0] && one_op(c, h, g))
 		;
 	CloseClusterGroup(g);
 	CloseCluster(h);
@@ -523,13 +524,13 @@ int main(void)
 
 	unsigned rs = seed;
 	for (int k = 1; k <= kills; k++) {
-		stop_round = 0;
+		atomic_store(&stop_round, 0);
 		pthread_t t[CLIENTS];
 		for (int i = 0; i < CLIENTS; i++)
 			pthread_create(&t[i], NULL, client_main, &clients[i]);
 		sleep_ms(30 + (long)(rand_r(&rs) % 300));
 		daemon_kill9(&d);
-		stop_round = 1;
+		atomic_store(&stop_round, 1);
 		for (int i = 0; i < CLIENTS; i++)
 			pthread_join(t[i], NULL);
 		if (integrity() < 0)

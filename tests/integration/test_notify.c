@@ -8,6 +8,7 @@
  * encode it, and the version 2 calls (opnums 137-139) not served.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -229,7 +230,7 @@ struct waiter {
 	struct rpc_client *c;
 	struct rpc_ctx_handle hn;
 	struct cmrp_get_notify_out o;
-	volatile int done;
+	atomic_int done; /* written by the waiting thread */
 };
 
 static void *wait_notify(void *arg)
@@ -250,7 +251,7 @@ static void *wait_notify(void *arg)
 			err = 1;
 		free(buf);
 	}
-	w->done = err ? -1 : 1;
+	atomic_store(&w->done, err ? -1 : 1);
 	return NULL;
 }
 
@@ -267,10 +268,10 @@ static void test_get_notify_blocks(void **state)
 	assert_int_equal(pthread_create(&t, NULL, wait_notify, &w), 0);
 	/* nothing is queued: the call waits */
 	usleep(300 * 1000);
-	assert_int_equal(w.done, 0);
+	assert_int_equal(atomic_load(&w.done), 0);
 	bounce_group(&b);
 	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_int_equal(w.done, 1);
+	assert_int_equal(atomic_load(&w.done), 1);
 	expect_group_state(&w.o, 77);
 	cmrp_get_notify_out_free(&w.o);
 	assert_int_equal(handle_call(&a, CMRP_CLOSE_NOTIFY, &w.hn), 0);
