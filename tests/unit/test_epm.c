@@ -81,7 +81,7 @@ struct got {
 
 static void pull_twr(struct ndr_pull *in, struct epm_tower *t)
 {
-	uint32_t mc, len;
+	uint32_t mc = 0, len = 0;
 	ndr_pull_align(in, 4);
 	assert_true(ndr_pull_u32(in, &mc) && ndr_pull_u32(in, &len));
 	assert_int_equal(mc, len);
@@ -92,7 +92,7 @@ static void pull_twr(struct ndr_pull *in, struct epm_tower *t)
 static void decode_lookup(const struct ndr_push *out, uint32_t max, struct got *g)
 {
 	struct ndr_pull in;
-	uint32_t mc, off, actual, ref;
+	uint32_t mc = 0, off = 0, actual = 0, ref = 0;
 	ndr_pull_init(&in, out->data, out->len, false);
 	assert_true(ndr_pull_ctx_handle(&in, &g->h));
 	assert_true(ndr_pull_u32(&in, &g->n));
@@ -102,7 +102,7 @@ static void decode_lookup(const struct ndr_push *out, uint32_t max, struct got *
 	assert_int_equal(actual, g->n);
 	assert_true(g->n <= 8);
 	for (uint32_t i = 0; i < g->n; i++) {
-		uint32_t aoff, alen;
+		uint32_t aoff = 0, alen = 0;
 		ndr_pull_align(&in, 4);
 		assert_true(ndr_pull_uuid(&in, &g->obj[i]) && ndr_pull_ptr(&in, &ref));
 		assert_int_not_equal(ref, 0);
