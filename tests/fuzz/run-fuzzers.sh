@@ -45,7 +45,7 @@ for h in $harnesses; do
 	cp "$src/corpus/$h"/* "$work/$h/corpus/"
 	# and what campaigns kept (campaign.sh)
 	if [ -d "$src/corpus-kept/$h" ]; then
-		find "$src/corpus-kept/$h" -type f -exec cp {} "$work/$h/corpus/" +
+		find "$src/corpus-kept/$h" -type f -exec cp -t "$work/$h/corpus/" {} +
 	fi
 	log=$work/$h/fuzz.log
 	# shellcheck disable=SC2086 # FUZZ_ARGS is a list of options
