@@ -60,6 +60,11 @@ int cli_close_cluster(HCLUSTER h, int rc);
 
 /* A UTF-16 copy of a command-line string, or NULL after a usage message. */
 LPWSTR cli_wide(const char *utf8, const char *what);
+/* Open a node, group or resource by name; NULL after printing why (the name
+ * could not be converted, or the cluster's error). */
+HNODE cli_open_node(HCLUSTER hc, const char *name);
+HGROUP cli_open_group(HCLUSTER hc, const char *name);
+HRESOURCE cli_open_resource(HCLUSTER hc, const char *name);
 
 /* Strings fetched through a Windows (buffer, count) call, grown on
  * ERROR_MORE_DATA.  The getter returns the error code. */

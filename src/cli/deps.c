@@ -17,42 +17,6 @@
 
 #include "cli.h"
 
-static HRESOURCE open_res(HCLUSTER hc, const char *name)
-{
-	LPWSTR w = cli_wide(name, "resource name");
-	if (!w)
-		return NULL;
-	HRESOURCE h = OpenClusterResource(hc, w);
-	if (!h)
-		failf(GetLastError(), "cannot open resource \"%s\"", name);
-	free(w);
-	return h;
-}
-
-static HNODE open_node(HCLUSTER hc, const char *name)
-{
-	LPWSTR w = cli_wide(name, "node name");
-	if (!w)
-		return NULL;
-	HNODE h = OpenClusterNode(hc, w);
-	if (!h)
-		failf(GetLastError(), "cannot open node \"%s\"", name);
-	free(w);
-	return h;
-}
-
-static HGROUP open_grp(HCLUSTER hc, const char *name)
-{
-	LPWSTR w = cli_wide(name, "group name");
-	if (!w)
-		return NULL;
-	HGROUP h = OpenClusterGroup(hc, w);
-	if (!h)
-		failf(GetLastError(), "cannot open group \"%s\"", name);
-	free(w);
-	return h;
-}
-
 /* {"name": NAME, KEY: [...] (, KEY2: [...])} */
 static void print_lists(const char *name, const char *key, const struct strlist *l, const char *key2,
 			const struct strlist *l2)
@@ -72,8 +36,8 @@ static int depend(const struct cli *cli, HCLUSTER hc, const struct args *a)
 {
 	bool add = strcmp(a->verb, "depend") == 0;
 	const char *name = a->pos[0], *prov = a->pos[1];
-	HRESOURCE r = open_res(hc, name);
-	HRESOURCE p = r ? open_res(hc, prov) : NULL;
+	HRESOURCE r = cli_open_resource(hc, name);
+	HRESOURCE p = r ? cli_open_resource(hc, prov) : NULL;
 	int rc = EXIT_FAILED;
 	if (r && p) {
 		DWORD err = add ? AddClusterResourceDependency(r, p) : RemoveClusterResourceDependency(r, p);
@@ -114,13 +78,13 @@ static int resource_owners(const struct cli *cli, HCLUSTER hc, const struct args
 		fprintf(stderr, "clusctl: usage: clusctl resource owners NAME [add|remove NODE]\n");
 		return EXIT_USAGE;
 	}
-	HRESOURCE r = open_res(hc, name);
+	HRESOURCE r = cli_open_resource(hc, name);
 	if (!r)
 		return EXIT_FAILED;
 	int rc = EXIT_FAILED;
 	DWORD err = ERROR_SUCCESS;
 	if (op) {
-		HNODE n = open_node(hc, a->pos[2]);
+		HNODE n = cli_open_node(hc, a->pos[2]);
 		if (!n) {
 			CloseClusterResource(r);
 			return EXIT_FAILED;
@@ -167,7 +131,7 @@ static int group_owners(const struct cli *cli, HCLUSTER hc, const struct args *a
 		fprintf(stderr, "clusctl: usage: clusctl group owners NAME [set [NODE...]]\n");
 		return EXIT_USAGE;
 	}
-	HGROUP g = open_grp(hc, name);
+	HGROUP g = cli_open_group(hc, name);
 	if (!g)
 		return EXIT_FAILED;
 	int rc = EXIT_FAILED;
@@ -177,7 +141,7 @@ static int group_owners(const struct cli *cli, HCLUSTER hc, const struct args *a
 		int n = 0;
 		bool ok = true;
 		for (int i = 2; i < a->npos && ok; i++) {
-			nodes[n] = open_node(hc, a->pos[i]);
+			nodes[n] = cli_open_node(hc, a->pos[i]);
 			ok = nodes[n] != NULL;
 			n += ok;
 		}

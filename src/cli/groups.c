@@ -8,18 +8,6 @@
 
 #include "cli.h"
 
-static HGROUP open_group(HCLUSTER hc, const char *name)
-{
-	LPWSTR w = cli_wide(name, "group name");
-	if (!w)
-		return NULL;
-	HGROUP h = OpenClusterGroup(hc, w);
-	if (!h)
-		failf(GetLastError(), "cannot open group \"%s\"", name);
-	free(w);
-	return h;
-}
-
 struct group_state {
 	HGROUP h;
 	int state;
@@ -88,7 +76,7 @@ static int group_list(const struct cli *cli, HCLUSTER hc)
 
 static int group_show(const struct cli *cli, HCLUSTER hc, const char *name)
 {
-	HGROUP h = open_group(hc, name);
+	HGROUP h = cli_open_group(hc, name);
 	if (!h)
 		return EXIT_FAILED;
 	int rc = EXIT_FAILED, state;
@@ -167,7 +155,7 @@ static bool settle_pending(int state)
 static int group_change(HCLUSTER hc, const struct args *a)
 {
 	const char *verb = a->verb, *name = a->pos[0];
-	HGROUP h = open_group(hc, name);
+	HGROUP h = cli_open_group(hc, name);
 	if (!h)
 		return EXIT_FAILED;
 	HNODE node = NULL;

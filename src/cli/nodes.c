@@ -8,18 +8,6 @@
 
 #include "cli.h"
 
-static HNODE open_node(HCLUSTER hc, const char *name)
-{
-	LPWSTR w = cli_wide(name, "node name");
-	if (!w)
-		return NULL;
-	HNODE h = OpenClusterNode(hc, w);
-	if (!h)
-		failf(GetLastError(), "cannot open node \"%s\"", name);
-	free(w);
-	return h;
-}
-
 static int node_list(const struct cli *cli, HCLUSTER hc)
 {
 	struct strlist names = { 0 }, ids = { 0 };
@@ -60,7 +48,7 @@ static int node_list(const struct cli *cli, HCLUSTER hc)
 
 static int node_show(const struct cli *cli, HCLUSTER hc, const char *name)
 {
-	HNODE h = open_node(hc, name);
+	HNODE h = cli_open_node(hc, name);
 	if (!h)
 		return EXIT_FAILED;
 	int rc = EXIT_FAILED;
@@ -104,7 +92,7 @@ static int node_show(const struct cli *cli, HCLUSTER hc, const char *name)
 
 static int node_change(HCLUSTER hc, const char *verb, const char *name)
 {
-	HNODE h = open_node(hc, name);
+	HNODE h = cli_open_node(hc, name);
 	if (!h)
 		return EXIT_FAILED;
 	bool pause = strcmp(verb, "pause") == 0;
@@ -128,7 +116,7 @@ static int node_change(HCLUSTER hc, const char *verb, const char *name)
 
 static int node_evict(HCLUSTER hc, const char *name)
 {
-	HNODE h = open_node(hc, name);
+	HNODE h = cli_open_node(hc, name);
 	if (!h)
 		return EXIT_FAILED;
 	DWORD err = EvictClusterNode(h);

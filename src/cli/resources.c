@@ -10,18 +10,6 @@
 
 #include "cli.h"
 
-static HRESOURCE open_resource(HCLUSTER hc, const char *name)
-{
-	LPWSTR w = cli_wide(name, "resource name");
-	if (!w)
-		return NULL;
-	HRESOURCE h = OpenClusterResource(hc, w);
-	if (!h)
-		failf(GetLastError(), "cannot open resource \"%s\"", name);
-	free(w);
-	return h;
-}
-
 struct resource {
 	char *name, *id, *type, *owner, *group;
 	int state;
@@ -256,7 +244,7 @@ static DWORD netname_get(void *ctx, LPWSTR buf, LPDWORD cch)
 
 static int resource_show(const struct cli *cli, HCLUSTER hc, const char *name)
 {
-	HRESOURCE h = open_resource(hc, name);
+	HRESOURCE h = cli_open_resource(hc, name);
 	if (!h)
 		return EXIT_FAILED;
 	int rc = EXIT_FAILED;
@@ -357,7 +345,7 @@ static int resource_change(HCLUSTER hc, const struct args *a)
 	LPWSTR newname = NULL;
 	if (rename && !(newname = cli_wide(a->pos[1], "new name")))
 		return EXIT_USAGE;
-	HRESOURCE h = open_resource(hc, name);
+	HRESOURCE h = cli_open_resource(hc, name);
 	if (!h) {
 		free(newname);
 		return EXIT_FAILED;

@@ -622,3 +622,41 @@ int wait_settled(int (*state)(void *ctx), bool (*is_pending)(int state), void *c
 	}
 	return s;
 }
+
+/* ---- opening objects by name -------------------------------------------------- */
+
+HNODE cli_open_node(HCLUSTER hc, const char *name)
+{
+	LPWSTR w = cli_wide(name, "node name");
+	if (!w)
+		return NULL;
+	HNODE h = OpenClusterNode(hc, w);
+	if (!h)
+		failf(GetLastError(), "cannot open node \"%s\"", name);
+	free(w);
+	return h;
+}
+
+HGROUP cli_open_group(HCLUSTER hc, const char *name)
+{
+	LPWSTR w = cli_wide(name, "group name");
+	if (!w)
+		return NULL;
+	HGROUP h = OpenClusterGroup(hc, w);
+	if (!h)
+		failf(GetLastError(), "cannot open group \"%s\"", name);
+	free(w);
+	return h;
+}
+
+HRESOURCE cli_open_resource(HCLUSTER hc, const char *name)
+{
+	LPWSTR w = cli_wide(name, "resource name");
+	if (!w)
+		return NULL;
+	HRESOURCE h = OpenClusterResource(hc, w);
+	if (!h)
+		failf(GetLastError(), "cannot open resource \"%s\"", name);
+	free(w);
+	return h;
+}
