@@ -61,7 +61,7 @@ one_run() {
 			<"$dir/go" >"$dir/probe.out" 2>&1 9>&- &
 		probe=$!
 		exec 7>"$dir/go"
-		for _ in $(seq 1 100); do grep -q '^ready' "$dir/probe.out" && break; sleep 0.05; done
+		for _ in $(seq 1 100); do grep -qs '^ready' "$dir/probe.out" && break; sleep 0.05; done
 		grep -q '^ready' "$dir/probe.out" || exit 1
 		t0=$(ms)
 		kill -9 "$(cat "$dir/n$dead/corosync.pid")" "$(cat "$dir/n$dead/pacemakerd.pid")"
