@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -169,8 +170,12 @@ static void start_echo(struct spec *s, bool unix_socket)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	for (long i = 0; i < cores && n_echo < 64; i++) {
 		pid_t pid = fork();
-		if (pid == 0)
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL); /* gone with the benchmark, however it ends */
 			echo_child(lfd);
+		}
+		if (pid < 0)
+			goto fail;
 		echo_pids[n_echo++] = pid;
 	}
 	close(lfd);
