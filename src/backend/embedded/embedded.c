@@ -202,32 +202,42 @@ static int sql_step_done(struct embedded *e, sqlite3_stmt *st)
 	return ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ? BE_EXISTS : BE_IO;
 }
 
+/* A statement without arguments (BEGIN, SAVEPOINT, RELEASE, COMMIT...) from
+ * the cache: sqlite3_exec would parse its text on every change. */
+static int sql_run(struct embedded *e, const char *sql)
+{
+	sqlite3_stmt *st = stmt_get(e, sql);
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	sql_release(e, st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? BE_OK : BE_IO;
+}
+
 static int tx_begin(struct embedded *e)
 {
 	if (!e->batching)
-		return sql_exec(e, "BEGIN IMMEDIATE");
+		return sql_run(e, "BEGIN IMMEDIATE");
 	/* In a batch: the batch's transaction, and a savepoint in it so that a
 	 * failed change goes alone. */
 	if (!e->batch_open) {
-		if (sql_exec(e, "BEGIN IMMEDIATE") != BE_OK)
+		if (sql_run(e, "BEGIN IMMEDIATE") != BE_OK)
 			return BE_IO;
 		e->batch_open = true;
 	}
-	return sql_exec(e, "SAVEPOINT change");
+	return sql_run(e, "SAVEPOINT change");
 }
 
 static int tx_end(struct embedded *e, int rc)
 {
 	if (e->batching) {
-		if (rc == BE_OK && sql_exec(e, "RELEASE change") == BE_OK)
+		if (rc == BE_OK && sql_run(e, "RELEASE change") == BE_OK)
 			return BE_OK;
-		sql_exec(e, "ROLLBACK TO change");
-		sql_exec(e, "RELEASE change");
+		sql_run(e, "ROLLBACK TO change");
+		sql_run(e, "RELEASE change");
 		return rc == BE_OK ? BE_IO : rc;
 	}
 	if (rc == BE_OK)
-		return sql_exec(e, "COMMIT") == BE_OK ? BE_OK : (sql_exec(e, "ROLLBACK"), BE_IO);
-	sql_exec(e, "ROLLBACK");
+		return sql_run(e, "COMMIT") == BE_OK ? BE_OK : (sql_run(e, "ROLLBACK"), BE_IO);
+	sql_run(e, "ROLLBACK");
 	return rc;
 }
 
@@ -349,8 +359,8 @@ static int emb_batch_end(struct backend *b)
 	e->batch_open = false;
 	/* One commit (WAL, synchronous=FULL: on disk when it returns) for all
 	 * the changes of the batch. */
-	if (sql_exec(e, "COMMIT") != BE_OK) {
-		sql_exec(e, "ROLLBACK");
+	if (sql_run(e, "COMMIT") != BE_OK) {
+		sql_run(e, "ROLLBACK");
 		rc = BE_IO;
 	}
 	for (size_t i = 0; rc == BE_OK && i < e->nheld && e->watch_fn; i++)
@@ -534,13 +544,18 @@ static int object_insert(struct embedded *e, const struct be_object *o)
 
 static int object_by(struct embedded *e, enum be_kind kind, const char *column, const char *value, struct be_object *out)
 {
-	char sql[160];
-	char k[8];
-	snprintf(sql, sizeof(sql), "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ? AND %s = ?", column);
-	snprintf(k, sizeof(k), "%d", kind);
-	sqlite3_stmt *st = sql_prepare(e, sql, k, value, NULL);
+	static const char by_id[] = "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ?2 AND id = ?1",
+			  by_name[] = "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ?2 AND name = ?1";
+	const char *sql = strcmp(column, "id") == 0 ? by_id : strcmp(column, "name") == 0 ? by_name : NULL;
+	char buf[160];
+	if (!sql) {
+		snprintf(buf, sizeof(buf), "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ?2 AND %s = ?1", column);
+		sql = buf;
+	}
+	sqlite3_stmt *st = sql_prepare(e, sql, value, NULL);
 	if (!st)
 		return BE_IO;
+	sqlite3_bind_int(st, 2, kind);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		row_to_object(st, out);
@@ -651,12 +666,16 @@ static int group_refresh(struct embedded *e, const char *group_name)
  * resources online (then PARTIAL) or none at all (then OFFLINE).  Anything
  * else: counted.  The stored state is group_refresh's after every change.
  */
-static int group_after_new_offline(struct embedded *e, const char *group_name)
+static int group_after_new_offline(struct embedded *e, const char *group_name, const struct be_object *known)
 {
 	struct be_object g;
-	int rc = object_by(e, BE_GROUP, "name", group_name, &g);
-	if (rc)
-		return rc;
+	if (known) {
+		g = *known; /* read in this change's savepoint: current */
+	} else {
+		int rc = object_by(e, BE_GROUP, "name", group_name, &g);
+		if (rc)
+			return rc;
+	}
 	switch (g.state) {
 	case BE_STATE_FAILED:
 	case BE_STATE_ONLINE_PENDING:
@@ -727,7 +746,7 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 		rc = object_insert(e, &o);
 	}
 	if (!rc && kind == BE_RESOURCE)
-		rc = group_after_new_offline(e, o.parent);
+		rc = group_after_new_offline(e, o.parent, &g);
 	rc = tx_end(e, rc);
 	if (!rc) {
 		if (out)
@@ -775,7 +794,7 @@ static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
 		rc = key_delete_tree(e, key);
 	}
 	if (!rc && kind == BE_RESOURCE)
-		rc = group_after_new_offline(e, o.parent);
+		rc = group_after_new_offline(e, o.parent, NULL);
 	rc = tx_end(e, rc);
 	if (!rc)
 		emit(e, BE_EV_DELETED, kind, o.id, o.name, o.state);
