@@ -94,6 +94,14 @@ struct embedded {
 		sqlite3_stmt *st;
 		bool busy;
 	} stmts[STMT_CACHE];
+	/* The node list (every session's open asks for it): kept while the
+	 * database has had no change since it was read. */
+	struct node_cache {
+		struct be_object *v;
+		size_t n;
+		sqlite3_int64 changes; /* sqlite3_total_changes64 when read */
+		bool valid;
+	} nodes;
 	struct sdunit_bus *bus; /* watches the units of Generic Services; opened at the first */
 	bool units_check;	/* look at the units again at the next event */
 };
@@ -575,9 +583,64 @@ static int emb_get(struct backend *b, enum be_kind kind, const char *id, struct 
 	return object_by(E(b), kind, "id", id, out);
 }
 
+/*
+ * The node list from memory.  It is read again after any change of this
+ * connection (the only one writing the database): sqlite3_total_changes64
+ * counts every row changed, also those of a change rolled back later, so a
+ * list is only read outside a transaction (what is committed) and dropped at
+ * the first change after.  Returns 1 when it served the list (*rc set).
+ */
+static int nodes_cached(struct embedded *e, be_object_fn fn, void *arg, int *rc)
+{
+	struct node_cache *c = &e->nodes;
+	sqlite3_int64 changes = sqlite3_total_changes64(e->db);
+	if (!c->valid || c->changes != changes) {
+		c->valid = false;
+		if (!sqlite3_get_autocommit(e->db))
+			return 0;
+		sqlite3_stmt *st = sql_prepare(e, "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ? ORDER BY seq", NULL);
+		if (!st)
+			return 0;
+		sqlite3_bind_int(st, 1, BE_NODE);
+		size_t n = 0, cap = c->n ? c->n : 4;
+		struct be_object *v = malloc(cap * sizeof(*v));
+		int step = SQLITE_ERROR;
+		while (v && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				struct be_object *p = realloc(v, 2 * cap * sizeof(*v));
+				if (!p)
+					break;
+				v = p;
+				cap *= 2;
+			}
+			row_to_object(st, &v[n++]);
+		}
+		sql_release(e, st);
+		if (step != SQLITE_DONE) {
+			free(v);
+			return 0; /* the plain way, which reports its error */
+		}
+		free(c->v);
+		c->v = v;
+		c->n = n;
+		c->changes = changes;
+		c->valid = true;
+	}
+	/* By index and through c: a callback that lists again may replace the array. */
+	*rc = 0;
+	for (size_t i = 0; i < c->n && !*rc; i++) {
+		struct be_object o = c->v[i];
+		*rc = fn(&o, arg);
+	}
+	return 1;
+}
+
 static int emb_list(struct backend *b, enum be_kind kind, const char *parent, be_object_fn fn, void *arg)
 {
 	struct embedded *e = E(b);
+	int cached_rc;
+	if (kind == BE_NODE && !parent && nodes_cached(e, fn, arg, &cached_rc))
+		return cached_rc;
 	char k[8];
 	snprintf(k, sizeof(k), "%d", kind);
 	const char *col = kind == BE_GROUP ? "owner" : "parent";
@@ -1713,6 +1776,7 @@ static void emb_destroy(struct backend *b)
 	free(e->children);
 	free(e->restarts);
 	free(e->held);
+	free(e->nodes.v);
 	stmt_cache_free(e);
 	sdunit_bus_close(e->bus);
 	if (e->sigfd >= 0)
