@@ -2234,8 +2234,13 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 	sqlite3_busy_timeout(e->db, 5000);
 	/* WAL with synchronous=FULL: every commit is on disk before we answer;
 	 * a crash loses nothing acknowledged and never corrupts the file. */
+	/* temp_store = MEMORY: a change's savepoint keeps the pages it may
+	 * have to undo in memory; in a file (the default once it passes 64 KiB,
+	 * which a turn's transaction soon does) each change wrote them there
+	 * too, as many writes as the WAL got.  Nothing that must survive a
+	 * crash is a temporary file. */
 	if (sql_exec(e, "PRAGMA journal_mode = WAL") || sql_exec(e, "PRAGMA synchronous = FULL") ||
-	    sql_exec(e, "PRAGMA foreign_keys = ON")) {
+	    sql_exec(e, "PRAGMA foreign_keys = ON") || sql_exec(e, "PRAGMA temp_store = MEMORY")) {
 		snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(e->db));
 		emb_destroy(&e->base);
 		return NULL;
