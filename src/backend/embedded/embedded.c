@@ -249,10 +249,17 @@ static int tx_end(struct embedded *e, int rc)
 	return rc;
 }
 
+/* A text column into dst (cut to cap - 1 bytes); memcpy, not snprintf: a
+ * lookup copies ten of them and a creation makes several lookups. */
 static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);
-	snprintf(dst, cap, "%s", s ? (const char *)s : "");
+	size_t n = s ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(dst, s, n);
+	dst[n] = 0;
 }
 
 #define OBJ_COLUMNS "kind, id, name, state, owner, parent, type, address, number, core"
@@ -307,8 +314,16 @@ static void new_id(char *buf)
 	b[6] = (uint8_t)(0x70 | (seq >> 8)); /* version 7 */
 	b[7] = (uint8_t)seq;
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	snprintf(buf, BE_ID_MAX, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	/* 8-4-4-4-12 hex digits */
+	static const char hex[] = "0123456789abcdef";
+	char *p = buf;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[b[i] >> 4];
+		*p++ = hex[b[i] & 15];
+	}
+	*p = 0;
 }
 
 /* Tell the watcher, or, in a batch, hold it until the change is on disk
@@ -543,8 +558,15 @@ static int object_insert(struct embedded *e, const struct be_object *o)
 	int rc = sql_step_done(e, st);
 	if (rc)
 		return rc;
+	/* Its key KIND\ID under KIND: the kind's key is there but for the first
+	 * object of a kind; the object's own is new but for one made before
+	 * through the registry calls (a type's, by name: kept, as key_create
+	 * did). */
 	object_key(key, sizeof(key), o->kind, o->id, o->name);
-	rc = key_create(e, key, NULL);
+	rc = key_create(e, kind_key(o->kind), NULL);
+	if (!rc)
+		rc = sql_step_done(e, sql_prepare(e, "INSERT OR IGNORE INTO reg_keys(path, parent, name) VALUES (?, ?, ?)",
+						   key, kind_key(o->kind), o->kind == BE_RESTYPE ? o->name : o->id, NULL));
 	if (!rc)
 		rc = value_set_sz(e, key, "Name", o->name);
 	return rc;
