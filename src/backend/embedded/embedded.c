@@ -102,6 +102,8 @@ struct embedded {
 		sqlite3_int64 changes; /* sqlite3_total_changes64 when read */
 		bool valid;
 	} nodes;
+	uint64_t id_ms;	 /* new_id: the ms and the counter of the last id */
+	unsigned id_seq;
 	struct sdunit_bus *bus; /* watches the units of Generic Services; opened at the first */
 	bool units_check;	/* look at the units again at the next event */
 };
@@ -288,27 +290,26 @@ static void row_to_object(sqlite3_stmt *st, struct be_object *o)
  * commit writes a few pages instead of one per index per creation.  Clients
  * see an opaque GUID string, as with a random one.
  */
-static void new_id(char *buf)
+static void new_id(struct embedded *e, char *buf)
 {
-	static uint64_t last_ms;
-	static unsigned seq;
 	uint8_t b[16];
 	struct timespec ts;
 	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		memset(b, 0x5a, sizeof(b));
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-	if (ms <= last_ms) {
+	if (ms <= e->id_ms) {
 		/* The same ms (or the clock went back): count on from the last. */
-		if (++seq > 0xfff) {
-			seq = 0;
-			last_ms++;
+		if (++e->id_seq > 0xfff) {
+			e->id_seq = 0;
+			e->id_ms++;
 		}
-		ms = last_ms;
+		ms = e->id_ms;
 	} else {
-		seq = (unsigned)(b[7] & 0x3f) << 4; /* a random start, room to count */
-		last_ms = ms;
+		e->id_seq = (unsigned)(b[7] & 0x3f) << 4; /* a random start, room to count */
+		e->id_ms = ms;
 	}
+	unsigned seq = e->id_seq;
 	for (int i = 0; i < 6; i++)
 		b[i] = (uint8_t)(ms >> (40 - 8 * i));
 	b[6] = (uint8_t)(0x70 | (seq >> 8)); /* version 7 */
@@ -826,7 +827,7 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 		snprintf(o.owner, sizeof(o.owner), "%s", e->node);
 	}
 	if (!rc) {
-		new_id(o.id);
+		new_id(e, o.id);
 		snprintf(o.name, sizeof(o.name), "%s", name);
 		rc = object_insert(e, &o);
 	}
@@ -2042,7 +2043,7 @@ static int seed_object(struct embedded *e, enum be_kind kind, const char *name, 
 		       struct be_object *out)
 {
 	struct be_object o = { .kind = kind, .state = state, .number = number, .core = core };
-	new_id(o.id);
+	new_id(e, o.id);
 	snprintf(o.name, sizeof(o.name), "%s", name);
 	snprintf(o.owner, sizeof(o.owner), "%s", owner ? owner : "");
 	snprintf(o.parent, sizeof(o.parent), "%s", parent ? parent : "");
@@ -2140,7 +2141,7 @@ static int seed(struct embedded *e, const char *cluster_name)
 	if (!rc)
 		rc = value_set_dword(e, "", "ClusterFunctionalLevel", 9);
 	char instance[BE_ID_MAX];
-	new_id(instance);
+	new_id(e, instance);
 	if (!rc)
 		rc = value_set_sz(e, "", "ClusterInstanceID", instance);
 	char key[BE_REG_PATH_MAX];
