@@ -595,6 +595,69 @@ static void test_batch(void **state)
 	get(f->b, BE_GROUP, "b2");
 }
 
+static int node_state_fn(const struct be_object *o, void *arg)
+{
+	*(enum be_state *)arg = o->state;
+	return 0;
+}
+
+/* The node list as the list call gives it (kept in memory between changes):
+ * every change shows at once, inside a batch and after it. */
+static enum be_state node_listed_state(struct backend *b)
+{
+	enum be_state s = BE_STATE_UNKNOWN;
+	assert_int_equal(count(b, BE_NODE, NULL), 1);
+	assert_int_equal(b->ops->list(b, BE_NODE, NULL, node_state_fn, &s), BE_OK);
+	return s;
+}
+
+static void test_node_list_and_ids(void **state)
+{
+	struct fixture *f = *state;
+	struct backend *b = f->b;
+	struct be_object n = get(b, BE_NODE, "node1");
+	assert_int_equal(node_listed_state(b), BE_STATE_UP);
+	assert_int_equal(node_listed_state(b), BE_STATE_UP); /* again: from memory */
+	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_PAUSE, NULL), BE_OK);
+	assert_int_equal(node_listed_state(b), BE_STATE_PAUSED);
+	/* a change in a batch: seen in the batch (its transaction) and after */
+	b->ops->batch_begin(b);
+	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_RESUME, NULL), BE_OK);
+	assert_int_equal(node_listed_state(b), BE_STATE_UP);
+	assert_int_equal(b->ops->batch_end(b), BE_OK);
+	assert_int_equal(node_listed_state(b), BE_STATE_UP);
+	/* a change that fails in a batch is undone; the list read in it is not kept */
+	b->ops->batch_begin(b);
+	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_PAUSE, NULL), BE_OK);
+	assert_int_equal(node_listed_state(b), BE_STATE_PAUSED);
+	assert_int_equal(b->ops->create(b, BE_GROUP, "Cluster Group", NULL, NULL, NULL), BE_EXISTS);
+	assert_int_equal(b->ops->batch_end(b), BE_OK);
+	assert_int_equal(node_listed_state(b), BE_STATE_PAUSED);
+	assert_int_equal(b->ops->act(b, BE_NODE, n.id, BE_ACT_EVICT, NULL), BE_OK);
+	assert_int_equal(count(b, BE_NODE, NULL), 0);
+
+	/* New ids: UUIDs of version 7, each after the one before (indexes grow
+	 * at their end), distinct. */
+	char prev[BE_ID_MAX] = "";
+	for (int i = 0; i < 200; i++) {
+		char name[32];
+		struct be_object g;
+		snprintf(name, sizeof(name), "ids-%d", i);
+		assert_int_equal(b->ops->create(b, BE_GROUP, name, NULL, NULL, &g), BE_OK);
+		assert_int_equal(strlen(g.id), 36);
+		for (int j = 0; j < 36; j++) {
+			if (j == 8 || j == 13 || j == 18 || j == 23)
+				assert_int_equal(g.id[j], '-');
+			else
+				assert_non_null(strchr("0123456789abcdef", g.id[j]));
+		}
+		assert_int_equal(g.id[14], '7');
+		assert_non_null(strchr("89ab", g.id[19]));
+		assert_true(strcmp(prev, g.id) < 0);
+		snprintf(prev, sizeof(prev), "%s", g.id);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +673,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_power_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_state_on_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_node_list_and_ids, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,6 +94,16 @@ struct embedded {
 		sqlite3_stmt *st;
 		bool busy;
 	} stmts[STMT_CACHE];
+	/* The node list (every session's open asks for it): kept while the
+	 * database has had no change since it was read. */
+	struct node_cache {
+		struct be_object *v;
+		size_t n;
+		sqlite3_int64 changes; /* sqlite3_total_changes64 when read */
+		bool valid;
+	} nodes;
+	uint64_t id_ms;	 /* new_id: the ms and the counter of the last id */
+	unsigned id_seq;
 	struct sdunit_bus *bus; /* watches the units of Generic Services; opened at the first */
 	bool units_check;	/* look at the units again at the next event */
 };
@@ -202,39 +212,56 @@ static int sql_step_done(struct embedded *e, sqlite3_stmt *st)
 	return ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ? BE_EXISTS : BE_IO;
 }
 
+/* A statement without arguments (BEGIN, SAVEPOINT, RELEASE, COMMIT...) from
+ * the cache: sqlite3_exec would parse its text on every change. */
+static int sql_run(struct embedded *e, const char *sql)
+{
+	sqlite3_stmt *st = stmt_get(e, sql);
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	sql_release(e, st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? BE_OK : BE_IO;
+}
+
 static int tx_begin(struct embedded *e)
 {
 	if (!e->batching)
-		return sql_exec(e, "BEGIN IMMEDIATE");
+		return sql_run(e, "BEGIN IMMEDIATE");
 	/* In a batch: the batch's transaction, and a savepoint in it so that a
 	 * failed change goes alone. */
 	if (!e->batch_open) {
-		if (sql_exec(e, "BEGIN IMMEDIATE") != BE_OK)
+		if (sql_run(e, "BEGIN IMMEDIATE") != BE_OK)
 			return BE_IO;
 		e->batch_open = true;
 	}
-	return sql_exec(e, "SAVEPOINT change");
+	return sql_run(e, "SAVEPOINT change");
 }
 
 static int tx_end(struct embedded *e, int rc)
 {
 	if (e->batching) {
-		if (rc == BE_OK && sql_exec(e, "RELEASE change") == BE_OK)
+		if (rc == BE_OK && sql_run(e, "RELEASE change") == BE_OK)
 			return BE_OK;
-		sql_exec(e, "ROLLBACK TO change");
-		sql_exec(e, "RELEASE change");
+		sql_run(e, "ROLLBACK TO change");
+		sql_run(e, "RELEASE change");
 		return rc == BE_OK ? BE_IO : rc;
 	}
 	if (rc == BE_OK)
-		return sql_exec(e, "COMMIT") == BE_OK ? BE_OK : (sql_exec(e, "ROLLBACK"), BE_IO);
-	sql_exec(e, "ROLLBACK");
+		return sql_run(e, "COMMIT") == BE_OK ? BE_OK : (sql_run(e, "ROLLBACK"), BE_IO);
+	sql_run(e, "ROLLBACK");
 	return rc;
 }
 
+/* A text column into dst (cut to cap - 1 bytes); memcpy, not snprintf: a
+ * lookup copies ten of them and a creation makes several lookups. */
 static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);
-	snprintf(dst, cap, "%s", s ? (const char *)s : "");
+	size_t n = s ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(dst, s, n);
+	dst[n] = 0;
 }
 
 #define OBJ_COLUMNS "kind, id, name, state, owner, parent, type, address, number, core"
@@ -254,15 +281,50 @@ static void row_to_object(sqlite3_stmt *st, struct be_object *o)
 	o->core = sqlite3_column_int(st, 9) != 0;
 }
 
-static void new_id(char *buf)
+/*
+ * A new object id: a UUID of version 7 (RFC 9562: 48 bits of Unix time in
+ * ms, then a 12-bit counter within the ms, then 62 random bits), so that the
+ * ids of new objects sort after the older ones.  Every index holding an id
+ * (objects.id, the registry's Resources\ID keys and their values) then
+ * grows at its end: a turn's creations share their index pages, and each
+ * commit writes a few pages instead of one per index per creation.  Clients
+ * see an opaque GUID string, as with a random one.
+ */
+static void new_id(struct embedded *e, char *buf)
 {
 	uint8_t b[16];
+	struct timespec ts;
 	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		memset(b, 0x5a, sizeof(b));
-	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	if (ms <= e->id_ms) {
+		/* The same ms (or the clock went back): count on from the last. */
+		if (++e->id_seq > 0xfff) {
+			e->id_seq = 0;
+			e->id_ms++;
+		}
+		ms = e->id_ms;
+	} else {
+		e->id_seq = (unsigned)(b[7] & 0x3f) << 4; /* a random start, room to count */
+		e->id_ms = ms;
+	}
+	unsigned seq = e->id_seq;
+	for (int i = 0; i < 6; i++)
+		b[i] = (uint8_t)(ms >> (40 - 8 * i));
+	b[6] = (uint8_t)(0x70 | (seq >> 8)); /* version 7 */
+	b[7] = (uint8_t)seq;
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	snprintf(buf, BE_ID_MAX, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	/* 8-4-4-4-12 hex digits */
+	static const char hex[] = "0123456789abcdef";
+	char *p = buf;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[b[i] >> 4];
+		*p++ = hex[b[i] & 15];
+	}
+	*p = 0;
 }
 
 /* Tell the watcher, or, in a batch, hold it until the change is on disk
@@ -321,8 +383,8 @@ static int emb_batch_end(struct backend *b)
 	e->batch_open = false;
 	/* One commit (WAL, synchronous=FULL: on disk when it returns) for all
 	 * the changes of the batch. */
-	if (sql_exec(e, "COMMIT") != BE_OK) {
-		sql_exec(e, "ROLLBACK");
+	if (sql_run(e, "COMMIT") != BE_OK) {
+		sql_run(e, "ROLLBACK");
 		rc = BE_IO;
 	}
 	for (size_t i = 0; rc == BE_OK && i < e->nheld && e->watch_fn; i++)
@@ -497,8 +559,15 @@ static int object_insert(struct embedded *e, const struct be_object *o)
 	int rc = sql_step_done(e, st);
 	if (rc)
 		return rc;
+	/* Its key KIND\ID under KIND: the kind's key is there but for the first
+	 * object of a kind; the object's own is new but for one made before
+	 * through the registry calls (a type's, by name: kept, as key_create
+	 * did). */
 	object_key(key, sizeof(key), o->kind, o->id, o->name);
-	rc = key_create(e, key, NULL);
+	rc = key_create(e, kind_key(o->kind), NULL);
+	if (!rc)
+		rc = sql_step_done(e, sql_prepare(e, "INSERT OR IGNORE INTO reg_keys(path, parent, name) VALUES (?, ?, ?)",
+						   key, kind_key(o->kind), o->kind == BE_RESTYPE ? o->name : o->id, NULL));
 	if (!rc)
 		rc = value_set_sz(e, key, "Name", o->name);
 	return rc;
@@ -506,13 +575,18 @@ static int object_insert(struct embedded *e, const struct be_object *o)
 
 static int object_by(struct embedded *e, enum be_kind kind, const char *column, const char *value, struct be_object *out)
 {
-	char sql[160];
-	char k[8];
-	snprintf(sql, sizeof(sql), "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ? AND %s = ?", column);
-	snprintf(k, sizeof(k), "%d", kind);
-	sqlite3_stmt *st = sql_prepare(e, sql, k, value, NULL);
+	static const char by_id[] = "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ?2 AND id = ?1",
+			  by_name[] = "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ?2 AND name = ?1";
+	const char *sql = strcmp(column, "id") == 0 ? by_id : strcmp(column, "name") == 0 ? by_name : NULL;
+	char buf[160];
+	if (!sql) {
+		snprintf(buf, sizeof(buf), "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ?2 AND %s = ?1", column);
+		sql = buf;
+	}
+	sqlite3_stmt *st = sql_prepare(e, sql, value, NULL);
 	if (!st)
 		return BE_IO;
+	sqlite3_bind_int(st, 2, kind);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		row_to_object(st, out);
@@ -532,9 +606,64 @@ static int emb_get(struct backend *b, enum be_kind kind, const char *id, struct 
 	return object_by(E(b), kind, "id", id, out);
 }
 
+/*
+ * The node list from memory.  It is read again after any change of this
+ * connection (the only one writing the database): sqlite3_total_changes64
+ * counts every row changed, also those of a change rolled back later, so a
+ * list is only read outside a transaction (what is committed) and dropped at
+ * the first change after.  Returns 1 when it served the list (*rc set).
+ */
+static int nodes_cached(struct embedded *e, be_object_fn fn, void *arg, int *rc)
+{
+	struct node_cache *c = &e->nodes;
+	sqlite3_int64 changes = sqlite3_total_changes64(e->db);
+	if (!c->valid || c->changes != changes) {
+		c->valid = false;
+		if (!sqlite3_get_autocommit(e->db))
+			return 0;
+		sqlite3_stmt *st = sql_prepare(e, "SELECT " OBJ_COLUMNS " FROM objects WHERE kind = ? ORDER BY seq", NULL);
+		if (!st)
+			return 0;
+		sqlite3_bind_int(st, 1, BE_NODE);
+		size_t n = 0, cap = c->n ? c->n : 4;
+		struct be_object *v = malloc(cap * sizeof(*v));
+		int step = SQLITE_ERROR;
+		while (v && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				struct be_object *p = realloc(v, 2 * cap * sizeof(*v));
+				if (!p)
+					break;
+				v = p;
+				cap *= 2;
+			}
+			row_to_object(st, &v[n++]);
+		}
+		sql_release(e, st);
+		if (step != SQLITE_DONE) {
+			free(v);
+			return 0; /* the plain way, which reports its error */
+		}
+		free(c->v);
+		c->v = v;
+		c->n = n;
+		c->changes = changes;
+		c->valid = true;
+	}
+	/* By index and through c: a callback that lists again may replace the array. */
+	*rc = 0;
+	for (size_t i = 0; i < c->n && !*rc; i++) {
+		struct be_object o = c->v[i];
+		*rc = fn(&o, arg);
+	}
+	return 1;
+}
+
 static int emb_list(struct backend *b, enum be_kind kind, const char *parent, be_object_fn fn, void *arg)
 {
 	struct embedded *e = E(b);
+	int cached_rc;
+	if (kind == BE_NODE && !parent && nodes_cached(e, fn, arg, &cached_rc))
+		return cached_rc;
 	char k[8];
 	snprintf(k, sizeof(k), "%d", kind);
 	const char *col = kind == BE_GROUP ? "owner" : "parent";
@@ -623,12 +752,16 @@ static int group_refresh(struct embedded *e, const char *group_name)
  * resources online (then PARTIAL) or none at all (then OFFLINE).  Anything
  * else: counted.  The stored state is group_refresh's after every change.
  */
-static int group_after_new_offline(struct embedded *e, const char *group_name)
+static int group_after_new_offline(struct embedded *e, const char *group_name, const struct be_object *known)
 {
 	struct be_object g;
-	int rc = object_by(e, BE_GROUP, "name", group_name, &g);
-	if (rc)
-		return rc;
+	if (known) {
+		g = *known; /* read in this change's savepoint: current */
+	} else {
+		int rc = object_by(e, BE_GROUP, "name", group_name, &g);
+		if (rc)
+			return rc;
+	}
 	switch (g.state) {
 	case BE_STATE_FAILED:
 	case BE_STATE_ONLINE_PENDING:
@@ -694,12 +827,12 @@ static int emb_create(struct backend *b, enum be_kind kind, const char *name, co
 		snprintf(o.owner, sizeof(o.owner), "%s", e->node);
 	}
 	if (!rc) {
-		new_id(o.id);
+		new_id(e, o.id);
 		snprintf(o.name, sizeof(o.name), "%s", name);
 		rc = object_insert(e, &o);
 	}
 	if (!rc && kind == BE_RESOURCE)
-		rc = group_after_new_offline(e, o.parent);
+		rc = group_after_new_offline(e, o.parent, &g);
 	rc = tx_end(e, rc);
 	if (!rc) {
 		if (out)
@@ -747,7 +880,7 @@ static int emb_remove(struct backend *b, enum be_kind kind, const char *id)
 		rc = key_delete_tree(e, key);
 	}
 	if (!rc && kind == BE_RESOURCE)
-		rc = group_after_new_offline(e, o.parent);
+		rc = group_after_new_offline(e, o.parent, NULL);
 	rc = tx_end(e, rc);
 	if (!rc)
 		emit(e, BE_EV_DELETED, kind, o.id, o.name, o.state);
@@ -1666,6 +1799,7 @@ static void emb_destroy(struct backend *b)
 	free(e->children);
 	free(e->restarts);
 	free(e->held);
+	free(e->nodes.v);
 	stmt_cache_free(e);
 	sdunit_bus_close(e->bus);
 	if (e->sigfd >= 0)
@@ -1909,7 +2043,7 @@ static int seed_object(struct embedded *e, enum be_kind kind, const char *name, 
 		       struct be_object *out)
 {
 	struct be_object o = { .kind = kind, .state = state, .number = number, .core = core };
-	new_id(o.id);
+	new_id(e, o.id);
 	snprintf(o.name, sizeof(o.name), "%s", name);
 	snprintf(o.owner, sizeof(o.owner), "%s", owner ? owner : "");
 	snprintf(o.parent, sizeof(o.parent), "%s", parent ? parent : "");
@@ -2007,7 +2141,7 @@ static int seed(struct embedded *e, const char *cluster_name)
 	if (!rc)
 		rc = value_set_dword(e, "", "ClusterFunctionalLevel", 9);
 	char instance[BE_ID_MAX];
-	new_id(instance);
+	new_id(e, instance);
 	if (!rc)
 		rc = value_set_sz(e, "", "ClusterInstanceID", instance);
 	char key[BE_REG_PATH_MAX];
@@ -2123,8 +2257,13 @@ struct backend *backend_embedded_open(const char *state_dir, const char *node_na
 	sqlite3_busy_timeout(e->db, 5000);
 	/* WAL with synchronous=FULL: every commit is on disk before we answer;
 	 * a crash loses nothing acknowledged and never corrupts the file. */
+	/* temp_store = MEMORY: a change's savepoint keeps the pages it may
+	 * have to undo in memory; in a file (the default once it passes 64 KiB,
+	 * which a turn's transaction soon does) each change wrote them there
+	 * too, as many writes as the WAL got.  Nothing that must survive a
+	 * crash is a temporary file. */
 	if (sql_exec(e, "PRAGMA journal_mode = WAL") || sql_exec(e, "PRAGMA synchronous = FULL") ||
-	    sql_exec(e, "PRAGMA foreign_keys = ON")) {
+	    sql_exec(e, "PRAGMA foreign_keys = ON") || sql_exec(e, "PRAGMA temp_store = MEMORY")) {
 		snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(e->db));
 		emb_destroy(&e->base);
 		return NULL;
