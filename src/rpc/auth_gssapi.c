@@ -15,10 +15,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
@@ -40,7 +43,8 @@ struct krb_st {
 	bool established;
 	int legs;
 	gss_ctx_id_t ctx;
-	gss_cred_id_t cred;         /* server: the keytab's acceptor credential */
+	gss_cred_id_t cred;         /* server: the keytab's acceptor credential (borrowed from acc) */
+	struct shared_cred *shared; /* client: the cached initiator credential; server: the acceptor's */
 	gss_name_t target;          /* client: service@host (every leg needs it) */
 	char *host;                 /* client: the target host; server: the host filter or NULL */
 	const char *service;        /* client: the service tried now */
@@ -51,6 +55,293 @@ struct krb_st {
 };
 
 static const struct rpc_auth_ops krb_ops;
+
+/* ---- per-process credential caches ------------------------------------------
+ *
+ * Client: whether the default ticket cache holds a usable ticket, and the
+ * initiator credential for it, are decided once and kept while nothing that
+ * decides them changes: the environment (KRB5CCNAME, KRB5_CONFIG,
+ * KRB5_CLIENT_KTNAME), the effective uid, and the identity and timestamps of
+ * the krb5.conf files, of the ticket cache file and of the client keytab.
+ * Each use stats those files (a few system calls) instead of a
+ * gss_acquire_cred (a krb5 context: krb5.conf parsed, the ticket cache read);
+ * kinit or kdestroy changes the ticket cache file, and the next use probes
+ * again.  A positive answer also ends with the credential's lifetime.  Only
+ * FILE ticket caches and keytabs are kept (others, KEYRING, KCM, DIR, have no
+ * file to watch: those are probed on every use, as before).
+ *
+ * Server: the acceptor credential of a keytab is acquired once, not per
+ * connection (it names the keytab, which MIT reads on every AP-REQ, so a
+ * rotated keytab is still seen).
+ *
+ * A krb5 context is kept open beside each: MIT shares a parsed krb5.conf
+ * between the contexts that have it open (checking its mtime at most once a
+ * second), so the contexts GSSAPI makes per call stop parsing it again. */
+
+struct shared_cred {
+	gss_cred_id_t cred;
+	unsigned refs; /* under cache_lock */
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void shared_cred_put(struct shared_cred *c)
+{
+	OM_uint32 min;
+	bool last;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&cache_lock);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&cache_lock);
+	if (last) {
+		gss_release_cred(&min, &c->cred);
+		free(c);
+	}
+}
+
+/* Caller holds cache_lock. */
+static struct shared_cred *shared_cred_new(gss_cred_id_t cred)
+{
+	struct shared_cred *c = malloc(sizeof(*c));
+	OM_uint32 min;
+
+	if (!c) {
+		gss_release_cred(&min, &cred);
+		return NULL;
+	}
+	c->cred = cred;
+	c->refs = 1;
+	return c;
+}
+
+struct file_id {
+	char *path;
+	int err; /* stat's errno, 0 when it exists */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	mode_t mode;
+	struct timespec mtim, ctim;
+};
+
+static void file_id_take(struct file_id *f)
+{
+	struct stat sb;
+
+	memset(&sb, 0, sizeof(sb));
+	f->err = stat(f->path, &sb) < 0 ? errno : 0;
+	f->dev = sb.st_dev;
+	f->ino = sb.st_ino;
+	f->size = sb.st_size;
+	f->mode = sb.st_mode;
+	f->mtim = sb.st_mtim;
+	f->ctim = sb.st_ctim;
+}
+
+static bool file_id_same(const struct file_id *f)
+{
+	struct file_id now = { .path = f->path };
+
+	file_id_take(&now);
+	return now.err == f->err && now.dev == f->dev && now.ino == f->ino && now.size == f->size &&
+	       now.mode == f->mode && now.mtim.tv_sec == f->mtim.tv_sec && now.mtim.tv_nsec == f->mtim.tv_nsec &&
+	       now.ctim.tv_sec == f->ctim.tv_sec && now.ctim.tv_nsec == f->ctim.tv_nsec;
+}
+
+#define WATCH_MAX 16
+
+struct client_cache {
+	bool valid;
+	char *env[3]; /* KRB5CCNAME, KRB5_CONFIG, KRB5_CLIENT_KTNAME as seen (NULL: unset) */
+	uid_t euid;
+	struct file_id files[WATCH_MAX];
+	size_t nfiles;
+	bool has;               /* a usable ticket */
+	time_t expires;         /* has: when its lifetime ends */
+	struct shared_cred *cred; /* has: the initiator credential */
+	krb5_context kctx;      /* keeps krb5.conf parsed (see above) */
+};
+
+static struct client_cache ccache_state;
+static const char *const watched_env[3] = { "KRB5CCNAME", "KRB5_CONFIG", "KRB5_CLIENT_KTNAME" };
+
+static bool str_eq_opt(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Caller holds cache_lock. */
+static void client_cache_clear(struct client_cache *c, bool keep_kctx)
+{
+	for (size_t i = 0; i < 3; i++) {
+		free(c->env[i]);
+		c->env[i] = NULL;
+	}
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i].path);
+	c->nfiles = 0;
+	c->valid = false;
+	c->has = false;
+	if (c->cred && --c->cred->refs == 0) {
+		OM_uint32 min;
+		gss_release_cred(&min, &c->cred->cred);
+		free(c->cred);
+	}
+	c->cred = NULL;
+	if (!keep_kctx && c->kctx) {
+		krb5_free_context(c->kctx);
+		c->kctx = NULL;
+	}
+}
+
+/* Caller holds cache_lock: does the kept answer still hold? */
+static bool client_cache_fresh(const struct client_cache *c)
+{
+	if (!c->valid || c->euid != geteuid())
+		return false;
+	for (size_t i = 0; i < 3; i++)
+		if (!str_eq_opt(c->env[i], getenv(watched_env[i])))
+			return false;
+	if (c->has && time(NULL) >= c->expires)
+		return false;
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (!file_id_same(&c->files[i]))
+			return false;
+	return true;
+}
+
+/* "FILE:/path" or "/path" -> the path to watch; other types: NULL. */
+static const char *file_residual(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (strncmp(name, "FILE:", 5) == 0)
+		return name + 5;
+	if (name[0] == '/')
+		return name;
+	return NULL;
+}
+
+static bool watch(struct client_cache *c, const char *path)
+{
+	if (!path || c->nfiles == WATCH_MAX || !(c->files[c->nfiles].path = strdup(path)))
+		return false;
+	file_id_take(&c->files[c->nfiles++]);
+	return true;
+}
+
+/* What decides the answer, stat-ed before the probe (a change during the
+ * probe then shows at the next use).  false: not cacheable. */
+static bool client_cache_watch(struct client_cache *c)
+{
+	char *files;
+	char name[1024];
+	krb5_keytab kt;
+	bool ok = true;
+
+	c->euid = geteuid();
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(watched_env[i]);
+		if (v && !(c->env[i] = strdup(v)))
+			return false;
+	}
+	if (!c->kctx && krb5_init_context(&c->kctx) != 0) {
+		c->kctx = NULL;
+		return false;
+	}
+	/* krb5.conf: $KRB5_CONFIG (a list), else MIT's default (/etc/krb5.conf
+	 * on Debian).  Files it includes are not watched. */
+	const char *cfg = c->env[1] ? c->env[1] : "/etc/krb5.conf";
+	if (!(files = strdup(cfg)))
+		return false;
+	char *save = NULL;
+	for (char *f = strtok_r(files, ":", &save); f && ok; f = strtok_r(NULL, ":", &save))
+		ok = watch(c, f);
+	free(files);
+	if (!ok)
+		return false;
+	/* The ticket cache as krb5 resolves it now (KRB5CCNAME, else krb5.conf's
+	 * default_ccache_name, else the built-in default). */
+	krb5_cc_set_default_name(c->kctx, NULL);
+	if (!watch(c, file_residual(krb5_cc_default_name(c->kctx))))
+		return false;
+	/* The client keytab, from which MIT can get a ticket without kinit. */
+	if (krb5_kt_client_default(c->kctx, &kt) != 0)
+		return false;
+	ok = krb5_kt_get_name(c->kctx, kt, name, sizeof(name)) == 0 && watch(c, file_residual(name));
+	krb5_kt_close(c->kctx, kt);
+	return ok;
+}
+
+/* Probe the default ticket cache: a credential and its lifetime. */
+static bool client_probe(gss_cred_id_t *cred, OM_uint32 *lifetime)
+{
+	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
+	OM_uint32 maj, min;
+
+	*cred = GSS_C_NO_CREDENTIAL;
+	*lifetime = 0;
+	maj = gss_acquire_cred(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, cred, NULL, NULL);
+	if (GSS_ERROR(maj))
+		return false;
+	maj = gss_inquire_cred(&min, *cred, NULL, lifetime, NULL, NULL);
+	if (GSS_ERROR(maj) || *lifetime == 0) {
+		gss_release_cred(&min, cred);
+		return false;
+	}
+	return true;
+}
+
+/* Whether there is a usable ticket, and (want) a reference to the initiator
+ * credential for it (NULL when there is none, or when it is not kept). */
+static bool client_creds(struct shared_cred **want)
+{
+	struct client_cache *c = &ccache_state;
+	gss_cred_id_t cred;
+	OM_uint32 lifetime, min;
+	bool has;
+
+	if (want)
+		*want = NULL;
+	pthread_mutex_lock(&cache_lock);
+	if (!client_cache_fresh(c)) {
+		client_cache_clear(c, false);
+		bool cacheable = client_cache_watch(c);
+		time_t now = time(NULL);
+		c->has = client_probe(&cred, &lifetime);
+		if (c->has && cacheable) {
+			c->cred = shared_cred_new(cred);
+			cacheable = c->cred != NULL;
+			c->has = c->cred != NULL;
+			c->expires = now + (time_t)lifetime; /* GSS_C_INDEFINITE: 136 years */
+		} else if (c->has) {
+			gss_release_cred(&min, &cred);
+		}
+		has = c->has;
+		if (cacheable)
+			c->valid = true;
+		else
+			client_cache_clear(c, true);
+	} else {
+		has = c->has;
+	}
+	if (has && want && c->valid && c->cred) {
+		c->cred->refs++;
+		*want = c->cred;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return has;
+}
+
+struct acceptor_cache {
+	char keytab[1024];
+	struct shared_cred *cred;
+	krb5_context kctx;
+};
+
+static struct acceptor_cache acc_state;
 
 /* ---- errors ---------------------------------------------------------------- */
 
@@ -126,6 +417,45 @@ static uint32_t acquire_acceptor(const char *keytab, gss_cred_id_t *cred, char *
 		return ERROR_NOT_SUPPORTED;
 	}
 	return 0;
+}
+
+/* The acceptor credential for keytab, shared (see above): a new reference. */
+static uint32_t acceptor_get(const char *keytab, struct shared_cred **out, char *err, size_t err_len)
+{
+	struct acceptor_cache *a = &acc_state;
+	gss_cred_id_t cred;
+	uint32_t rc = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&cache_lock);
+	if (!a->cred || strcmp(a->keytab, keytab) != 0) {
+		if (strlen(keytab) >= sizeof(a->keytab)) {
+			rc = ERROR_INSUFFICIENT_BUFFER;
+			goto out;
+		}
+		rc = acquire_acceptor(keytab, &cred, err, err_len);
+		if (rc)
+			goto out;
+		struct shared_cred *sc = shared_cred_new(cred);
+		if (!sc) {
+			rc = ERROR_NOT_ENOUGH_MEMORY;
+			goto out;
+		}
+		if (a->cred && --a->cred->refs == 0) {
+			OM_uint32 min;
+			gss_release_cred(&min, &a->cred->cred);
+			free(a->cred);
+		}
+		a->cred = sc;
+		snprintf(a->keytab, sizeof(a->keytab), "%s", keytab);
+		if (!a->kctx && krb5_init_context(&a->kctx) != 0)
+			a->kctx = NULL;
+	}
+	a->cred->refs++;
+	*out = a->cred;
+out:
+	pthread_mutex_unlock(&cache_lock);
+	return rc;
 }
 
 uint32_t rpc_auth_krb5_server_check(const struct rpc_auth_gss_server_config *cfg, char *err, size_t err_len)
@@ -310,7 +640,9 @@ static OM_uint32 client_init(struct krb_st *s, const uint8_t *in, size_t in_len,
 		if (GSS_ERROR(maj))
 			return maj;
 	}
-	return gss_init_sec_context(min, GSS_C_NO_CREDENTIAL, &s->ctx, s->target, gss_mech_krb5, KRB5_FLAGS, 0,
+	if (s->legs == 0 && !s->shared)
+		client_creds(&s->shared);
+	return gss_init_sec_context(min, s->shared ? s->shared->cred : GSS_C_NO_CREDENTIAL, &s->ctx, s->target, gss_mech_krb5, KRB5_FLAGS, 0,
 				    GSS_C_NO_CHANNEL_BINDINGS, in_len ? &in_tok : GSS_C_NO_BUFFER, NULL, tok, ret_flags,
 				    NULL);
 }
@@ -596,8 +928,7 @@ static void krb_free(void *p)
 
 	if (s->ctx != GSS_C_NO_CONTEXT)
 		gss_delete_sec_context(&min, &s->ctx, GSS_C_NO_BUFFER);
-	if (s->cred != GSS_C_NO_CREDENTIAL)
-		gss_release_cred(&min, &s->cred);
+	shared_cred_put(s->shared);
 	if (s->target != GSS_C_NO_NAME)
 		gss_release_name(&min, &s->target);
 	free(s->host);
@@ -638,11 +969,12 @@ uint32_t rpc_auth_krb5_server(const struct rpc_auth_gss_server_config *cfg, stru
 		free(s);
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
-	rc = acquire_acceptor(kt, &s->cred, s->err, sizeof(s->err));
+	rc = acceptor_get(kt, &s->shared, s->err, sizeof(s->err));
 	if (rc) {
 		krb_free(s);
 		return rc;
 	}
+	s->cred = s->shared->cred;
 	out->ops = &krb_ops;
 	out->st = s;
 	return 0;
@@ -706,16 +1038,7 @@ uint32_t rpc_auth_krb5_client_service(const char *service, const char *host, str
 
 bool rpc_auth_krb5_client_has_creds(void)
 {
-	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
-	gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
-	OM_uint32 maj, min, lifetime = 0;
-
-	maj = gss_acquire_cred(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &cred, NULL, NULL);
-	if (GSS_ERROR(maj))
-		return false;
-	maj = gss_inquire_cred(&min, cred, NULL, &lifetime, NULL, NULL);
-	gss_release_cred(&min, &cred);
-	return !GSS_ERROR(maj) && lifetime > 0;
+	return client_creds(NULL);
 }
 
 /* ---- for SPNEGO --------------------------------------------------------------- */
