@@ -162,6 +162,12 @@ struct client_cache {
 	time_t expires;         /* has: when its lifetime ends */
 	struct shared_cred *cred; /* has: the initiator credential */
 	krb5_context kctx;      /* keeps krb5.conf parsed (see above) */
+	/* has: the ticket cache file copied into memory (cred uses the copy),
+	 * mem_count its entries; new ones (service tickets) go back to file. */
+	krb5_ccache mem;
+	size_t mem_count;
+	char *file;             /* "FILE:path" of the ticket cache */
+	size_t cc_index;        /* its files[] entry */
 };
 
 static struct client_cache ccache_state;
@@ -190,6 +196,12 @@ static void client_cache_clear(struct client_cache *c, bool keep_kctx)
 		free(c->cred);
 	}
 	c->cred = NULL;
+	if (c->mem)
+		krb5_cc_destroy(c->kctx, c->mem);
+	c->mem = NULL;
+	c->mem_count = 0;
+	free(c->file);
+	c->file = NULL;
 	if (!keep_kctx && c->kctx) {
 		krb5_free_context(c->kctx);
 		c->kctx = NULL;
@@ -265,6 +277,7 @@ static bool client_cache_watch(struct client_cache *c)
 	/* The ticket cache as krb5 resolves it now (KRB5CCNAME, else krb5.conf's
 	 * default_ccache_name, else the built-in default). */
 	krb5_cc_set_default_name(c->kctx, NULL);
+	c->cc_index = c->nfiles;
 	if (!watch(c, file_residual(krb5_cc_default_name(c->kctx))))
 		return false;
 	/* The client keytab, from which MIT can get a ticket without kinit. */
@@ -294,6 +307,100 @@ static bool client_probe(gss_cred_id_t *cred, OM_uint32 *lifetime)
 	return true;
 }
 
+static size_t ccache_count(krb5_context k, krb5_ccache cc)
+{
+	krb5_cc_cursor cur;
+	krb5_creds cr;
+	size_t n = 0;
+
+	if (krb5_cc_start_seq_get(k, cc, &cur) != 0)
+		return 0;
+	while (krb5_cc_next_cred(k, cc, &cur, &cr) == 0) {
+		n++;
+		krb5_free_cred_contents(k, &cr);
+	}
+	krb5_cc_end_seq_get(k, cc, &cur);
+	return n;
+}
+
+/* Caller holds cache_lock; c->files[c->cc_index] is the ticket cache file.  Copy it
+ * into a MEMORY cache and acquire the initiator credential from the copy, so
+ * that an open finds its service ticket without reading the file (three
+ * opens and a dozen lock calls each, per open).  false: keep the file's. */
+static bool client_cache_copy(struct client_cache *c, gss_cred_id_t *cred)
+{
+	krb5_context k = c->kctx;
+	krb5_ccache fcc = NULL;
+	krb5_principal princ = NULL;
+	char *mname = NULL;
+	gss_key_value_element_desc el = { .key = "ccache" };
+	gss_key_value_set_desc store = { .count = 1, .elements = &el };
+	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
+	gss_cred_id_t mcred = GSS_C_NO_CREDENTIAL;
+	OM_uint32 maj, min;
+	bool ok = false;
+
+	if (asprintf(&c->file, "FILE:%s", c->files[c->cc_index].path) < 0) {
+		c->file = NULL;
+		return false;
+	}
+	if (krb5_cc_resolve(k, c->file, &fcc) || krb5_cc_get_principal(k, fcc, &princ) ||
+	    krb5_cc_new_unique(k, "MEMORY", NULL, &c->mem))
+		goto out;
+	if (krb5_cc_initialize(k, c->mem, princ) || krb5_cc_copy_creds(k, fcc, c->mem) ||
+	    krb5_cc_get_full_name(k, c->mem, &mname))
+		goto out;
+	c->mem_count = ccache_count(k, c->mem);
+	el.value = mname;
+	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &store, &mcred,
+				    NULL, NULL);
+	if (GSS_ERROR(maj))
+		goto out;
+	gss_release_cred(&min, cred);
+	*cred = mcred;
+	ok = true;
+out:
+	if (!ok && c->mem) {
+		krb5_cc_destroy(k, c->mem);
+		c->mem = NULL;
+	}
+	krb5_free_string(k, mname);
+	if (princ)
+		krb5_free_principal(k, princ);
+	if (fcc)
+		krb5_cc_close(k, fcc);
+	return ok;
+}
+
+/* After an AP-REQ made with the shared credential: what the in-memory copy
+ * gained (a service ticket from the KDC) goes to the ticket cache file too,
+ * as MIT does when it works on the file, for the next process (and klist).
+ * The file then changes, so the next open copies it again. */
+static void client_cache_writeback(struct shared_cred *used)
+{
+	struct client_cache *c = &ccache_state;
+	krb5_ccache fcc;
+	krb5_cc_cursor cur;
+	krb5_creds cr;
+
+	pthread_mutex_lock(&cache_lock);
+	if (c->valid && c->cred == used && c->mem && ccache_count(c->kctx, c->mem) > c->mem_count &&
+	    krb5_cc_resolve(c->kctx, c->file, &fcc) == 0) {
+		if (krb5_cc_start_seq_get(c->kctx, c->mem, &cur) == 0) {
+			size_t i = 0;
+			while (krb5_cc_next_cred(c->kctx, c->mem, &cur, &cr) == 0) {
+				if (i++ >= c->mem_count)
+					krb5_cc_store_cred(c->kctx, fcc, &cr);
+				krb5_free_cred_contents(c->kctx, &cr);
+			}
+			krb5_cc_end_seq_get(c->kctx, c->mem, &cur);
+			c->mem_count = i;
+		}
+		krb5_cc_close(c->kctx, fcc);
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
 /* Whether there is a usable ticket, and (want) a reference to the initiator
  * credential for it (NULL when there is none, or when it is not kept). */
 static bool client_creds(struct shared_cred **want)
@@ -312,6 +419,7 @@ static bool client_creds(struct shared_cred **want)
 		time_t now = time(NULL);
 		c->has = client_probe(&cred, &lifetime);
 		if (c->has && cacheable) {
+			client_cache_copy(c, &cred);
 			c->cred = shared_cred_new(cred);
 			cacheable = c->cred != NULL;
 			c->has = c->cred != NULL;
@@ -642,9 +750,12 @@ static OM_uint32 client_init(struct krb_st *s, const uint8_t *in, size_t in_len,
 	}
 	if (s->legs == 0 && !s->shared)
 		client_creds(&s->shared);
-	return gss_init_sec_context(min, s->shared ? s->shared->cred : GSS_C_NO_CREDENTIAL, &s->ctx, s->target, gss_mech_krb5, KRB5_FLAGS, 0,
-				    GSS_C_NO_CHANNEL_BINDINGS, in_len ? &in_tok : GSS_C_NO_BUFFER, NULL, tok, ret_flags,
-				    NULL);
+	maj = gss_init_sec_context(min, s->shared ? s->shared->cred : GSS_C_NO_CREDENTIAL, &s->ctx, s->target,
+				   gss_mech_krb5, KRB5_FLAGS, 0, GSS_C_NO_CHANNEL_BINDINGS,
+				   in_len ? &in_tok : GSS_C_NO_BUFFER, NULL, tok, ret_flags, NULL);
+	if (s->legs == 0 && s->shared && !GSS_ERROR(maj))
+		client_cache_writeback(s->shared);
+	return maj;
 }
 
 static uint32_t client_step(struct krb_st *s, const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len)

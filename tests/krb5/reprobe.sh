@@ -11,7 +11,8 @@
 #  - NTLM (CLUSAPI_CREDENTIALS names account bob, read): no ticket -> read;
 #    kinit -> full; kdestroy -> read;
 #  - the service ticket is asked of the KDC once per ticket cache, not per
-#    open (TGS-REQs counted in the KDC's log).
+#    open (TGS-REQs counted in the KDC's log), and lands in the ticket cache
+#    file, where the next process finds it.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../interop/lib.sh"
@@ -39,6 +40,14 @@ t1=$(tgs)
 # Two ticket caches (two kinits), five Kerberos opens: one TGS-REQ each cache.
 [ $((t1 - t0)) -eq 2 ] || fail "$((t1 - t0)) TGS-REQs for 5 Kerberos opens over 2 ticket caches (want 2): $(tail -20 "$kdc_log")"
 echo "ok: 5 Kerberos opens, 2 TGS-REQs (one per ticket cache)"
+# The service ticket is in the ticket cache file (the library works on a
+# copy in memory and writes what it got back), so the next process finds it.
+klist | grep -q "MSServerClusterMgmtAPI/localhost@$realm" ||
+	fail "the service ticket did not reach the ticket cache file: $(klist 2>&1)"
+out=$("$REPROBE" localhost full full 2>&1) || fail "a second process with the same ticket cache: $out"
+t2=$(tgs)
+[ "$t2" -eq "$t1" ] || fail "a second process asked the KDC again ($((t2 - t1)) TGS-REQs) instead of using the cached service ticket"
+echo "ok: the service ticket reached the ticket cache file; the next process sends no TGS-REQ"
 stop_daemon || fail "clusterd did not stop cleanly"
 
 # NTLM as the fallback: anonymous callers refused now.
