@@ -81,13 +81,29 @@ static const struct rpc_auth_ops krb_ops;
 struct shared_cred {
 	gss_cred_id_t cred;
 	unsigned refs; /* under cache_lock */
+	/* Client: the MEMORY ticket cache cred works on, and the context that
+	 * made it; they go with the last reference (destroying the cache while
+	 * a context still uses cred would leave it without tickets). */
+	krb5_context kctx;
+	krb5_ccache mem;
 };
+
+static void shared_cred_free(struct shared_cred *c)
+{
+	OM_uint32 min;
+
+	gss_release_cred(&min, &c->cred);
+	if (c->mem)
+		krb5_cc_destroy(c->kctx, c->mem);
+	if (c->kctx)
+		krb5_free_context(c->kctx);
+	free(c);
+}
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void shared_cred_put(struct shared_cred *c)
 {
-	OM_uint32 min;
 	bool last;
 
 	if (!c)
@@ -95,10 +111,8 @@ static void shared_cred_put(struct shared_cred *c)
 	pthread_mutex_lock(&cache_lock);
 	last = --c->refs == 0;
 	pthread_mutex_unlock(&cache_lock);
-	if (last) {
-		gss_release_cred(&min, &c->cred);
-		free(c);
-	}
+	if (last)
+		shared_cred_free(c);
 }
 
 /* Caller holds cache_lock. */
@@ -113,6 +127,8 @@ static struct shared_cred *shared_cred_new(gss_cred_id_t cred)
 	}
 	c->cred = cred;
 	c->refs = 1;
+	c->kctx = NULL;
+	c->mem = NULL;
 	return c;
 }
 
@@ -162,9 +178,9 @@ struct client_cache {
 	time_t expires;         /* has: when its lifetime ends */
 	struct shared_cred *cred; /* has: the initiator credential */
 	krb5_context kctx;      /* keeps krb5.conf parsed (see above) */
-	/* has: the ticket cache file copied into memory (cred uses the copy),
-	 * mem_count its entries; new ones (service tickets) go back to file. */
-	krb5_ccache mem;
+	/* has: the ticket cache file copied into memory (cred->mem, which cred
+	 * uses), mem_count its entries; new ones (service tickets) go back to
+	 * the file. */
 	size_t mem_count;
 	char *file;             /* "FILE:path" of the ticket cache */
 	size_t cc_index;        /* its files[] entry */
@@ -190,15 +206,9 @@ static void client_cache_clear(struct client_cache *c, bool keep_kctx)
 	c->nfiles = 0;
 	c->valid = false;
 	c->has = false;
-	if (c->cred && --c->cred->refs == 0) {
-		OM_uint32 min;
-		gss_release_cred(&min, &c->cred->cred);
-		free(c->cred);
-	}
+	if (c->cred && --c->cred->refs == 0)
+		shared_cred_free(c->cred);
 	c->cred = NULL;
-	if (c->mem)
-		krb5_cc_destroy(c->kctx, c->mem);
-	c->mem = NULL;
 	c->mem_count = 0;
 	free(c->file);
 	c->file = NULL;
@@ -323,52 +333,70 @@ static size_t ccache_count(krb5_context k, krb5_ccache cc)
 	return n;
 }
 
-/* Caller holds cache_lock; c->files[c->cc_index] is the ticket cache file.  Copy it
- * into a MEMORY cache and acquire the initiator credential from the copy, so
- * that an open finds its service ticket without reading the file (three
- * opens and a dozen lock calls each, per open).  false: keep the file's. */
-static bool client_cache_copy(struct client_cache *c, gss_cred_id_t *cred)
+/* Caller holds cache_lock; c->files[c->cc_index] is the ticket cache file.
+ * Copy it into a MEMORY cache and acquire the initiator credential from the
+ * copy, so that an open finds its service ticket without reading the file
+ * (three opens and a dozen lock calls each, per open).  The answer (a usable
+ * ticket, its lifetime) is the copy's: one snapshot, even while kinit
+ * rewrites the file.  false: no usable ticket in the copy. */
+static bool client_cache_copy(struct client_cache *c, gss_cred_id_t *cred, OM_uint32 *lifetime, krb5_context *kp,
+			      krb5_ccache *mem)
 {
-	krb5_context k = c->kctx;
+	krb5_context k = NULL;
 	krb5_ccache fcc = NULL;
 	krb5_principal princ = NULL;
 	char *mname = NULL;
 	gss_key_value_element_desc el = { .key = "ccache" };
 	gss_key_value_set_desc store = { .count = 1, .elements = &el };
 	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
-	gss_cred_id_t mcred = GSS_C_NO_CREDENTIAL;
 	OM_uint32 maj, min;
 	bool ok = false;
 
+	*cred = GSS_C_NO_CREDENTIAL;
+	*lifetime = 0;
+	*kp = NULL;
+	*mem = NULL;
 	if (asprintf(&c->file, "FILE:%s", c->files[c->cc_index].path) < 0) {
 		c->file = NULL;
 		return false;
 	}
+	if (c->files[c->cc_index].err || krb5_init_context(&k)) {
+		k = NULL;
+		goto out;
+	}
 	if (krb5_cc_resolve(k, c->file, &fcc) || krb5_cc_get_principal(k, fcc, &princ) ||
-	    krb5_cc_new_unique(k, "MEMORY", NULL, &c->mem))
+	    krb5_cc_new_unique(k, "MEMORY", NULL, mem))
 		goto out;
-	if (krb5_cc_initialize(k, c->mem, princ) || krb5_cc_copy_creds(k, fcc, c->mem) ||
-	    krb5_cc_get_full_name(k, c->mem, &mname))
+	if (krb5_cc_initialize(k, *mem, princ) || krb5_cc_copy_creds(k, fcc, *mem) ||
+	    krb5_cc_get_full_name(k, *mem, &mname))
 		goto out;
-	c->mem_count = ccache_count(k, c->mem);
+	c->mem_count = ccache_count(k, *mem);
 	el.value = mname;
-	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &store, &mcred,
+	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &store, cred,
 				    NULL, NULL);
 	if (GSS_ERROR(maj))
 		goto out;
-	gss_release_cred(&min, cred);
-	*cred = mcred;
-	ok = true;
+	maj = gss_inquire_cred(&min, *cred, NULL, lifetime, NULL, NULL);
+	ok = !GSS_ERROR(maj) && *lifetime > 0;
 out:
-	if (!ok && c->mem) {
-		krb5_cc_destroy(k, c->mem);
-		c->mem = NULL;
+	if (k) {
+		krb5_free_string(k, mname);
+		if (princ)
+			krb5_free_principal(k, princ);
+		if (fcc)
+			krb5_cc_close(k, fcc);
 	}
-	krb5_free_string(k, mname);
-	if (princ)
-		krb5_free_principal(k, princ);
-	if (fcc)
-		krb5_cc_close(k, fcc);
+	if (!ok) {
+		gss_release_cred(&min, cred);
+		*lifetime = 0;
+		if (*mem)
+			krb5_cc_destroy(k, *mem);
+		*mem = NULL;
+		if (k)
+			krb5_free_context(k);
+	} else {
+		*kp = k;
+	}
 	return ok;
 }
 
@@ -384,19 +412,20 @@ static void client_cache_writeback(struct shared_cred *used)
 	krb5_creds cr;
 
 	pthread_mutex_lock(&cache_lock);
-	if (c->valid && c->cred == used && c->mem && ccache_count(c->kctx, c->mem) > c->mem_count &&
-	    krb5_cc_resolve(c->kctx, c->file, &fcc) == 0) {
-		if (krb5_cc_start_seq_get(c->kctx, c->mem, &cur) == 0) {
+	krb5_context k = used->kctx;
+	if (c->valid && c->cred == used && used->mem && ccache_count(k, used->mem) > c->mem_count &&
+	    krb5_cc_resolve(k, c->file, &fcc) == 0) {
+		if (krb5_cc_start_seq_get(k, used->mem, &cur) == 0) {
 			size_t i = 0;
-			while (krb5_cc_next_cred(c->kctx, c->mem, &cur, &cr) == 0) {
+			while (krb5_cc_next_cred(k, used->mem, &cur, &cr) == 0) {
 				if (i++ >= c->mem_count)
-					krb5_cc_store_cred(c->kctx, fcc, &cr);
-				krb5_free_cred_contents(c->kctx, &cr);
+					krb5_cc_store_cred(k, fcc, &cr);
+				krb5_free_cred_contents(k, &cr);
 			}
-			krb5_cc_end_seq_get(c->kctx, c->mem, &cur);
+			krb5_cc_end_seq_get(k, used->mem, &cur);
 			c->mem_count = i;
 		}
-		krb5_cc_close(c->kctx, fcc);
+		krb5_cc_close(k, fcc);
 	}
 	pthread_mutex_unlock(&cache_lock);
 }
@@ -417,16 +446,33 @@ static bool client_creds(struct shared_cred **want)
 		client_cache_clear(c, false);
 		bool cacheable = client_cache_watch(c);
 		time_t now = time(NULL);
-		c->has = client_probe(&cred, &lifetime);
+		krb5_context mk = NULL;
+		krb5_ccache mem = NULL;
+		c->has = cacheable && client_cache_copy(c, &cred, &lifetime, &mk, &mem);
+		if (!c->has) /* as before: GSSAPI on the cache itself (or a client keytab) */
+			c->has = client_probe(&cred, &lifetime);
+		/* Changed while we looked (kinit at work): answer, but ask again
+		 * next time. */
+		if (cacheable && !file_id_same(&c->files[c->cc_index]))
+			cacheable = false;
 		if (c->has && cacheable) {
-			client_cache_copy(c, &cred);
-			c->cred = shared_cred_new(cred);
+			c->cred = shared_cred_new(cred); /* releases cred when it fails */
 			cacheable = c->cred != NULL;
 			c->has = c->cred != NULL;
 			c->expires = now + (time_t)lifetime; /* GSS_C_INDEFINITE: 136 years */
+			if (c->cred) {
+				c->cred->kctx = mk;
+				c->cred->mem = mem;
+				mk = NULL;
+				mem = NULL;
+			}
 		} else if (c->has) {
 			gss_release_cred(&min, &cred);
 		}
+		if (mem)
+			krb5_cc_destroy(mk, mem);
+		if (mk)
+			krb5_free_context(mk);
 		has = c->has;
 		if (cacheable)
 			c->valid = true;

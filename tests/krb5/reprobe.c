@@ -10,8 +10,13 @@
  *                          granted must be GENERIC_READ, GENERIC_ALL, or the
  *                          open refused with ERROR_ACCESS_DENIED
  *   run:COMMAND            system(COMMAND), which must exit 0
+ *   threads:N:M:WANT       N threads, M opens each, all must get WANT (for
+ *                          opens while another process runs kinit again and
+ *                          again: the library's shared credential is replaced
+ *                          under the threads' feet)
  * Exits 0 when every step went as said, else 1 naming the step.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +44,46 @@ static int open_step(LPCWSTR host, const char *want, int n)
 	return 0;
 }
 
+struct worker {
+	pthread_t t;
+	LPCWSTR host;
+	const char *want;
+	int opens, failed;
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+
+	for (int i = 0; i < w->opens && !w->failed; i++)
+		w->failed = open_step(w->host, w->want, i);
+	return NULL;
+}
+
+static int threads_step(LPCWSTR host, const char *spec)
+{
+	struct worker w[16];
+	char want[16];
+	int n = 0, m = 0, rc = 0;
+
+	if (sscanf(spec, "%d:%d:%15s", &n, &m, want) != 3 || n < 1 || n > 16 || m < 1) {
+		fprintf(stderr, "bad threads step '%s'\n", spec);
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		w[i] = (struct worker){ .host = host, .want = want, .opens = m };
+		if (pthread_create(&w[i].t, NULL, worker_run, &w[i]) != 0) {
+			fprintf(stderr, "pthread_create failed\n");
+			return 1;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		pthread_join(w[i].t, NULL);
+		rc |= w[i].failed;
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -55,6 +100,10 @@ int main(int argc, char **argv)
 				fprintf(stderr, "step %d: '%s' failed\n", i - 1, argv[i] + 4);
 				rc = 1;
 			}
+		} else if (strncmp(argv[i], "threads:", 8) == 0) {
+			rc = threads_step(host, argv[i] + 8);
+			if (!rc)
+				printf("step %d: %s\n", i - 1, argv[i]);
 		} else {
 			rc = open_step(host, argv[i], i - 1);
 		}

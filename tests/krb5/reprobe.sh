@@ -10,6 +10,7 @@
 #    read; kinit again -> full;
 #  - NTLM (CLUSAPI_CREDENTIALS names account bob, read): no ticket -> read;
 #    kinit -> full; kdestroy -> read;
+#  - threads opening while kinit replaces the ticket cache keep getting in;
 #  - the service ticket is asked of the KDC once per ticket cache, not per
 #    open (TGS-REQs counted in the KDC's log), and lands in the ticket cache
 #    file, where the next process finds it.
@@ -48,6 +49,21 @@ out=$("$REPROBE" localhost full full 2>&1) || fail "a second process with the sa
 t2=$(tgs)
 [ "$t2" -eq "$t1" ] || fail "a second process asked the KDC again ($((t2 - t1)) TGS-REQs) instead of using the cached service ticket"
 echo "ok: the service ticket reached the ticket cache file; the next process sends no TGS-REQ"
+# Threads opening while kinit replaces the ticket cache again and again: the
+# kept credential (and the in-memory copy it works on) is replaced while
+# other threads still use the old one.
+kinit alice < "$CLUSAPI_KRB5_PASSFILE" > "$TMP/kinit.log" 2>&1 || fail "kinit: $(cat "$TMP/kinit.log")"
+(n=0; while [ ! -e "$TMP/stop" ]; do
+	kinit alice < "$CLUSAPI_KRB5_PASSFILE" > /dev/null 2>&1 && n=$((n + 1))
+	sleep 0.05
+done; echo $n > "$TMP/kinits") &
+kinits=$!
+out=$("$REPROBE" localhost threads:6:200:full 2>&1)
+rc=$?
+touch "$TMP/stop"
+wait $kinits
+[ $rc -eq 0 ] || fail "6 threads opening while kinit runs: $(echo "$out" | grep -v '^step [0-9]*: full$' | head -5)"
+echo "ok: 6 threads x 200 opens while kinit replaced the ticket cache $(cat "$TMP/kinits") times: all Kerberos"
 stop_daemon || fail "clusterd did not stop cleanly"
 
 # NTLM as the fallback: anonymous callers refused now.
