@@ -43,7 +43,7 @@ struct krb_st {
 	bool established;
 	int legs;
 	gss_ctx_id_t ctx;
-	gss_cred_id_t cred;         /* server: the keytab's acceptor credential (borrowed from acc) */
+	gss_cred_id_t cred;         /* server: the keytab's acceptor credential (shared->cred) */
 	struct shared_cred *shared; /* client: the cached initiator credential; server: the acceptor's */
 	gss_name_t target;          /* client: service@host (every leg needs it) */
 	char *host;                 /* client: the target host; server: the host filter or NULL */
