@@ -15,10 +15,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
@@ -40,7 +43,8 @@ struct krb_st {
 	bool established;
 	int legs;
 	gss_ctx_id_t ctx;
-	gss_cred_id_t cred;         /* server: the keytab's acceptor credential */
+	gss_cred_id_t cred;         /* server: the keytab's acceptor credential (shared->cred) */
+	struct shared_cred *shared; /* client: the cached initiator credential; server: the acceptor's */
 	gss_name_t target;          /* client: service@host (every leg needs it) */
 	char *host;                 /* client: the target host; server: the host filter or NULL */
 	const char *service;        /* client: the service tried now */
@@ -51,6 +55,447 @@ struct krb_st {
 };
 
 static const struct rpc_auth_ops krb_ops;
+
+/* ---- per-process credential caches ------------------------------------------
+ *
+ * Client: whether the default ticket cache holds a usable ticket, and the
+ * initiator credential for it, are decided once and kept while nothing that
+ * decides them changes: the environment (KRB5CCNAME, KRB5_CONFIG,
+ * KRB5_CLIENT_KTNAME), the effective uid, and the identity and timestamps of
+ * the krb5.conf files, of the ticket cache file and of the client keytab.
+ * Each use stats those files (a few system calls) instead of a
+ * gss_acquire_cred (a krb5 context: krb5.conf parsed, the ticket cache read);
+ * kinit or kdestroy changes the ticket cache file, and the next use probes
+ * again.  A positive answer also ends with the credential's lifetime.  Only
+ * FILE ticket caches and keytabs are kept (others, KEYRING, KCM, DIR, have no
+ * file to watch: those are probed on every use, as before).
+ *
+ * Server: the acceptor credential of a keytab is acquired once, not per
+ * connection (it names the keytab, which MIT reads on every AP-REQ, so a
+ * rotated keytab is still seen).
+ *
+ * A krb5 context is kept open beside each: MIT shares a parsed krb5.conf
+ * between the contexts that have it open (checking its mtime at most once a
+ * second), so the contexts GSSAPI makes per call stop parsing it again. */
+
+struct shared_cred {
+	gss_cred_id_t cred;
+	unsigned refs; /* under cache_lock */
+	/* Client: the MEMORY ticket cache cred works on, and the context that
+	 * made it; they go with the last reference (destroying the cache while
+	 * a context still uses cred would leave it without tickets). */
+	krb5_context kctx;
+	krb5_ccache mem;
+};
+
+static void shared_cred_free(struct shared_cred *c)
+{
+	OM_uint32 min;
+
+	gss_release_cred(&min, &c->cred);
+	if (c->mem)
+		krb5_cc_destroy(c->kctx, c->mem);
+	if (c->kctx)
+		krb5_free_context(c->kctx);
+	free(c);
+}
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void shared_cred_put(struct shared_cred *c)
+{
+	bool last;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&cache_lock);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&cache_lock);
+	if (last)
+		shared_cred_free(c);
+}
+
+/* Caller holds cache_lock. */
+static struct shared_cred *shared_cred_new(gss_cred_id_t cred)
+{
+	struct shared_cred *c = malloc(sizeof(*c));
+	OM_uint32 min;
+
+	if (!c) {
+		gss_release_cred(&min, &cred);
+		return NULL;
+	}
+	c->cred = cred;
+	c->refs = 1;
+	c->kctx = NULL;
+	c->mem = NULL;
+	return c;
+}
+
+struct file_id {
+	char *path;
+	int err; /* stat's errno, 0 when it exists */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	mode_t mode;
+	struct timespec mtim, ctim;
+};
+
+static void file_id_take(struct file_id *f)
+{
+	struct stat sb;
+
+	memset(&sb, 0, sizeof(sb));
+	f->err = stat(f->path, &sb) < 0 ? errno : 0;
+	f->dev = sb.st_dev;
+	f->ino = sb.st_ino;
+	f->size = sb.st_size;
+	f->mode = sb.st_mode;
+	f->mtim = sb.st_mtim;
+	f->ctim = sb.st_ctim;
+}
+
+static bool file_id_same(const struct file_id *f)
+{
+	struct file_id now = { .path = f->path };
+
+	file_id_take(&now);
+	return now.err == f->err && now.dev == f->dev && now.ino == f->ino && now.size == f->size &&
+	       now.mode == f->mode && now.mtim.tv_sec == f->mtim.tv_sec && now.mtim.tv_nsec == f->mtim.tv_nsec &&
+	       now.ctim.tv_sec == f->ctim.tv_sec && now.ctim.tv_nsec == f->ctim.tv_nsec;
+}
+
+#define WATCH_MAX 16
+
+struct client_cache {
+	bool valid;
+	char *env[3]; /* KRB5CCNAME, KRB5_CONFIG, KRB5_CLIENT_KTNAME as seen (NULL: unset) */
+	uid_t euid;
+	struct file_id files[WATCH_MAX];
+	size_t nfiles;
+	bool has;               /* a usable ticket */
+	time_t expires;         /* has: when its lifetime ends */
+	struct shared_cred *cred; /* has: the initiator credential */
+	krb5_context kctx;      /* keeps krb5.conf parsed (see above) */
+	/* has: the ticket cache file copied into memory (cred->mem, which cred
+	 * uses), mem_count its entries; new ones (service tickets) go back to
+	 * the file. */
+	size_t mem_count;
+	char *file;             /* "FILE:path" of the ticket cache */
+	size_t cc_index;        /* its files[] entry */
+};
+
+static struct client_cache ccache_state;
+static const char *const watched_env[3] = { "KRB5CCNAME", "KRB5_CONFIG", "KRB5_CLIENT_KTNAME" };
+
+static bool str_eq_opt(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Caller holds cache_lock. */
+static void client_cache_clear(struct client_cache *c, bool keep_kctx)
+{
+	for (size_t i = 0; i < 3; i++) {
+		free(c->env[i]);
+		c->env[i] = NULL;
+	}
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i].path);
+	c->nfiles = 0;
+	c->valid = false;
+	c->has = false;
+	if (c->cred && --c->cred->refs == 0)
+		shared_cred_free(c->cred);
+	c->cred = NULL;
+	c->mem_count = 0;
+	free(c->file);
+	c->file = NULL;
+	if (!keep_kctx && c->kctx) {
+		krb5_free_context(c->kctx);
+		c->kctx = NULL;
+	}
+}
+
+/* Caller holds cache_lock: does the kept answer still hold? */
+static bool client_cache_fresh(const struct client_cache *c)
+{
+	if (!c->valid || c->euid != geteuid())
+		return false;
+	for (size_t i = 0; i < 3; i++)
+		if (!str_eq_opt(c->env[i], getenv(watched_env[i])))
+			return false;
+	if (c->has && time(NULL) >= c->expires)
+		return false;
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (!file_id_same(&c->files[i]))
+			return false;
+	return true;
+}
+
+/* "FILE:/path" or "/path" -> the path to watch; other types: NULL. */
+static const char *file_residual(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (strncmp(name, "FILE:", 5) == 0)
+		return name + 5;
+	if (name[0] == '/')
+		return name;
+	return NULL;
+}
+
+static bool watch(struct client_cache *c, const char *path)
+{
+	if (!path || c->nfiles == WATCH_MAX || !(c->files[c->nfiles].path = strdup(path)))
+		return false;
+	file_id_take(&c->files[c->nfiles++]);
+	return true;
+}
+
+/* What decides the answer, stat-ed before the probe (a change during the
+ * probe then shows at the next use).  false: not cacheable. */
+static bool client_cache_watch(struct client_cache *c)
+{
+	char *files;
+	char name[1024];
+	krb5_keytab kt;
+	bool ok = true;
+
+	c->euid = geteuid();
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(watched_env[i]);
+		if (v && !(c->env[i] = strdup(v)))
+			return false;
+	}
+	if (!c->kctx && krb5_init_context(&c->kctx) != 0) {
+		c->kctx = NULL;
+		return false;
+	}
+	/* krb5.conf: $KRB5_CONFIG (a list), else MIT's default (/etc/krb5.conf
+	 * on Debian).  Files it includes are not watched. */
+	const char *cfg = c->env[1] ? c->env[1] : "/etc/krb5.conf";
+	if (!(files = strdup(cfg)))
+		return false;
+	char *save = NULL;
+	for (char *f = strtok_r(files, ":", &save); f && ok; f = strtok_r(NULL, ":", &save))
+		ok = watch(c, f);
+	free(files);
+	if (!ok)
+		return false;
+	/* The ticket cache as krb5 resolves it now (KRB5CCNAME, else krb5.conf's
+	 * default_ccache_name, else the built-in default). */
+	krb5_cc_set_default_name(c->kctx, NULL);
+	c->cc_index = c->nfiles;
+	if (!watch(c, file_residual(krb5_cc_default_name(c->kctx))))
+		return false;
+	/* The client keytab, from which MIT can get a ticket without kinit. */
+	if (krb5_kt_client_default(c->kctx, &kt) != 0)
+		return false;
+	ok = krb5_kt_get_name(c->kctx, kt, name, sizeof(name)) == 0 && watch(c, file_residual(name));
+	krb5_kt_close(c->kctx, kt);
+	return ok;
+}
+
+/* Probe the default ticket cache: a credential and its lifetime. */
+static bool client_probe(gss_cred_id_t *cred, OM_uint32 *lifetime)
+{
+	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
+	OM_uint32 maj, min;
+
+	*cred = GSS_C_NO_CREDENTIAL;
+	*lifetime = 0;
+	maj = gss_acquire_cred(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, cred, NULL, NULL);
+	if (GSS_ERROR(maj))
+		return false;
+	maj = gss_inquire_cred(&min, *cred, NULL, lifetime, NULL, NULL);
+	if (GSS_ERROR(maj) || *lifetime == 0) {
+		gss_release_cred(&min, cred);
+		return false;
+	}
+	return true;
+}
+
+static size_t ccache_count(krb5_context k, krb5_ccache cc)
+{
+	krb5_cc_cursor cur;
+	krb5_creds cr;
+	size_t n = 0;
+
+	if (krb5_cc_start_seq_get(k, cc, &cur) != 0)
+		return 0;
+	while (krb5_cc_next_cred(k, cc, &cur, &cr) == 0) {
+		n++;
+		krb5_free_cred_contents(k, &cr);
+	}
+	krb5_cc_end_seq_get(k, cc, &cur);
+	return n;
+}
+
+/* Caller holds cache_lock; c->files[c->cc_index] is the ticket cache file.
+ * Copy it into a MEMORY cache and acquire the initiator credential from the
+ * copy, so that an open finds its service ticket without reading the file
+ * (three opens and a dozen lock calls each, per open).  The answer (a usable
+ * ticket, its lifetime) is the copy's: one snapshot, even while kinit
+ * rewrites the file.  false: no usable ticket in the copy. */
+static bool client_cache_copy(struct client_cache *c, gss_cred_id_t *cred, OM_uint32 *lifetime, krb5_context *kp,
+			      krb5_ccache *mem)
+{
+	krb5_context k = NULL;
+	krb5_ccache fcc = NULL;
+	krb5_principal princ = NULL;
+	char *mname = NULL;
+	gss_key_value_element_desc el = { .key = "ccache" };
+	gss_key_value_set_desc store = { .count = 1, .elements = &el };
+	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
+	OM_uint32 maj, min;
+	bool ok = false;
+
+	*cred = GSS_C_NO_CREDENTIAL;
+	*lifetime = 0;
+	*kp = NULL;
+	*mem = NULL;
+	if (asprintf(&c->file, "FILE:%s", c->files[c->cc_index].path) < 0) {
+		c->file = NULL;
+		return false;
+	}
+	if (c->files[c->cc_index].err || krb5_init_context(&k)) {
+		k = NULL;
+		goto out;
+	}
+	if (krb5_cc_resolve(k, c->file, &fcc) || krb5_cc_get_principal(k, fcc, &princ) ||
+	    krb5_cc_new_unique(k, "MEMORY", NULL, mem))
+		goto out;
+	if (krb5_cc_initialize(k, *mem, princ) || krb5_cc_copy_creds(k, fcc, *mem) ||
+	    krb5_cc_get_full_name(k, *mem, &mname))
+		goto out;
+	c->mem_count = ccache_count(k, *mem);
+	el.value = mname;
+	maj = gss_acquire_cred_from(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &store, cred,
+				    NULL, NULL);
+	if (GSS_ERROR(maj))
+		goto out;
+	maj = gss_inquire_cred(&min, *cred, NULL, lifetime, NULL, NULL);
+	ok = !GSS_ERROR(maj) && *lifetime > 0;
+out:
+	if (k) {
+		krb5_free_string(k, mname);
+		if (princ)
+			krb5_free_principal(k, princ);
+		if (fcc)
+			krb5_cc_close(k, fcc);
+	}
+	if (!ok) {
+		gss_release_cred(&min, cred);
+		*lifetime = 0;
+		if (*mem)
+			krb5_cc_destroy(k, *mem);
+		*mem = NULL;
+		if (k)
+			krb5_free_context(k);
+	} else {
+		*kp = k;
+	}
+	return ok;
+}
+
+/* After an AP-REQ made with the shared credential: what the in-memory copy
+ * gained (a service ticket from the KDC) goes to the ticket cache file too,
+ * as MIT does when it works on the file, for the next process (and klist).
+ * The file then changes, so the next open copies it again. */
+static void client_cache_writeback(struct shared_cred *used)
+{
+	struct client_cache *c = &ccache_state;
+	krb5_ccache fcc;
+	krb5_cc_cursor cur;
+	krb5_creds cr;
+
+	pthread_mutex_lock(&cache_lock);
+	krb5_context k = used->kctx;
+	if (c->valid && c->cred == used && used->mem && ccache_count(k, used->mem) > c->mem_count &&
+	    krb5_cc_resolve(k, c->file, &fcc) == 0) {
+		if (krb5_cc_start_seq_get(k, used->mem, &cur) == 0) {
+			size_t i = 0;
+			while (krb5_cc_next_cred(k, used->mem, &cur, &cr) == 0) {
+				if (i++ >= c->mem_count)
+					krb5_cc_store_cred(k, fcc, &cr);
+				krb5_free_cred_contents(k, &cr);
+			}
+			krb5_cc_end_seq_get(k, used->mem, &cur);
+			c->mem_count = i;
+		}
+		krb5_cc_close(k, fcc);
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* Whether there is a usable ticket, and (want) a reference to the initiator
+ * credential for it (NULL when there is none, or when it is not kept). */
+static bool client_creds(struct shared_cred **want)
+{
+	struct client_cache *c = &ccache_state;
+	gss_cred_id_t cred;
+	OM_uint32 lifetime, min;
+	bool has;
+
+	if (want)
+		*want = NULL;
+	pthread_mutex_lock(&cache_lock);
+	if (!client_cache_fresh(c)) {
+		client_cache_clear(c, false);
+		bool cacheable = client_cache_watch(c);
+		time_t now = time(NULL);
+		krb5_context mk = NULL;
+		krb5_ccache mem = NULL;
+		c->has = cacheable && client_cache_copy(c, &cred, &lifetime, &mk, &mem);
+		if (!c->has) /* as before: GSSAPI on the cache itself (or a client keytab) */
+			c->has = client_probe(&cred, &lifetime);
+		/* Changed while we looked (kinit at work): answer, but ask again
+		 * next time. */
+		if (cacheable && !file_id_same(&c->files[c->cc_index]))
+			cacheable = false;
+		if (c->has && cacheable) {
+			c->cred = shared_cred_new(cred); /* releases cred when it fails */
+			cacheable = c->cred != NULL;
+			c->has = c->cred != NULL;
+			c->expires = now + (time_t)lifetime; /* GSS_C_INDEFINITE: 136 years */
+			if (c->cred) {
+				c->cred->kctx = mk;
+				c->cred->mem = mem;
+				mk = NULL;
+				mem = NULL;
+			}
+		} else if (c->has) {
+			gss_release_cred(&min, &cred);
+		}
+		if (mem)
+			krb5_cc_destroy(mk, mem);
+		if (mk)
+			krb5_free_context(mk);
+		has = c->has;
+		if (cacheable)
+			c->valid = true;
+		else
+			client_cache_clear(c, true);
+	} else {
+		has = c->has;
+	}
+	if (has && want && c->valid && c->cred) {
+		c->cred->refs++;
+		*want = c->cred;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return has;
+}
+
+struct acceptor_cache {
+	char keytab[1024];
+	struct shared_cred *cred;
+	krb5_context kctx;
+};
+
+static struct acceptor_cache acc_state;
 
 /* ---- errors ---------------------------------------------------------------- */
 
@@ -126,6 +571,45 @@ static uint32_t acquire_acceptor(const char *keytab, gss_cred_id_t *cred, char *
 		return ERROR_NOT_SUPPORTED;
 	}
 	return 0;
+}
+
+/* The acceptor credential for keytab, shared (see above): a new reference. */
+static uint32_t acceptor_get(const char *keytab, struct shared_cred **out, char *err, size_t err_len)
+{
+	struct acceptor_cache *a = &acc_state;
+	gss_cred_id_t cred;
+	uint32_t rc = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&cache_lock);
+	if (!a->cred || strcmp(a->keytab, keytab) != 0) {
+		if (strlen(keytab) >= sizeof(a->keytab)) {
+			rc = ERROR_INSUFFICIENT_BUFFER;
+			goto out;
+		}
+		rc = acquire_acceptor(keytab, &cred, err, err_len);
+		if (rc)
+			goto out;
+		struct shared_cred *sc = shared_cred_new(cred);
+		if (!sc) {
+			rc = ERROR_NOT_ENOUGH_MEMORY;
+			goto out;
+		}
+		if (a->cred && --a->cred->refs == 0) {
+			OM_uint32 min;
+			gss_release_cred(&min, &a->cred->cred);
+			free(a->cred);
+		}
+		a->cred = sc;
+		snprintf(a->keytab, sizeof(a->keytab), "%s", keytab);
+		if (!a->kctx && krb5_init_context(&a->kctx) != 0)
+			a->kctx = NULL;
+	}
+	a->cred->refs++;
+	*out = a->cred;
+out:
+	pthread_mutex_unlock(&cache_lock);
+	return rc;
 }
 
 uint32_t rpc_auth_krb5_server_check(const struct rpc_auth_gss_server_config *cfg, char *err, size_t err_len)
@@ -310,9 +794,14 @@ static OM_uint32 client_init(struct krb_st *s, const uint8_t *in, size_t in_len,
 		if (GSS_ERROR(maj))
 			return maj;
 	}
-	return gss_init_sec_context(min, GSS_C_NO_CREDENTIAL, &s->ctx, s->target, gss_mech_krb5, KRB5_FLAGS, 0,
-				    GSS_C_NO_CHANNEL_BINDINGS, in_len ? &in_tok : GSS_C_NO_BUFFER, NULL, tok, ret_flags,
-				    NULL);
+	if (s->legs == 0 && !s->shared)
+		client_creds(&s->shared);
+	maj = gss_init_sec_context(min, s->shared ? s->shared->cred : GSS_C_NO_CREDENTIAL, &s->ctx, s->target,
+				   gss_mech_krb5, KRB5_FLAGS, 0, GSS_C_NO_CHANNEL_BINDINGS,
+				   in_len ? &in_tok : GSS_C_NO_BUFFER, NULL, tok, ret_flags, NULL);
+	if (s->legs == 0 && s->shared && !GSS_ERROR(maj))
+		client_cache_writeback(s->shared);
+	return maj;
 }
 
 static uint32_t client_step(struct krb_st *s, const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len)
@@ -596,8 +1085,7 @@ static void krb_free(void *p)
 
 	if (s->ctx != GSS_C_NO_CONTEXT)
 		gss_delete_sec_context(&min, &s->ctx, GSS_C_NO_BUFFER);
-	if (s->cred != GSS_C_NO_CREDENTIAL)
-		gss_release_cred(&min, &s->cred);
+	shared_cred_put(s->shared);
 	if (s->target != GSS_C_NO_NAME)
 		gss_release_name(&min, &s->target);
 	free(s->host);
@@ -638,11 +1126,12 @@ uint32_t rpc_auth_krb5_server(const struct rpc_auth_gss_server_config *cfg, stru
 		free(s);
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
-	rc = acquire_acceptor(kt, &s->cred, s->err, sizeof(s->err));
+	rc = acceptor_get(kt, &s->shared, s->err, sizeof(s->err));
 	if (rc) {
 		krb_free(s);
 		return rc;
 	}
+	s->cred = s->shared->cred;
 	out->ops = &krb_ops;
 	out->st = s;
 	return 0;
@@ -706,16 +1195,7 @@ uint32_t rpc_auth_krb5_client_service(const char *service, const char *host, str
 
 bool rpc_auth_krb5_client_has_creds(void)
 {
-	gss_OID_set_desc mechs = { .count = 1, .elements = gss_mech_krb5 };
-	gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
-	OM_uint32 maj, min, lifetime = 0;
-
-	maj = gss_acquire_cred(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &cred, NULL, NULL);
-	if (GSS_ERROR(maj))
-		return false;
-	maj = gss_inquire_cred(&min, cred, NULL, &lifetime, NULL, NULL);
-	gss_release_cred(&min, &cred);
-	return !GSS_ERROR(maj) && lifetime > 0;
+	return client_creds(NULL);
 }
 
 /* ---- for SPNEGO --------------------------------------------------------------- */
