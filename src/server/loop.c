@@ -128,6 +128,7 @@ struct shared {
 	void (*on_reload)(void *arg); /* SIGHUP */
 	void *reload_arg;
 	atomic_bool stop;
+	atomic_size_t rr; /* the next loop to serve a connection */
 	size_t nloops;
 	struct loop *loops[MAX_LOOPS];
 };
@@ -155,10 +156,28 @@ struct loop {
 	 * lock), delivered at its next turn. */
 	struct be_event *evq;
 	size_t evn, evcap;
+	/* Connections accepted by another loop for this one (qmu). */
+	pthread_mutex_t qmu;
+	struct handoff *qhead, *qtail;
 	pthread_t thread;
 	bool started;
 	int result;
 };
+
+/* An accepted connection, counted in, on its way to the loop that will
+ * serve it. */
+struct handoff {
+	struct handoff *next;
+	int fd;
+	const struct listener *ls;
+	struct peer *peer; /* TCP: its per-address entry */
+	struct principal who;
+	char name[64];
+};
+
+#ifndef LOOP_HANDOFF
+#define LOOP_HANDOFF 1
+#endif
 
 /* The loop this thread runs (NULL outside the loops). */
 static _Thread_local struct loop *this_loop;
@@ -461,6 +480,7 @@ static struct loop *loop_one_new(struct shared *sh, size_t idx)
 		return NULL;
 	l->sh = sh;
 	l->idx = idx;
+	pthread_mutex_init(&l->qmu, NULL);
 	l->sig.fd = l->backend.fd = -1;
 	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -1001,6 +1021,109 @@ static bool conn_admit(struct shared *sh, enum listener_kind kind, const struct 
 	return true;
 }
 
+/* A counted connection uncounted (under acct). */
+static void conn_uncount(struct shared *sh, enum listener_kind kind, struct peer *p)
+{
+	if (kind == LISTEN_LPC) {
+		assert(sh->nlpc > 0);
+		sh->nlpc--;
+		return;
+	}
+	assert(sh->ntcp > 0 && sh->nunauth > 0);
+	sh->ntcp--;
+	sh->nunauth--;
+	peer_put(sh, p);
+}
+
+/* A connection accepted and counted becomes this loop's. */
+static void conn_setup(struct loop *l, const struct handoff *h)
+{
+	struct shared *sh = l->sh;
+	const struct listener *ls = h->ls;
+	struct conn *c = calloc(1, sizeof(*c) + (ls->kind == LISTEN_EPM ? sizeof(struct epm_conn) : 0));
+	if (!c) {
+		pthread_mutex_lock(&sh->acct);
+		conn_uncount(sh, ls->kind, h->peer);
+		pthread_mutex_unlock(&sh->acct);
+		close(h->fd);
+		return;
+	}
+	c->it.kind = ITEM_CONN;
+	c->it.fd = h->fd;
+	c->loop = l;
+	c->kind = ls->kind;
+	c->peer = h->peer;
+	snprintf(c->peer_name, sizeof(c->peer_name), "%s", h->name);
+	session_init(&c->sess, sh->st, &h->who, ls->kind == LISTEN_LPC);
+	if (ls->kind == LISTEN_EPM) {
+		c->epm = (struct epm_conn *)(c + 1);
+		epm_conn_init(c->epm, local_ipv4(h->fd));
+	}
+	rpc_srv_conn_init(&c->rpc, ls->kind == LISTEN_EPM ? &sh->epm_conf : &sh->cmrp_conf, &c->sess, ls->sec_addr);
+	c->sess.rpc = &c->rpc;
+	c->next = l->conns;
+	if (l->conns)
+		l->conns->prev = c;
+	l->conns = c;
+	l->nconns++;
+	if (c->peer) {
+		pthread_mutex_lock(&sh->acct);
+		timed_add(c);
+		pthread_mutex_unlock(&sh->acct);
+	}
+	log_debug("connection from %s served by loop %zu", c->peer_name, l->idx);
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->it };
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, h->fd, &ev) < 0) {
+		LOG_LIMIT(sh, LIM_CLOSE, CLOSE_LOG_BURST, LOG_LVL_WARN, "connection from %s closed: epoll_ctl(ADD): %s",
+			  h->name, strerror(errno));
+		conn_close(c, "epoll_ctl(ADD) failed");
+	}
+}
+
+/* The connections handed to this loop by the others. */
+static void loop_take_handoffs(struct loop *l)
+{
+	pthread_mutex_lock(&l->qmu);
+	struct handoff *h = l->qhead;
+	l->qhead = l->qtail = NULL;
+	pthread_mutex_unlock(&l->qmu);
+	while (h) {
+		struct handoff *next = h->next;
+		conn_setup(l, h);
+		free(h);
+		h = next;
+	}
+}
+
+/* Round robin over the loops: whichever accepts (EPOLLEXCLUSIVE wakes the
+ * first idle one), the connections spread evenly. */
+static void conn_handoff(struct loop *l, struct handoff *h)
+{
+	struct shared *sh = l->sh;
+	struct loop *to = sh->loops[atomic_fetch_add(&sh->rr, 1) % sh->nloops];
+	if (to == l) {
+		conn_setup(l, h);
+		return;
+	}
+	struct handoff *q = malloc(sizeof(*q));
+	if (!q) {
+		conn_setup(l, h);
+		return;
+	}
+	*q = *h;
+	q->next = NULL;
+	pthread_mutex_lock(&to->qmu);
+	bool was_empty = !to->qhead;
+	if (to->qtail)
+		to->qtail->next = q;
+	else
+		to->qhead = q;
+	to->qtail = q;
+	pthread_mutex_unlock(&to->qmu);
+	if (was_empty)
+		loop_wake(to);
+}
+
 static void listener_accept(struct loop *l, struct listener *ls)
 {
 	struct shared *sh = l->sh;
@@ -1015,63 +1138,30 @@ static void listener_accept(struct loop *l, struct listener *ls)
 				listener_shed(l, ls);
 			return;
 		}
-		char name[64];
-		struct principal who = { .kind = PRINCIPAL_ANONYMOUS };
+		struct handoff h = { .fd = fd, .ls = ls, .who = { .kind = PRINCIPAL_ANONYMOUS } };
 		if (ls->kind == LISTEN_LPC) {
-			who.kind = PRINCIPAL_LOCAL;
-			who.ngroups = PRINCIPAL_MAX_GROUPS;
-			if (transport_peer_creds(fd, &who.uid, &who.gid, who.groups, &who.ngroups) < 0) {
+			h.who.kind = PRINCIPAL_LOCAL;
+			h.who.ngroups = PRINCIPAL_MAX_GROUPS;
+			if (transport_peer_creds(fd, &h.who.uid, &h.who.gid, h.who.groups, &h.who.ngroups) < 0) {
 				close(fd);
 				continue;
 			}
-			snprintf(name, sizeof(name), "LPC uid %u", (unsigned)who.uid);
+			snprintf(h.name, sizeof(h.name), "LPC uid %u", (unsigned)h.who.uid);
 		} else {
-			transport_format_addr((struct sockaddr *)&ss, name, sizeof(name));
+			transport_format_addr((struct sockaddr *)&ss, h.name, sizeof(h.name));
 		}
-		struct conn *c = calloc(1, sizeof(*c) + (ls->kind == LISTEN_EPM ? sizeof(struct epm_conn) : 0));
-		if (!c) {
-			close(fd);
-			continue;
-		}
-		struct peer *p;
 		pthread_mutex_lock(&sh->acct);
-		bool in = conn_admit(sh, ls->kind, &ss, name, &p);
+		bool in = conn_admit(sh, ls->kind, &ss, h.name, &h.peer);
 		pthread_mutex_unlock(&sh->acct);
 		if (!in) {
-			free(c);
 			close(fd);
 			continue;
 		}
-		c->it.kind = ITEM_CONN;
-		c->it.fd = fd;
-		c->loop = l;
-		c->kind = ls->kind;
-		c->peer = p;
-		snprintf(c->peer_name, sizeof(c->peer_name), "%s", name);
-		session_init(&c->sess, sh->st, &who, ls->kind == LISTEN_LPC);
-		if (ls->kind == LISTEN_EPM) {
-			c->epm = (struct epm_conn *)(c + 1);
-			epm_conn_init(c->epm, local_ipv4(fd));
-		}
-		rpc_srv_conn_init(&c->rpc, ls->kind == LISTEN_EPM ? &sh->epm_conf : &sh->cmrp_conf, &c->sess,
-				  ls->sec_addr);
-		c->sess.rpc = &c->rpc;
-		c->next = l->conns;
-		if (l->conns)
-			l->conns->prev = c;
-		l->conns = c;
-		l->nconns++;
-		if (c->peer) {
-			pthread_mutex_lock(&sh->acct);
-			timed_add(c);
-			pthread_mutex_unlock(&sh->acct);
-		}
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->it };
-		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-			LOG_LIMIT(sh, LIM_CLOSE, CLOSE_LOG_BURST, LOG_LVL_WARN, "connection from %s closed: epoll_ctl(ADD): %s",
-				  name, strerror(errno));
-			conn_close(c, "epoll_ctl(ADD) failed");
-		}
+#if LOOP_HANDOFF
+		conn_handoff(l, &h);
+#else
+		conn_setup(l, &h);
+#endif
 	}
 }
 
@@ -1157,6 +1247,8 @@ static int loop_run_one(struct loop *l)
 			} else if (it->kind == ITEM_WAKE) {
 				uint64_t v;
 				(void)!read(it->fd, &v, sizeof(v));
+				if (!stop)
+					loop_take_handoffs(l);
 			} else if (it->kind == ITEM_BACKEND) {
 				backend = true;
 			} else if (it->kind == ITEM_LISTENER) {
@@ -1279,6 +1371,16 @@ static void conn_say_shutdown(struct conn *c)
 
 static void loop_one_free(struct loop *l)
 {
+	while (l->qhead) {
+		struct handoff *h = l->qhead;
+		l->qhead = h->next;
+		pthread_mutex_lock(&l->sh->acct);
+		conn_uncount(l->sh, h->ls->kind, h->peer);
+		pthread_mutex_unlock(&l->sh->acct);
+		close(h->fd);
+		free(h);
+	}
+	pthread_mutex_destroy(&l->qmu);
 	while (l->conns) {
 		conn_say_shutdown(l->conns);
 		conn_close(l->conns, "server stopping");
