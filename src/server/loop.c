@@ -1230,7 +1230,7 @@ static int loop_run_one(struct loop *l)
 			loop_stop_all(sh);
 			return -1;
 		}
-		bool stop = false, reload = false, backend = false;
+		bool stop = false, reload = false, backend = false, woken = false;
 		/* Without big: signals, accepts, flushes and reads. */
 		for (int i = 0; i < n; i++) {
 			struct item *it = evs[i].data.ptr;
@@ -1247,6 +1247,7 @@ static int loop_run_one(struct loop *l)
 			} else if (it->kind == ITEM_WAKE) {
 				uint64_t v;
 				(void)!read(it->fd, &v, sizeof(v));
+				woken = true;
 				if (!stop)
 					loop_take_handoffs(l);
 			} else if (it->kind == ITEM_BACKEND) {
@@ -1287,6 +1288,10 @@ static int loop_run_one(struct loop *l)
 			}
 			return 0;
 		}
+		/* A turn that only accepted or wrote leaves big alone (events
+		 * queued for this loop always come with a wake-up). */
+		if (!l->held && !woken && !backend && !reload)
+			continue;
 		/* With big: this turn's calls and their commit. */
 		int rc = BE_OK;
 		pthread_mutex_lock(&sh->big);
