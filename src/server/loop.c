@@ -36,6 +36,9 @@ struct item {
 
 struct listener {
 	struct item it;
+	/* Held from accept4 to the admission: connections are counted in the
+	 * order they came, whichever loop takes them. */
+	pthread_mutex_t amu;
 	enum listener_kind kind;
 	char sec_addr[16];
 	struct listener *next;
@@ -603,6 +606,7 @@ int loop_add_listener(struct loop *l, int fd, enum listener_kind kind)
 		return -1;
 	ls->it.kind = ITEM_LISTENER;
 	ls->it.fd = fd;
+	pthread_mutex_init(&ls->amu, NULL);
 	ls->kind = kind;
 	if (kind == LISTEN_CMRP_TCP || kind == LISTEN_EPM)
 		snprintf(ls->sec_addr, sizeof(ls->sec_addr), "%u", transport_local_port(fd));
@@ -611,6 +615,7 @@ int loop_add_listener(struct loop *l, int fd, enum listener_kind kind)
 		if (epoll_ctl(sh->loops[i]->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			for (size_t j = 0; j < i; j++)
 				epoll_ctl(sh->loops[j]->epfd, EPOLL_CTL_DEL, fd, NULL);
+			pthread_mutex_destroy(&ls->amu);
 			free(ls);
 			return -1;
 		}
@@ -1130,12 +1135,15 @@ static void listener_accept(struct loop *l, struct listener *ls)
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t sslen = sizeof(ss);
+		pthread_mutex_lock(&ls->amu);
 		int fd = accept4(ls->it.fd, (struct sockaddr *)&ss, &sslen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			if (errno == EMFILE || errno == ENFILE)
+			int err = errno;
+			if (err == EMFILE || err == ENFILE)
 				listener_shed(l, ls);
+			pthread_mutex_unlock(&ls->amu);
+			if (err == EINTR || err == ECONNABORTED)
+				continue;
 			return;
 		}
 		struct handoff h = { .fd = fd, .ls = ls, .who = { .kind = PRINCIPAL_ANONYMOUS } };
@@ -1143,6 +1151,7 @@ static void listener_accept(struct loop *l, struct listener *ls)
 			h.who.kind = PRINCIPAL_LOCAL;
 			h.who.ngroups = PRINCIPAL_MAX_GROUPS;
 			if (transport_peer_creds(fd, &h.who.uid, &h.who.gid, h.who.groups, &h.who.ngroups) < 0) {
+				pthread_mutex_unlock(&ls->amu);
 				close(fd);
 				continue;
 			}
@@ -1153,6 +1162,7 @@ static void listener_accept(struct loop *l, struct listener *ls)
 		pthread_mutex_lock(&sh->acct);
 		bool in = conn_admit(sh, ls->kind, &ss, h.name, &h.peer);
 		pthread_mutex_unlock(&sh->acct);
+		pthread_mutex_unlock(&ls->amu);
 		if (!in) {
 			close(fd);
 			continue;
@@ -1420,6 +1430,7 @@ void loop_free(struct loop *l)
 		struct listener *ls = sh->listeners;
 		sh->listeners = ls->next;
 		close(ls->it.fd);
+		pthread_mutex_destroy(&ls->amu);
 		free(ls);
 	}
 	pthread_mutex_destroy(&sh->big);
