@@ -86,7 +86,6 @@ struct conn {
 	bool lingering;     /* answered and shut down for writing: draining input */
 	size_t drained;     /* bytes discarded while lingering */
 	bool want_out;
-	bool in_read; /* conn_read() is running: it flushes when done */
 	bool held;    /* read this turn: processed, then answered after the commit */
 	struct conn *hnext;
 	struct conn *prev, *next;
@@ -851,7 +850,6 @@ static bool conn_recv(struct conn *c)
 static void conn_process(struct conn *c)
 {
 	size_t off = 0;
-	c->in_read = true;
 	while (!c->closing) {
 		assert(off <= c->rlen);
 		long len = rpc_srv_conn_frame(&c->rpc, c->rbuf + off, c->rlen - off);
@@ -869,7 +867,6 @@ static void conn_process(struct conn *c)
 		}
 		off += (size_t)len;
 	}
-	c->in_read = false;
 	if (off) {
 		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
 		c->rlen -= off;
