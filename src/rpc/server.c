@@ -58,7 +58,9 @@ static void rpc_srv_uncharge(struct rpc_srv_conn *c, struct rpc_srv_call *call)
 {
 	struct rpc_srv_budget *b = c->conf ? c->conf->budget : NULL;
 
-	if (b) {
+	/* Nothing charged: the budget is not touched (clusterd's loops share
+	 * it under a lock they take only for a connection that holds some). */
+	if (b && call->charged) {
 		assert(b->used >= call->charged);
 		b->used -= call->charged;
 	}

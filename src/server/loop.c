@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -24,7 +27,7 @@
 #include "auth.h"
 #include "session.h"
 
-enum item_kind { ITEM_LISTENER, ITEM_CONN, ITEM_SIGNAL, ITEM_BACKEND };
+enum item_kind { ITEM_LISTENER, ITEM_CONN, ITEM_SIGNAL, ITEM_BACKEND, ITEM_WAKE };
 
 struct item {
 	enum item_kind kind;
@@ -33,6 +36,9 @@ struct item {
 
 struct listener {
 	struct item it;
+	/* Held from accept4 to the admission: connections are counted in the
+	 * order they came, whichever loop takes them. */
+	pthread_mutex_t amu;
 	enum listener_kind kind;
 	char sec_addr[16];
 	struct listener *next;
@@ -59,13 +65,15 @@ struct conn {
 	struct loop *loop;
 	enum listener_kind kind;
 	char peer_name[64];       /* for the logs */
-	struct peer *peer;        /* while counted as not logged in (TCP) */
+	struct peer *peer;        /* while counted as not logged in (TCP); acct lock */
 	const char *close_reason; /* why it is being closed, once decided */
 	/* Deadline list (login grace, lingering): sorted by deadline, since
 	 * every entry gets now + the same grace. */
 	uint64_t deadline_ms;
 	bool timed;
-	struct conn *tprev, *tnext;
+	bool evicted; /* closed to make room (deadline now); acct lock */
+	bool gone;    /* lingering: no longer a stranger to make room with; acct lock */
+	struct conn *tprev, *tnext; /* the deadline list fields: acct lock */
 	struct rpc_srv_conn rpc;
 	struct session sess;
 	/* An endpoint mapper connection's searches (allocated after the
@@ -78,8 +86,7 @@ struct conn {
 	bool lingering;     /* answered and shut down for writing: draining input */
 	size_t drained;     /* bytes discarded while lingering */
 	bool want_out;
-	bool in_read; /* conn_read() is running: it flushes when done */
-	bool held;    /* answers waiting for the commit of the loop's turn */
+	bool held;    /* read this turn: processed, then answered after the commit */
 	struct conn *hnext;
 	struct conn *prev, *next;
 };
@@ -87,24 +94,34 @@ struct conn {
 /* The limits that log when they act, each rate-limited on its own. */
 enum limit_kind { LIM_TCP, LIM_UNAUTH, LIM_EARLY_DROP, LIM_PER_PEER, LIM_LPC, LIM_BUDGET, LIM_FDS, LIM_CLOSE, LIM_N };
 
-struct loop {
-	int epfd;
-	int spare_fd; /* given up to accept and close when out of descriptors */
+/*
+ * What every loop shares.  Three locks, never two at once except big then
+ * acct or rl (nothing takes big while holding another):
+ * - big, the server lock: the backend, the server state (st), the RPC
+ *   engines' processing (framing, auth, dispatch, sealing), the reassembly
+ *   budget and every loop's queue of backend events.  A loop holds it for
+ *   the processing of one turn's input and that turn's commit, never for
+ *   epoll, accept, recv or send.
+ * - acct: the connection counters and per-peer entries, the random early
+ *   drop and every loop's deadline list (a loop may make room by closing
+ *   another loop's stranger).
+ * - rlmu: the rate limits of the log lines.
+ */
+#define MAX_LOOPS LOOP_MAX
+
+struct shared {
+	pthread_mutex_t big;
+	pthread_mutex_t acct;
+	pthread_mutex_t rlmu;
 	struct loop_limits lim;
 	size_t ntcp, nunauth, nlpc;
 	struct peer *peers[PEER_BUCKETS];
-	struct conn *thead, *ttail;
+	uint64_t rng;
 	struct rpc_srv_budget budget;
 	unsigned long budget_logged;
 	struct ratelimit rl[LIM_N];
-	uint64_t rng;
-	struct item sig;
-	struct item backend; /* the backend's own events (its child processes) */
 	struct server_state *st;
 	struct listener *listeners;
-	struct conn *conns;
-	size_t nconns;
-	size_t max_conns;
 	struct rpc_server_iface cmrp_iface;
 	struct rpc_server_iface epm_iface;
 	struct rpc_server_conf cmrp_conf;
@@ -112,12 +129,60 @@ struct loop {
 	struct epm_registry epm;
 	void (*on_reload)(void *arg); /* SIGHUP */
 	void *reload_arg;
+	atomic_bool stop;
+	atomic_size_t rr; /* the next loop to serve a connection */
+	size_t nloops;
+	struct loop *loops[MAX_LOOPS];
+};
+
+/* One event loop (a thread; loop 0 runs in the caller's): its own epoll set,
+ * connections and deadline list.  Loop 0 also has the signalfd and the
+ * backend's own fd. */
+struct loop {
+	struct shared *sh;
+	size_t idx;
+	int epfd;
+	int spare_fd; /* given up to accept and close when out of descriptors */
+	struct item wake; /* an eventfd: backend events queued, stop, a deadline moved */
+	struct item sig;
+	struct item backend; /* the backend's own events (its child processes) */
+	struct conn *thead, *ttail; /* acct lock */
+	struct conn *conns;
+	size_t nconns;
 	/* Group commit: during a turn of the loop the backend's changes share
 	 * one commit; the connections read in the turn keep their answers
 	 * (held) until it is on disk. */
 	bool batching;
 	struct conn *held;
+	/* Backend events for this loop's connections from other loops (big
+	 * lock), delivered at its next turn. */
+	struct be_event *evq;
+	size_t evn, evcap;
+	/* Connections accepted by another loop for this one (qmu). */
+	pthread_mutex_t qmu;
+	struct handoff *qhead, *qtail;
+	pthread_t thread;
+	bool started;
+	int result;
 };
+
+/* An accepted connection, counted in, on its way to the loop that will
+ * serve it. */
+struct handoff {
+	struct handoff *next;
+	int fd;
+	const struct listener *ls;
+	struct peer *peer; /* TCP: its per-address entry */
+	struct principal who;
+	char name[64];
+};
+
+#ifndef LOOP_HANDOFF
+#define LOOP_HANDOFF 1
+#endif
+
+/* The loop this thread runs (NULL outside the loops). */
+static _Thread_local struct loop *this_loop;
 
 #define READ_CHUNK 16384
 
@@ -145,21 +210,26 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static bool rl_allow(struct ratelimit *r, unsigned burst, unsigned long *suppressed)
+static bool rl_allow(struct shared *sh, enum limit_kind kind, unsigned burst, unsigned long *suppressed)
 {
+	struct ratelimit *r = &sh->rl[kind];
+	bool ok = true;
 	uint64_t now = now_ms();
+	pthread_mutex_lock(&sh->rlmu);
 	if (now - r->window_ms >= 1000) {
 		r->window_ms = now;
 		r->in_window = 0;
 	}
 	if (r->in_window >= burst) {
 		r->suppressed++;
-		return false;
+		ok = false;
+	} else {
+		r->in_window++;
+		*suppressed = r->suppressed;
+		r->suppressed = 0;
 	}
-	r->in_window++;
-	*suppressed = r->suppressed;
-	r->suppressed = 0;
-	return true;
+	pthread_mutex_unlock(&sh->rlmu);
+	return ok;
 }
 
 /* " (N more like it not logged)" or "". */
@@ -171,21 +241,22 @@ static const char *rl_tail(unsigned long suppressed, char *buf, size_t len)
 	return buf;
 }
 
-#define LOG_LIMIT(l, kind, burst, lvl, fmt, ...)                                                             \
+#define LOG_LIMIT(sh, kind, burst, lvl, fmt, ...)                                                            \
 	do {                                                                                                    \
 		unsigned long sup_;                                                                             \
 		char tail_[64];                                                                                 \
-		if (rl_allow(&(l)->rl[kind], (burst), &sup_))                                                  \
+		if (rl_allow((sh), (kind), (burst), &sup_))                                                    \
 			log_msg(lvl, fmt "%s", __VA_ARGS__, rl_tail(sup_, tail_, sizeof(tail_)));              \
 	} while (0)
 
-static uint64_t loop_random(struct loop *l)
+/* Under acct. */
+static uint64_t loop_random(struct shared *sh)
 {
 	/* xorshift64: only for the early drop, which needs no secrecy. */
-	l->rng ^= l->rng << 13;
-	l->rng ^= l->rng >> 7;
-	l->rng ^= l->rng << 17;
-	return l->rng;
+	sh->rng ^= sh->rng << 13;
+	sh->rng ^= sh->rng >> 7;
+	sh->rng ^= sh->rng << 17;
+	return sh->rng;
 }
 
 static void peer_key(const struct sockaddr_storage *ss, uint8_t key[16])
@@ -199,7 +270,8 @@ static void peer_key(const struct sockaddr_storage *ss, uint8_t key[16])
 	}
 }
 
-static struct peer **peer_slot(struct loop *l, const uint8_t key[16])
+/* Under acct. */
+static struct peer **peer_slot(struct shared *l, const uint8_t key[16])
 {
 	uint32_t h = 2166136261u;
 	for (int i = 0; i < 16; i++)
@@ -210,7 +282,7 @@ static struct peer **peer_slot(struct loop *l, const uint8_t key[16])
 	return pp;
 }
 
-static void peer_put(struct loop *l, struct peer *p)
+static void peer_put(struct shared *l, struct peer *p)
 {
 	assert(p->count > 0);
 	if (--p->count)
@@ -221,6 +293,7 @@ static void peer_put(struct loop *l, struct peer *p)
 	free(p);
 }
 
+/* Under acct (as are the other functions of the deadline list). */
 static void timed_remove(struct conn *c)
 {
 	struct loop *l = c->loop;
@@ -243,9 +316,9 @@ static void timed_remove(struct conn *c)
 static void timed_add(struct conn *c)
 {
 	struct loop *l = c->loop;
-	if (c->timed || !l->lim.login_grace_s)
+	if (c->timed || !l->sh->lim.login_grace_s)
 		return;
-	c->deadline_ms = now_ms() + (uint64_t)l->lim.login_grace_s * 1000u;
+	c->deadline_ms = now_ms() + (uint64_t)l->sh->lim.login_grace_s * 1000u;
 	assert(!l->ttail || l->ttail->deadline_ms <= c->deadline_ms);
 	c->tprev = l->ttail;
 	c->tnext = NULL;
@@ -257,10 +330,10 @@ static void timed_add(struct conn *c)
 	c->timed = true;
 }
 
-/* No longer counted as not logged in. */
+/* No longer counted as not logged in (under acct). */
 static void conn_unauth_end(struct conn *c)
 {
-	struct loop *l = c->loop;
+	struct shared *l = c->loop->sh;
 	if (!c->peer)
 		return;
 	assert(l->nunauth > 0);
@@ -276,7 +349,7 @@ static bool conn_logged_in(const struct conn *c)
 {
 	if (c->kind != LISTEN_CMRP_TCP || !c->rpc.bound)
 		return false;
-	if (!c->loop->st->acl.allow_anonymous)
+	if (!c->loop->sh->st->acl.allow_anonymous)
 		return rpc_srv_conn_auth_level(&c->rpc) >= RPC_AUTHN_LEVEL_PKT_PRIVACY;
 	return c->rpc.auth_state != RPC_SRV_AUTH_PENDING;
 }
@@ -286,18 +359,17 @@ static bool loop_admit(void *conn_user)
 	return server_auth_check(conn_user);
 }
 
-/* A backend change: every session's notification ports see it.  Connections
- * with a GetNotify answered now ask for EPOLLOUT and are flushed by the loop
- * (the one being read flushes itself when its PDUs are done); nothing is
- * closed from here, since other events of this epoll batch may still name
- * those connections. */
-static void loop_on_event(const struct be_event *ev, void *arg)
+/* A backend change for this loop's connections (under big): every
+ * session's notification ports see it.  Connections with a GetNotify
+ * answered now ask for EPOLLOUT and are flushed by the loop (those read in
+ * this turn are flushed after its commit anyway); nothing is closed from
+ * here, since other events of this epoll batch may still name those
+ * connections. */
+static void loop_deliver(struct loop *l, const struct be_event *ev)
 {
-	struct loop *l = arg;
-	struct conn *next;
-
-	for (struct conn *c = l->conns; c; c = next) {
-		next = c->next;
+	for (struct conn *c = l->conns; c; c = c->next) {
+		if (c->lingering)
+			continue;
 		int rc = notify_deliver(&c->sess, ev);
 		if (rc == 0)
 			continue;
@@ -305,8 +377,43 @@ static void loop_on_event(const struct be_event *ev, void *arg)
 			conn_why(c, "notification could not be queued");
 			c->closing = true;
 		}
-		if (!c->in_read)
+		if (!c->held)
 			conn_set_events(c, true);
+	}
+}
+
+static void loop_wake(struct loop *l)
+{
+	uint64_t one = 1;
+	(void)!write(l->wake.fd, &one, sizeof(one));
+}
+
+/* A backend change (under big, from whichever loop made it or heard it):
+ * this thread's loop delivers it now; the others get it queued and are
+ * woken, and deliver it in their next turn, which starts after this turn's
+ * commit (they need big to begin). */
+static void loop_on_event(const struct be_event *ev, void *arg)
+{
+	struct shared *sh = arg;
+	for (size_t i = 0; i < sh->nloops; i++) {
+		struct loop *l = sh->loops[i];
+		if (l == this_loop) {
+			loop_deliver(l, ev);
+			continue;
+		}
+		if (l->evn == l->evcap) {
+			size_t cap = l->evcap ? l->evcap * 2 : 16;
+			struct be_event *q = realloc(l->evq, cap * sizeof(*q));
+			if (!q) {
+				log_error("out of memory: a change not told to the notification ports of loop %zu", i);
+				continue;
+			}
+			l->evq = q;
+			l->evcap = cap;
+		}
+		l->evq[l->evn++] = *ev;
+		if (l->evn == 1)
+			loop_wake(l);
 	}
 }
 
@@ -366,35 +473,74 @@ static uint32_t local_ipv4(int fd)
 /* Endpoint mapper requests are a few hundred bytes. */
 #define EPM_MAX_REQUEST (64u * 1024u)
 
-struct loop *loop_new(struct server_state *st, const struct loop_limits *lim)
+static void loop_one_free(struct loop *l);
+
+static struct loop *loop_one_new(struct shared *sh, size_t idx)
 {
 	struct loop *l = calloc(1, sizeof(*l));
 	if (!l)
 		return NULL;
-	l->st = st;
-	l->lim = *lim;
-	assert(l->lim.max_unauth <= l->lim.max_conns);
-	l->rng = ((uint64_t)now_ms() * 0x9e3779b97f4a7c15u ^ (uint64_t)getpid() << 32 ^ 0x2545f4914f6cdd1du) | 1;
-	l->budget.limit = lim->max_reassembly;
+	l->sh = sh;
+	l->idx = idx;
+	pthread_mutex_init(&l->qmu, NULL);
+	l->sig.fd = l->backend.fd = -1;
 	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
-	cmrp_server_iface(&l->cmrp_iface, st);
-	epm_server_iface(&l->epm_iface, &l->epm);
-	l->epm.conn_of = loop_epm_conn;
-	l->cmrp_conf.ifaces[0] = &l->cmrp_iface;
-	l->cmrp_conf.n_ifaces = 1;
-	l->cmrp_conf.auth_start = server_auth_start;
-	l->cmrp_conf.auth_arg = st;
+	l->wake.kind = ITEM_WAKE;
+	l->wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &l->wake };
+	if (l->epfd < 0 || l->wake.fd < 0 || epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->wake.fd, &ev) < 0) {
+		loop_one_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+struct loop *loop_new(struct server_state *st, const struct loop_limits *lim, size_t nloops)
+{
+	struct shared *sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		return NULL;
+	if (nloops < 1)
+		nloops = 1;
+	if (nloops > MAX_LOOPS)
+		nloops = MAX_LOOPS;
+	pthread_mutex_init(&sh->big, NULL);
+	pthread_mutex_init(&sh->acct, NULL);
+	pthread_mutex_init(&sh->rlmu, NULL);
+	sh->st = st;
+	sh->lim = *lim;
+	assert(sh->lim.max_unauth <= sh->lim.max_conns);
+	sh->rng = ((uint64_t)now_ms() * 0x9e3779b97f4a7c15u ^ (uint64_t)getpid() << 32 ^ 0x2545f4914f6cdd1du) | 1;
+	sh->budget.limit = lim->max_reassembly;
+	cmrp_server_iface(&sh->cmrp_iface, st);
+	epm_server_iface(&sh->epm_iface, &sh->epm);
+	sh->epm.conn_of = loop_epm_conn;
+	sh->cmrp_conf.ifaces[0] = &sh->cmrp_iface;
+	sh->cmrp_conf.n_ifaces = 1;
+	sh->cmrp_conf.auth_start = server_auth_start;
+	sh->cmrp_conf.auth_arg = st;
 	/* A caller the policy refuses is refused at its first fragment. */
-	l->cmrp_conf.admit = loop_admit;
-	l->cmrp_conf.budget = &l->budget;
-	l->epm_conf.ifaces[0] = &l->epm_iface;
-	l->epm_conf.n_ifaces = 1;
-	l->epm_conf.max_request_bytes = EPM_MAX_REQUEST;
-	l->epm_conf.budget = &l->budget;
+	sh->cmrp_conf.admit = loop_admit;
+	sh->cmrp_conf.budget = &sh->budget;
+	sh->epm_conf.ifaces[0] = &sh->epm_iface;
+	sh->epm_conf.n_ifaces = 1;
+	sh->epm_conf.max_request_bytes = EPM_MAX_REQUEST;
+	sh->epm_conf.budget = &sh->budget;
+	for (size_t i = 0; i < nloops; i++) {
+		if (!(sh->loops[i] = loop_one_new(sh, i))) {
+			for (size_t j = 0; j < i; j++)
+				loop_one_free(sh->loops[j]);
+			free(sh);
+			return NULL;
+		}
+	}
+	sh->nloops = nloops;
+	struct loop *l = sh->loops[0];
 	log_info("limits: %zu TCP connections, %zu of them not logged in (%zu per address), %u s to log in, %zu LPC "
-		 "connections, %zu bytes in reassembly",
-		 lim->max_conns, lim->max_unauth, lim->max_per_peer, lim->login_grace_s, lim->max_lpc, lim->max_reassembly);
+		 "connections, %zu bytes in reassembly; %zu event loop%s",
+		 lim->max_conns, lim->max_unauth, lim->max_per_peer, lim->login_grace_s, lim->max_lpc, lim->max_reassembly,
+		 nloops, nloops == 1 ? "" : "s");
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    rl.rlim_cur < lim->max_conns + lim->max_lpc + 64)
@@ -402,6 +548,8 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim)
 			 "are refused (raise the limit, e.g. LimitNOFILE=, or lower --max-connections)",
 			 (unsigned long long)rl.rlim_cur, lim->max_conns, lim->max_lpc);
 
+	/* Blocked before any loop thread starts: every thread inherits the
+	 * mask, and only loop 0 reads them (its signalfd). */
 	sigset_t mask;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -410,7 +558,7 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	l->sig.kind = ITEM_SIGNAL;
 	l->sig.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (l->epfd < 0 || l->sig.fd < 0) {
+	if (l->sig.fd < 0) {
 		loop_free(l);
 		return NULL;
 	}
@@ -420,9 +568,9 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim)
 		return NULL;
 	}
 	if (st->be && st->be->ops->watch)
-		st->be->ops->watch(st->be, loop_on_event, l);
+		st->be->ops->watch(st->be, loop_on_event, sh);
 	st->notify_fn = loop_on_event;
-	st->notify_arg = l;
+	st->notify_arg = sh;
 	l->backend.kind = ITEM_BACKEND;
 	l->backend.fd = st->be && st->be->ops->event_fd ? st->be->ops->event_fd(st->be) : -1;
 	if (l->backend.fd >= 0) {
@@ -437,32 +585,42 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim)
 
 void loop_on_reload(struct loop *l, void (*fn)(void *arg), void *arg)
 {
-	l->on_reload = fn;
-	l->reload_arg = arg;
+	l->sh->on_reload = fn;
+	l->sh->reload_arg = arg;
 }
 
 struct epm_registry *loop_epm_registry(struct loop *l)
 {
-	return &l->epm;
+	return &l->sh->epm;
 }
 
+/* Every loop polls every listener; EPOLLEXCLUSIVE wakes one of those
+ * waiting (or a few) rather than all, and the others' accept4 finds
+ * nothing (EAGAIN) at worst. */
 int loop_add_listener(struct loop *l, int fd, enum listener_kind kind)
 {
+	struct shared *sh = l->sh;
 	struct listener *ls = calloc(1, sizeof(*ls));
 	if (!ls)
 		return -1;
 	ls->it.kind = ITEM_LISTENER;
 	ls->it.fd = fd;
+	pthread_mutex_init(&ls->amu, NULL);
 	ls->kind = kind;
 	if (kind == LISTEN_CMRP_TCP || kind == LISTEN_EPM)
 		snprintf(ls->sec_addr, sizeof(ls->sec_addr), "%u", transport_local_port(fd));
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &ls->it };
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		free(ls);
-		return -1;
+	for (size_t i = 0; i < sh->nloops; i++) {
+		struct epoll_event ev = { .events = EPOLLIN | (sh->nloops > 1 ? EPOLLEXCLUSIVE : 0), .data.ptr = &ls->it };
+		if (epoll_ctl(sh->loops[i]->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			for (size_t j = 0; j < i; j++)
+				epoll_ctl(sh->loops[j]->epfd, EPOLL_CTL_DEL, fd, NULL);
+			pthread_mutex_destroy(&ls->amu);
+			free(ls);
+			return -1;
+		}
 	}
-	ls->next = l->listeners;
-	l->listeners = ls;
+	ls->next = sh->listeners;
+	sh->listeners = ls;
 	return 0;
 }
 
@@ -473,16 +631,32 @@ static void conn_why(struct conn *c, const char *why)
 		c->close_reason = why ? why : "protocol error";
 }
 
+/* The RPC engine's state goes; the reassembly budget is big's, so a
+ * connection holding some of it gives it back under big. */
+static void conn_rpc_free(struct conn *c)
+{
+	bool charged = false;
+	for (size_t i = 0; i < RPC_SRV_MAX_CALLS; i++)
+		charged |= c->rpc.calls[i].charged != 0;
+	if (charged)
+		pthread_mutex_lock(&c->loop->sh->big);
+	rpc_srv_conn_free(&c->rpc);
+	if (charged)
+		pthread_mutex_unlock(&c->loop->sh->big);
+}
+
+/* Never called with big held. */
 static void conn_close(struct conn *c, const char *why)
 {
 	struct loop *l = c->loop;
+	struct shared *sh = l->sh;
 	conn_why(c, why);
 	/* Once, with the peer; a peer that just hung up, and the stop, are
 	 * routine. */
 	if (strcmp(c->close_reason, "closed by the peer") == 0 || strcmp(c->close_reason, "server stopping") == 0)
 		log_debug("connection from %s closed: %s", c->peer_name, c->close_reason);
 	else
-		LOG_LIMIT(l, LIM_CLOSE, CLOSE_LOG_BURST, LOG_LVL_INFO, "connection from %s closed: %s", c->peer_name,
+		LOG_LIMIT(sh, LIM_CLOSE, CLOSE_LOG_BURST, LOG_LVL_INFO, "connection from %s closed: %s", c->peer_name,
 			  c->close_reason);
 	if (c->held) {
 		for (struct conn **pp = &l->held; *pp; pp = &(*pp)->hnext)
@@ -495,22 +669,26 @@ static void conn_close(struct conn *c, const char *why)
 	if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->it.fd, NULL) < 0)
 		log_debug("epoll_ctl(DEL) for %s: %s", c->peer_name, strerror(errno));
 	close(c->it.fd);
+	pthread_mutex_lock(&sh->acct);
 	timed_remove(c);
 	conn_unauth_end(c);
 	if (c->kind == LISTEN_LPC) {
-		assert(l->nlpc > 0);
-		l->nlpc--;
+		assert(sh->nlpc > 0);
+		sh->nlpc--;
 	} else {
-		assert(l->ntcp > 0);
-		l->ntcp--;
+		assert(sh->ntcp > 0);
+		sh->ntcp--;
 	}
-	/* Rundown: every context handle of this connection goes with it. */
-	if (c->sess.count)
-		log_debug("connection closed: %zu context handle(s) run down", c->sess.count);
-	session_free(&c->sess);
-	if (c->epm)
-		epm_conn_free(c->epm);
-	rpc_srv_conn_free(&c->rpc);
+	pthread_mutex_unlock(&sh->acct);
+	if (!c->lingering) {
+		/* Rundown: every context handle of this connection goes with it. */
+		if (c->sess.count)
+			log_debug("connection closed: %zu context handle(s) run down", c->sess.count);
+		session_free(&c->sess);
+		if (c->epm)
+			epm_conn_free(c->epm);
+		conn_rpc_free(c);
+	}
 	free(c->rbuf);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -541,14 +719,17 @@ static void conn_linger(struct conn *c)
 	session_free(&c->sess);
 	if (c->epm)
 		epm_conn_free(c->epm);
-	rpc_srv_conn_free(&c->rpc);
+	conn_rpc_free(c);
 	free(c->rbuf);
 	c->rbuf = NULL;
 	c->rlen = c->rcap = 0;
 	c->lingering = true;
 	c->closing = false;
 	/* It may not take longer to go than a login may take to come. */
+	pthread_mutex_lock(&c->loop->sh->acct);
+	c->gone = true;
 	timed_add(c);
+	pthread_mutex_unlock(&c->loop->sh->acct);
 	conn_set_events(c, false);
 }
 
@@ -587,7 +768,9 @@ static void conn_set_events(struct conn *c, bool want_out)
 		conn_why(c, "epoll_ctl failed");
 		shutdown(c->it.fd, SHUT_RDWR);
 		c->closing = true;
+		pthread_mutex_lock(&c->loop->sh->acct);
 		timed_add(c);
+		pthread_mutex_unlock(&c->loop->sh->acct);
 	}
 }
 
@@ -622,7 +805,8 @@ static bool conn_flush(struct conn *c)
 	return true;
 }
 
-static void conn_read(struct conn *c)
+/* Read what the socket has (no lock); false when the connection is gone. */
+static bool conn_recv(struct conn *c)
 {
 	for (;;) {
 		if (c->rcap - c->rlen < READ_CHUNK) {
@@ -634,7 +818,7 @@ static void conn_read(struct conn *c)
 				uint8_t *p = realloc(c->rbuf, cap);
 				if (!p) {
 					conn_close(c, "out of memory for its input");
-					return;
+					return false;
 				}
 				c->rbuf = p;
 				c->rcap = cap;
@@ -655,11 +839,17 @@ static void conn_read(struct conn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		conn_close(c, n == 0 || errno == ECONNRESET ? "closed by the peer" : "receive failed");
-		return;
+		return false;
 	}
+	return true;
+}
 
+/* The whole PDUs read (under big): framing, authentication, dispatch and
+ * sealing are the RPC engine's, answers queued on c->rpc for after the
+ * commit.  Nothing is closed here (c->closing says so). */
+static void conn_process(struct conn *c)
+{
 	size_t off = 0;
-	c->in_read = true;
 	while (!c->closing) {
 		assert(off <= c->rlen);
 		long len = rpc_srv_conn_frame(&c->rpc, c->rbuf + off, c->rlen - off);
@@ -677,57 +867,25 @@ static void conn_read(struct conn *c)
 		}
 		off += (size_t)len;
 	}
-	c->in_read = false;
 	if (off) {
 		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
 		c->rlen -= off;
 	}
-	struct loop *l = c->loop;
-	if (l->budget.refused != l->budget_logged) {
-		l->budget_logged = l->budget.refused;
-		LOG_LIMIT(l, LIM_BUDGET, 1, LOG_LVL_WARN,
+	struct shared *sh = c->loop->sh;
+	if (sh->budget.refused != sh->budget_logged) {
+		sh->budget_logged = sh->budget.refused;
+		LOG_LIMIT(sh, LIM_BUDGET, 1, LOG_LVL_WARN,
 			  "reassembly budget (--max-reassembly-bytes %zu) spent: a call from %s refused with RPC_S_SERVER_TOO_BUSY",
-			  l->lim.max_reassembly, c->peer_name);
+			  sh->lim.max_reassembly, c->peer_name);
 	}
 	/* Logged in: off the login grace and the caps for strangers. */
-	if (c->peer && !c->closing && conn_logged_in(c)) {
-		conn_unauth_end(c);
-		timed_remove(c);
-	}
-	if (l->batching) {
-		/* Answered once the turn's changes are on disk (loop_commit). */
-		if (!c->held) {
-			c->held = true;
-			c->hnext = l->held;
-			l->held = c;
+	if (!c->closing && conn_logged_in(c)) {
+		pthread_mutex_lock(&sh->acct);
+		if (c->peer && !c->evicted) {
+			conn_unauth_end(c);
+			timed_remove(c);
 		}
-		return;
-	}
-	conn_flush(c);
-}
-
-/* The end of a turn of the loop: the backend commits the turn's changes at
- * once, then the held answers go out.  When the commit fails, every answer
- * of the turn may tell of a change that is not there: those connections are
- * closed instead (their callers see the call fail, "may have happened"). */
-static void loop_commit(struct loop *l)
-{
-	struct backend *be = l->st->be;
-	if (!l->batching)
-		return;
-	l->batching = false;
-	int rc = be->ops->batch_end(be);
-	if (rc != BE_OK)
-		log_error("commit of the changes of a loop turn failed (%s): closing the connections that were told of them",
-			  be_status_name(rc));
-	while (l->held) {
-		struct conn *c = l->held;
-		l->held = c->hnext;
-		c->held = false;
-		if (rc != BE_OK)
-			conn_close(c, "commit failed");
-		else
-			conn_flush(c);
+		pthread_mutex_unlock(&sh->acct);
 	}
 }
 
@@ -735,7 +893,7 @@ static void loop_commit(struct loop *l)
  * peer learns it and the listener does not stay readable forever. */
 static void listener_shed(struct loop *l, struct listener *ls)
 {
-	LOG_LIMIT(l, LIM_FDS, 1, LOG_LVL_WARN,
+	LOG_LIMIT(l->sh, LIM_FDS, 1, LOG_LVL_WARN,
 		  "out of file descriptors: a %s connection refused (raise the descriptor limit or lower --max-connections)",
 		  ls->kind == LISTEN_LPC ? "LPC" : "TCP");
 	if (l->spare_fd < 0)
@@ -747,23 +905,29 @@ static void listener_shed(struct loop *l, struct listener *ls)
 	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* The connection not logged in that has waited longest (the login-grace
- * list is in order of arrival), or NULL. */
-static struct conn *oldest_stranger(struct loop *l)
+/* The connection not logged in that has waited longest, of every loop (each
+ * login-grace list is in order of arrival), or NULL.  Under acct. */
+static struct conn *oldest_stranger(struct shared *sh)
 {
-	for (struct conn *c = l->thead; c; c = c->tnext)
-		if (c->peer && !c->lingering && !c->closing)
-			return c;
-	return NULL;
+	struct conn *best = NULL;
+	for (size_t i = 0; i < sh->nloops; i++)
+		for (struct conn *c = sh->loops[i]->thead; c; c = c->tnext)
+			if (c->peer && !c->gone && !c->evicted) {
+				if (!best || c->deadline_ms < best->deadline_ms)
+					best = c;
+				break;
+			}
+	return best;
 }
 
-/* Close it at the loop's next turn, not now: an event for it may still be
- * pending in this epoll batch.  It stops counting as a stranger at once, and
- * goes to the head of the deadline list, due now (which keeps it sorted). */
+/* Close it at its loop's next turn, not now: an event for it may still be
+ * pending in this epoll batch, and it may be another loop's.  It stops
+ * counting as a stranger at once, and goes to the head of its deadline list,
+ * due now (which keeps it sorted).  Under acct. */
 static void conn_make_room(struct conn *c)
 {
 	struct loop *l = c->loop;
-	conn_why(c, "closed to make room: too many connections not logged in (--max-unauthenticated)");
+	c->evicted = true;
 	conn_unauth_end(c);
 	timed_remove(c);
 	c->deadline_ms = 0;
@@ -775,211 +939,329 @@ static void conn_make_room(struct conn *c)
 		l->ttail = c;
 	l->thead = c;
 	c->timed = true;
+	if (l != this_loop)
+		loop_wake(l);
 }
 
 /* Whether a new TCP connection from this address may wait for its login:
  * the total cap, the peer's share, and the cap for strangers with its random
  * early drop (which may close the oldest stranger to make room: the caller
- * looks its peer entry up again afterwards, as that may have gone with it). */
-static bool tcp_admit(struct loop *l, const char *name, struct peer *p)
+ * looks its peer entry up again afterwards, as that may have gone with it).
+ * Under acct. */
+static bool tcp_admit(struct shared *sh, const char *name, struct peer *p)
 {
-	const struct loop_limits *lim = &l->lim;
-	if (l->ntcp >= lim->max_conns) {
-		LOG_LIMIT(l, LIM_TCP, 1, LOG_LVL_WARN, "connection from %s refused: %zu TCP connections is the limit (--max-connections)",
+	const struct loop_limits *lim = &sh->lim;
+	if (sh->ntcp >= lim->max_conns) {
+		LOG_LIMIT(sh, LIM_TCP, 1, LOG_LVL_WARN, "connection from %s refused: %zu TCP connections is the limit (--max-connections)",
 			  name, lim->max_conns);
 		return false;
 	}
 	if (p && p->count >= lim->max_per_peer) {
-		LOG_LIMIT(l, LIM_PER_PEER, 1, LOG_LVL_WARN,
+		LOG_LIMIT(sh, LIM_PER_PEER, 1, LOG_LVL_WARN,
 			  "connection from %s refused: %zu connections not logged in from that address is the limit (--max-per-peer)",
 			  name, lim->max_per_peer);
 		return false;
 	}
 	size_t start = lim->max_unauth * EARLY_DROP_START_NUM / EARLY_DROP_START_DEN;
-	bool full = l->nunauth >= lim->max_unauth;
+	bool full = sh->nunauth >= lim->max_unauth;
 	bool drop = full;
-	if (!full && l->nunauth >= start && lim->max_unauth > start) {
+	if (!full && sh->nunauth >= start && lim->max_unauth > start) {
 		/* In percent ten-thousandths: rate at start, 100% at the cap. */
 		uint64_t p100 = EARLY_DROP_RATE * 10000u +
-				(uint64_t)(100 - EARLY_DROP_RATE) * 10000u * (l->nunauth - start) / (lim->max_unauth - start);
-		drop = loop_random(l) % 1000000u < p100;
+				(uint64_t)(100 - EARLY_DROP_RATE) * 10000u * (sh->nunauth - start) / (lim->max_unauth - start);
+		drop = loop_random(sh) % 1000000u < p100;
 	}
 	if (!drop)
 		return true;
-	struct conn *old = oldest_stranger(l);
+	struct conn *old = oldest_stranger(sh);
 	if (old) {
-		LOG_LIMIT(l, LIM_EARLY_DROP, 1, LOG_LVL_WARN,
+		LOG_LIMIT(sh, LIM_EARLY_DROP, 1, LOG_LVL_WARN,
 			  "connection from %s closed to make room for one from %s: %zu of %zu connections not logged in "
 			  "(--max-unauthenticated)",
-			  old->peer_name, name, l->nunauth, lim->max_unauth);
+			  old->peer_name, name, sh->nunauth, lim->max_unauth);
 		conn_make_room(old);
 		return true;
 	}
-	LOG_LIMIT(l, full ? LIM_UNAUTH : LIM_EARLY_DROP, 1, LOG_LVL_WARN,
+	LOG_LIMIT(sh, full ? LIM_UNAUTH : LIM_EARLY_DROP, 1, LOG_LVL_WARN,
 		  "connection from %s refused: %zu of %zu connections not logged in (--max-unauthenticated)", name,
-		  l->nunauth, lim->max_unauth);
+		  sh->nunauth, lim->max_unauth);
 	return false;
+}
+
+/* Count a new connection in (under acct): false when a cap refuses it.  A
+ * TCP one is a stranger until it logs in. */
+static bool conn_admit(struct shared *sh, enum listener_kind kind, const struct sockaddr_storage *ss, const char *name,
+		       struct peer **out)
+{
+	*out = NULL;
+	if (kind == LISTEN_LPC) {
+		if (sh->nlpc >= sh->lim.max_lpc) {
+			LOG_LIMIT(sh, LIM_LPC, 1, LOG_LVL_WARN,
+				  "LPC connection refused: %zu LPC connections is the limit (--max-lpc-connections)",
+				  sh->lim.max_lpc);
+			return false;
+		}
+		sh->nlpc++;
+		return true;
+	}
+	uint8_t key[16];
+	peer_key(ss, key);
+	if (!tcp_admit(sh, name, *peer_slot(sh, key)))
+		return false;
+	struct peer **pp = peer_slot(sh, key); /* making room may have freed its entry */
+	struct peer *p = *pp;
+	if (!p) {
+		if (!(p = calloc(1, sizeof(*p))))
+			return false;
+		memcpy(p->addr, key, 16);
+		*pp = p;
+	}
+	sh->ntcp++;
+	sh->nunauth++;
+	p->count++;
+	*out = p;
+	return true;
+}
+
+/* A counted connection uncounted (under acct). */
+static void conn_uncount(struct shared *sh, enum listener_kind kind, struct peer *p)
+{
+	if (kind == LISTEN_LPC) {
+		assert(sh->nlpc > 0);
+		sh->nlpc--;
+		return;
+	}
+	assert(sh->ntcp > 0 && sh->nunauth > 0);
+	sh->ntcp--;
+	sh->nunauth--;
+	peer_put(sh, p);
+}
+
+/* A connection accepted and counted becomes this loop's. */
+static void conn_setup(struct loop *l, const struct handoff *h)
+{
+	struct shared *sh = l->sh;
+	const struct listener *ls = h->ls;
+	struct conn *c = calloc(1, sizeof(*c) + (ls->kind == LISTEN_EPM ? sizeof(struct epm_conn) : 0));
+	if (!c) {
+		pthread_mutex_lock(&sh->acct);
+		conn_uncount(sh, ls->kind, h->peer);
+		pthread_mutex_unlock(&sh->acct);
+		close(h->fd);
+		return;
+	}
+	c->it.kind = ITEM_CONN;
+	c->it.fd = h->fd;
+	c->loop = l;
+	c->kind = ls->kind;
+	c->peer = h->peer;
+	snprintf(c->peer_name, sizeof(c->peer_name), "%s", h->name);
+	session_init(&c->sess, sh->st, &h->who, ls->kind == LISTEN_LPC);
+	if (ls->kind == LISTEN_EPM) {
+		c->epm = (struct epm_conn *)(c + 1);
+		epm_conn_init(c->epm, local_ipv4(h->fd));
+	}
+	rpc_srv_conn_init(&c->rpc, ls->kind == LISTEN_EPM ? &sh->epm_conf : &sh->cmrp_conf, &c->sess, ls->sec_addr);
+	c->sess.rpc = &c->rpc;
+	c->next = l->conns;
+	if (l->conns)
+		l->conns->prev = c;
+	l->conns = c;
+	l->nconns++;
+	if (c->peer) {
+		pthread_mutex_lock(&sh->acct);
+		timed_add(c);
+		pthread_mutex_unlock(&sh->acct);
+	}
+	log_debug("connection from %s served by loop %zu", c->peer_name, l->idx);
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->it };
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, h->fd, &ev) < 0) {
+		LOG_LIMIT(sh, LIM_CLOSE, CLOSE_LOG_BURST, LOG_LVL_WARN, "connection from %s closed: epoll_ctl(ADD): %s",
+			  h->name, strerror(errno));
+		conn_close(c, "epoll_ctl(ADD) failed");
+	}
+}
+
+/* The connections handed to this loop by the others. */
+static void loop_take_handoffs(struct loop *l)
+{
+	pthread_mutex_lock(&l->qmu);
+	struct handoff *h = l->qhead;
+	l->qhead = l->qtail = NULL;
+	pthread_mutex_unlock(&l->qmu);
+	while (h) {
+		struct handoff *next = h->next;
+		conn_setup(l, h);
+		free(h);
+		h = next;
+	}
+}
+
+/* Round robin over the loops: whichever accepts (EPOLLEXCLUSIVE wakes the
+ * first idle one), the connections spread evenly. */
+static void conn_handoff(struct loop *l, struct handoff *h)
+{
+	struct shared *sh = l->sh;
+	struct loop *to = sh->loops[atomic_fetch_add(&sh->rr, 1) % sh->nloops];
+	if (to == l) {
+		conn_setup(l, h);
+		return;
+	}
+	struct handoff *q = malloc(sizeof(*q));
+	if (!q) {
+		conn_setup(l, h);
+		return;
+	}
+	*q = *h;
+	q->next = NULL;
+	pthread_mutex_lock(&to->qmu);
+	bool was_empty = !to->qhead;
+	if (to->qtail)
+		to->qtail->next = q;
+	else
+		to->qhead = q;
+	to->qtail = q;
+	pthread_mutex_unlock(&to->qmu);
+	if (was_empty)
+		loop_wake(to);
 }
 
 static void listener_accept(struct loop *l, struct listener *ls)
 {
+	struct shared *sh = l->sh;
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t sslen = sizeof(ss);
+		pthread_mutex_lock(&ls->amu);
 		int fd = accept4(ls->it.fd, (struct sockaddr *)&ss, &sslen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			if (errno == EMFILE || errno == ENFILE)
+			int err = errno;
+			if (err == EMFILE || err == ENFILE)
 				listener_shed(l, ls);
+			pthread_mutex_unlock(&ls->amu);
+			if (err == EINTR || err == ECONNABORTED)
+				continue;
 			return;
 		}
-		char name[64];
-		struct peer *p = NULL, **pp = NULL;
-		uint8_t key[16];
+		struct handoff h = { .fd = fd, .ls = ls, .who = { .kind = PRINCIPAL_ANONYMOUS } };
 		if (ls->kind == LISTEN_LPC) {
-			if (l->nlpc >= l->lim.max_lpc) {
-				LOG_LIMIT(l, LIM_LPC, 1, LOG_LVL_WARN,
-					  "LPC connection refused: %zu LPC connections is the limit (--max-lpc-connections)",
-					  l->lim.max_lpc);
+			h.who.kind = PRINCIPAL_LOCAL;
+			h.who.ngroups = PRINCIPAL_MAX_GROUPS;
+			if (transport_peer_creds(fd, &h.who.uid, &h.who.gid, h.who.groups, &h.who.ngroups) < 0) {
+				pthread_mutex_unlock(&ls->amu);
 				close(fd);
 				continue;
 			}
+			snprintf(h.name, sizeof(h.name), "LPC uid %u", (unsigned)h.who.uid);
 		} else {
-			transport_format_addr((struct sockaddr *)&ss, name, sizeof(name));
-			peer_key(&ss, key);
-			p = *peer_slot(l, key);
-			if (!tcp_admit(l, name, p)) {
-				close(fd);
-				continue;
-			}
-			pp = peer_slot(l, key); /* making room may have freed its entry */
-			p = *pp;
+			transport_format_addr((struct sockaddr *)&ss, h.name, sizeof(h.name));
 		}
-		struct principal who = { .kind = PRINCIPAL_ANONYMOUS };
-		if (ls->kind == LISTEN_LPC) {
-			who.kind = PRINCIPAL_LOCAL;
-			who.ngroups = PRINCIPAL_MAX_GROUPS;
-			if (transport_peer_creds(fd, &who.uid, &who.gid, who.groups, &who.ngroups) < 0) {
-				close(fd);
-				continue;
-			}
-			snprintf(name, sizeof(name), "LPC uid %u", (unsigned)who.uid);
-		} else if (!p) {
-			if (!(p = calloc(1, sizeof(*p)))) {
-				close(fd);
-				continue;
-			}
-			memcpy(p->addr, key, 16);
-			*pp = p;
-		}
-		struct conn *c = calloc(1, sizeof(*c) + (ls->kind == LISTEN_EPM ? sizeof(struct epm_conn) : 0));
-		if (!c) {
-			if (p && !p->count) {
-				*pp = NULL; /* just added, last of its bucket */
-				free(p);
-			}
+		pthread_mutex_lock(&sh->acct);
+		bool in = conn_admit(sh, ls->kind, &ss, h.name, &h.peer);
+		pthread_mutex_unlock(&sh->acct);
+		pthread_mutex_unlock(&ls->amu);
+		if (!in) {
 			close(fd);
 			continue;
 		}
-		c->it.kind = ITEM_CONN;
-		c->it.fd = fd;
-		c->loop = l;
-		c->kind = ls->kind;
-		snprintf(c->peer_name, sizeof(c->peer_name), "%s", name);
-		session_init(&c->sess, l->st, &who, ls->kind == LISTEN_LPC);
-		if (ls->kind == LISTEN_EPM) {
-			c->epm = (struct epm_conn *)(c + 1);
-			epm_conn_init(c->epm, local_ipv4(fd));
-		}
-		rpc_srv_conn_init(&c->rpc, ls->kind == LISTEN_EPM ? &l->epm_conf : &l->cmrp_conf, &c->sess,
-				  ls->sec_addr);
-		c->sess.rpc = &c->rpc;
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->it };
-		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-			LOG_LIMIT(l, LIM_CLOSE, CLOSE_LOG_BURST, LOG_LVL_WARN, "connection from %s closed: epoll_ctl(ADD): %s",
-				  name, strerror(errno));
-			if (p && !p->count) {
-				*pp = NULL;
-				free(p);
-			}
-			session_free(&c->sess);
-			rpc_srv_conn_free(&c->rpc);
-			free(c);
-			close(fd);
-			continue;
-		}
-		c->next = l->conns;
-		if (l->conns)
-			l->conns->prev = c;
-		l->conns = c;
-		l->nconns++;
-		if (ls->kind == LISTEN_LPC) {
-			l->nlpc++;
-		} else {
-			/* A stranger until it logs in. */
-			l->ntcp++;
-			l->nunauth++;
-			p->count++;
-			c->peer = p;
-			timed_add(c);
-		}
+#if LOOP_HANDOFF
+		conn_handoff(l, &h);
+#else
+		conn_setup(l, &h);
+#endif
 	}
 }
 
 /* Close what is past its deadline; the epoll timeout until the next one. */
 static int loop_expire(struct loop *l)
 {
+	struct shared *sh = l->sh;
 	uint64_t now = now_ms();
+	pthread_mutex_lock(&sh->acct);
 	while (l->thead && l->thead->deadline_ms <= now) {
 		struct conn *c = l->thead;
-		conn_close(c, c->lingering || c->closing ? NULL : "timed out in login grace (--login-grace)");
+		bool evicted = c->evicted;
+		pthread_mutex_unlock(&sh->acct);
+		conn_close(c, evicted ? "closed to make room: too many connections not logged in (--max-unauthenticated)"
+			      : c->lingering || c->closing ? NULL : "timed out in login grace (--login-grace)");
+		pthread_mutex_lock(&sh->acct);
 	}
-	if (!l->thead)
-		return -1;
-	uint64_t wait = l->thead->deadline_ms - now;
-	return wait > 60000 ? 60000 : (int)wait;
+	int wait = -1;
+	if (l->thead) {
+		uint64_t w = l->thead->deadline_ms - now;
+		wait = w > 60000 ? 60000 : (int)w;
+	}
+	pthread_mutex_unlock(&sh->acct);
+	return wait;
 }
 
-int loop_run(struct loop *l)
+/* The end of a turn of the loop, big released: the held answers go out
+ * after the commit that holds their changes.  When the commit failed, every
+ * answer of the turn may tell of a change that is not there: those
+ * connections are closed instead (their callers see the call fail, "may have
+ * happened"). */
+static void loop_answer(struct loop *l, int rc)
 {
+	while (l->held) {
+		struct conn *c = l->held;
+		l->held = c->hnext;
+		c->held = false;
+		if (rc != BE_OK)
+			conn_close(c, "commit failed");
+		else
+			conn_flush(c);
+	}
+}
+
+static void loop_stop_all(struct shared *sh)
+{
+	atomic_store(&sh->stop, true);
+	for (size_t i = 0; i < sh->nloops; i++)
+		loop_wake(sh->loops[i]);
+}
+
+static int loop_run_one(struct loop *l)
+{
+	struct shared *sh = l->sh;
+	struct server_state *st = sh->st;
+	struct backend *be = st->be;
 	struct epoll_event evs[64];
 
+	this_loop = l;
 	for (;;) {
 		int n = epoll_wait(l->epfd, evs, 64, loop_expire(l));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("epoll_wait: %s", strerror(errno));
+			loop_stop_all(sh);
 			return -1;
 		}
-		bool stop = false;
-		l->st->turn++;
-		if (l->st->be && l->st->be->ops->batch_begin) {
-			l->st->be->ops->batch_begin(l->st->be);
-			l->batching = true;
-		}
-		for (int i = 0; i < n && !stop; i++) {
+		bool stop = false, reload = false, backend = false, woken = false;
+		/* Without big: signals, accepts, flushes and reads. */
+		for (int i = 0; i < n; i++) {
 			struct item *it = evs[i].data.ptr;
 			if (it->kind == ITEM_SIGNAL) {
 				struct signalfd_siginfo si;
-				if (read(it->fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
-					continue;
-				if (si.ssi_signo == SIGHUP) {
-					/* Here, between two events, not in a handler. */
-					if (l->on_reload)
-						l->on_reload(l->reload_arg);
-					else
-						log_info("SIGHUP: nothing to reload");
-					continue;
+				while (read(it->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						reload = true;
+						continue;
+					}
+					log_info("signal %u: stopping", si.ssi_signo);
+					stop = true;
 				}
-				log_info("signal %u: stopping", si.ssi_signo);
-				stop = true;
-				continue;
+			} else if (it->kind == ITEM_WAKE) {
+				uint64_t v;
+				(void)!read(it->fd, &v, sizeof(v));
+				woken = true;
+				if (!stop)
+					loop_take_handoffs(l);
 			} else if (it->kind == ITEM_BACKEND) {
-				l->st->be->ops->process_events(l->st->be);
+				backend = true;
 			} else if (it->kind == ITEM_LISTENER) {
-				listener_accept(l, (struct listener *)it);
+				if (!stop)
+					listener_accept(l, (struct listener *)it);
 			} else {
 				struct conn *c = (struct conn *)it;
 				if (evs[i].events & (EPOLLERR | EPOLLHUP) && !(evs[i].events & EPOLLIN)) {
@@ -994,14 +1276,98 @@ int loop_run(struct loop *l)
 					if (!conn_flush(c))
 						continue;
 				}
-				if (evs[i].events & EPOLLIN)
-					conn_read(c);
+				if (evs[i].events & EPOLLIN && !stop && conn_recv(c) && !c->held) {
+					c->held = true;
+					c->hnext = l->held;
+					l->held = c;
+				}
 			}
 		}
-		loop_commit(l);
 		if (stop)
+			loop_stop_all(sh);
+		if (atomic_load(&sh->stop)) {
+			/* What was read this turn is not processed: the
+			 * connections are told the server is going. */
+			while (l->held) {
+				struct conn *c = l->held;
+				l->held = c->hnext;
+				c->held = false;
+			}
 			return 0;
+		}
+		/* A turn that only accepted or wrote leaves big alone (events
+		 * queued for this loop always come with a wake-up). */
+		if (!l->held && !woken && !backend && !reload)
+			continue;
+		/* With big: this turn's calls and their commit. */
+		int rc = BE_OK;
+		pthread_mutex_lock(&sh->big);
+		st->turn++;
+		if (be && be->ops->batch_begin) {
+			be->ops->batch_begin(be);
+			l->batching = true;
+		}
+		if (reload) {
+			/* Here, between two turns, not in a handler. */
+			if (sh->on_reload)
+				sh->on_reload(sh->reload_arg);
+			else
+				log_info("SIGHUP: nothing to reload");
+		}
+		if (backend)
+			be->ops->process_events(be);
+		for (size_t i = 0; i < l->evn; i++)
+			loop_deliver(l, &l->evq[i]);
+		l->evn = 0;
+		for (struct conn *c = l->held; c; c = c->hnext)
+			conn_process(c);
+		if (l->batching) {
+			l->batching = false;
+			rc = be->ops->batch_end(be);
+		}
+		pthread_mutex_unlock(&sh->big);
+		if (rc != BE_OK)
+			log_error("commit of the changes of a loop turn failed (%s): closing the connections that were told of them",
+				  be_status_name(rc));
+		loop_answer(l, rc);
 	}
+}
+
+static void *loop_thread(void *arg)
+{
+	struct loop *l = arg;
+	l->result = loop_run_one(l);
+	return NULL;
+}
+
+int loop_run(struct loop *l)
+{
+	struct shared *sh = l->sh;
+	for (size_t i = 1; i < sh->nloops; i++) {
+		struct loop *o = sh->loops[i];
+		int err = pthread_create(&o->thread, NULL, loop_thread, o);
+		if (err) {
+			log_warn("event loop %zu not started (%s): serving with %zu", i, strerror(err), i);
+			/* Its listeners stay in its epoll set, unpolled: take
+			 * them out so that the others are woken. */
+			for (size_t j = i; j < sh->nloops; j++)
+				for (struct listener *ls = sh->listeners; ls; ls = ls->next)
+					epoll_ctl(sh->loops[j]->epfd, EPOLL_CTL_DEL, ls->it.fd, NULL);
+			break;
+		}
+		o->started = true;
+	}
+	int rc = loop_run_one(l);
+	for (size_t i = 1; i < sh->nloops; i++) {
+		struct loop *o = sh->loops[i];
+		if (!o->started)
+			continue;
+		pthread_join(o->thread, NULL);
+		o->started = false;
+		if (o->result)
+			rc = o->result;
+	}
+	return rc;
 }
 
 /* Tell a bound client the server is going away (a shutdown PDU, best effort:
@@ -1010,36 +1376,62 @@ static void conn_say_shutdown(struct conn *c)
 {
 	struct ndr_push p;
 	ndr_push_init(&p);
-	if (c->rpc.bound && rpc_shutdown_encode(&p, 0))
+	if (!c->lingering && c->rpc.bound && rpc_shutdown_encode(&p, 0))
 		(void)!send(c->it.fd, p.data, p.len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	ndr_push_free(&p);
+}
+
+static void loop_one_free(struct loop *l)
+{
+	while (l->qhead) {
+		struct handoff *h = l->qhead;
+		l->qhead = h->next;
+		pthread_mutex_lock(&l->sh->acct);
+		conn_uncount(l->sh, h->ls->kind, h->peer);
+		pthread_mutex_unlock(&l->sh->acct);
+		close(h->fd);
+		free(h);
+	}
+	pthread_mutex_destroy(&l->qmu);
+	while (l->conns) {
+		conn_say_shutdown(l->conns);
+		conn_close(l->conns, "server stopping");
+	}
+	if (l->spare_fd >= 0)
+		close(l->spare_fd);
+	if (l->sig.fd >= 0)
+		close(l->sig.fd);
+	if (l->wake.fd >= 0)
+		close(l->wake.fd);
+	if (l->epfd >= 0)
+		close(l->epfd);
+	free(l->evq);
+	free(l);
 }
 
 void loop_free(struct loop *l)
 {
 	if (!l)
 		return;
-	if (l->st->be && l->st->be->ops->watch)
-		l->st->be->ops->watch(l->st->be, NULL, NULL);
-	l->st->notify_fn = NULL;
-	while (l->conns) {
-		conn_say_shutdown(l->conns);
-		conn_close(l->conns, "server stopping");
-	}
-	assert(l->budget.used == 0 && l->nunauth == 0);
+	struct shared *sh = l->sh;
+	struct server_state *st = sh->st;
+	if (st->be && st->be->ops->watch)
+		st->be->ops->watch(st->be, NULL, NULL);
+	st->notify_fn = NULL;
+	for (size_t i = 0; i < sh->nloops; i++)
+		loop_one_free(sh->loops[i]);
+	assert(sh->budget.used == 0 && sh->nunauth == 0 && sh->ntcp == 0 && sh->nlpc == 0);
 	for (size_t i = 0; i < PEER_BUCKETS; i++)
-		assert(!l->peers[i]);
-	if (l->spare_fd >= 0)
-		close(l->spare_fd);
-	while (l->listeners) {
-		struct listener *ls = l->listeners;
-		l->listeners = ls->next;
+		assert(!sh->peers[i]);
+	while (sh->listeners) {
+		struct listener *ls = sh->listeners;
+		sh->listeners = ls->next;
 		close(ls->it.fd);
+		pthread_mutex_destroy(&ls->amu);
 		free(ls);
 	}
-	if (l->sig.fd > 0)
-		close(l->sig.fd);
-	if (l->epfd >= 0)
-		close(l->epfd);
-	free(l);
+	pthread_mutex_destroy(&sh->big);
+	pthread_mutex_destroy(&sh->acct);
+	pthread_mutex_destroy(&sh->rlmu);
+	free(sh);
 }

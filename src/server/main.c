@@ -47,6 +47,7 @@ struct options {
 	bool down_level;
 	bool foreground;
 	struct loop_limits lim;
+	size_t loops;
 	enum log_level log_level;
 };
 
@@ -90,6 +91,8 @@ static void usage(FILE *f)
 		"                            bytes of fragmented requests held at once, all\n"
 		"                            connections together (one request: at most 4 MiB);\n"
 		"                            default 67108864 (64 MiB)\n"
+		"      --loops N             event loops (threads) serving connections; default\n"
+		"                            the number of online CPUs, at most 16\n"
 		"      --allow-anonymous     FOR TESTS: let TCP callers in below PKT_PRIVACY (even\n"
 		"                            unauthenticated: full access unless the ACL names\n"
 		"                            \"anonymous\")\n"
@@ -136,7 +139,7 @@ static int parse_count(const char *opt, const char *arg, size_t min, size_t max,
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_ANON = 256, OPT_DOWNLEVEL, OPT_MAX_UNAUTH, OPT_MAX_PER_PEER, OPT_LOGIN_GRACE, OPT_MAX_LPC,
-	       OPT_MAX_REASSEMBLY };
+	       OPT_MAX_REASSEMBLY, OPT_LOOPS };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "state-dir", required_argument, NULL, 's' },
@@ -152,6 +155,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "login-grace", required_argument, NULL, OPT_LOGIN_GRACE },
 		{ "max-lpc-connections", required_argument, NULL, OPT_MAX_LPC },
 		{ "max-reassembly-bytes", required_argument, NULL, OPT_MAX_REASSEMBLY },
+		{ "loops", required_argument, NULL, OPT_LOOPS },
 		{ "allow-anonymous", no_argument, NULL, OPT_ANON },
 		{ "test-down-level", no_argument, NULL, OPT_DOWNLEVEL },
 		{ "user", required_argument, NULL, 'U' },
@@ -174,6 +178,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->lim.max_reassembly = 64u * 1024u * 1024u;
 	o->log_level = LOG_LVL_INFO;
 	o->backend = "embedded";
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	o->loops = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (size_t)ncpu;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":fs:l:u:e:g:n:b:c:U:vhV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -243,6 +249,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_MAX_REASSEMBLY:
 			if (parse_count("--max-reassembly-bytes", optarg, 65536, (size_t)1 << 40, &o->lim.max_reassembly) < 0)
+				return 2;
+			break;
+		case OPT_LOOPS:
+			if (parse_count("--loops", optarg, 1, LOOP_MAX, &o->loops) < 0)
 				return 2;
 			break;
 		case OPT_ANON:
@@ -474,7 +484,7 @@ static void reload(void *arg)
 	st->krb5 = krb5;
 	log_info("SIGHUP: %s; %s; Kerberos keytab checked: Kerberos %s; kept until a restart: listen addresses, "
 		 "endpoint mapper, LPC socket, state directory, backend, node name, admin group, "
-		 "connection limit, log level",
+		 "connection limit, event loops, log level",
 		 acl_s, acc_s, krb5 ? "on" : "off");
 	service_ready("serving (reloaded)");
 }
@@ -568,7 +578,7 @@ int main(int argc, char **argv)
 	if (o.down_level)
 		log_warn("--test-down-level: OpenClusterEx is refused as by a down-level server; for tests only");
 
-	struct loop *l = loop_new(&st, &o.lim);
+	struct loop *l = loop_new(&st, &o.lim, o.loops);
 	if (!l) {
 		log_plain(LOG_LVL_ERROR, "cannot create the event loop: %s", strerror(errno));
 		accounts_close(&st.accounts);

@@ -346,9 +346,13 @@ static void test_reassembly_budget(void **state)
 
 	start(&d, extra);
 	int a = bound_from(&d, 1), b = bound_from(&d, 1), c = bound_from(&d, 1), e = bound_from(&d, 1);
-	/* a and b announce 400,000 bytes each and send 100,000: they fit. */
+	/* a and b announce 400,000 bytes each and send 100,000: they fit.
+	 * (Each is given time to arrive first: connections served by
+	 * different event loops are read in no set order.) */
 	send_unfinished(a, 2, 400000, 100000);
+	usleep(200 * 1000);
 	send_unfinished(b, 2, 400000, 100000);
+	usleep(200 * 1000);
 	/* c announces 400,000 more: over the 1 MiB budget, the newest call
 	 * is refused at its first fragment. */
 	send_unfinished(c, 2, 400000, 100000);
