@@ -243,6 +243,10 @@ struct backend_ops {
 	 * batch_end returned BE_OK. */
 	void (*batch_begin)(struct backend *b);
 	int (*batch_end)(struct backend *b);
+	/* Whether the open batch holds changes not yet durable (optional:
+	 * NULL, never).  Another caller may then add its changes to the same
+	 * batch before it ends (clusterd's loops share one commit). */
+	bool (*batch_dirty)(struct backend *b);
 };
 
 struct backend {

@@ -87,6 +87,7 @@ struct conn {
 	size_t drained;     /* bytes discarded while lingering */
 	bool want_out;
 	bool held;    /* read this turn: processed, then answered after the commit */
+	bool has_ports; /* its session has notification ports: counted in its loop's nport_conns (big) */
 	struct conn *hnext;
 	struct conn *prev, *next;
 };
@@ -131,6 +132,17 @@ struct shared {
 	void *reload_arg;
 	atomic_bool stop;
 	atomic_size_t rr; /* the next loop to serve a connection */
+	/* Commits shared across loops: a loop whose turn changed something,
+	 * seeing another loop waiting for big, leaves the batch open and waits
+	 * (on `committed`, big released) for a later turn's commit to make its
+	 * changes durable too; the loop that commits tells every loop in
+	 * `handed` the result.  Without a loop waiting for big, a turn commits
+	 * its own changes as with one loop.  A chain is at most nloops long,
+	 * since a loop waiting on `committed` waits for big no more. */
+	atomic_int big_waiters;
+	pthread_cond_t committed;
+	struct loop *handed[MAX_LOOPS]; /* big */
+	size_t nhanded;                 /* big */
 	size_t nloops;
 	struct loop *loops[MAX_LOOPS];
 };
@@ -154,6 +166,13 @@ struct loop {
 	 * (held) until it is on disk. */
 	bool batching;
 	struct conn *held;
+	/* Its turn's changes left in the batch for another loop to commit
+	 * (big): set when that commit is done, with its result. */
+	bool commit_done;
+	int commit_rc;
+	/* Its connections whose sessions have notification ports: without
+	 * any, the backend's changes are not queued to it (no wake-up). */
+	atomic_size_t nport_conns;
 	/* Backend events for this loop's connections from other loops (big
 	 * lock), delivered at its next turn. */
 	struct be_event *evq;
@@ -401,6 +420,8 @@ static void loop_on_event(const struct be_event *ev, void *arg)
 			loop_deliver(l, ev);
 			continue;
 		}
+		if (atomic_load(&l->nport_conns) == 0)
+			continue; /* nobody there to tell */
 		if (l->evn == l->evcap) {
 			size_t cap = l->evcap ? l->evcap * 2 : 16;
 			struct be_event *q = realloc(l->evq, cap * sizeof(*q));
@@ -506,6 +527,7 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim, si
 	if (nloops > MAX_LOOPS)
 		nloops = MAX_LOOPS;
 	pthread_mutex_init(&sh->big, NULL);
+	pthread_cond_init(&sh->committed, NULL);
 	pthread_mutex_init(&sh->acct, NULL);
 	pthread_mutex_init(&sh->rlmu, NULL);
 	sh->st = st;
@@ -646,6 +668,30 @@ static void conn_rpc_free(struct conn *c)
 }
 
 /* Never called with big held. */
+/* With big, after its calls: whether its session has notification ports
+ * now (ports are made and closed only by its calls, under big; its loop's
+ * count is read by the other loops under big). */
+static void conn_count_ports(struct conn *c)
+{
+	bool has = c->sess.ports != NULL;
+	if (has == c->has_ports)
+		return;
+	c->has_ports = has;
+	if (has)
+		atomic_fetch_add(&c->loop->nport_conns, 1);
+	else
+		atomic_fetch_sub(&c->loop->nport_conns, 1);
+}
+
+/* Its session is going: no ports counted any more. */
+static void conn_uncount_ports(struct conn *c)
+{
+	if (c->has_ports) {
+		c->has_ports = false;
+		atomic_fetch_sub(&c->loop->nport_conns, 1);
+	}
+}
+
 static void conn_close(struct conn *c, const char *why)
 {
 	struct loop *l = c->loop;
@@ -684,6 +730,7 @@ static void conn_close(struct conn *c, const char *why)
 		/* Rundown: every context handle of this connection goes with it. */
 		if (c->sess.count)
 			log_debug("connection closed: %zu context handle(s) run down", c->sess.count);
+		conn_uncount_ports(c);
 		session_free(&c->sess);
 		if (c->epm)
 			epm_conn_free(c->epm);
@@ -716,6 +763,7 @@ static void conn_linger(struct conn *c)
 		conn_close(c, NULL);
 		return;
 	}
+	conn_uncount_ports(c);
 	session_free(&c->sess);
 	if (c->epm)
 		epm_conn_free(c->epm);
@@ -1218,6 +1266,45 @@ static void loop_stop_all(struct shared *sh)
 	atomic_store(&sh->stop, true);
 	for (size_t i = 0; i < sh->nloops; i++)
 		loop_wake(sh->loops[i]);
+	/* A loop waiting for another's commit commits itself when stopping. */
+	pthread_mutex_lock(&sh->big);
+	pthread_cond_broadcast(&sh->committed);
+	pthread_mutex_unlock(&sh->big);
+}
+
+/* With big: end the batch (one commit for every loop that left its
+ * changes in it) and tell those loops how it went. */
+static int loop_commit(struct shared *sh, struct backend *be)
+{
+	int rc = be->ops->batch_end(be);
+	for (size_t i = 0; i < sh->nhanded; i++) {
+		sh->handed[i]->commit_rc = rc;
+		sh->handed[i]->commit_done = true;
+	}
+	if (sh->nhanded) {
+		sh->nhanded = 0;
+		pthread_cond_broadcast(&sh->committed);
+	}
+	return rc;
+}
+
+/* With big, at the end of a turn that batched: commit, or, when the batch
+ * holds changes and another loop is waiting for big, leave them to the
+ * commit at the end of that loop's turn (one disk flush for both) and wait
+ * for it.  The answers of this turn go out after either (loop_answer). */
+static int loop_end_batch(struct loop *l, struct backend *be)
+{
+	struct shared *sh = l->sh;
+	if (!be->ops->batch_dirty || !be->ops->batch_dirty(be) || atomic_load(&sh->big_waiters) == 0 ||
+	    atomic_load(&sh->stop))
+		return loop_commit(sh, be);
+	l->commit_done = false;
+	sh->handed[sh->nhanded++] = l;
+	while (!l->commit_done && !atomic_load(&sh->stop))
+		pthread_cond_wait(&sh->committed, &sh->big);
+	if (l->commit_done)
+		return l->commit_rc;
+	return loop_commit(sh, be); /* stopping: nobody else may commit */
 }
 
 static int loop_run_one(struct loop *l)
@@ -1301,7 +1388,9 @@ static int loop_run_one(struct loop *l)
 			continue;
 		/* With big: this turn's calls and their commit. */
 		int rc = BE_OK;
+		atomic_fetch_add(&sh->big_waiters, 1);
 		pthread_mutex_lock(&sh->big);
+		atomic_fetch_sub(&sh->big_waiters, 1);
 		st->turn++;
 		if (be && be->ops->batch_begin) {
 			be->ops->batch_begin(be);
@@ -1319,11 +1408,13 @@ static int loop_run_one(struct loop *l)
 		for (size_t i = 0; i < l->evn; i++)
 			loop_deliver(l, &l->evq[i]);
 		l->evn = 0;
-		for (struct conn *c = l->held; c; c = c->hnext)
+		for (struct conn *c = l->held; c; c = c->hnext) {
 			conn_process(c);
+			conn_count_ports(c);
+		}
 		if (l->batching) {
 			l->batching = false;
-			rc = be->ops->batch_end(be);
+			rc = loop_end_batch(l, be);
 		}
 		pthread_mutex_unlock(&sh->big);
 		if (rc != BE_OK)
@@ -1431,6 +1522,7 @@ void loop_free(struct loop *l)
 		free(ls);
 	}
 	pthread_mutex_destroy(&sh->big);
+	pthread_cond_destroy(&sh->committed);
 	pthread_mutex_destroy(&sh->acct);
 	pthread_mutex_destroy(&sh->rlmu);
 	free(sh);

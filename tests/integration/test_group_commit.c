@@ -6,6 +6,9 @@
  * the server acknowledged; clusterd is killed with SIGKILL in the middle;
  * after a restart every acknowledged resource must be there.  Without a
  * crash, all of them are there and the notification port saw them added.
+ * Run with one event loop, and with two (the writers' connections on both:
+ * a turn's changes may wait for the other loop's commit, which must then
+ * hold them before either loop answers).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -107,13 +110,12 @@ static void check_acked(const struct shared *sh)
 	CloseCluster(h);
 }
 
-static void test_crash_keeps_acknowledged(void **state)
+static void crash_keeps_acknowledged(const char *const *extra)
 {
-	(void)state;
 	struct daemon d;
 	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	assert_true(sh != MAP_FAILED);
-	assert_int_equal(daemon_start(&d, DAEMON_LPC_ONLY, NULL), 0);
+	assert_int_equal(daemon_start(&d, DAEMON_LPC_ONLY, extra), 0);
 	daemon_use(&d);
 	HCLUSTER h = OpenClusterEx(NULL, GENERIC_ALL, NULL);
 	assert_non_null(h);
@@ -134,7 +136,7 @@ static void test_crash_keeps_acknowledged(void **state)
 		char cmd[600];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d.state);
 		assert_int_equal(system(cmd), 0);
-		assert_int_equal(daemon_restart(&d, DAEMON_LPC_ONLY, NULL), 0);
+		assert_int_equal(daemon_restart(&d, DAEMON_LPC_ONLY, extra), 0);
 		h = OpenClusterEx(NULL, GENERIC_ALL, NULL);
 		assert_non_null(h);
 		g = CreateClusterGroup(h, u"gc");
@@ -144,17 +146,32 @@ static void test_crash_keeps_acknowledged(void **state)
 
 		long acked = run_writers(&d, sh, 150 + 100 * round);
 		fprintf(stderr, "round %d: %ld creations acknowledged before the kill -9\n", round, acked);
-		assert_int_equal(daemon_restart(&d, DAEMON_LPC_ONLY, NULL), 0);
+		assert_int_equal(daemon_restart(&d, DAEMON_LPC_ONLY, extra), 0);
 		check_acked(sh);
 	}
 	daemon_destroy(&d);
 	munmap(sh, sizeof(*sh));
 }
 
+static void test_crash_keeps_acknowledged_one_loop(void **state)
+{
+	(void)state;
+	static const char *const extra[] = { "--loops", "1", NULL };
+	crash_keeps_acknowledged(extra);
+}
+
+static void test_crash_keeps_acknowledged_two_loops(void **state)
+{
+	(void)state;
+	static const char *const extra[] = { "--loops", "2", NULL };
+	crash_keeps_acknowledged(extra);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_crash_keeps_acknowledged),
+		cmocka_unit_test(test_crash_keeps_acknowledged_one_loop),
+		cmocka_unit_test(test_crash_keeps_acknowledged_two_loops),
 	};
 	return daemon_finish(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -372,6 +372,11 @@ static void emb_batch_begin(struct backend *b)
 	E(b)->batching = true;
 }
 
+static bool emb_batch_dirty(struct backend *b)
+{
+	return E(b)->batch_open;
+}
+
 static int emb_batch_end(struct backend *b)
 {
 	struct embedded *e = E(b);
@@ -2017,6 +2022,7 @@ static const struct backend_ops embedded_ops = {
 	.process_events = emb_process_events,
 	.batch_begin = emb_batch_begin,
 	.batch_end = emb_batch_end,
+	.batch_dirty = emb_batch_dirty,
 };
 
 /* ---- schema and first start ------------------------------------------------------ */
