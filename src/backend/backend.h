@@ -247,6 +247,9 @@ struct backend_ops {
 	 * NULL, never).  Another caller may then add its changes to the same
 	 * batch before it ends (clusterd's loops share one commit). */
 	bool (*batch_dirty)(struct backend *b);
+	/* The backend may be called from the thread that opened it only
+	 * (clusterd then serves with one event loop). */
+	bool one_thread;
 };
 
 struct backend {

@@ -578,6 +578,11 @@ int main(int argc, char **argv)
 	if (o.down_level)
 		log_warn("--test-down-level: OpenClusterEx is refused as by a down-level server; for tests only");
 
+	if (st.be->ops->one_thread && o.loops > 1) {
+		log_info("the %s backend is called from one thread: serving with one event loop (not %zu)",
+			 st.be->ops->name, o.loops);
+		o.loops = 1;
+	}
 	struct loop *l = loop_new(&st, &o.lim, o.loops);
 	if (!l) {
 		log_plain(LOG_LVL_ERROR, "cannot create the event loop: %s", strerror(errno));

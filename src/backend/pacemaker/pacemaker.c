@@ -68,8 +68,13 @@ static void pm_destroy(struct backend *b)
 	free(p);
 }
 
+/* One thread: Pacemaker's libraries keep state per thread (libxml2's node
+ * hooks, which crm_xml_init() installs once, on its first caller's thread;
+ * and more: with them copied to another thread, its ACL checks still abort
+ * there), so clusterd serves this backend with one event loop. */
 static const struct backend_ops pacemaker_ops = {
 	.name = "pacemaker",
+	.one_thread = true,
 	.destroy = pm_destroy,
 	.lookup = pm_lookup,
 	.get = pm_get,
