@@ -84,13 +84,15 @@ static bool rpc_wait(int fd, short events, long deadline)
 }
 
 /*
- * Connect a blocking socket.  The engine reads and writes with MSG_DONTWAIT
- * and waits (poll) only for what is left of the exchange's deadline, so a
- * server that dribbles bytes cannot stretch a call past it.  The socket
- * itself is blocking with the timeout on each read and write, for whoever
- * uses c->fd directly (tests), and for connect() itself, which Linux bounds
- * by the send timeout: one system call instead of a non-blocking connect,
- * a poll, SO_ERROR and two fcntl.
+ * Connect a blocking socket.  The engine writes with MSG_DONTWAIT and waits
+ * (poll) only for what is left of the exchange's deadline, so a server that
+ * dribbles bytes cannot stretch a call past it; it reads the same way but
+ * for an exchange's first read, which waits in the recv itself, bounded by
+ * SO_RCVTIMEO (rpc_client_fill).  The socket is blocking with the timeout on
+ * each read and write, for that first read, for whoever uses c->fd directly
+ * (tests), and for connect() itself, which Linux bounds by the send timeout:
+ * one system call instead of a non-blocking connect, a poll, SO_ERROR and
+ * two fcntl.
  */
 static DWORD rpc_client_connect_fd(struct rpc_client *c, int fd, const struct sockaddr *sa, socklen_t len)
 {
