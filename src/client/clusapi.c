@@ -6,6 +6,7 @@
  * for a session that owns the connection.  Calls on one session are serialised
  * by its mutex, so handles may be shared between threads.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -473,14 +474,28 @@ static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t d
 	if (!*host)
 		return RPC_S_INVALID_BINDING;
 	/* An address literal needs no resolver (no /etc/hosts, nsswitch or
-	 * gai.conf read per open); a name does. */
+	 * gai.conf read per open), nor getaddrinfo's allocations: a plain IPv4
+	 * or IPv6 literal is parsed here (one with a scope, "%eth0", goes to
+	 * getaddrinfo as AI_NUMERICHOST); a name needs the resolver. */
+	struct sockaddr_storage lit = { 0 };
+	struct addrinfo lit_ai = { .ai_socktype = SOCK_STREAM, .ai_addr = (struct sockaddr *)&lit };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&lit;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&lit;
 	struct addrinfo numeric = hints;
 	numeric.ai_flags = AI_NUMERICHOST;
-	if (getaddrinfo(host, NULL, &numeric, &res) != 0 && getaddrinfo(host, NULL, &hints, &res) != 0)
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		lit_ai.ai_family = sin->sin_family = AF_INET;
+		lit_ai.ai_addrlen = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		lit_ai.ai_family = sin6->sin6_family = AF_INET6;
+		lit_ai.ai_addrlen = sizeof(*sin6);
+	} else if (getaddrinfo(host, NULL, &numeric, &res) != 0 && getaddrinfo(host, NULL, &hints, &res) != 0) {
 		return RPC_S_SERVER_UNAVAILABLE;
+	}
+	struct addrinfo *list = res ? res : &lit_ai;
 
 	DWORD err = RPC_S_SERVER_UNAVAILABLE, best = RPC_S_SERVER_UNAVAILABLE;
-	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+	for (struct addrinfo *ai = list; ai; ai = ai->ai_next) {
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
 			continue;
 		err = open_address(s, ai, desired, creds, host);
@@ -493,7 +508,8 @@ static DWORD open_remote(struct cluster_session *s, const char *name, uint32_t d
 		if (err == EPT_S_NOT_REGISTERED || best == RPC_S_SERVER_UNAVAILABLE)
 			best = err;
 	}
-	freeaddrinfo(res);
+	if (res)
+		freeaddrinfo(res);
 	return (err && try_next_address(err)) ? best : err;
 }
 

@@ -47,6 +47,7 @@ void rpc_client_close(struct rpc_client *c)
 	ndr_push_free(&c->scratch);
 	ndr_push_free(&c->outq);
 	c->fd = -1;
+	c->rcvtimeo_ms = 0;
 	c->in = NULL;
 	c->rbuf = NULL;
 	c->in_len = c->in_off = c->pdu_len = 0;
@@ -83,13 +84,15 @@ static bool rpc_wait(int fd, short events, long deadline)
 }
 
 /*
- * Connect a blocking socket.  The engine reads and writes with MSG_DONTWAIT
- * and waits (poll) only for what is left of the exchange's deadline, so a
- * server that dribbles bytes cannot stretch a call past it.  The socket
- * itself is blocking with the timeout on each read and write, for whoever
- * uses c->fd directly (tests), and for connect() itself, which Linux bounds
- * by the send timeout: one system call instead of a non-blocking connect,
- * a poll, SO_ERROR and two fcntl.
+ * Connect a blocking socket.  The engine writes with MSG_DONTWAIT and waits
+ * (poll) only for what is left of the exchange's deadline, so a server that
+ * dribbles bytes cannot stretch a call past it; it reads the same way but
+ * for an exchange's first read, which waits in the recv itself, bounded by
+ * SO_RCVTIMEO (rpc_client_fill).  The socket is blocking with the timeout on
+ * each read and write, for that first read, for whoever uses c->fd directly
+ * (tests), and for connect() itself, which Linux bounds by the send timeout:
+ * one system call instead of a non-blocking connect, a poll, SO_ERROR and
+ * two fcntl.
  */
 static DWORD rpc_client_connect_fd(struct rpc_client *c, int fd, const struct sockaddr *sa, socklen_t len)
 {
@@ -116,6 +119,7 @@ static DWORD rpc_client_connect_fd(struct rpc_client *c, int fd, const struct so
 		}
 	}
 	c->fd = fd;
+	c->rcvtimeo_ms = c->timeout_ms;
 	return ERROR_SUCCESS;
 }
 
@@ -215,12 +219,27 @@ static DWORD rpc_client_queue(struct rpc_client *c, size_t *handed)
 static DWORD rpc_client_fill(struct rpc_client *c, size_t want)
 {
 	while (c->in_len - c->in_off < want) {
-		/* Right after a request nothing can be there yet: wait first
-		 * (a poll and a recv, not a recv that fails, a poll and a recv). */
-		if (c->awaiting && !rpc_wait(c->fd, POLLIN, c->deadline))
-			return RPC_S_CALL_FAILED;
-		c->awaiting = false;
-		ssize_t r = recv(c->fd, c->in + c->in_len, RPC_CLIENT_INBUF - c->in_len, MSG_DONTWAIT);
+		/*
+		 * Right after a request nothing can be there yet: wait in the
+		 * recv itself, which SO_RCVTIMEO (the whole exchange's timeout,
+		 * set at connect) bounds, when the exchange has only just
+		 * started (its deadline then that timeout away, give or take
+		 * RPC_CLIENT_BLOCK_SLACK_MS): one system call per answer instead
+		 * of a poll and a recv.  Later reads, and a first read late in
+		 * its exchange, wait in a poll for what is left of the deadline,
+		 * so a server that dribbles bytes cannot stretch a call past it.
+		 */
+		int flags = MSG_DONTWAIT;
+		if (c->awaiting) {
+			c->awaiting = false;
+			long left = c->deadline - rpc_now_ms();
+			if (c->rcvtimeo_ms == c->timeout_ms && c->rcvtimeo_ms > 0 &&
+			    left >= c->timeout_ms - RPC_CLIENT_BLOCK_SLACK_MS)
+				flags = 0;
+			else if (!rpc_wait(c->fd, POLLIN, c->deadline))
+				return RPC_S_CALL_FAILED;
+		}
+		ssize_t r = recv(c->fd, c->in + c->in_len, RPC_CLIENT_INBUF - c->in_len, flags);
 		if (r > 0) {
 			c->in_len += (size_t)r;
 		} else if (r < 0 && errno == EINTR) {

@@ -32,6 +32,7 @@ struct rpc_client {
 	uint64_t btfn_features; /* what the server acknowledged */
 	bool conc_mpx;          /* the server takes several calls in flight */
 	bool awaiting;          /* a request just left: its answer is not in yet */
+	int rcvtimeo_ms;        /* SO_RCVTIMEO of fd when rpc_client_connect_* set it, else 0 */
 	uint8_t *rbuf;          /* the PDU last received (inside `in`) */
 	uint8_t *in;            /* buffered input */
 	size_t in_len;
@@ -83,6 +84,10 @@ struct rpc_client {
 #define RPC_CLIENT_DEFAULT_TIMEOUT_MS 30000
 #define RPC_CLIENT_MIN_TIMEOUT_MS 10
 #define RPC_CLIENT_MAX_TIMEOUT_MS (24 * 3600 * 1000)
+/* A first read that waits in a blocking recv (SO_RCVTIMEO: the whole
+ * timeout) may end this much past its exchange's deadline: it is only done
+ * when no more of the exchange has gone by (client.c, rpc_client_fill). */
+#define RPC_CLIENT_BLOCK_SLACK_MS 1
 
 void rpc_client_init(struct rpc_client *c);
 /* Connect: RPC_S_SERVER_UNAVAILABLE when nobody answers. */

@@ -7,7 +7,10 @@
  * (what the library returns for a timed-out or broken call, as before) after
  * about 1 s, not after the 20 s the dribble would take.  Both through the
  * engine (rpc_client_call) and through the public API (OpenClusterEx on LPC,
- * the server dribbling the OpenClusterEx answer).
+ * the server dribbling the OpenClusterEx answer).  And the same against a
+ * server that never answers at all: the first read of an exchange waits in a
+ * blocking recv bounded by SO_RCVTIMEO, which must end the call at its
+ * deadline just the same.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -37,6 +40,8 @@
 #define MARGIN_MS 600
 
 static char dir[48], path[80];
+/* The fake server never answers the request (no byte at all). */
+static bool silent;
 
 static long now_ms(void)
 {
@@ -84,6 +89,12 @@ static void fake_server(int lfd)
 	ndr_push_free(&p);
 	if (!read_pdu(fd, buf, sizeof(buf), &h) || h.ptype != RPC_PTYPE_REQUEST)
 		_exit(1);
+	if (silent) {
+		/* Until the client gives up (EOF) or the test kills us. */
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		_exit(0);
+	}
 	/* A response of 100 stub bytes: 124 bytes, 25 s at this pace. */
 	uint8_t stub[100] = { 0 };
 	ndr_push_init(&p);
@@ -168,6 +179,22 @@ static void api_open_deadline(void **state)
 	stop_server(pid);
 }
 
+static void engine_call_silent(void **state)
+{
+	(void)state;
+	silent = true;
+	engine_call_deadline(state);
+	silent = false;
+}
+
+static void api_open_silent(void **state)
+{
+	(void)state;
+	silent = true;
+	api_open_deadline(state);
+	silent = false;
+}
+
 static void env_out_of_range(void **state)
 {
 	(void)state;
@@ -204,6 +231,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(engine_call_deadline),
 		cmocka_unit_test(api_open_deadline),
+		cmocka_unit_test(engine_call_silent),
+		cmocka_unit_test(api_open_silent),
 		cmocka_unit_test(env_out_of_range),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
