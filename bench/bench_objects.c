@@ -19,25 +19,13 @@
 #include "cmrp/cmrp_objects.h"
 #include "rpc/client.h"
 
+#include "bench_util.h"
+
 static double now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long rss_kib(int pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	FILE *f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kib = atol(line + 6);
-	if (f)
-		fclose(f);
-	return kib;
 }
 
 static struct rpc_client c;
@@ -160,12 +148,12 @@ int main(int argc, char **argv)
 
 	/* 2. handles */
 	struct rpc_ctx_handle *h = malloc((size_t)nhandles * sizeof(*h));
-	long rss0 = rss_kib(pid);
+	long rss0 = bench_rss_kib(pid);
 	t0 = now();
 	for (int i = 0; i < nhandles; i++)
 		h[i] = open_named(CMRP_OPEN_RESOURCE, "Cluster Name");
 	double open = now() - t0;
-	long rss1 = rss_kib(pid);
+	long rss1 = bench_rss_kib(pid);
 	t0 = now();
 	for (int i = 0; i < nhandles; i++) {
 		struct rpc_ctx_handle out;

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "clusapi.h"
 
 static double now(void)
@@ -62,32 +63,7 @@ static pid_t echo_server(int lfd)
 
 static int floor_cycle(const struct sockaddr *sa, socklen_t len)
 {
-	char msg[64] = "ping", buf[64];
-	int fd = socket(sa->sa_family, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	int one = 1;
-	if (sa->sa_family != AF_UNIX)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (connect(fd, sa, len) < 0) {
-		close(fd);
-		return -1;
-	}
-	for (int rt = 0; rt < 2; rt++) {
-		if (write(fd, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
-			break;
-		size_t got = 0;
-		while (got < sizeof(buf)) {
-			ssize_t n = read(fd, buf + got, sizeof(buf) - got);
-			if (n <= 0) {
-				close(fd);
-				return -1;
-			}
-			got += (size_t)n;
-		}
-	}
-	close(fd);
-	return 0;
+	return bench_floor_cycle(sa, len, 64);
 }
 
 static int cmp_double(const void *a, const void *b)

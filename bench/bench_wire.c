@@ -60,6 +60,8 @@
 #include "rpc/client.h"
 #include "rpc/epm.h"
 
+#include "bench_util.h"
+
 #define MAX_SPECS 16
 #define MAX_ROUNDS 32
 #define MAX_CLIENTS 4096
@@ -251,35 +253,7 @@ static void parse_spec(const char *arg)
 
 static int floor_cycle(const struct spec *s)
 {
-	char msg[MSG], buf[MSG];
-	memset(msg, 'x', sizeof(msg));
-	int fd = socket(s->sa.ss_family, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	int one = 1;
-	if (s->sa.ss_family == AF_INET)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (connect(fd, (const struct sockaddr *)&s->sa, s->salen) < 0) {
-		close(fd);
-		return -1;
-	}
-	for (int rt = 0; rt < 2; rt++) {
-		if (write(fd, msg, sizeof(msg)) != (ssize_t)sizeof(msg)) {
-			close(fd);
-			return -1;
-		}
-		size_t got = 0;
-		while (got < sizeof(buf)) {
-			ssize_t n = read(fd, buf + got, sizeof(buf) - got);
-			if (n <= 0) {
-				close(fd);
-				return -1;
-			}
-			got += (size_t)n;
-		}
-	}
-	close(fd);
-	return 0;
+	return bench_floor_cycle((const struct sockaddr *)&s->sa, s->salen, MSG);
 }
 
 static DWORD connect_spec(struct rpc_client *c, const struct spec *s)
@@ -583,20 +557,6 @@ static int cmd_run(int argc, char **argv)
 
 /* ---- memory against handles --------------------------------------------- */
 
-static long rss_kib(int pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	FILE *f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kib = atol(line + 6);
-	if (f)
-		fclose(f);
-	return kib;
-}
-
 static int cmd_handles(int argc, char **argv)
 {
 	if (argc < 6) {
@@ -639,7 +599,7 @@ static int cmd_handles(int argc, char **argv)
 	cmrp_name_encode_in(&named, name, utf16_len(name));
 	free(name);
 	/* Settle: one open and close first, so that the baseline has seen the path. */
-	long rss0 = rss_kib(pid), open = 0;
+	long rss0 = bench_rss_kib(pid), open = 0;
 	printf("clusterd VmRSS before: %ld KiB\n%9s %10s %16s\n", rss0, "handles", "VmRSS KiB", "bytes per handle");
 	double t0 = now();
 	for (int i = 5; i < argc; i++) {
@@ -661,7 +621,7 @@ static int cmd_handles(int argc, char **argv)
 			}
 			open++;
 		}
-		long rss = rss_kib(pid);
+		long rss = bench_rss_kib(pid);
 		double per = open ? (double)(rss - rss0) * 1024.0 / (double)open : 0;
 		printf("%9ld %10ld %16.0f\n", open, rss, per);
 		fprintf(csv, "%ld,%ld,%.1f\n", open, rss, per);

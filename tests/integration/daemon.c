@@ -53,6 +53,11 @@ static bool log_has(const char *log, const char *what)
 	return found;
 }
 
+bool daemon_log_contains(const struct daemon *d, const char *what)
+{
+	return log_has(d->log, what);
+}
+
 /* Every daemon started (its directory, and its pid while it runs), so that
  * daemon_finish() can stop what a failed test left running and keep the
  * logs of a failed run.  Copies, not pointers: a test's struct daemon may

@@ -41,6 +41,8 @@ void daemon_destroy(struct daemon *d);
  * directories when nothing failed, and names the directories (logs, state)
  * it keeps when something did. */
 int daemon_finish(int failures);
+/* Whether a line of the daemon's log contains WHAT. */
+bool daemon_log_contains(const struct daemon *d, const char *what);
 /* Point the library at this daemon (CLUSAPI_LPC_SOCKET, CLUSAPI_EPMAPPER_PORT). */
 void daemon_use(const struct daemon *d);
 /* Write the cluster ACL (the daemon re-reads it on the next open). */

@@ -38,23 +38,10 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-static bool log_contains(const struct daemon *d, const char *what)
-{
-	FILE *f = fopen(d->log, "r");
-	char line[1024];
-	bool found = false;
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, what) != NULL;
-	fclose(f);
-	return found;
-}
-
 /* Both loops served connections (clusterd -v says which loop takes each). */
 static void assert_both_loops(const struct daemon *d)
 {
-	if (!log_contains(d, "served by loop 0") || !log_contains(d, "served by loop 1"))
+	if (!daemon_log_contains(d, "served by loop 0") || !daemon_log_contains(d, "served by loop 1"))
 		fail_msg("not every loop served a connection (see %s)", d->log);
 }
 
@@ -116,7 +103,7 @@ static void test_concurrent_clients(void **state)
 	static const char *const extra[] = { "--loops", "2", "--allow-anonymous", "-v", NULL };
 	assert_int_equal(daemon_start(&d, DAEMON_TCP, extra), 0);
 	daemon_use(&d);
-	assert_true(log_contains(&d, "2 event loops"));
+	assert_true(daemon_log_contains(&d, "2 event loops"));
 	WCHAR cluster[128];
 	DWORD cch = 128;
 	HCLUSTER h = OpenClusterEx(NULL, GENERIC_READ, NULL);
@@ -285,7 +272,7 @@ static void test_caps_across_loops(void **state)
 	for (int i = 0; i < N; i++)
 		assert_true((fds[i] = connect_tcp(d.tcp_port)) >= 0);
 	assert_int_equal(settle_open(fds, N, 4), 4);
-	assert_true(log_contains(&d, "--max-per-peer"));
+	assert_true(daemon_log_contains(&d, "--max-per-peer"));
 	/* Two go: two more may come, not three. */
 	int k = 0;
 	for (int i = 0; i < N && k < 2; i++)
@@ -315,7 +302,7 @@ static void test_caps_across_loops(void **state)
 	for (int i = 0; i < N; i++)
 		assert_true((fds[i] = connect_lpc(d.lpc)) >= 0);
 	assert_int_equal(settle_open(fds, N, 3), 3);
-	assert_true(log_contains(&d, "--max-lpc-connections"));
+	assert_true(daemon_log_contains(&d, "--max-lpc-connections"));
 	for (int i = 0; i < N; i++)
 		close(fds[i]);
 	assert_both_loops(&d);
@@ -366,7 +353,7 @@ static void test_sigterm_busy(void **state)
 		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
 		assert_true(WIFEXITED(status));
 	}
-	assert_true(log_contains(&d, "stopping"));
+	assert_true(daemon_log_contains(&d, "stopping"));
 	CloseCluster(idle);
 	daemon_destroy(&d);
 }
