@@ -193,9 +193,9 @@ static void parse_addr(struct spec *s, const char *a)
 		start_echo(s, a[5] == 'u');
 		return;
 	}
-	if (strncmp(a, "unix:", 5) == 0 && strlen(a + 5) < 108) {
-		struct sockaddr_un sun = { .sun_family = AF_UNIX };
-		memcpy(sun.sun_path, a + 5, strlen(a + 5) + 1);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	if (strncmp(a, "unix:", 5) == 0 &&
+	    (size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", a + 5) < sizeof(sun.sun_path)) {
 		memcpy(&s->sa, &sun, sizeof(sun));
 		s->salen = sizeof(sun);
 		return;
