@@ -13,6 +13,8 @@
 #   - then, through M and through O: every acknowledged group is there, no
 #     refused one is; the cut-off side refused what it was asked once it knew
 #     it had lost quorum, and the majority side went on acknowledging;
+#   - O's clusterd, once back, saw the cluster's CIB synced to it (until then
+#     it refuses writes: its CIB is about to be replaced);
 #   - a notification port on O (clusctl --json watch) saw the quorum lost and
 #     regained: CLUSTER_CHANGE_QUORUM_STATE and CLUSTER_CHANGE_CLUSTER_STATE,
 #     twice each at least.
@@ -121,6 +123,12 @@ for round in $(seq 1 "$rounds"); do
 	# timeouts, 3 s) and until the heal, nothing acknowledged.
 	late_ack=$(awk -v a="$t_cut" -v b="$t_heal" '$2 == "ack" && $3 > a + 3 && $3 < b' "$log_o" | wc -l)
 	[ "$late_ack" -eq 0 ] || fail "round $round: node $o acknowledged $late_ack writes while cut off: $(awk -v a="$t_cut" -v b="$t_heal" '$2 == "ack" && $3 > a + 3 && $3 < b {print $1}' "$log_o" | head -3 | tr '\n' ' ')"
+	# Back in the majority, the cut-off node refused writes until the
+	# cluster's CIB was synced to it (a write its own CIB took in before that
+	# was lost with the replacement), and it learned of the sync from the CIB,
+	# not from the 10 s fallback.
+	synced=$(grep -c "rejoined: the cluster's CIB was synced" "$dir/cd$o/clusterd.log")
+	[ "$synced" -ge "$round" ] || fail "round $round: node $o's clusterd did not see the cluster's CIB synced to it after the heal ($synced times in $round rounds; see $dir/cd$o/clusterd.log)"
 	cut_refused=$(awk -v a="$t_cut" -v b="$t_heal" '$2 == "refused" && $3 > a && $3 < b' "$log_o" | wc -l)
 	[ "$cut_refused" -gt 0 ] || fail "round $round: node $o refused nothing while cut off"
 	# The majority went on.

@@ -171,6 +171,11 @@ int cib_written(struct pcmk *p, int rc)
 			 "answered as maybe done (it is lost if the majority's CIB wins when the partition heals)");
 		return BE_UNCONFIRMED;
 	}
+	if (st == BE_OK && corosync_rejoining(p->quorum)) {
+		log_warn("pacemaker: a CIB write was carried out while this node rejoins the cluster: answered as "
+			 "maybe done (it is lost if the cluster's CIB replaces this node's)");
+		return BE_UNCONFIRMED;
+	}
 	return st;
 }
 

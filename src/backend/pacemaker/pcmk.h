@@ -100,6 +100,11 @@ void corosync_quorum_detach(struct corosync_quorum *q);
  * a call to corosync: false from the moment the connection is lost (a node
  * that cannot tell must not answer from what it saw before). */
 bool corosync_quorate(struct corosync_quorum *q);
+/* Quorum was regained and the cluster's CIB has not been synced to this node
+ * since (at most a few seconds): a write now may be replaced away. */
+bool corosync_rejoining(struct corosync_quorum *q);
+/* On the watch thread: the CIB was replaced (a sync), the rejoin is over. */
+void corosync_cib_replaced(struct corosync_quorum *q);
 /* After a CIB write, on the loop thread: have the watch thread take in every
  * quorum change corosync has already sent, then say whether this partition is
  * quorate.  False too when the watch thread has not answered in timeout_ms. */

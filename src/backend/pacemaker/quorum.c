@@ -22,6 +22,16 @@
  * it after each CIB write (cib_written) and answers "maybe done" when the
  * partition had no quorum.
  *
+ * Quorum regained is not yet safe either: until the cluster's CIB has been
+ * synced to this node (the DC replaces a rejoining node's CIB during the
+ * join, about a second after the merge here), a write this node's CIB takes
+ * in is lost with the replacement.  So from a regain (a change from "no
+ * quorum" to "quorum" after the first state was seen) until the watch
+ * thread is told of a CIB replacement (corosync_cib_replaced), or at most
+ * REJOIN_MAX_MS, the node is "rejoining": writes are refused before they
+ * are made and answered "maybe done" when they were made meanwhile
+ * (cib.c, view.c).
+ *
  * When the connection hangs up or a dispatch fails (corosync died), the flag
  * drops to "no quorum" at once, so calls answer BE_NO_QUORUM immediately (the
  * client library then reconnects to another node); the thread connects again
@@ -44,10 +54,14 @@
 #include "pcmk.h"
 
 #define BACKOFF_MIN_MS 50
+#define REJOIN_MAX_MS 10000
 #define BACKOFF_MAX_MS 1000
 
 struct corosync_quorum {
 	atomic_bool quorate;
+	atomic_bool observed;  /* a first state was seen */
+	atomic_bool rejoining; /* quorum regained, the CIB not yet synced */
+	_Atomic uint64_t rejoin_since; /* monotonic ms */
 	/* Settling after a write (corosync_quorum_settle): asked by the loop
 	 * thread, answered by the watch thread, under lock. */
 	pthread_mutex_t lock;
@@ -63,9 +77,23 @@ struct corosync_quorum {
 	void *arg;
 };
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 static void set_quorate(struct corosync_quorum *q, bool quorate)
 {
 	bool was = atomic_exchange(&q->quorate, quorate);
+	if (quorate && !was && atomic_exchange(&q->observed, true)) {
+		atomic_store(&q->rejoin_since, mono_ms());
+		if (!atomic_exchange(&q->rejoining, true))
+			log_info("pacemaker: quorum regained: rejoining (writes wait for the cluster's CIB to be synced "
+				 "to this node)");
+	}
+	atomic_store(&q->observed, true);
 	if (was != quorate && q->changed)
 		q->changed(q->arg);
 }
@@ -259,4 +287,22 @@ bool corosync_quorum_settle(struct corosync_quorum *q, unsigned timeout_ms)
 bool corosync_quorate(struct corosync_quorum *q)
 {
 	return atomic_load(&q->quorate);
+}
+
+bool corosync_rejoining(struct corosync_quorum *q)
+{
+	if (!atomic_load(&q->rejoining))
+		return false;
+	if (mono_ms() - atomic_load(&q->rejoin_since) < REJOIN_MAX_MS)
+		return true;
+	if (atomic_exchange(&q->rejoining, false))
+		log_warn("pacemaker: no CIB replacement within %u ms of regaining quorum: writes are confirmed again",
+			 REJOIN_MAX_MS);
+	return false;
+}
+
+void corosync_cib_replaced(struct corosync_quorum *q)
+{
+	if (atomic_exchange(&q->rejoining, false))
+		log_info("pacemaker: rejoined: the cluster's CIB was synced to this node");
 }

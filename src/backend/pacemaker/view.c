@@ -392,6 +392,8 @@ int ready(struct pcmk *p)
 int ready_write(struct pcmk *p)
 {
 	int rc = ready(p);
+	if (!rc && corosync_rejoining(p->quorum))
+		rc = BE_NO_QUORUM; /* not yet: its CIB is about to be replaced */
 	if (rc)
 		return rc;
 	if (p->cib->cmds->noop(p->cib, cib_sync_call) != pcmk_ok) {

@@ -138,6 +138,16 @@ static void on_diff(const char *event, xmlNode *msg)
 	signal_change(the_watch);
 }
 
+/* The CIB was replaced (the cluster's copy synced to this node when it
+ * rejoins): writes may be confirmed again. */
+static void on_replace(const char *event, xmlNode *msg)
+{
+	(void)event;
+	(void)msg;
+	corosync_cib_replaced(the_watch->quorum);
+	signal_change(the_watch);
+}
+
 static gboolean try_connect(gpointer arg);
 
 static void on_disconnect(gpointer arg)
@@ -161,7 +171,8 @@ static gboolean try_connect(gpointer arg)
 	if (w->cib->cmds->signon(w->cib, "clusterd-watch", cib_query) != pcmk_ok)
 		return G_SOURCE_CONTINUE;
 	if (w->cib->cmds->set_connection_dnotify(w->cib, on_disconnect) != pcmk_ok ||
-	    w->cib->cmds->add_notify_callback(w->cib, T_CIB_DIFF_NOTIFY, on_diff) != pcmk_ok) {
+	    w->cib->cmds->add_notify_callback(w->cib, T_CIB_DIFF_NOTIFY, on_diff) != pcmk_ok ||
+	    w->cib->cmds->add_notify_callback(w->cib, "cib_refresh_notify", on_replace) != pcmk_ok) {
 		w->cib->cmds->signoff(w->cib);
 		return G_SOURCE_CONTINUE;
 	}
