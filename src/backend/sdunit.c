@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 
 #ifdef CLUSTERD_HAVE_SDBUS
@@ -166,13 +167,6 @@ int sdunit_state(struct sdunit_bus *b, const char *name, char *active, size_t ca
 	free(state);
 	free(path);
 	return rc;
-}
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 int sdunit_wait(struct sdunit_bus *b, const char *name, bool up, uint32_t timeout_ms, char *settled, size_t cap)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "rpc/transport.h"
 #include "auth.h"
@@ -222,18 +223,11 @@ static _Thread_local struct loop *this_loop;
 static void conn_set_events(struct conn *c, bool want_out);
 static void conn_why(struct conn *c, const char *why);
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static bool rl_allow(struct shared *sh, enum limit_kind kind, unsigned burst, unsigned long *suppressed)
 {
 	struct ratelimit *r = &sh->rl[kind];
 	bool ok = true;
-	uint64_t now = now_ms();
+	uint64_t now = mono_ms();
 	pthread_mutex_lock(&sh->rlmu);
 	if (now - r->window_ms >= 1000) {
 		r->window_ms = now;
@@ -337,7 +331,7 @@ static void timed_add(struct conn *c)
 	struct loop *l = c->loop;
 	if (c->timed || !l->sh->lim.login_grace_s)
 		return;
-	c->deadline_ms = now_ms() + (uint64_t)l->sh->lim.login_grace_s * 1000u;
+	c->deadline_ms = mono_ms() + (uint64_t)l->sh->lim.login_grace_s * 1000u;
 	assert(!l->ttail || l->ttail->deadline_ms <= c->deadline_ms);
 	c->tprev = l->ttail;
 	c->tnext = NULL;
@@ -533,7 +527,7 @@ struct loop *loop_new(struct server_state *st, const struct loop_limits *lim, si
 	sh->st = st;
 	sh->lim = *lim;
 	assert(sh->lim.max_unauth <= sh->lim.max_conns);
-	sh->rng = ((uint64_t)now_ms() * 0x9e3779b97f4a7c15u ^ (uint64_t)getpid() << 32 ^ 0x2545f4914f6cdd1du) | 1;
+	sh->rng = ((uint64_t)mono_ms() * 0x9e3779b97f4a7c15u ^ (uint64_t)getpid() << 32 ^ 0x2545f4914f6cdd1du) | 1;
 	sh->budget.limit = lim->max_reassembly;
 	cmrp_server_iface(&sh->cmrp_iface, st);
 	epm_server_iface(&sh->epm_iface, &sh->epm);
@@ -1224,7 +1218,7 @@ static void listener_accept(struct loop *l, struct listener *ls)
 static int loop_expire(struct loop *l)
 {
 	struct shared *sh = l->sh;
-	uint64_t now = now_ms();
+	uint64_t now = mono_ms();
 	pthread_mutex_lock(&sh->acct);
 	while (l->thead && l->thead->deadline_ms <= now) {
 		struct conn *c = l->thead;

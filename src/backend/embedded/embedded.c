@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/utf16.h"
 
@@ -1574,13 +1575,6 @@ static int emb_event_fd(struct backend *b)
 }
 
 /* ---- the restart policy ------------------------------------------------------ */
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* A DWORD policy value of a resource, or def (the defaults are Windows', as
  * in the server's policy.c). */

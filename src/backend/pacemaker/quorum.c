@@ -50,6 +50,7 @@
 
 #include <corosync/quorum.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "pcmk.h"
 
@@ -76,13 +77,6 @@ struct corosync_quorum {
 	void (*changed)(void *arg);
 	void *arg;
 };
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void set_quorate(struct corosync_quorum *q, bool quorate)
 {
